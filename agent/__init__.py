@@ -1,0 +1,1 @@
+"""The FM-CGM agent: a LangGraph state machine over the causal tools."""

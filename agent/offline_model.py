@@ -1,0 +1,134 @@
+"""The offline reasoning backend: a LangChain chat model that needs no network and no weights.
+
+It speaks the tool-calling protocol exactly like an LLM: it reads the
+conversation, emits ``propose_edges`` → ``check_acyclicity`` →
+``estimate_effect`` tool calls, and finally an answer.  Reading the question
+is done by :mod:`fmcgm.language` (story parsing and phrase grounding); every
+number is computed by the tools, not here.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from functools import lru_cache
+from typing import Any, Sequence
+
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+from langchain_core.utils.function_calling import convert_to_openai_tool
+
+from fmcgm.errors import FMCGMError
+from fmcgm.language.understand import Problem, understand
+from prompts import load
+
+
+@lru_cache(maxsize=512)
+def _read(question: str) -> Problem | FMCGMError:
+    try:
+        return understand(question)
+    except FMCGMError as e:
+        return e
+
+
+def problem_arguments(p: Problem) -> dict[str, Any]:
+    """estimate_effect arguments for a structured problem."""
+    graph = {"edges": [list(e) for e in p.graph.edges], "latent": sorted(p.graph.latent), "nodes": list(p.graph.nodes)}
+    if p.kind == "det_counterfactual":
+        (x, xv), = p.intervention.items()
+        return {
+            "graph": graph,
+            "query": {"kind": "det_counterfactual", "treatment": x, "treatment_value": xv,
+                      "outcome": p.outcome[0], "outcome_value": p.outcome[1]},
+            "mechanisms": [{"target": m.target, "target_value": m.target_value, "op": m.op,
+                            "inputs": [list(i) for i in m.inputs]} for m in p.mechanisms],
+            "observations": p.observations,
+            "factual": {x: 1 - xv},
+            "claim": "holds",
+        }
+    q = p.query
+    return {
+        "graph": graph,
+        "query": {"kind": q.kind, "treatment": q.treatment, "outcome": q.outcome,
+                  "treatment_value": q.treatment_value, "control_value": q.control_value,
+                  "outcome_value": q.outcome_value, "mediators": list(q.mediators),
+                  "condition": dict(q.condition), "adjustment_sets": [list(s) for s in q.adjustment_sets]},
+        "statements": [{"event": dict(s.event), "given": dict(s.given), "p": s.p} for s in p.statements],
+        "claim": p.claim,
+    }
+
+
+def _call(name: str, args: dict) -> AIMessage:
+    return AIMessage(content="", tool_calls=[{"name": name, "args": args, "id": f"call_{uuid.uuid4().hex[:12]}",
+                                              "type": "tool_call"}])
+
+
+def _final(text: str) -> AIMessage:
+    return AIMessage(content=text)
+
+
+def answer_text(result: dict) -> str:
+    """The closing answer, from an estimate_effect result."""
+    data = result.get("data", {})
+    ans = data.get("answer")
+    verdict = {"yes": "Yes.", "no": "No."}.get(ans or "", "")
+    value = data.get("value")
+    bounds = data.get("bounds")
+    value_line = (f"Value: {value:.4f}\n" if isinstance(value, (int, float)) and data.get("kind") != "det_counterfactual"
+                  else f"Value lies in [{bounds[0]:.4f}, {bounds[1]:.4f}]\n" if bounds else "")
+    assumptions = data.get("assumptions") or []
+    return load("answer").format(
+        verdict=verdict, summary=result.get("summary", ""), method=data.get("method", ""),
+        estimand=data.get("estimand", ""), value_line=value_line,
+        assumption_line=("Assumptions: " + "; ".join(assumptions)) if assumptions else "",
+    ).strip()
+
+
+class OfflineReasoner(BaseChatModel):
+    """Deterministic, offline tool-calling model for structured causal questions."""
+
+    @property
+    def _llm_type(self) -> str:
+        return "fmcgm-offline"
+
+    def bind_tools(self, tools: Sequence[Any], *, tool_choice: str | None = None, **kwargs: Any):
+        return self.bind(tools=[convert_to_openai_tool(t) for t in tools], **kwargs)
+
+    def _generate(self, messages: list[BaseMessage], stop=None, run_manager=None, **kwargs: Any) -> ChatResult:
+        return ChatResult(generations=[ChatGeneration(message=self.next_message(messages))])
+
+    def next_message(self, messages: list[BaseMessage]) -> AIMessage:
+        start = max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=None)
+        if start is None:
+            return _final("Ask me a causal question.")
+        question = str(messages[start].content)
+        results = [(m.name, _json(m.content)) for m in messages[start + 1:] if isinstance(m, ToolMessage)]
+        plan = _read(question)
+        if isinstance(plan, FMCGMError):
+            return _final(load("not_understood").format(message=plan.message, hint=plan.hint).strip())
+        if not results:
+            return _call("propose_edges", {"edges": [list(e) for e in plan.graph.edges], "latent": sorted(plan.graph.latent)})
+        name, res = results[-1]
+        if not res.get("ok", False):
+            err = res.get("error") or {}
+            return _final(f"I could not answer: {err.get('message', res.get('summary', 'tool error'))}. "
+                          f"{err.get('hint', '')}".strip())
+        if name == "propose_edges":
+            return _call("check_acyclicity", {"graph": res["data"]["graph"]})
+        if name == "check_acyclicity":
+            if not res["data"]["acyclic"]:
+                return _final(f"The causal graph is not valid: {res['summary']}.")
+            return _call("estimate_effect", problem_arguments(plan))
+        if name == "estimate_effect":
+            return _final(answer_text(res))
+        return _final(res.get("summary", ""))
+
+
+def _json(content: Any) -> dict:
+    if isinstance(content, dict):
+        return content
+    try:
+        return json.loads(content)
+    except (TypeError, ValueError):
+        return {"ok": False, "summary": str(content)}

@@ -1,0 +1,159 @@
+"""Answer a causal query: identify, pick the estimand the data support, evaluate, decide.
+
+The result says which estimand was used and why, the concrete terms and their
+values, any assumption beyond the graph, and (for yes/no questions) the answer
+to the claim.  A query that cannot be answered says precisely why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import product
+from typing import Literal
+
+from fmcgm.causal import graph as G
+from fmcgm.causal.expr import Prob, concrete_terms, evaluate, to_sympy
+from fmcgm.causal.identification import Estimand, backdoor_sets
+from fmcgm.causal.probability import ProbabilityStore, Statement
+from fmcgm.causal.queries import EFFECT_KINDS, Query, backadj_answer, candidates, collider_answer
+from fmcgm.errors import FMCGMError, MissingQuantityError
+
+Claim = Literal["positive", "negative", "more_likely", "less_likely", "method1_better",
+                "affects", "not_affects", "holds", "none"]
+# Effects smaller than half a percentage point are reported as "no effect": the given numbers are
+# rounded to whole percents, so a smaller difference is indistinguishable from zero.
+MIN_EFFECT = 0.005
+
+
+@dataclass
+class QueryResult:
+    query: Query
+    value: float | None = None
+    bounds: tuple[float, float] | None = None
+    estimand: str = ""
+    estimand_sympy: str = ""
+    method: str = ""
+    assumptions: list[str] = field(default_factory=list)
+    exact: bool = True
+    terms: dict[str, float] = field(default_factory=dict)
+    answer: str | None = None  # "yes" / "no" for a claim
+    reason: str = ""
+    steps: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "query": self.query.describe(), "kind": self.query.kind, "value": self.value,
+            "bounds": list(self.bounds) if self.bounds else None, "estimand": self.estimand,
+            "estimand_sympy": self.estimand_sympy, "method": self.method, "assumptions": self.assumptions,
+            "exact": self.exact, "terms": self.terms, "answer": self.answer, "reason": self.reason,
+            "steps": self.steps,
+        }
+
+
+def answer_query(g: G.CausalGraph, q: Query, statements: list[Statement], claim: Claim = "none") -> QueryResult:
+    """Exact answer of a query on a graph from given probability statements."""
+    if q.kind == "backadj":
+        ok, why = backadj_answer(g, q)
+        return QueryResult(q, method="back-door criterion", answer=_yn(ok if claim != "none" else ok), reason=why,
+                           steps=[why])
+    if q.kind == "collider_bias":
+        path, why = collider_answer(g, q)
+        holds = path if claim != "not_affects" else not path
+        return QueryResult(q, method="directed-path check", answer=_yn(holds), reason=why, steps=[why])
+    store = ProbabilityStore(statements, g)
+    cands = candidates(g, q)
+    steps = [f"query: {q.describe()}"]
+    missing: list[str] = []
+    for est in cands.estimands:
+        terms = concrete_terms(est.expr)
+        lacking = [t.text() for t in terms if not store.can_derive(t.event, t.given)]
+        if lacking:
+            missing.extend(x for x in lacking if x not in missing)
+            steps.append(f"skip {est.method}: needs {', '.join(lacking)}")
+            continue
+        value = evaluate(est.expr, store.lookup)
+        res = _result(q, est, value, store, terms, steps)
+        return _decide(res, claim)
+    if q.kind == "ett":
+        res = _ett_bounds(g, q, store, steps)
+        if res is not None:
+            return _decide(res, claim)
+    raise MissingQuantityError(missing or ["(no estimand)"], q.describe())
+
+
+def _result(q: Query, est: Estimand, value: float, store: ProbabilityStore, terms: list[Prob], steps: list[str]) -> QueryResult:
+    used = {t.text(): store.lookup(t.event, t.given) for t in terms}
+    steps.append(f"identify with {est.method}: {est.expr.text()}")
+    steps.append("plug in: " + ", ".join(f"{k} = {v:.4g}" for k, v in used.items()))
+    steps.append(f"value = {value:.4f}")
+    return QueryResult(q, value=value, estimand=est.expr.text(), estimand_sympy=str(to_sympy(est.expr)),
+                       method=est.method, assumptions=list(est.assumptions), exact=est.exact, terms=used,
+                       steps=steps)
+
+
+def _ett_bounds(g: G.CausalGraph, q: Query, store: ProbabilityStore, steps: list[str]) -> QueryResult | None:
+    """ETT when the treated's covariate weights P(z | x) are not given: exact bounds over all weights.
+
+    ETT = Σ_z P(z | x) [P(y | x', z) - P(y | x, z)] lies between the smallest and
+    largest stratum effect; when both have one sign, the direction is known exactly.
+    """
+    x, y, yv, t, o = q.treatment, q.outcome, q.outcome_value, q.treatment_value, q.control_value
+    for z in backdoor_sets(g, x, y):
+        zs = sorted(z)
+        if not zs:
+            continue
+        diffs, weights = [], []
+        for combo in product((0, 1), repeat=len(zs)):
+            zz = tuple(zip(zs, combo))
+            a, b = (((y, yv),), tuple(sorted(((x, o), *zz)))), (((y, yv),), tuple(sorted(((x, t), *zz))))
+            if not (store.can_derive(*a) and store.can_derive(*b)):
+                break
+            diffs.append(store.lookup(*a) - store.lookup(*b))
+            weights.append(store.lookup(zz, ()) if store.can_derive(zz, ()) else None)
+        else:
+            lo, hi = min(diffs), max(diffs)
+            steps.append(f"P({', '.join(zs)} | {x}={t}) is not given: ETT = Σ_z P(z | {x}={t}) [P({y}={yv} | {x}={o}, z) - "
+                         f"P({y}={yv} | {x}={t}, z)] lies in [{lo:.4f}, {hi:.4f}] for every weighting")
+            res = QueryResult(q, bounds=(lo, hi), method=f"bounds over the unknown weights P({', '.join(zs)} | {x})",
+                              estimand=f"Σ_z P(z | {x}={t}) [P({y}={yv} | {x}={o}, z) - P({y}={yv} | {x}={t}, z)], z over {{{', '.join(zs)}}}",
+                              steps=steps)
+            if lo * hi > 0:
+                res.value = None
+                res.reason = "the sign is identified exactly: every stratum effect has the same sign"
+                return res
+            if all(w is not None for w in weights):
+                res.value = sum(w * d for w, d in zip(weights, diffs))
+                res.exact = False
+                res.assumptions.append(f"weights P({', '.join(zs)}) used for P({', '.join(zs)} | {x}={t}) "
+                                       f"(assumes {x} independent of {', '.join(zs)}; not implied by the graph)")
+                steps.append(f"approximate value with population weights: {res.value:.4f}")
+                return res
+    return None
+
+
+def _yn(b: bool) -> str:
+    return "yes" if b else "no"
+
+
+def _decide(res: QueryResult, claim: Claim) -> QueryResult:
+    """Turn a value (or exact bounds) into the yes/no answer of a claim."""
+    if claim == "none":
+        return res
+    lo, hi = res.bounds if (res.value is None and res.bounds) else (res.value, res.value)
+    q = res.query
+    if claim in ("positive", "negative"):
+        if q.kind not in EFFECT_KINDS:
+            raise FMCGMError(f"claim {claim!r} needs an effect query", "use more_likely/less_likely for probabilities")
+        positive = lo >= MIN_EFFECT
+        negative = hi <= -MIN_EFFECT
+        holds = positive if claim == "positive" else negative
+        res.answer = _yn(holds)
+        sign = "positive" if positive else "negative" if negative else f"below {MIN_EFFECT} in size (no effect)"
+        res.reason = (res.reason + "; " if res.reason else "") + f"the effect is {sign}"
+    elif claim in ("more_likely", "less_likely"):
+        p = res.value
+        holds = p > 0.5 if claim == "more_likely" else p < 0.5
+        res.answer = _yn(holds)
+        res.reason = f"P = {p:.4f} {'>' if p > 0.5 else '<=' } 0.5"
+    res.steps.append(f"claim {claim}: {res.answer}")
+    return res

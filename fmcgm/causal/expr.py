@@ -1,0 +1,222 @@
+"""Estimand expressions over observational probabilities.
+
+A small expression tree (probability terms, sums over finite domains,
+products, ratios, differences).  It renders as a readable formula, expands to
+a sympy expression over named probability symbols, and evaluates numerically
+against any lookup of concrete probability terms.  We keep our own tree rather
+than sympy's ``Sum`` because terms need structured access (which variables are
+conditioned on which) for evaluation, derivation and display.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import product
+from typing import Callable, Mapping, Union
+
+import sympy
+
+Value = Union[int, str]  # a concrete value, or a symbol bound by an enclosing Sum
+Lookup = Callable[[tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]], float]
+
+
+class Expr:
+    def text(self) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Const(Expr):
+    value: float
+
+    def text(self) -> str:
+        return f"{self.value:g}"
+
+
+@dataclass(frozen=True)
+class Prob(Expr):
+    """P(event | given); values are ints or bound symbols."""
+
+    event: tuple[tuple[str, Value], ...]
+    given: tuple[tuple[str, Value], ...] = ()
+
+    def text(self) -> str:
+        ev = ", ".join(f"{v}={x}" for v, x in self.event)
+        gv = ", ".join(f"{v}={x}" for v, x in self.given)
+        return f"P({ev} | {gv})" if gv else f"P({ev})"
+
+
+@dataclass(frozen=True)
+class Sum(Expr):
+    bindings: tuple[tuple[str, str], ...]  # (variable, symbol)
+    body: Expr
+
+    def text(self) -> str:
+        idx = ",".join(s for _, s in self.bindings)
+        return f"Σ_{{{idx}}} {_wrap(self.body)}"
+
+
+@dataclass(frozen=True)
+class Product(Expr):
+    factors: tuple[Expr, ...]
+
+    def text(self) -> str:
+        return " · ".join(_wrap(f) for f in self.factors) if self.factors else "1"
+
+
+@dataclass(frozen=True)
+class Diff(Expr):
+    left: Expr
+    right: Expr
+
+    def text(self) -> str:
+        return f"{self.left.text()} - {_wrap(self.right)}"
+
+
+@dataclass(frozen=True)
+class Add(Expr):
+    terms: tuple[Expr, ...]
+
+    def text(self) -> str:
+        return " + ".join(t.text() for t in self.terms)
+
+
+@dataclass(frozen=True)
+class Ratio(Expr):
+    num: Expr
+    den: Expr
+
+    def text(self) -> str:
+        return f"{_wrap(self.num)} / {_wrap(self.den)}"
+
+
+def _wrap(e: Expr) -> str:
+    return f"[{e.text()}]" if isinstance(e, (Diff, Add, Ratio, Sum)) else e.text()
+
+
+def prob(event: Mapping[str, Value], given: Mapping[str, Value] | None = None) -> Prob:
+    return Prob(tuple(event.items()), tuple((given or {}).items()))
+
+
+def _resolve(pairs, env: Mapping[str, int]) -> tuple[tuple[str, int], ...]:
+    return tuple((v, env[x] if isinstance(x, str) else int(x)) for v, x in pairs)
+
+
+def evaluate(e: Expr, lookup: Lookup, domains: Mapping[str, tuple[int, ...]] | None = None,
+             env: Mapping[str, int] | None = None) -> float:
+    """Numeric value of an expression; ``lookup`` answers concrete P(event | given)."""
+    env = dict(env or {})
+    dom = domains or {}
+    if isinstance(e, Const):
+        return e.value
+    if isinstance(e, Prob):
+        return lookup(_resolve(e.event, env), _resolve(e.given, env))
+    if isinstance(e, Sum):
+        total = 0.0
+        vals = [dom.get(v, (0, 1)) for v, _ in e.bindings]
+        for combo in product(*vals):
+            inner = {**env, **{s: x for (_, s), x in zip(e.bindings, combo)}}
+            total += evaluate(e.body, lookup, dom, inner)
+        return total
+    if isinstance(e, Product):
+        out = 1.0
+        for f in e.factors:
+            out *= evaluate(f, lookup, dom, env)
+        return out
+    if isinstance(e, Diff):
+        return evaluate(e.left, lookup, dom, env) - evaluate(e.right, lookup, dom, env)
+    if isinstance(e, Add):
+        return sum(evaluate(t, lookup, dom, env) for t in e.terms)
+    if isinstance(e, Ratio):
+        den = evaluate(e.den, lookup, dom, env)
+        if abs(den) < 1e-12:
+            raise ZeroDivisionError(f"denominator {e.den.text()} is zero")
+        return evaluate(e.num, lookup, dom, env) / den
+    raise TypeError(f"not an expression: {e!r}")
+
+
+def concrete_terms(e: Expr, domains: Mapping[str, tuple[int, ...]] | None = None,
+                   env: Mapping[str, int] | None = None) -> list[Prob]:
+    """Every concrete probability term the expression needs, in order, without repeats."""
+    seen: dict[Prob, None] = {}
+
+    def record(ev, gv):
+        seen.setdefault(Prob(ev, gv), None)
+        return 0.5  # any valid number: only the terms matter here
+
+    try:
+        evaluate(e, record, domains, env)
+    except ZeroDivisionError:  # pragma: no cover - 0.5 never divides to zero
+        pass
+    return list(seen)
+
+
+def to_sympy(e: Expr, domains: Mapping[str, tuple[int, ...]] | None = None) -> sympy.Expr:
+    """Expand sums over finite domains into a sympy expression of probability symbols."""
+
+    def walk(x: Expr, env: dict[str, int]) -> sympy.Expr:
+        if isinstance(x, Const):
+            return sympy.nsimplify(x.value)
+        if isinstance(x, Prob):
+            return sympy.Symbol(Prob(_resolve(x.event, env), _resolve(x.given, env)).text(), nonnegative=True)
+        if isinstance(x, Sum):
+            vals = [(domains or {}).get(v, (0, 1)) for v, _ in x.bindings]
+            return sympy.Add(*[walk(x.body, {**env, **{s: c for (_, s), c in zip(x.bindings, combo)}})
+                               for combo in product(*vals)])
+        if isinstance(x, Product):
+            return sympy.Mul(*[walk(f, env) for f in x.factors])
+        if isinstance(x, Diff):
+            return walk(x.left, env) - walk(x.right, env)
+        if isinstance(x, Add):
+            return sympy.Add(*[walk(t, env) for t in x.terms])
+        if isinstance(x, Ratio):
+            return walk(x.num, env) / walk(x.den, env)
+        raise TypeError(f"not an expression: {x!r}")
+
+    return walk(e, {})
+
+
+def free_symbols(e: Expr, bound: frozenset[str] = frozenset()) -> set[str]:
+    """Value symbols not bound by an enclosing sum."""
+    if isinstance(e, Prob):
+        return {x for _, x in (*e.event, *e.given) if isinstance(x, str) and x not in bound}
+    if isinstance(e, Sum):
+        return free_symbols(e.body, bound | {s for _, s in e.bindings})
+    out: set[str] = set()
+    for child in _children(e):
+        out |= free_symbols(child, bound)
+    return out
+
+
+def substitute(e: Expr, values: Mapping[str, int], bound: frozenset[str] = frozenset()) -> Expr:
+    """Replace free value symbols by concrete values."""
+    def sub(pairs):
+        return tuple((v, values[x] if isinstance(x, str) and x in values and x not in bound else x) for v, x in pairs)
+
+    if isinstance(e, Prob):
+        return Prob(sub(e.event), sub(e.given))
+    if isinstance(e, Sum):
+        return Sum(e.bindings, substitute(e.body, values, bound | {s for _, s in e.bindings}))
+    if isinstance(e, Product):
+        return Product(tuple(substitute(f, values, bound) for f in e.factors))
+    if isinstance(e, Add):
+        return Add(tuple(substitute(f, values, bound) for f in e.terms))
+    if isinstance(e, Diff):
+        return Diff(substitute(e.left, values, bound), substitute(e.right, values, bound))
+    if isinstance(e, Ratio):
+        return Ratio(substitute(e.num, values, bound), substitute(e.den, values, bound))
+    return e
+
+
+def _children(e: Expr) -> tuple[Expr, ...]:
+    if isinstance(e, Product):
+        return e.factors
+    if isinstance(e, Add):
+        return e.terms
+    if isinstance(e, Diff):
+        return (e.left, e.right)
+    if isinstance(e, Ratio):
+        return (e.num, e.den)
+    if isinstance(e, Sum):
+        return (e.body,)
+    return ()

@@ -1,0 +1,207 @@
+"""Causal graphs: directed edges, latent variables, validation, d-separation, surgery.
+
+A :class:`CausalGraph` is immutable plain data; the operations are plain
+functions over it, in the style of networkx (which does the graph algorithms).
+Latent confounding can be written either as a latent node with edges, or as a
+bidirected edge ``(a, b)`` which stands for a hidden common cause of a and b.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Iterable
+
+import networkx as nx
+
+from fmcgm.errors import CycleError, GraphError, UnknownVariableError
+
+
+@dataclass(frozen=True)
+class CausalGraph:
+    nodes: tuple[str, ...]
+    edges: tuple[tuple[str, str], ...]
+    latent: frozenset[str] = field(default_factory=frozenset)
+    bidirected: tuple[tuple[str, str], ...] = ()
+
+    # -- construction -----------------------------------------------------
+    @classmethod
+    def build(
+        cls,
+        edges: Iterable[tuple[str, str]],
+        nodes: Iterable[str] = (),
+        latent: Iterable[str] = (),
+        bidirected: Iterable[tuple[str, str]] = (),
+    ) -> "CausalGraph":
+        """Validate and build a graph; raises a precise :class:`GraphError`."""
+        edge_list = [tuple(e) for e in edges]
+        bi_list = [tuple(e) for e in bidirected]
+        order: list[str] = []
+        for name in [*nodes, *(v for e in edge_list + bi_list for v in e)]:
+            if not isinstance(name, str) or not name.strip():
+                raise GraphError(f"invalid variable name {name!r}", "variable names are non-empty strings")
+            if name not in order:
+                order.append(name)
+        seen: set[tuple[str, str]] = set()
+        for a, b in edge_list:
+            if a == b:
+                raise GraphError(f"self-loop on {a!r}", "a variable cannot cause itself; remove the edge")
+            if (a, b) in seen:
+                raise GraphError(f"duplicate edge {a} -> {b}", "list each edge once")
+            seen.add((a, b))
+        for a, b in bi_list:
+            if a == b:
+                raise GraphError(f"bidirected self-loop on {a!r}", "a confounded pair needs two variables")
+        lat = frozenset(latent)
+        for name in lat:
+            if name not in order:
+                raise UnknownVariableError(name, order)
+        g = cls(tuple(order), tuple(edge_list), lat, tuple(bi_list))
+        cycle = find_cycle(g)
+        if cycle:
+            raise CycleError(cycle)
+        return g
+
+    # -- views ------------------------------------------------------------
+    @property
+    def observed(self) -> tuple[str, ...]:
+        return tuple(n for n in self.nodes if n not in self.latent)
+
+    def dag(self) -> nx.DiGraph:
+        """The graph as a networkx DAG, bidirected edges made explicit latent nodes."""
+        g = nx.DiGraph()
+        g.add_nodes_from(self.nodes)
+        g.add_edges_from(self.edges)
+        for a, b in self.bidirected:
+            u = f"U[{a},{b}]"
+            g.add_edge(u, a)
+            g.add_edge(u, b)
+        return g
+
+    def require(self, *names: str) -> None:
+        for name in names:
+            if name not in self.nodes:
+                raise UnknownVariableError(name, list(self.nodes))
+
+    def to_dict(self) -> dict:
+        return {
+            "nodes": list(self.nodes),
+            "edges": [list(e) for e in self.edges],
+            "latent": sorted(self.latent),
+            "bidirected": [list(e) for e in self.bidirected],
+        }
+
+
+def find_cycle(g: CausalGraph) -> list[str]:
+    """A directed cycle as a node list, or [] when the graph is acyclic."""
+    d = nx.DiGraph()
+    d.add_nodes_from(g.nodes)
+    d.add_edges_from(g.edges)
+    try:
+        return [u for u, _ in nx.find_cycle(d)]
+    except nx.NetworkXNoCycle:
+        return []
+
+
+def parents(g: CausalGraph, v: str) -> set[str]:
+    g.require(v)
+    return {a for a, b in g.edges if b == v}
+
+
+def children(g: CausalGraph, v: str) -> set[str]:
+    g.require(v)
+    return {b for a, b in g.edges if a == v}
+
+
+def ancestors(g: CausalGraph, vs: Iterable[str]) -> set[str]:
+    """Ancestors of a set, the set included (directed edges only)."""
+    d = g.dag()
+    out: set[str] = set()
+    for v in vs:
+        g.require(v)
+        out |= nx.ancestors(d, v) | {v}
+    return out & set(g.nodes)
+
+
+def descendants(g: CausalGraph, vs: Iterable[str]) -> set[str]:
+    """Descendants of a set, the set included."""
+    d = g.dag()
+    out: set[str] = set()
+    for v in vs:
+        g.require(v)
+        out |= nx.descendants(d, v) | {v}
+    return out & set(g.nodes)
+
+
+def has_directed_path(g: CausalGraph, a: str, b: str) -> bool:
+    g.require(a, b)
+    return a != b and b in descendants(g, [a])
+
+
+def d_separated(g: CausalGraph, xs: Iterable[str], ys: Iterable[str], zs: Iterable[str] = ()) -> bool:
+    """True when xs and ys are d-separated given zs (latents never conditioned on)."""
+    xs, ys, zs = set(xs), set(ys), set(zs)
+    g.require(*xs, *ys, *zs)
+    return nx.is_d_separator(g.dag(), xs, ys, zs)
+
+
+def do(g: CausalGraph, xs: Iterable[str]) -> CausalGraph:
+    """Graph surgery for do(xs): drop every edge into xs (bidirected ones too)."""
+    xs = set(xs)
+    g.require(*xs)
+    return CausalGraph(
+        g.nodes,
+        tuple(e for e in g.edges if e[1] not in xs),
+        g.latent,
+        tuple(e for e in g.bidirected if e[0] not in xs and e[1] not in xs),
+    )
+
+
+def remove_outgoing(g: CausalGraph, xs: Iterable[str]) -> CausalGraph:
+    xs = set(xs)
+    g.require(*xs)
+    return CausalGraph(g.nodes, tuple(e for e in g.edges if e[0] not in xs), g.latent, g.bidirected)
+
+
+def latent_projection(g: CausalGraph) -> tuple[list[str], set[tuple[str, str]], set[frozenset[str]]]:
+    """Project out latent nodes: (observed nodes in topological order, directed, bidirected).
+
+    a -> b when a directed path from a to b has only latent inner nodes;
+    a <-> b when a latent node (or a bidirected edge) reaches both through latents only.
+    """
+    d = g.dag()
+    hidden = set(d.nodes) - set(g.observed)
+    directed: set[tuple[str, str]] = set()
+    bidirected: set[frozenset[str]] = set()
+
+    def observed_reach(start: str) -> set[str]:
+        reach, stack, seen = set(), list(d.successors(start)), set()
+        while stack:
+            v = stack.pop()
+            if v in seen:
+                continue
+            seen.add(v)
+            if v in hidden:
+                stack.extend(d.successors(v))
+            else:
+                reach.add(v)
+        return reach
+
+    for v in g.observed:
+        for w in observed_reach(v):
+            directed.add((v, w))
+    for h in hidden:
+        for a, b in combinations(sorted(observed_reach(h)), 2):
+            bidirected.add(frozenset((a, b)))
+    order = [v for v in nx.topological_sort(d) if v in set(g.observed)]
+    return order, directed, bidirected
+
+
+def is_acyclic(edges: Iterable[tuple[str, str]]) -> tuple[bool, list[str]]:
+    """Acyclicity check on a bare edge list, naming a cycle when there is one."""
+    d = nx.DiGraph()
+    d.add_edges_from(edges)
+    try:
+        return False, [u for u, _ in nx.find_cycle(d)]
+    except nx.NetworkXNoCycle:
+        return True, []

@@ -1,0 +1,248 @@
+"""Causal queries on binary variables: from a query to candidate estimands.
+
+Rung 1: marginal, correlation (conditional contrast), explaining away,
+collider bias, "which adjustment is correct" (back-door set vs. another).
+Rung 2: average treatment effect.  Rung 3: effect of treatment on the treated,
+natural direct and indirect effects.  Deterministic counterfactuals live in
+:mod:`fmcgm.causal.deterministic`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import combinations, product
+from typing import Literal
+
+from fmcgm.causal import graph as G
+from fmcgm.causal.expr import Const, Diff, Expr, Prob, Product, Sum, substitute
+from fmcgm.causal.id_algorithm import identify as id_identify
+from fmcgm.causal.identification import (
+    Estimand,
+    ate_iv_estimands,
+    backdoor_sets,
+    do_estimands,
+    frontdoor_sets,
+    is_backdoor_set,
+)
+from fmcgm.errors import NotIdentifiableError, QueryError
+
+QueryKind = Literal[
+    "marginal", "correlation", "exp_away", "ate", "ett", "nde", "nie",
+    "backadj", "collider_bias", "det_counterfactual",
+]
+EFFECT_KINDS = ("correlation", "exp_away", "ate", "ett", "nde", "nie")
+
+
+@dataclass(frozen=True)
+class Query:
+    kind: QueryKind
+    outcome: str
+    treatment: str | None = None
+    treatment_value: int = 1  # x1 (for ETT: the value the units actually have)
+    control_value: int = 0  # x0 (for ETT: the counterfactual value)
+    outcome_value: int = 1
+    mediators: tuple[str, ...] = ()
+    condition: tuple[tuple[str, int], ...] = ()  # exp_away: the collider's value
+    adjustment_sets: tuple[tuple[str, ...], ...] = ()  # backadj: (method 1 set, method 2 set)
+
+    def describe(self) -> str:
+        x, y = self.treatment, self.outcome
+        yv, x1, x0 = self.outcome_value, self.treatment_value, self.control_value
+        return {
+            "marginal": f"P({y}={yv})",
+            "correlation": f"P({y}={yv} | {x}={x1}) - P({y}={yv} | {x}={x0})",
+            "exp_away": f"P({y}={yv} | {x}={x1}, {_cond(self)}) - P({y}={yv} | {x}={x0}, {_cond(self)})",
+            "ate": f"P({y}={yv} | do({x}={x1})) - P({y}={yv} | do({x}={x0}))",
+            "ett": f"P({y}_{{{x}={x0}}}={yv} | {x}={x1}) - P({y}={yv} | {x}={x1})",
+            "nde": f"E[{y}_{{{x}={x1}, M_{{{x}={x0}}}}}] - E[{y}_{{{x}={x0}}}] with M = {{{', '.join(self.mediators)}}}",
+            "nie": f"E[{y}_{{{x}={x0}, M_{{{x}={x1}}}}}] - E[{y}_{{{x}={x0}}}] with M = {{{', '.join(self.mediators)}}}",
+            "backadj": f"is adjusting for {set(self.adjustment_sets[0]) if self.adjustment_sets else '?'} a valid way to estimate the effect of {x} on {y}?",
+            "collider_bias": f"does {x} causally affect {y}?",
+            "det_counterfactual": f"{y} under do({x}={x1})",
+        }[self.kind]
+
+
+def _cond(q: Query) -> str:
+    return ", ".join(f"{k}={v}" for k, v in q.condition)
+
+
+@dataclass
+class Candidates:
+    estimands: list[Estimand]
+    notes: list[str] = field(default_factory=list)
+
+
+def validate_query(g: G.CausalGraph, q: Query) -> None:
+    names = [q.outcome, *([q.treatment] if q.treatment else []), *q.mediators, *(k for k, _ in q.condition),
+             *(v for s in q.adjustment_sets for v in s)]
+    g.require(*names)
+    if q.kind != "marginal" and not q.treatment:
+        raise QueryError(f"a {q.kind} query needs a treatment variable", "name the cause (treatment)")
+    if q.treatment and q.treatment == q.outcome:
+        raise QueryError(f"treatment and outcome are both {q.outcome!r}", "name two different variables")
+    if q.kind in ("nde", "nie") and not q.mediators:
+        raise QueryError(f"a {q.kind} query needs mediators", "name the mediator(s) the effect goes through")
+    if q.kind == "backadj" and len(q.adjustment_sets) != 2:
+        raise QueryError("backadj compares exactly two adjustment sets", "give method 1's and method 2's sets")
+
+
+def candidates(g: G.CausalGraph, q: Query) -> Candidates:
+    """Candidate estimands for an effect or probability query (rung 1-3, not backadj/collider)."""
+    validate_query(g, q)
+    x, y, yv, x1, x0 = q.treatment, q.outcome, q.outcome_value, q.treatment_value, q.control_value
+    if q.kind == "marginal":
+        return Candidates([Estimand(Prob(((y, yv),)), "marginal probability")])
+    if q.kind == "correlation":
+        return Candidates([Estimand(Diff(Prob(((y, yv),), ((x, x1),)), Prob(((y, yv),), ((x, x0),))),
+                                    "conditional contrast (association, not causation)")])
+    if q.kind == "exp_away":
+        c = q.condition
+        return Candidates([Estimand(Diff(Prob(((y, yv),), ((x, x1), *c)), Prob(((y, yv),), ((x, x0), *c))),
+                                    "conditional contrast within the selected group")])
+    if q.kind == "ate":
+        return Candidates(_ate(g, x, y, x1, x0, yv))
+    if q.kind == "ett":
+        return Candidates(_ett(g, x, y, x1, x0, yv))
+    if q.kind in ("nde", "nie"):
+        return Candidates(_natural(g, q))
+    raise QueryError(f"{q.kind} has no estimand", "use answer_structural for backadj and collider_bias")
+
+
+def _ate(g, x, y, x1, x0, yv) -> list[Estimand]:
+    try:
+        e1 = do_estimands(g, y, x, x1, yv)
+        e0 = do_estimands(g, y, x, x0, yv)
+        return [Estimand(Diff(a.expr, b.expr), a.method, a.assumptions, a.exact) for a, b in zip(e1, e0)]
+    except NotIdentifiableError as err:
+        iv = ate_iv_estimands(g, y, x, yv)
+        if not iv:
+            raise
+        sign = 1 if (x1, x0) == (1, 0) else -1
+        out = []
+        for est in iv:
+            expr = est.expr if sign == 1 else Diff(Const(0), est.expr)
+            out.append(Estimand(expr, est.method, (f"not identifiable without assumptions: {err.message}", *est.assumptions), False))
+        return out
+
+
+def _ett(g, x, y, treated, other, yv) -> list[Estimand]:
+    out: list[Estimand] = []
+    factual = Prob(((y, yv),), ((x, treated),))
+    for z in backdoor_sets(g, x, y):
+        zs = sorted(z)
+        if not zs:
+            out.append(Estimand(Diff(Prob(((y, yv),), ((x, other),)), factual), "no confounding: ETT equals the conditional contrast"))
+            continue
+        syms = tuple((v, v.lower() + "'") for v in zs)
+        body = Product((Prob(((y, yv),), ((x, other), *syms)), Prob(syms, ((x, treated),))))
+        out.append(Estimand(Diff(Sum(syms, body), factual), "back-door adjustment for {" + ", ".join(zs) + "} weighted by the treated"))
+    for m in frontdoor_sets(g, x, y):
+        ms = tuple((v, v.lower()) for v in sorted(m))
+        body = Product((Prob(((y, yv),), ((x, treated), *ms)), Diff(Prob(ms, ((x, other),)), Prob(ms, ((x, treated),)))))
+        out.append(Estimand(Sum(ms, body), "front-door ETT through {" + ", ".join(sorted(m)) + "}"))
+    if not out:
+        raise NotIdentifiableError(
+            f"the effect of treatment on the treated of {x} on {y} is not identifiable here: "
+            "no observed back-door set and no front-door set",
+            "measure a confounder of the treatment and the outcome")
+    return out
+
+
+def mediators_cover_all_paths(g: G.CausalGraph, x: str, y: str, mediators) -> bool:
+    cut = G.CausalGraph(g.nodes, tuple(e for e in g.edges if e[0] not in set(mediators)), g.latent, g.bidirected)
+    return not G.has_directed_path(cut, x, y)
+
+
+def _natural(g: G.CausalGraph, q: Query) -> list[Estimand]:
+    x, y, yv, x1, x0 = q.treatment, q.outcome, q.outcome_value, q.treatment_value, q.control_value
+    meds = list(q.mediators)
+    if mediators_cover_all_paths(g, x, y, meds):
+        if q.kind == "nde":
+            return [Estimand(Const(0.0), "every causal path runs through the mediators: the natural direct effect is 0")]
+        return [Estimand(e.expr, e.method + "; every path is mediated, so NIE = ATE", e.assumptions, e.exact)
+                for e in _ate(g, x, y, x1, x0, yv)]
+    msyms = tuple((m, m.lower()) for m in meds)
+    # P(y | do(x, m)): identified when possible, otherwise the naive conditional with the assumption said
+    exact = True
+    notes: list[str] = []
+    try:
+        pyxm_raw = id_identify(g, [y], [x, *meds])
+        pyxm = lambda xv: substitute(pyxm_raw, {y: yv, x: xv, **{m: s for m, s in msyms}})  # noqa: E731
+    except NotIdentifiableError as err:
+        exact = False
+        notes.append(f"P({y} | do({x}, {', '.join(meds)})) is not identifiable ({err.message}); "
+                     f"assumed no unobserved mediator-outcome confounding")
+        pyxm = lambda xv: Prob(((y, yv),), ((x, xv), *msyms))  # noqa: E731
+    # P(m | do(x)) candidates
+    if len(meds) == 1:
+        pm_cands = [(lambda xv, e=e: _rebind(g, meds[0], x, xv, e)) for e in _pm_sets(g, x, meds[0])]
+    else:
+        raw = id_identify(g, meds, [x])
+        pm_cands = [lambda xv: substitute(raw, {x: xv, **{m: s for m, s in msyms}})]
+    cross_ok = all(G.d_separated(G.remove_outgoing(g, [m]), {m}, {y}, {x}) for m in meds)
+    if not cross_ok and exact:
+        notes.append("the mediator and the outcome share a confounder; natural effects assume cross-world independence")
+    out = []
+    for pm in pm_cands:
+        if q.kind == "nde":
+            expr = Sum(msyms, Product((pm(x0), Diff(pyxm(x1), pyxm(x0)))))
+            label = "mediation formula (natural direct effect)"
+        else:
+            expr = Sum(msyms, Product((pyxm(x0), Diff(pm(x1), pm(x0)))))
+            label = "mediation formula (natural indirect effect)"
+        out.append(Estimand(expr, label, tuple(notes), exact and cross_ok))
+    return out
+
+
+def _pm_sets(g, x, m) -> list[set[str]]:
+    sets = backdoor_sets(g, x, m)
+    if not sets:
+        raise NotIdentifiableError(f"P({m} | do({x})) has no back-door set", "measure a confounder of treatment and mediator")
+    return sets
+
+
+def _rebind(g, m, x, xv, z: set[str]) -> Expr:
+    from fmcgm.causal.identification import backdoor_expr
+
+    return backdoor_expr(x, m, xv, m.lower(), sorted(z))
+
+
+# -- structural (non-numeric) queries ------------------------------------------------
+
+def backadj_answer(g: G.CausalGraph, q: Query) -> tuple[bool, str]:
+    """Is method 1's adjustment more correct than method 2's?
+
+    A valid back-door set beats an invalid one; between valid sets the minimal
+    one (no valid proper subset) is preferred: it is enough, and every extra
+    variable adds terms to estimate.
+    """
+    validate_query(g, q)
+    x, y = q.treatment, q.outcome
+
+    def grade(s: set[str]) -> tuple[int, str]:
+        # Correctness is judged on the graph; an unobserved set is correct but cannot be computed from data.
+        unobs = f" (but {sorted(s & g.latent)} is unobserved, so it cannot be computed from data)" if s & g.latent else ""
+        if not is_backdoor_set(g, x, y, s, allow_latent=True):
+            return 0, "not a valid back-door set"
+        minimal = not any(is_backdoor_set(g, x, y, set(c), allow_latent=True)
+                          for k in range(len(s)) for c in combinations(sorted(s), k))
+        return (2, "a minimal valid back-door set" + unobs) if minimal else (1, "valid but not minimal" + unobs)
+
+    s1, s2 = (set(s) for s in q.adjustment_sets)
+    (g1, w1), (g2, w2) = grade(s1), grade(s2)
+    why = f"method 1 adjusts for {sorted(s1) or 'nothing'}: {w1}; method 2 adjusts for {sorted(s2) or 'nothing'}: {w2}"
+    return g1 > g2, why
+
+
+def collider_answer(g: G.CausalGraph, q: Query) -> tuple[bool, str]:
+    """Does x causally affect y (a directed path), whatever a selected group's correlation shows?"""
+    validate_query(g, q)
+    path = G.has_directed_path(g, q.treatment, q.outcome)
+    why = (f"there is {'a' if path else 'no'} directed path {q.treatment} -> {q.outcome}; "
+           "a correlation inside a group selected on a common effect (collider) is not evidence of causation")
+    return path, why
+
+
+def value_assignments(names, domains=None):
+    for combo in product(*[(domains or {}).get(n, (0, 1)) for n in names]):
+        yield dict(zip(names, combo))
