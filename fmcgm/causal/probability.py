@@ -67,7 +67,7 @@ class ProbabilityStore:
                                          "a variable is either the event or the condition")
         if self.graph is not None:
             self.graph.require(*[k for k, _ in (*s.event, *s.given)])
-        key = (s.event, s.given)
+        key = (tuple(sorted(s.event)), tuple(sorted(s.given)))
         if key in self._known and abs(self._known[key] - s.p) > 1e-9:
             raise InconsistentInputError(
                 f"{term_text(*key)} is given twice with different values ({self._known[key]:g} and {s.p:g})",

@@ -162,6 +162,9 @@ def _natural(g: G.CausalGraph, q: Query) -> list[Estimand]:
         return [Estimand(e.expr, e.method + "; every path is mediated, so NIE = ATE", e.assumptions, e.exact)
                 for e in _ate(g, x, y, x1, x0, yv)]
     msyms = tuple((m, m.lower()) for m in meds)
+    adjusted = _covariate_mediation(g, q, meds, msyms)
+    if adjusted:
+        return adjusted
     # P(y | do(x, m)): identified when possible, otherwise the naive conditional with the assumption said
     exact = True
     notes: list[str] = []
@@ -191,6 +194,38 @@ def _natural(g: G.CausalGraph, q: Query) -> list[Estimand]:
             expr = Sum(msyms, Product((pyxm(x0), Diff(pm(x1), pm(x0)))))
             label = "mediation formula (natural indirect effect)"
         out.append(Estimand(expr, label, tuple(notes), exact and cross_ok))
+    return out
+
+
+def _mediation_covariates(g: G.CausalGraph, x: str, y: str, meds: list[str]) -> list[set[str]]:
+    """Observed sets W (non-descendants of x) under which the mediation formula is exact:
+    W blocks the back-door paths x→y, x→m and, together with x, m→y."""
+    cands = [v for v in g.observed if v not in (x, y, *meds) and v not in G.descendants(g, [x])]
+    out = []
+    for k in range(len(cands) + 1):
+        for combo in combinations(cands, k):
+            w = set(combo)
+            if not is_backdoor_set(g, x, y, w) or not all(is_backdoor_set(g, x, m, w) for m in meds):
+                continue
+            if all(G.d_separated(G.remove_outgoing(g, [m]), {m}, {y}, w | {x}) for m in meds):
+                out.append(w)
+    return out
+
+
+def _covariate_mediation(g: G.CausalGraph, q: Query, meds: list[str], msyms) -> list[Estimand]:
+    x, y, yv, x1, x0 = q.treatment, q.outcome, q.outcome_value, q.treatment_value, q.control_value
+    out = []
+    for w in _mediation_covariates(g, x, y, meds):
+        wsyms = tuple((v, v.lower() + "'") for v in sorted(w))
+        py = lambda xv: Prob(((y, yv),), ((x, xv), *msyms, *wsyms))  # noqa: E731
+        pm = lambda xv: Prob(msyms, ((x, xv), *wsyms))  # noqa: E731
+        if q.kind == "nde":
+            inner = Sum(msyms, Product((pm(x0), Diff(py(x1), py(x0)))))
+        else:
+            inner = Sum(msyms, Product((py(x0), Diff(pm(x1), pm(x0)))))
+        expr = Sum(wsyms, Product((Prob(wsyms), inner))) if wsyms else inner
+        label = "mediation formula" + (f" adjusted for {{{', '.join(sorted(w))}}}" if w else "")
+        out.append(Estimand(expr, f"{label} (natural {'direct' if q.kind == 'nde' else 'indirect'} effect)"))
     return out
 
 

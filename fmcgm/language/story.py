@@ -189,10 +189,8 @@ def _given_sentence(s: str, mechs: list, obs: list):
     cm = CAUSES_RE.match(body)
     if cm and (m or not body.lower().startswith(("for ", "the probability", "the overall"))):
         lhs, rhs = cm.group(1), cm.group(2)
-        op = "or" if re.search(r"\s+or\s+", lhs) else "and"
-        causes = [c.strip() for c in re.split(rf"\s+{op}\s+", lhs) if c.strip()]
         effects = [e.strip() for e in re.split(r"\s+and\s+", rhs) if e.strip()]
-        mechs.append(MechanismText(causes, op, effects))
+        mechs.append(MechanismText([lhs.strip()], "and", effects))
         return True
     for kind, rx in GIVEN_PATTERNS:
         m = rx.match(s)
@@ -230,4 +228,27 @@ def parse_story(text: str) -> Story:
     body = [s for s in sents if s is not question]
     bg, rest = parse_background(body)
     given, mechs, obs, unparsed = parse_given(rest)
+    protected = {e for m in mechs for e in m.effects} | set(obs)
+    for m in mechs:
+        m.causes, m.op = split_causes(m.causes[0], protected)
     return Story(bg, given, mechs, obs, question, unparsed)
+
+
+def split_causes(lhs: str, protected: set[str]) -> tuple[list[str], str]:
+    """Split "A and B" / "A or B" into literals, never inside a phrase used whole elsewhere.
+
+    "confounder active and college degree or higher" is an AND of two literals
+    because "college degree or higher" is itself the effect of another rule.
+    """
+    masked, slots = lhs, {}
+    for i, ph in enumerate(sorted(protected, key=len, reverse=True)):
+        if re.search(r"\s(and|or)\s", ph) and ph.lower() in masked.lower():
+            key = f"\x00{i}\x00"
+            start = masked.lower().index(ph.lower())
+            masked = masked[:start] + key + masked[start + len(ph):]
+            slots[key] = ph
+    op = "or" if re.search(r"\s+or\s+", masked) else "and"
+    parts = [p.strip() for p in re.split(rf"\s+{op}\s+", masked) if p.strip()]
+    for key, ph in slots.items():
+        parts = [p.replace(key, ph) for p in parts]
+    return parts, op

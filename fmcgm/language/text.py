@@ -38,8 +38,11 @@ PHRASES = {
     "recover from": "free-of",
     "free of": "free-of",
     "free from": "free-of",
+    "out of": "out-of",
+    "far from": "far",
+    "close to": "close",
 }
-NEGATING_TOKENS = frozenset({"free-of"})
+NEGATING_TOKENS = frozenset({"free-of", "out-of"})
 
 _ANTONYM_PAIRS = [
     ("high", "low"), ("increased", "decreased"), ("increased", "reduced"), ("large", "small"), ("big", "small"),
@@ -55,7 +58,7 @@ _ANTONYM_PAIRS = [
     ("married", "single"), ("tall", "short"), ("raised", "lowered"), ("gain", "loss"), ("safe", "dangerous"),
     ("clean", "dirty"), ("wide", "narrow"), ("thick", "thin"), ("hard", "soft"), ("hard-working", "lazy"),
     ("smart", "stupid"), ("urban", "rural"), ("white-collar", "blue-collar"), ("expensive", "cheap"),
-    ("noisy", "quiet"), ("loud", "quiet"), ("guilty", "innocent"), ("legal", "illegal"), ("black", "white"),
+    ("far", "close"), ("far", "near"), ("higher", "lower"), ("more", "fewer"), ("noisy", "quiet"), ("loud", "quiet"), ("guilty", "innocent"), ("legal", "illegal"), ("black", "white"),
 ]
 # Different surface words for one concept (so "dead" finds "death").
 _SYNONYM_WORDS = {"dead": "death", "die": "death", "dies": "death", "died": "death", "kill": "death",

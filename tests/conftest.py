@@ -1,0 +1,13 @@
+import json
+from pathlib import Path
+
+import pytest
+
+DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "cladder" / "dev.jsonl"
+
+
+@pytest.fixture(scope="session")
+def dev_rows():
+    if not DEV.is_file():
+        pytest.skip(f"CLadder dev slice not found at {DEV}")
+    return [json.loads(line) for line in DEV.read_text().splitlines() if line.strip()]
