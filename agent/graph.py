@@ -21,7 +21,7 @@ from agent.configuration import Settings
 from agent.offline_model import OfflineReasoner
 from agent.state import AgentState
 from prompts import load
-from tools import get_tool, get_tools
+from tools import call_tool, get_tools
 
 
 def make_model(settings: Settings) -> BaseChatModel:
@@ -48,7 +48,7 @@ def build_graph(model: BaseChatModel | None = None, settings: Settings | None = 
         out, steps, graph = [], [], state.get("graph")
         for tc in last.tool_calls:
             t0 = time.perf_counter()
-            result = run_tool(tc["name"], tc.get("args"))
+            result = call_tool(tc["name"], tc.get("args"))
             if tc["name"] == "propose_edges" and result.get("ok"):
                 graph = result["data"]["graph"]
             out.append(ToolMessage(content=json.dumps(result), tool_call_id=tc["id"], name=tc["name"]))
@@ -73,32 +73,6 @@ def build_graph(model: BaseChatModel | None = None, settings: Settings | None = 
     g.add_edge("tools", "model")
     g.add_edge("finalize", END)
     return g.compile()
-
-
-def run_tool(name: str, args: Any) -> dict:
-    """Execute one tool call; unknown tools, bad arguments and crashes become error results."""
-    tool = get_tool(name)
-    if tool is None:
-        known = ", ".join(t.name for t in get_tools())
-        return {"ok": False, "summary": f"error: unknown tool {name!r}", "data": {},
-                "error": {"code": "unknown_tool", "message": f"there is no tool named {name!r}",
-                          "hint": f"use one of: {known}"}}
-    if isinstance(args, str):  # some models send arguments as a JSON string
-        try:
-            args = json.loads(args)
-        except ValueError:
-            return {"ok": False, "summary": "error: arguments are not valid JSON", "data": {},
-                    "error": {"code": "invalid_arguments", "message": "tool arguments must be a JSON object",
-                              "hint": "send the arguments as an object"}}
-    if not isinstance(args, dict):
-        return {"ok": False, "summary": "error: arguments must be an object", "data": {},
-                "error": {"code": "invalid_arguments", "message": f"got {type(args).__name__}",
-                          "hint": "send the arguments as an object"}}
-    try:
-        return tool.invoke(args)
-    except Exception as e:  # noqa: BLE001 - nothing may escape into the chat as a traceback
-        return {"ok": False, "summary": f"error: {e}", "data": {},
-                "error": {"code": "tool_failed", "message": str(e), "hint": "check the arguments against the schema"}}
 
 
 def final_answer(state: AgentState) -> dict[str, Any]:

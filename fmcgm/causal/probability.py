@@ -44,6 +44,10 @@ def term_text(event: Assign, given: Assign) -> str:
     return f"P({ev} | {gv})" if gv else f"P({ev})"
 
 
+def used_vars(ev: Assign, gv: Assign) -> set[str]:
+    return {k for k, _ in ev} | {k for k, _ in gv}
+
+
 class ProbabilityStore:
     def __init__(self, statements: list[Statement], graph: G.CausalGraph | None = None,
                  domains: Mapping[str, tuple[int, ...]] | None = None) -> None:
@@ -158,8 +162,18 @@ class ProbabilityStore:
                 marg = self._derive(gv, (), depth + 1, visiting)
                 if marg is not None and marg > 0:
                     return min(1.0, joint / marg)
+        # marginalise a joint over one extra event variable: P(A | g) = Σ_c P(A, c | g)
+        for (kev, kgv) in list(self._known):
+            extra = [x for x in kev if x not in ev]
+            if kgv != gv or len(extra) != 1 or not set(ev) <= set(kev) or extra[0][0] in used_vars(ev, gv):
+                continue
+            var = extra[0][0]
+            parts = [self._derive(tuple(sorted(ev + ((var, val),))), gv, depth + 1, visiting)
+                     for val in self.domains.get(var, (0, 1))]
+            if all(p is not None for p in parts):
+                return float(sum(parts))
         # total probability over one extra conditioning variable present in the statements
-        used = {k for k, _ in ev} | {k for k, _ in gv}
+        used = used_vars(ev, gv)
         for (kev, kgv) in list(self._known):
             if kev != ev:
                 continue
