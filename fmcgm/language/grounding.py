@@ -224,7 +224,7 @@ def item_sim(a: Item, b: Item) -> float:
 
 
 def assignments(items: list[Item], nodes: list[str], distinct: list[set[int]],
-                allowed: dict[int, list[str]] | None = None, limit: int = 400):
+                allowed: dict[int, list[str]] | None = None, limit: int = 400, widen: bool = False):
     """Item→node maps, best score first (a bounded search; ties broken by node order)."""
     if not items:
         yield {}
@@ -238,6 +238,9 @@ def assignments(items: list[Item], nodes: list[str], distinct: list[set[int]],
         opts = allowed.get(it.id) if allowed and it.id in allowed else nodes
         ranked = sorted(opts, key=lambda n: -ns[(it.id, n)])
         top = ns[(it.id, ranked[0])] if ranked else 0
+        if widen:  # every node, best first: for phrases that share words with the wrong variable
+            cands[it.id] = ranked
+            continue
         keep = [n for n in ranked if ns[(it.id, n)] >= top - 0.45] if top >= 0.5 else ranked
         cands[it.id] = keep[: max(3, len([n for n in keep if ns[(it.id, n)] >= top - 0.05]))]
     order = sorted(items, key=lambda it: (len(cands[it.id]), -max(ns[(it.id, n)] for n in cands[it.id])))

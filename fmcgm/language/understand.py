@@ -213,19 +213,26 @@ def _det(story: Story, spec: QuestionSpec, g: CausalGraph) -> Problem:
     items = lits + [qy, qa, qb]
     distinct = [set(c) | set(e) for c, _, e in mech_refs] + [{qy.id, qa.id}]
     first_error = None
-    for n_try, amap in enumerate(assignments(items, list(g.nodes), distinct)):
-        if n_try >= MAX_TRIES * 3:
-            break
-        if amap[qa.id] != amap[qb.id]:
-            continue
-        if not all({amap[c] for c in cs} <= parents(g, amap[e]) for cs, _, es in mech_refs for e in es):
-            continue
-        try:
-            prob = _det_problem(story, spec, g, items, mech_refs, obs, qy, qa, qb, amap)
-            counterfactual(g, prob.mechanisms, prob.observations, prob.intervention, prob.outcome)
-            return prob
-        except FMCGMError as e:
-            first_error = first_error or e
+    fallback: Problem | None = None
+    for widen in (False, True):
+        for n_try, amap in enumerate(assignments(items, list(g.nodes), distinct, widen=widen)):
+            if n_try >= MAX_TRIES * 3:
+                break
+            if amap[qa.id] != amap[qb.id]:
+                continue
+            if not all({amap[c] for c in cs} <= parents(g, amap[e]) for cs, _, es in mech_refs for e in es):
+                continue
+            try:
+                prob = _det_problem(story, spec, g, items, mech_refs, obs, qy, qa, qb, amap)
+                res = counterfactual(g, prob.mechanisms, prob.observations, prob.intervention, prob.outcome)
+            except FMCGMError as e:
+                first_error = first_error or e
+                continue
+            if res.determined:  # a well-posed question has one answer: prefer readings that give it
+                return prob
+            fallback = fallback or prob
+    if fallback:
+        return fallback
     raise first_error or ParseError("could not match the rules' phrases to the graph's variables",
                                     "write rules with the variables' names, e.g. 'A and B causes C'")
 
