@@ -1,16 +1,65 @@
-"""Agent configuration: one pydantic-settings object (environment variables FMCGM_*)."""
+"""Agent configuration: one pydantic-settings object.
+
+Sources, highest first: explicit values (CLI flags), environment variables
+``FMCGM_*``, an optional JSON or TOML file (``--config PATH`` or ``FMCGM_CONFIG``),
+then the defaults below.
+"""
 
 from __future__ import annotations
 
-from typing import Literal
+import json
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from fmcgm.errors import FMCGMError
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="FMCGM_", extra="ignore")
 
-    backend: Literal["offline"] = Field(default="offline", description="reasoning backend")
-    recursion_limit: int = Field(default=24, ge=4, le=500,
+    backend: Literal["offline", "ollama", "openai"] = Field(default="offline", description="reasoning backend")
+    model: str = Field(default="", description="model name for ollama / openai backends")
+    base_url: str = Field(default="", description="server URL (default: http://localhost:11434 for ollama, "
+                                                  "the OpenAI API for openai)")
+    api_key: str = Field(default="", description="API key for OpenAI-compatible servers (many local ones ignore it)")
+    temperature: float = Field(default=0.0, ge=0.0, le=2.0)
+    timeout: float = Field(default=60.0, gt=0, description="seconds per model call")
+    max_retries: int = Field(default=2, ge=0, le=10, description="retries of a failed model call, with backoff")
+    retry_backoff: float = Field(default=1.0, ge=0.0, description="first backoff in seconds (doubles each retry)")
+    num_ctx: int = Field(default=16384, ge=2048, description="Ollama context window: tools and prompts must fit")
+    recursion_limit: int = Field(default=40, ge=4, le=500,
                                  description="most graph steps per question (LangGraph's own default is no guard)")
+    max_critique_rounds: int = Field(default=3, ge=1, le=20, description="graph revisions the critique allows")
+    max_repeated_calls: int = Field(default=2, ge=1, description="identical tool calls allowed before stopping")
+    max_empty_replies: int = Field(default=2, ge=0, description="empty model replies tolerated (each re-prompted)")
+    trace_db: str = Field(default=".fmcgm/traces.sqlite", description="SQLite file of the checkpointed traces")
+    data_path: str = Field(default="", description="optional CSV of observations for the critique's independence tests")
+
+    def server_url(self) -> str:
+        if self.base_url:
+            return self.base_url
+        return {"ollama": "http://localhost:11434", "openai": "https://api.openai.com/v1"}.get(self.backend, "")
+
+
+def load_settings(config_path: str | None = None, **overrides: Any) -> Settings:
+    """Settings from a config file (JSON or TOML), the environment and explicit overrides."""
+    path = config_path or os.environ.get("FMCGM_CONFIG", "")
+    values: dict[str, Any] = {}
+    if path:
+        p = Path(path)
+        if not p.is_file():
+            raise FMCGMError(f"config file {p} not found", "pass an existing JSON or TOML file to --config")
+        text = p.read_text(encoding="utf-8")
+        try:
+            values = tomllib.loads(text) if p.suffix == ".toml" else json.loads(text)
+        except (ValueError, tomllib.TOMLDecodeError) as e:
+            raise FMCGMError(f"config file {p} is not valid: {e}", "fix the file's syntax") from None
+    env_keys = {k[len("FMCGM_"):].lower() for k in os.environ if k.startswith("FMCGM_")}
+    values = {k: v for k, v in values.items() if k not in env_keys}  # the environment beats the file
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return Settings(**values)

@@ -99,7 +99,8 @@ class OfflineReasoner(BaseChatModel):
         return ChatResult(generations=[ChatGeneration(message=self.next_message(messages))])
 
     def next_message(self, messages: list[BaseMessage]) -> AIMessage:
-        start = max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=None)
+        start = max((i for i, m in enumerate(messages)
+                     if isinstance(m, HumanMessage) and not m.additional_kwargs.get("fmcgm_nudge")), default=None)
         if start is None:
             return _final("Ask me a causal question.")
         question = str(messages[start].content)

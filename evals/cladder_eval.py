@@ -12,6 +12,7 @@ import json
 import sys
 import time
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
@@ -57,25 +58,37 @@ def _acc(rows: list[dict]) -> dict[str, Any]:
     return {"n": len(rows), "accuracy": sum(r["correct"] for r in rows) / len(rows) if rows else 0.0}
 
 
-def evaluate(records: list[Record], settings: Settings | None = None, console: Console | None = None) -> dict[str, Any]:
+def _one(rec: Record, settings: Settings | None, app) -> dict[str, Any]:
+    state = run_question(rec.prompt, settings=settings, app=app)
+    ans = state["answer"]
+    predicted = ans.get("answer")
+    return {
+        "question_id": rec.question_id, "predicted": predicted, "answer": rec.answer.strip().lower(),
+        "correct": predicted == rec.answer.strip().lower(), "estimand": ans.get("estimand"),
+        "value": ans.get("value"), "error": ans.get("error"), "query_type": rec.query_type, "rung": rec.rung,
+    }
+
+
+def evaluate(records: list[Record], settings: Settings | None = None, console: Console | None = None,
+             concurrency: int = 1) -> dict[str, Any]:
+    """Every record through the agent (``concurrency`` questions in flight, for slow LLM servers)."""
     console = console or Console(stderr=True)
     app = build_graph(settings=settings)
-    results = []
     t0 = time.perf_counter()
     with Progress(TextColumn("[bold]cladder"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=False) as bar:
         task = bar.add_task("eval", total=len(records))
-        for rec in records:
-            state = run_question(rec.prompt, settings=settings, app=app)
-            ans = state["answer"]
-            predicted = ans.get("answer")
-            results.append({
-                "question_id": rec.question_id, "predicted": predicted, "answer": rec.answer.strip().lower(),
-                "correct": predicted == rec.answer.strip().lower(), "estimand": ans.get("estimand"),
-                "value": ans.get("value"), "error": ans.get("error"),
-                "query_type": rec.query_type, "rung": rec.rung,
-            })
-            bar.advance(task)
+        if concurrency <= 1:
+            results = []
+            for rec in records:
+                results.append(_one(rec, settings, app))
+                bar.advance(task)
+        else:
+            with ThreadPoolExecutor(max_workers=concurrency) as pool:
+                futures = [pool.submit(_one, rec, settings, app) for rec in records]
+                for f in as_completed(futures):
+                    bar.advance(task)
+                results = [f.result() for f in futures]
     seconds = time.perf_counter() - t0
     by_type, by_rung = defaultdict(list), defaultdict(list)
     for r in results:

@@ -1,27 +1,52 @@
-"""The ``fmcgm`` command line: ask a question, run the demo, run benchmarks."""
+"""The ``fmcgm`` command line: ask questions, run the demo and benchmarks, inspect traces."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 from rich.console import Console
-from rich.panel import Panel
 from rich.markup import escape
+from rich.panel import Panel
 from rich.table import Table
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="FM-CGM: causal questions answered exactly.")
 eval_app = typer.Typer(no_args_is_help=True, help="Benchmarks.")
+trace_app = typer.Typer(no_args_is_help=True, help="Stored traces (SQLite).")
 app.add_typer(eval_app, name="eval")
+app.add_typer(trace_app, name="trace")
 console = Console()
 
+BackendOpt = typer.Option(None, "--backend", help="offline (default), ollama or openai")
+ModelOpt = typer.Option(None, "--model", help="model name for ollama/openai")
+UrlOpt = typer.Option(None, "--base-url", help="server URL, e.g. http://localhost:11434 or http://host:8000/v1")
+KeyOpt = typer.Option(None, "--api-key", help="API key for an OpenAI-compatible server")
+TempOpt = typer.Option(None, "--temperature")
+TimeoutOpt = typer.Option(None, "--timeout", help="seconds per model call")
+RecOpt = typer.Option(None, "--recursion-limit", help="most agent steps")
+DbOpt = typer.Option(None, "--trace-db", help="SQLite trace file (default .fmcgm/traces.sqlite)")
+ConfigOpt = typer.Option(None, "--config", help="JSON or TOML settings file")
 
-def _settings(recursion_limit: int | None):
-    from agent.configuration import Settings
 
-    return Settings(**({"recursion_limit": recursion_limit} if recursion_limit else {}))
+def _settings(config: Optional[str] = None, **kw: Any):
+    from agent.configuration import load_settings
+    from fmcgm.errors import FMCGMError
+
+    try:
+        return load_settings(config, **kw)
+    except (FMCGMError, ValueError) as e:
+        console.print(f"[red]error:[/] {escape(str(e))}")
+        raise typer.Exit(2) from None
+
+
+def _app_with_store(settings):
+    from agent.graph import build_graph
+    from agent.traces import open_store
+
+    saver = open_store(settings.trace_db)
+    return build_graph(settings=settings, checkpointer=saver), saver
 
 
 def show_run(state: dict, title: str = "") -> None:
@@ -32,38 +57,72 @@ def show_run(state: dict, title: str = "") -> None:
     g = ans.get("graph")
     if g:
         edges = ", ".join(f"{a} → {b}" for a, b in g["edges"])
-        console.print(f"[bold]graph[/]: {escape(edges)}" + (f"  (unobserved: {escape(', '.join(g['latent']))})" if g["latent"] else ""))
+        console.print(f"[bold]graph[/]: {escape(edges)}" + (f"  (unobserved: {escape(', '.join(g['latent']))})" if g.get("latent") else ""))
     if ans.get("estimand"):
         console.print(f"[bold]estimand[/]: {escape(ans['estimand'])}")
     if isinstance(ans.get("value"), (int, float)):
         console.print(f"[bold]value[/]: {ans['value']:.4f}")
-    t = Table(title="steps", show_lines=False)
+    for w in ans.get("warnings", []):
+        console.print(f"[yellow]critique:[/] {escape(w)}")
+    t = Table(title="steps" + (f" (thread {state['thread_id']})" if state.get("thread_id") else ""))
     for c in ("#", "node", "tool", "result", "s"):
         t.add_column(c)
     for i, st in enumerate(state.get("trace", []), 1):
-        res = st["result"]
-        summary = res.get("summary") if isinstance(res, dict) and "summary" in res else (
-            ", ".join(res.get("tool_calls", [])) or str(res.get("content", ""))[:60] if isinstance(res, dict) else "")
-        t.add_row(str(i), st["node"], st["tool"] or "", escape(str(summary)[:110]), f"{st['seconds']:.3f}")
+        t.add_row(str(i), st["node"], st.get("tool") or "", escape(_summary(st)[:110]), f"{st.get('seconds') or 0:.3f}")
     console.print(t)
     for st in state.get("trace", []):
-        if st["tool"] == "estimate_effect" and isinstance(st["result"], dict):
+        if st.get("tool") == "estimate_effect" and isinstance(st.get("result"), dict):
             for line in st["result"].get("data", {}).get("steps", []):
                 console.print(f"  · {escape(line)}")
+
+
+def _summary(st: dict) -> str:
+    res = st.get("result")
+    if not isinstance(res, dict):
+        return ""
+    if "summary" in res:
+        return str(res["summary"])
+    if st["node"] == "critique":
+        return "; ".join(f"{f['severity']}: {f['message']}" for f in res.get("findings", [])) or "no findings"
+    if st["node"] == "commit":
+        return f"graph committed ({len(res.get('graph', {}).get('edges', []))} edges)"
+    if st["node"] == "model":
+        return ", ".join(res.get("tool_calls", [])) or str(res.get("content") or res.get("error") or "")[:80]
+    return str(res.get("question") or res.get("answer") or res.get("error") or "")
 
 
 @app.command()
 def ask(question: str = typer.Argument(..., help="a causal question in plain language"),
         as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
-        recursion_limit: Optional[int] = typer.Option(None, help="most agent steps")) -> None:
-    """Answer one causal question and show the graph, estimand, value and steps."""
+        backend: Optional[str] = BackendOpt, model: Optional[str] = ModelOpt, base_url: Optional[str] = UrlOpt,
+        api_key: Optional[str] = KeyOpt, temperature: Optional[float] = TempOpt, timeout: Optional[float] = TimeoutOpt,
+        recursion_limit: Optional[int] = RecOpt, trace_db: Optional[str] = DbOpt,
+        thread: Optional[str] = typer.Option(None, "--thread", help="continue this conversation thread"),
+        data: Optional[str] = typer.Option(None, "--data", help="CSV of observations for the critique's tests"),
+        config: Optional[str] = ConfigOpt) -> None:
+    """Answer one causal question; show the graph, estimand, value and steps (stored as a trace)."""
     from agent.graph import run_question
 
-    state = run_question(question, settings=_settings(recursion_limit))
+    settings = _settings(config, backend=backend, model=model, base_url=base_url, api_key=api_key,
+                         temperature=temperature, timeout=timeout, recursion_limit=recursion_limit,
+                         trace_db=trace_db, data_path=data)
+    try:
+        graph_app, _ = _app_with_store(settings)
+    except Exception as e:  # noqa: BLE001 - configuration problems are reported, not raised
+        graph_app, _ = None, None
+        err = str(e)
+        state = {"thread_id": thread, "answer": {"error": err, "text": err}, "trace": []}
+    else:
+        state = run_question(question, settings=settings, app=graph_app, thread_id=thread)
     if as_json:
         ans = state["answer"]
-        typer.echo(json.dumps({k: ans.get(k) for k in ("answer", "value", "estimand", "method", "graph", "error",
-                                                       "assumptions", "text")}))
+        g = ans.get("graph")
+        typer.echo(json.dumps({
+            "thread_id": state.get("thread_id"), "answer": ans.get("answer"), "estimand": ans.get("estimand"),
+            "value": ans.get("value"), "graph": {"edges": g["edges"], "latent": g.get("latent", [])} if g else None,
+            "error": ans.get("error"), "method": ans.get("method"), "assumptions": ans.get("assumptions", []),
+            "warnings": ans.get("warnings", []), "critique_rounds": ans.get("critique_rounds", 0),
+            "text": ans.get("text")}))
         return
     show_run(state)
 
@@ -76,25 +135,95 @@ def demo() -> None:
 
     graph = build_graph()
     for title, q in EXAMPLES:
-        console.rule(f"[bold]{title}")
+        console.rule(f"[bold]{escape(title)}")
         console.print(escape(q), style="dim")
         show_run(run_question(q, app=graph), title)
+
+
+@trace_app.command("list")
+def trace_list(trace_db: Optional[str] = DbOpt, as_json: bool = typer.Option(False, "--json"),
+               config: Optional[str] = ConfigOpt) -> None:
+    """Stored threads: id, time, question, backend, outcome."""
+    from agent.traces import list_threads
+
+    settings = _settings(config, trace_db=trace_db)
+    graph_app, saver = _app_with_store(settings)
+    rows = list_threads(graph_app, saver)
+    if as_json:
+        typer.echo(json.dumps(rows))
+        return
+    t = Table(title=f"traces in {settings.trace_db}")
+    for c in ("thread", "started", "backend", "outcome", "answer", "question"):
+        t.add_column(c)
+    for r in rows:
+        t.add_row(r["thread_id"], (r["started_at"] or "")[:19], r["backend"] or "", r["outcome"] or "",
+                  str(r["answer"] or ""), escape((r["question"] or "")[-70:]))
+    console.print(t)
+
+
+@trace_app.command("show")
+def trace_show(thread: str = typer.Argument(..., help="thread id"), trace_db: Optional[str] = DbOpt,
+               as_json: bool = typer.Option(False, "--json"), config: Optional[str] = ConfigOpt) -> None:
+    """Every step of a stored run in order: node, tool call and result, critique, committed graph, timing."""
+    from agent.traces import show_thread
+    from fmcgm.errors import FMCGMError
+
+    settings = _settings(config, trace_db=trace_db)
+    graph_app, _ = _app_with_store(settings)
+    try:
+        rec = show_thread(graph_app, thread)
+    except FMCGMError as e:
+        console.print(f"[red]error:[/] {escape(str(e))}")
+        raise typer.Exit(2) from None
+    if as_json:
+        typer.echo(json.dumps(rec, default=str))
+        return
+    console.print(f"[bold]thread[/] {rec['thread_id']}  backend={rec['backend']}  outcome={rec['outcome']}")
+    console.print(escape(rec["question"]), style="dim")
+    show_run({"answer": rec["answer"] or {}, "trace": rec["steps"], "thread_id": thread})
+    for c in rec["critiques"]:
+        console.print(f"critique round {c['round']}: " + escape("; ".join(f"{f['severity']}: {f['message']}" for f in c["findings"]))
+                      + (f"  changed: {escape(json.dumps(c['changed']))}" if c.get("changed") else ""))
+    console.print(f"{len(rec['checkpoints'])} checkpoints; resume one with `fmcgm trace resume {thread} --checkpoint ID`")
+
+
+@trace_app.command("resume")
+def trace_resume(thread: str = typer.Argument(...), checkpoint: str = typer.Option(..., "--checkpoint"),
+                 trace_db: Optional[str] = DbOpt, config: Optional[str] = ConfigOpt) -> None:
+    """Run a stored thread again from one of its checkpoints."""
+    from agent.traces import resume
+    from fmcgm.errors import FMCGMError
+
+    settings = _settings(config, trace_db=trace_db)
+    graph_app, _ = _app_with_store(settings)
+    try:
+        state = resume(graph_app, thread, checkpoint, settings.recursion_limit)
+    except FMCGMError as e:
+        console.print(f"[red]error:[/] {escape(str(e))}")
+        raise typer.Exit(2) from None
+    show_run({**state, "thread_id": thread})
 
 
 @eval_app.command("cladder")
 def eval_cladder(data: Path = typer.Option(..., "--data", help="CLadder-format JSONL file"),
                  limit: Optional[int] = typer.Option(None, help="only the first N questions"),
-                 json_out: Optional[Path] = typer.Option(None, "--json", help="write the report as JSON here")) -> None:
+                 json_out: Optional[Path] = typer.Option(None, "--json", help="write the report as JSON here"),
+                 concurrency: int = typer.Option(1, "--concurrency", min=1, max=64, help="questions in flight"),
+                 backend: Optional[str] = BackendOpt, model: Optional[str] = ModelOpt, base_url: Optional[str] = UrlOpt,
+                 api_key: Optional[str] = KeyOpt, temperature: Optional[float] = TempOpt,
+                 timeout: Optional[float] = TimeoutOpt, config: Optional[str] = ConfigOpt) -> None:
     """Run every question through the agent; print accuracy by rung and query type."""
     from evals.cladder_eval import evaluate, load_records, print_report
     from fmcgm.errors import FMCGMError
 
+    settings = _settings(config, backend=backend, model=model, base_url=base_url, api_key=api_key,
+                         temperature=temperature, timeout=timeout)
     try:
         records = load_records(data, limit)
     except FMCGMError as e:
-        console.print(f"[red]error:[/] {e}")
+        console.print(f"[red]error:[/] {escape(str(e))}")
         raise typer.Exit(2) from None
-    report = evaluate(records)
+    report = evaluate(records, settings=settings, concurrency=concurrency)
     print_report(report, records, console)
     if json_out:
         json_out.write_text(json.dumps(report, indent=2))

@@ -1,0 +1,72 @@
+"""Normalise what real models send: tool calls written as JSON in the message text.
+
+Many local models answer with ``{"name": "...", "arguments": {...}}`` (or a list
+of them, or inside a ```json fence) instead of native tool calls.  We decode
+such JSON with the json module (never eval) and turn it into tool calls.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from langchain_core.messages import AIMessage
+
+
+def _objects(text: str) -> list[Any]:
+    dec, out, i = json.JSONDecoder(), [], 0
+    while i < len(text):
+        j = min((k for k in (text.find("{", i), text.find("[", i)) if k >= 0), default=-1)
+        if j < 0:
+            break
+        try:
+            obj, end = dec.raw_decode(text, j)
+            out.append(obj)
+            i = end
+        except ValueError:
+            i = j + 1
+    return out
+
+
+def _as_call(obj: Any) -> dict | None:
+    if not isinstance(obj, dict):
+        return None
+    if "function" in obj and isinstance(obj["function"], dict):
+        obj = obj["function"]
+    name = obj.get("name") or obj.get("tool") or obj.get("tool_name")
+    args = obj.get("arguments", obj.get("args", obj.get("parameters", obj.get("input"))))
+    if not isinstance(name, str) or args is None:
+        return None
+    if isinstance(args, str):  # arguments as a JSON string
+        try:
+            args = json.loads(args) if args.strip() else {}
+        except ValueError:
+            pass  # left as a string: the tool executor reports it precisely
+    return {"name": name, "args": args, "id": f"call_{uuid.uuid4().hex[:12]}", "type": "tool_call"}
+
+
+def tool_calls_in_text(text: str, known: set[str]) -> list[dict]:
+    calls = []
+    for obj in _objects(text):
+        for item in obj if isinstance(obj, list) else [obj]:
+            call = _as_call(item)
+            if call and call["name"] in known:
+                calls.append(call)
+    return calls
+
+
+def normalize_reply(msg: AIMessage, known: set[str]) -> AIMessage:
+    """The same reply, with JSON tool calls in its text turned into real tool calls."""
+    if msg.tool_calls or not isinstance(msg.content, str) or not msg.content.strip():
+        return msg
+    calls = tool_calls_in_text(msg.content, known)
+    if not calls:
+        return msg
+    return AIMessage(content="", tool_calls=calls, response_metadata=msg.response_metadata,
+                     usage_metadata=msg.usage_metadata, id=msg.id)
+
+
+def is_empty(msg: AIMessage) -> bool:
+    text = msg.content if isinstance(msg.content, str) else json.dumps(msg.content)
+    return not msg.tool_calls and not text.strip()

@@ -1,0 +1,74 @@
+"""Persistent traces: every run is a thread checkpointed in SQLite (langgraph-checkpoint-sqlite).
+
+A run can be listed, shown step by step, exported as JSON, continued with a
+follow-up question on the same thread, or resumed from any checkpoint — from
+the SQLite file alone, in any later process.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from langgraph.checkpoint.sqlite import SqliteSaver
+
+from fmcgm.errors import FMCGMError
+
+
+def open_store(path: str | Path) -> SqliteSaver:
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(p), check_same_thread=False)
+    saver = SqliteSaver(conn)
+    saver.setup()
+    return saver
+
+
+def thread_ids(saver: SqliteSaver) -> list[str]:
+    rows = saver.conn.execute(
+        "SELECT thread_id, MIN(rowid) FROM checkpoints GROUP BY thread_id ORDER BY MIN(rowid)").fetchall()
+    return [r[0] for r in rows]
+
+
+def _config(thread_id: str, checkpoint_id: str | None = None) -> dict:
+    c: dict[str, Any] = {"thread_id": thread_id}
+    if checkpoint_id:
+        c["checkpoint_id"] = checkpoint_id
+    return {"configurable": c}
+
+
+def list_threads(app, saver: SqliteSaver) -> list[dict[str, Any]]:
+    out = []
+    for tid in thread_ids(saver):
+        v = app.get_state(_config(tid)).values
+        out.append({"thread_id": tid, "started_at": v.get("started_at"), "question": v.get("question", ""),
+                    "backend": v.get("backend"), "outcome": v.get("outcome"),
+                    "answer": (v.get("answer") or {}).get("answer")})
+    return out
+
+
+def show_thread(app, thread_id: str) -> dict[str, Any]:
+    snap = app.get_state(_config(thread_id))
+    if not snap.values:
+        raise FMCGMError(f"no trace with thread id {thread_id!r}", "list the stored threads with `fmcgm trace list`")
+    v = snap.values
+    steps = [{"node": s.get("node"), "tool": s.get("tool"), "args": s.get("args") or {}, "result": s.get("result"),
+              "seconds": s.get("seconds"), "tokens": s.get("tokens")} for s in v.get("trace", [])]
+    checkpoints = [{"checkpoint_id": h.config["configurable"]["checkpoint_id"], "step": h.metadata.get("step"),
+                    "next": list(h.next), "created_at": h.created_at}
+                   for h in app.get_state_history(_config(thread_id))]
+    return {"thread_id": thread_id, "question": v.get("question", ""), "backend": v.get("backend"),
+            "started_at": v.get("started_at"), "outcome": v.get("outcome"), "answer": v.get("answer"),
+            "committed_graph": v.get("committed_graph"), "critiques": v.get("critiques", []),
+            "steps": steps, "checkpoints": list(reversed(checkpoints))}
+
+
+def resume(app, thread_id: str, checkpoint_id: str, recursion_limit: int) -> dict[str, Any]:
+    """Run again from a stored checkpoint (a fork of the thread's history)."""
+    cfg = _config(thread_id, checkpoint_id)
+    if not app.get_state(cfg).values:
+        raise FMCGMError(f"no checkpoint {checkpoint_id!r} in thread {thread_id!r}",
+                         "see the checkpoint ids with `fmcgm trace show THREAD`")
+    cfg["recursion_limit"] = recursion_limit
+    return app.invoke(None, config=cfg)
