@@ -20,10 +20,8 @@ def make_model(settings: Settings) -> BaseChatModel:
         # num_ctx is set explicitly: Ollama's small default silently truncates tools and the system prompt
         return ChatOllama(model=settings.model, base_url=settings.server_url(), temperature=settings.temperature,
                           num_ctx=settings.num_ctx, client_kwargs={"timeout": settings.timeout})
-    from langchain_openai import ChatOpenAI
-
     # retries are ours (with backoff and a clear final message), so the client's are off
-    return ChatOpenAI(model=settings.model, base_url=settings.server_url(), api_key=settings.api_key or "not-needed",
+    return _robust_openai()(model=settings.model, base_url=settings.server_url(), api_key=settings.api_key or "not-needed",
                       temperature=settings.temperature, timeout=settings.timeout, max_retries=0)
 
 
@@ -45,3 +43,26 @@ def _chain(err: BaseException):
         seen.add(id(err))
         yield err
         err = err.__cause__ or err.__context__
+
+
+def _robust_openai():
+    """ChatOpenAI that also accepts tool arguments a model JSON-encoded twice (a string holding JSON)."""
+    import json
+
+    from langchain_openai import ChatOpenAI
+
+    class RobustChatOpenAI(ChatOpenAI):
+        def _create_chat_result(self, response, generation_info=None):
+            resp = response if isinstance(response, dict) else response.model_dump()
+            for choice in resp.get("choices") or []:
+                for tc in (choice.get("message") or {}).get("tool_calls") or []:
+                    fn = tc.get("function") or {}
+                    try:
+                        inner = json.loads(fn.get("arguments") or "{}")
+                    except (TypeError, ValueError):
+                        continue
+                    if isinstance(inner, str):
+                        fn["arguments"] = inner
+            return super()._create_chat_result(resp, generation_info)
+
+    return RobustChatOpenAI

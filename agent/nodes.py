@@ -16,7 +16,7 @@ from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, Tool
 
 from agent.backends import is_transient
 from agent.configuration import Settings
-from agent.parsing import is_empty, normalize_reply
+from agent.parsing import INVALID_JSON, is_empty, normalize_reply
 from agent.state import AgentState
 from fmcgm.causal.probability import Statement
 from fmcgm.causal.queries import Query
@@ -166,6 +166,9 @@ def make_nodes(model: BaseChatModel, settings: Settings, review_model: BaseChatM
 
 
 def _review(graph: dict | None, args: dict, question: str, data) -> list[Finding]:
+    if INVALID_JSON in args:
+        return [Finding("error", "invalid_arguments",
+                        f"the estimate_effect arguments are not valid JSON: {args[INVALID_JSON][:200]}")]
     if not graph or not isinstance(graph, dict) or "edges" not in graph:
         return [Finding("error", "no_graph", "no causal graph to review: call propose_edges first")]
     named, said_latent = _story_names(question)

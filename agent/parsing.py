@@ -13,6 +13,8 @@ from typing import Any
 
 from langchain_core.messages import AIMessage
 
+INVALID_JSON = "__invalid_json__"
+
 
 def _objects(text: str) -> list[Any]:
     dec, out, i = json.JSONDecoder(), [], 0
@@ -58,6 +60,13 @@ def tool_calls_in_text(text: str, known: set[str]) -> list[dict]:
 
 def normalize_reply(msg: AIMessage, known: set[str]) -> AIMessage:
     """The same reply, with JSON tool calls in its text turned into real tool calls."""
+    if getattr(msg, "invalid_tool_calls", None) and not msg.tool_calls:
+        # arguments that are not JSON: hand them to the executor, which answers with a precise error
+        calls = [{"name": c.get("name") or "unknown", "args": {INVALID_JSON: str(c.get("args"))},
+                  "id": c.get("id") or f"call_{uuid.uuid4().hex[:12]}", "type": "tool_call"}
+                 for c in msg.invalid_tool_calls]
+        return AIMessage(content=msg.content, tool_calls=calls, response_metadata=msg.response_metadata,
+                         usage_metadata=msg.usage_metadata, id=msg.id)
     if msg.tool_calls or not isinstance(msg.content, str) or not msg.content.strip():
         return msg
     calls = tool_calls_in_text(msg.content, known)

@@ -51,6 +51,9 @@ def call_tool(name: str, args: Any) -> dict:
             args = json.loads(args) if args.strip() else {}
         except ValueError:
             return _error("invalid_arguments", "tool arguments are not valid JSON", "send the arguments as a JSON object")
+    if isinstance(args, dict) and "__invalid_json__" in args:
+        return _error("invalid_arguments", f"tool arguments are not valid JSON: {args['__invalid_json__'][:200]}",
+                      "send the arguments as a JSON object")
     if not isinstance(args, dict):
         return _error("invalid_arguments", f"tool arguments must be an object, got {type(args).__name__}",
                       "send the arguments as a JSON object")
