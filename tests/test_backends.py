@@ -133,3 +133,19 @@ def test_arguments_that_are_not_json_go_back_for_repair():
     repaired = json.loads(srv.requests[1]["body"]["messages"][-1]["content"])
     assert repaired["ok"] is False and "not valid JSON" in repaired["error"]["message"]
     assert state["answer"]["answer"] == "yes"
+
+
+def test_eval_cladder_against_an_openai_compatible_server(tmp_path):
+    from typer.testing import CliRunner
+
+    from fmcgm.cli import app
+
+    data = tmp_path / "q.jsonl"
+    data.write_text(json.dumps({"question_id": 1, "prompt": QUESTION, "answer": "yes", "query_type": "ate", "rung": 2}) + "\n")
+    out = tmp_path / "r.json"
+    with ScriptedServer("openai", happy_script()) as srv:
+        r = CliRunner().invoke(app, ["eval", "cladder", "--data", str(data), "--backend", "openai", "--base-url", srv.url,
+                                     "--model", "scripted", "--concurrency", "2", "--json", str(out)])
+    assert r.exit_code == 0, r.output
+    rep = json.loads(out.read_text())
+    assert rep["accuracy"] == 1.0 and rep["results"][0]["predicted"] == "yes"
