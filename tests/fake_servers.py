@@ -49,20 +49,14 @@ class ScriptedServer:
                 self._send(200, {"models": [], "data": []})
 
             def _send(self, status, obj):
-                data = json.dumps(obj).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                try:
-                    self.wfile.write(data)
-                except BrokenPipeError:
-                    pass
+                self._write(status, json.dumps(obj).encode(), "application/json")
 
             def _send_lines(self, lines):
-                data = "".join(json.dumps(x) + "\n" for x in lines).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/x-ndjson")
+                self._write(200, "".join(json.dumps(x) + "\n" for x in lines).encode(), "application/x-ndjson")
+
+            def _write(self, status, data, ctype):
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 try:
