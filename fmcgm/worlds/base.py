@@ -1,0 +1,142 @@
+"""Procedural causal worlds: an SCM over named concepts, a renderer, and a geometric measurer.
+
+A world's SCM is an :class:`fmcgm.causal.scm.AdditiveSCM` (mechanisms plus
+additive exogenous noise), so counterfactual concept values come from exact
+abduction–action–prediction; the oracle counterfactual image is the renderer
+applied to them.  Renderers draw at 4× and downsample (anti-aliasing), a few ms
+per image.  Measurers read concept values back from pixels with geometry only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
+
+import numpy as np
+
+from fmcgm.causal.graph import CausalGraph, descendants
+from fmcgm.causal.scm import AdditiveSCM
+from fmcgm.errors import QueryError, UnknownVariableError
+
+
+@dataclass(frozen=True)
+class Concept:
+    name: str
+    description: str
+    unit: str
+    low: float
+    high: float
+    synonyms: tuple[str, ...] = ()
+    value_words: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def span(self) -> float:
+        return self.high - self.low
+
+    def normalize(self, v: float) -> float:
+        return (v - self.low) / self.span
+
+
+@dataclass
+class World:
+    name: str
+    concepts: list[Concept]
+    scm: AdditiveSCM
+    noise_scale: dict[str, float]  # std of additive noise per concept (0 = deterministic)
+    sample_roots: Callable[[np.random.Generator], dict[str, float]]
+    draw: Callable[[Mapping[str, float], int], np.ndarray]
+    read: Callable[[np.ndarray], dict[str, float]]
+
+    # -- structure ------------------------------------------------------------------
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.concepts]
+
+    def concept(self, name: str) -> Concept:
+        key = name.strip().lower().replace(" ", "_")
+        for c in self.concepts:
+            if key == c.name or key in (s.replace(" ", "_") for s in c.synonyms):
+                return c
+        raise UnknownVariableError(name, self.names)
+
+    def graph(self) -> CausalGraph:
+        return CausalGraph.build([(p, v) for v in self.scm.order for p in self.scm.parents[v]], nodes=self.scm.order)
+
+    def descendants(self, names) -> set[str]:
+        return descendants(self.graph(), names)
+
+    # -- sampling and counterfactuals ------------------------------------------------
+    def sample(self, rng: np.random.Generator, noise: bool = True) -> dict[str, float]:
+        roots = self.sample_roots(rng)
+        eps = {v: (rng.normal(0, self.noise_scale.get(v, 0.0)) if noise else 0.0) for v in self.scm.order}
+        eps.update({k: v for k, v in roots.items()})  # roots are their own noise (f = 0)
+        return self.scm.solve(eps)
+
+    def counterfactual(self, factual: Mapping[str, float], intervention: Mapping[str, float]) -> dict[str, float]:
+        for k, v in intervention.items():
+            c = self.concept(k)
+            if not c.low - 1e-9 <= v <= c.high + 1e-9:
+                raise QueryError(f"{c.name} = {v:g} is outside its range [{c.low:g}, {c.high:g}] {c.unit}",
+                                 f"choose a value between {c.low:g} and {c.high:g}, or a value word: "
+                                 + ", ".join(c.value_words))
+        return self.scm.counterfactual(factual, {self.concept(k).name: v for k, v in intervention.items()})
+
+    def parse_value(self, concept: str, text: str | float) -> float:
+        """A number (in the concept's unit) or a value word such as "far left"."""
+        c = self.concept(concept)
+        if isinstance(text, (int, float)):
+            return float(text)
+        t = text.strip().lower()
+        if t in c.value_words:
+            return c.value_words[t]
+        m = re.fullmatch(r"(-?\d+(?:\.\d+)?)\s*(%|[a-z°]+)?", t)
+        if m:
+            v = float(m.group(1))
+            return c.low + v / 100 * c.span if m.group(2) == "%" else v
+        raise QueryError(f"cannot read {text!r} as a value of {c.name}",
+                         f"use a number in {c.unit} ({c.low:g}..{c.high:g}) or one of: " + ", ".join(c.value_words))
+
+    # -- pixels ------------------------------------------------------------------------
+    def render(self, values: Mapping[str, float], size: int = 64) -> np.ndarray:
+        return self.draw(values, size)
+
+    def measure(self, image: np.ndarray) -> dict[str, float]:
+        return self.read(image)
+
+
+def supersampled(size: int, paint: Callable[["ImageDraw.ImageDraw", Callable], None], scale: int = 4,
+                 window: tuple[float, float, float, float] = (-1.0, 21.0, -1.0, 21.0)) -> np.ndarray:
+    """Draw in scene coordinates on a big canvas, then downsample: anti-aliased RGB uint8."""
+    from PIL import Image, ImageDraw
+
+    big = size * scale
+    x0, x1, y0, y1 = window
+    img = Image.new("RGB", (big, big), (255, 255, 255))
+    d = ImageDraw.Draw(img)
+
+    def to_px(x: float, y: float) -> tuple[float, float]:
+        return ((x - x0) / (x1 - x0) * big, (y1 - y) / (y1 - y0) * big)
+
+    paint(d, to_px)
+    return np.asarray(img.resize((size, size), Image.Resampling.BOX), dtype=np.uint8)
+
+
+def pixel_to_scene(px: float, py: float, size: int,
+                   window: tuple[float, float, float, float] = (-1.0, 21.0, -1.0, 21.0)) -> tuple[float, float]:
+    """Scene coordinates of a pixel centre (px, py) in an image of side ``size``."""
+    x0, x1, y0, y1 = window
+    return x0 + (px + 0.5) / size * (x1 - x0), y1 - (py + 0.5) / size * (y1 - y0)
+
+
+def color_weight(img: np.ndarray, rgb: tuple[int, int, int], tol: float = 60.0,
+                 background: tuple[int, int, int] = (255, 255, 255)) -> np.ndarray:
+    """Soft membership of each pixel in a colour drawn on a background (coverage in [0, 1])."""
+    x = img.astype(float)
+    white = np.array(background, dtype=float)
+    target = np.array(rgb, dtype=float)
+    # project each pixel onto the white→target segment: the coverage of the target colour
+    d = target - white
+    t = np.clip(((x - white) @ d) / (d @ d), 0, 1)
+    resid = np.linalg.norm(x - (white + t[..., None] * d), axis=-1)
+    return np.where(resid < tol, t, 0.0)

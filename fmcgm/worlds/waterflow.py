@@ -1,0 +1,121 @@
+"""The water-flow world: ball size → water level; water level and hole height → the stream's reach.
+
+From shared/notes/worlds.md: level h = ball³ + h0 (h0, the base level, is the
+level's exogenous noise, uniform in [0.5, 3.9]); reach = sqrt(2 · 0.98 · h · (d − 0.5)).
+Scene on [0, 20]²: a water column between walls at x = 3 and x = 8, the ball in
+it, a gap in the right wall at the hole height, the stream from the hole to the
+ground.  Heights in the scene are 0.5 + 2.5 · (value).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Mapping
+
+import numpy as np
+
+from fmcgm.causal.scm import AdditiveSCM
+from fmcgm.worlds.base import Concept, World, color_weight, pixel_to_scene, supersampled
+
+WINDOW = (0.0, 20.0, 0.0, 20.0)
+LEFT, RIGHT, FLOOR, TOP = 3.0, 8.0, 0.5, 16.5
+BLUE_WATER, BALL, STREAM, WALL = (120, 170, 230), (150, 40, 160), (0, 60, 200), (0, 0, 0)
+GAP = 1.0  # height of the hole in the wall, scene units
+WALL_W = 0.35
+REACH_SCALE = 1.75
+
+
+def scene_y(v: float) -> float:
+    return FLOOR + 2.5 * v
+
+
+def reach(level: float, hole: float) -> float:
+    return math.sqrt(max(2 * 0.98 * level * (hole - 0.5), 0.0))
+
+
+CONCEPTS = [
+    Concept("ball_size", "radius of the ball in the water", "units", 5 / 30, 34 / 30,
+            ("ball", "ball size", "ball radius"), {"small": 0.25, "medium": 0.65, "large": 1.1, "big": 1.1}),
+    Concept("water_level", "height of the water surface", "units", 0.5 + (5 / 30) ** 3, 3.9 + (34 / 30) ** 3,
+            ("water level", "level", "water"), {"low": 1.2, "medium": 3.0, "high": 5.0}),
+    Concept("hole_height", "height of the hole in the right wall", "units", 2.0, 14 / 3,
+            ("hole", "hole height", "hole position"), {"low": 2.0, "middle": 3.3, "high": 4.6}),
+    Concept("flow", "horizontal reach of the stream from the hole", "units", 1.7, 6.7,
+            ("stream", "reach", "water flow", "flow"), {"short": 2.0, "medium": 4.0, "long": 6.5}),
+]
+
+
+def _draw(values: Mapping[str, float], size: int) -> np.ndarray:
+    b, h, d, f = values["ball_size"], values["water_level"], values["hole_height"], values["flow"]
+    r = 2.0 * b  # ball radius in the scene
+    yh, yw = scene_y(d), scene_y(h)
+    x_end = RIGHT + REACH_SCALE * max(f, 0.0)
+
+    def paint(dr, px):
+        (a, c), (e, g) = px(LEFT, min(yw, TOP)), px(RIGHT, FLOOR)
+        dr.rectangle([a, c, e, g], fill=BLUE_WATER)
+        (a, c), (e, g) = px((LEFT + RIGHT) / 2 - r, FLOOR + 2 * r), px((LEFT + RIGHT) / 2 + r, FLOOR)
+        dr.ellipse([a, c, e, g], fill=BALL)
+        w = max(1, int(round(WALL_W / 20 * size * 4)))
+        dr.line([px(LEFT, FLOOR), px(LEFT, TOP)], fill=WALL, width=w)
+        dr.line([px(RIGHT, FLOOR), px(RIGHT, yh - GAP / 2)], fill=WALL, width=w)
+        dr.line([px(RIGHT, yh + GAP / 2), px(RIGHT, TOP)], fill=WALL, width=w)
+        dr.line([px(LEFT - 1, FLOOR), px(RIGHT + 12, FLOOR)], fill=WALL, width=max(1, w // 2))
+        pts = [px(RIGHT + (x_end - RIGHT) * t, yh - (yh - FLOOR) * t * t) for t in np.linspace(0, 1, 40)]
+        dr.line(pts, fill=STREAM, width=max(1, int(round(0.4 / 20 * size * 4))))
+
+    return supersampled(size, paint, window=WINDOW)
+
+
+def _measure(img: np.ndarray) -> dict[str, float]:
+    size = img.shape[0]
+    unit = 20.0 / size
+    ys, xs = np.mgrid[0:size, 0:size]
+    sx = np.array([pixel_to_scene(c, 0, size, WINDOW)[0] for c in range(size)])
+    sy = np.array([pixel_to_scene(0, r, size, WINDOW)[1] for r in range(size)])
+    out: dict[str, float] = {}
+    ball = np.maximum(color_weight(img, BALL, tol=40), color_weight(img, BALL, tol=40, background=BLUE_WATER))
+    centre = np.abs(sx - (LEFT + RIGHT) / 2) < 1.0
+    diameter = float(ball[:, centre].sum(0).max()) * unit if centre.any() else 0.0  # the longest vertical chord
+    ball_area = math.pi * (diameter / 2) ** 2
+    if diameter > 0:
+        out["ball_size"] = diameter / 4.0
+    water = color_weight(img, BLUE_WATER, tol=50)
+    inside = (sx > LEFT + WALL_W) & (sx < RIGHT - WALL_W)
+    water_area = float(water[:, inside].sum()) * unit ** 2 + ball_area
+    width = RIGHT - LEFT - 2 * WALL_W
+    out["water_level"] = ((FLOOR + water_area / width) - FLOOR) / 2.5 if water_area > 0 else 0.0
+    wall = color_weight(img, WALL, tol=90)
+    col = int(np.argmin(np.abs(sx - RIGHT)))
+    strip = wall[:, max(col - 1, 0):col + 2].max(1)
+    rows = (sy > FLOOR + 0.6) & (sy < TOP - 0.3)
+    gap = rows & (strip < 0.3)
+    if gap.any():
+        out["hole_height"] = (float(sy[gap].mean()) - FLOOR) / 2.5
+    px = img.astype(float)
+    blueish = (px[..., 2] - px[..., 0] > 50) & (px[..., 2] - px[..., 1] > 40)
+    low = sy < FLOOR + 1.5
+    cols = np.nonzero(blueish[low].any(0) & (sx > RIGHT + 0.5))[0]
+    if len(cols):
+        out["flow"] = (float(sx[cols.max()]) + unit / 2 - RIGHT) / REACH_SCALE
+    return out
+
+
+def make_waterflow(noise: float = 0.0) -> World:
+    """The water-flow world; ``noise`` is the std of additive noise on the flow mechanism."""
+    scm = AdditiveSCM(
+        order=["ball_size", "hole_height", "water_level", "flow"],
+        parents={"ball_size": (), "hole_height": (), "water_level": ("ball_size",),
+                 "flow": ("water_level", "hole_height")},
+        functions={"ball_size": lambda p: 0.0, "hole_height": lambda p: 0.0,
+                   "water_level": lambda p: p["ball_size"] ** 3,
+                   "flow": lambda p: reach(p["water_level"], p["hole_height"])},
+    )
+
+    def roots(rng: np.random.Generator) -> dict[str, float]:
+        # the base level h0 is the water level's exogenous noise
+        return {"ball_size": float(rng.uniform(5 / 30, 34 / 30)), "hole_height": float(rng.uniform(2.0, 14 / 3)),
+                "water_level": float(rng.uniform(0.5, 3.9))}
+
+    world = World("waterflow", CONCEPTS, scm, {"flow": noise}, roots, _draw, _measure)
+    return world
