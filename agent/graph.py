@@ -91,7 +91,8 @@ def run_question(question: str, settings: Settings | None = None, app=None, thre
 
 def _error_answer(msg: str) -> dict[str, Any]:
     return {"text": msg, "answer": None, "value": None, "estimand": None, "method": None, "graph": None,
-            "error": msg, "assumptions": [], "critique_rounds": 0, "warnings": []}
+            "error": msg, "assumptions": [], "critique_rounds": 0, "warnings": [], "images": None,
+            "counterfactual_values": None}
 
 
 __all__ = ["build_graph", "run_question", "final_answer", "route_model", "route_critique"]

@@ -25,7 +25,7 @@ from fmcgm.errors import FMCGMError
 from prompts import load
 from tools import call_tool, get_tools
 
-GRAPH_CONSUMERS = {"estimate_effect"}  # tools that must run on the committed graph
+GRAPH_CONSUMERS = {"estimate_effect", "render_image"}  # tools that must run on the committed graph
 
 
 def _step(node: str, t0: float, tool: str | None = None, args: Any = None, result: Any = None,
@@ -145,7 +145,7 @@ def make_nodes(model: BaseChatModel, settings: Settings, review_model: BaseChatM
         for tc in last.tool_calls:
             t0 = time.perf_counter()
             args = tc.get("args")
-            if tc["name"] in GRAPH_CONSUMERS and committed is not None and isinstance(args, dict):
+            if tc["name"] == "estimate_effect" and committed is not None and isinstance(args, dict):
                 args = {**args, "graph": committed}  # the frozen graph, whatever the call carried
             result = call_tool(tc["name"], args)
             if tc["name"] == "propose_edges" and result.get("ok"):
@@ -224,10 +224,11 @@ def final_answer(state: AgentState) -> dict[str, Any]:
     text = str(msgs[-1].content) if msgs and isinstance(msgs[-1], AIMessage) else ""
     result: dict[str, Any] = {}
     for step in reversed(state.get("trace", [])):
-        if step.get("tool") == "estimate_effect":
+        if step.get("tool") in ("estimate_effect", "render_image"):
             result = step["result"] or {}
             break
     data = result.get("data", {}) if result.get("ok") else {}
+    images = data.get("paths") if isinstance(data.get("paths"), dict) else None
     error = state.get("error")
     if not error and result and not result.get("ok"):
         error = (result.get("error") or {}).get("message")
@@ -238,4 +239,5 @@ def final_answer(state: AgentState) -> dict[str, Any]:
             "estimand": data.get("estimand"), "method": data.get("method"),
             "graph": state.get("committed_graph") or state.get("proposed_graph"), "error": error,
             "assumptions": data.get("assumptions", []), "critique_rounds": state.get("critique_rounds", 0),
-            "warnings": warnings}
+            "warnings": warnings, "images": images,
+            "counterfactual_values": data.get("counterfactual_values") if images else None}

@@ -85,6 +85,16 @@ def answer_text(result: dict) -> str:
     ).strip()
 
 
+@lru_cache(maxsize=512)
+def _visual(question: str):
+    from fmcgm.language.visual import parse_visual
+
+    try:
+        return parse_visual(question)
+    except FMCGMError:
+        return None
+
+
 class OfflineReasoner(BaseChatModel):
     """Deterministic, offline tool-calling model for structured causal questions."""
 
@@ -94,6 +104,28 @@ class OfflineReasoner(BaseChatModel):
 
     def bind_tools(self, tools: Sequence[Any], *, tool_choice: str | None = None, **kwargs: Any):
         return self.bind(tools=[convert_to_openai_tool(t) for t in tools], **kwargs)
+
+    def _visual_turn(self, visual, results) -> AIMessage:
+        """propose_edges → check_acyclicity → apply_do → render_image → answer, for a world image question."""
+        graph = _visual_graph(visual.world)
+        if not results:
+            return _call("propose_edges", {"edges": graph["edges"]})
+        name, res = results[-1]
+        if not res.get("ok", False):
+            err = res.get("error") or {}
+            return _final(f"I could not render the counterfactual: {err.get('message', res.get('summary'))}. "
+                          f"{err.get('hint', '')}".strip())
+        if name == "propose_edges":
+            return _call("check_acyclicity", {"graph": res["data"]["graph"]})
+        if name == "check_acyclicity":
+            from fmcgm.worlds import get_world
+
+            world = get_world(visual.world)
+            do = {k: world.parse_value(k, v) for k, v in visual.intervention.items()}
+            return _call("apply_do", {"graph": graph, "intervention": do})
+        if name == "apply_do":
+            return _call("render_image", {"world": visual.world, "intervention": visual.intervention})
+        return _final(_visual_answer(res))
 
     def _generate(self, messages: list[BaseMessage], stop=None, run_manager=None, **kwargs: Any) -> ChatResult:
         return ChatResult(generations=[ChatGeneration(message=self.next_message(messages))])
@@ -105,6 +137,9 @@ class OfflineReasoner(BaseChatModel):
             return _final("Ask me a causal question.")
         question = str(messages[start].content)
         results = [(m.name, _json(m.content)) for m in messages[start + 1:] if isinstance(m, ToolMessage)]
+        visual = _visual(question)
+        if visual is not None:
+            return self._visual_turn(visual, results)
         plan = _read(question)
         if isinstance(plan, FMCGMError):
             return _final(load("not_understood").format(message=plan.message, hint=plan.hint).strip())
@@ -124,6 +159,25 @@ class OfflineReasoner(BaseChatModel):
         if name == "estimate_effect":
             return _final(answer_text(res))
         return _final(res.get("summary", ""))
+
+
+def _visual_graph(world_name: str) -> dict:
+    from fmcgm.worlds import get_world
+
+    g = get_world(world_name).graph()
+    return {"edges": [list(e) for e in g.edges], "latent": [], "nodes": list(g.nodes)}
+
+
+def _visual_answer(res: dict) -> str:
+    d = res.get("data", {})
+    fv, cv = d.get("factual_values", {}), d.get("counterfactual_values", {})
+    lines = [f"In the {d.get('world')} world, do({', '.join(f'{k}={v:.3g}' for k, v in d.get('intervention', {}).items())}) "
+             f"changes {', '.join(d.get('changed', []))}; everything else stays."]
+    for c in d.get("changed", []):
+        lines.append(f"- {c}: {fv.get(c, float('nan')):.3g} -> {cv.get(c, float('nan')):.3g} "
+                     f"(measured in the generated image: {d.get('measured', {}).get(c, float('nan')):.3g})")
+    lines.append(f"Counterfactual image: {d.get('paths', {}).get('side_by_side')} (factual | counterfactual | mask)")
+    return "\n".join(lines)
 
 
 def _json(content: Any) -> dict:

@@ -62,6 +62,8 @@ def show_run(state: dict, title: str = "") -> None:
         console.print(f"[bold]estimand[/]: {escape(ans['estimand'])}")
     if isinstance(ans.get("value"), (int, float)):
         console.print(f"[bold]value[/]: {ans['value']:.4f}")
+    if ans.get("images"):
+        console.print(f"[bold]counterfactual image[/]: {escape(ans['images']['side_by_side'])}")
     for w in ans.get("warnings", []):
         console.print(f"[yellow]critique:[/] {escape(w)}")
     t = Table(title="steps" + (f" (thread {state['thread_id']})" if state.get("thread_id") else ""))
@@ -122,6 +124,7 @@ def ask(question: str = typer.Argument(..., help="a causal question in plain lan
             "value": ans.get("value"), "graph": {"edges": g["edges"], "latent": g.get("latent", [])} if g else None,
             "error": ans.get("error"), "method": ans.get("method"), "assumptions": ans.get("assumptions", []),
             "warnings": ans.get("warnings", []), "critique_rounds": ans.get("critique_rounds", 0),
+            "images": ans.get("images"),
             "text": ans.get("text")}))
         return
     show_run(state)
@@ -204,6 +207,79 @@ def trace_resume(thread: str = typer.Argument(...), checkpoint: str = typer.Opti
     show_run({**state, "thread_id": thread})
 
 
+@app.command()
+def render(world: str = typer.Option("pendulum", "--world", help="pendulum or waterflow"),
+           do: list[str] = typer.Option(..., "--do", help='intervention "concept=value", e.g. "light=far left"'),
+           image: Optional[str] = typer.Option(None, "--image", help="factual image (else one is sampled)"),
+           seed: int = typer.Option(0), steps: int = typer.Option(50),
+           guidance: bool = typer.Option(True, "--guidance/--no-guidance", help="Causal Semantic Guidance"),
+           oracle: bool = typer.Option(False, "--oracle", help="the exact renderer instead of the model"),
+           out: Optional[str] = typer.Option(None, "--out", help="folder inside the output folder"),
+           as_json: bool = typer.Option(False, "--json")) -> None:
+    """Render a counterfactual image of a causal world and save factual, counterfactual, mask and side-by-side PNGs."""
+    from fmcgm.errors import FMCGMError
+    from fmcgm.vision.render import render_counterfactual
+
+    try:
+        pairs = dict(_parse_do(d) for d in do)
+        res = render_counterfactual(world, pairs, image=image, seed=seed, steps=steps, guidance=guidance,
+                                    method="oracle" if oracle else "diffusion", out_dir=out)
+    except FMCGMError as e:
+        console.print(f"[red]error:[/] {escape(str(e))}")
+        raise typer.Exit(2) from None
+    if as_json:
+        typer.echo(json.dumps(res.to_dict()))
+        return
+    t = Table(title=f"{res.world}: do({', '.join(f'{k}={v:.3g}' for k, v in res.intervention.items())})")
+    for c in ("concept", "factual", "counterfactual", "measured in image", "error % of range"):
+        t.add_column(c)
+    for c in res.factual_values:
+        t.add_row(c, f"{res.factual_values[c]:.3g}", f"{res.counterfactual_values[c]:.3g}",
+                  f"{res.measured.get(c, float('nan')):.3g}",
+                  f"{res.effect_error_pct[c]:.1f}" if c in res.effect_error_pct else "unchanged")
+    console.print(t)
+    for k, v in res.paths.items():
+        console.print(f"{k}: {escape(v)}")
+    console.print(f"{res.seconds:.2f} s")
+
+
+def _parse_do(text: str) -> tuple[str, str]:
+    from fmcgm.errors import QueryError
+
+    if "=" not in text:
+        raise QueryError(f"cannot read the intervention {text!r}", 'write it as "concept=value", e.g. "light=far left"')
+    k, v = text.split("=", 1)
+    return k.strip(), v.strip()
+
+
+@app.command("train-world")
+def train_world(world: str = typer.Argument(..., help="pendulum or waterflow"),
+                steps: int = typer.Option(3000, help="optimiser steps (resumes from the last checkpoint)"),
+                batch: int = typer.Option(64), lr: float = typer.Option(1e-3), seed: int = typer.Option(0),
+                images: int = typer.Option(20000, help="rendered training images"),
+                out: Optional[str] = typer.Option(None, help="weights file (default fmcgm/weights/WORLD.pt)"),
+                state: Optional[str] = typer.Option(None, help="resumable training state (default runs/WORLD_train_state.pt)"),
+                device: Optional[str] = typer.Option(None, help="cpu or cuda (default: cuda when present)")) -> None:
+    """Train a world's counterfactual diffusion model (checkpointed, resumable, seeded)."""
+    from fmcgm.vision.train import train
+
+    path = train(world, steps, out=out, batch=batch, lr=lr, seed=seed, n_images=images, state_path=state,
+                 device=device, log=lambda m: console.print(escape(m)))
+    console.print(f"weights: {path}")
+
+
+@app.command("train-extractor")
+def train_extractor_cmd(world: str = typer.Argument(..., help="pendulum or waterflow"),
+                        steps: int = typer.Option(1500), seed: int = typer.Option(0)) -> None:
+    """Train the CNN concept extractor of a world; prints its held-out error per concept (% of range)."""
+    from fmcgm.vision.extractor import train_extractor
+
+    path, errs = train_extractor(world, steps=steps, seed=seed, log=lambda m: console.print(escape(m)))
+    for k, v in errs.items():
+        console.print(f"{k}: {v:.2f}% of range")
+    console.print(f"weights: {path}")
+
+
 @eval_app.command("cladder")
 def eval_cladder(data: Path = typer.Option(..., "--data", help="CLadder-format JSONL file"),
                  limit: Optional[int] = typer.Option(None, help="only the first N questions"),
@@ -227,6 +303,23 @@ def eval_cladder(data: Path = typer.Option(..., "--data", help="CLadder-format J
     print_report(report, records, console)
     if json_out:
         json_out.write_text(json.dumps(report, indent=2))
+        console.print(f"wrote {json_out}")
+
+
+@eval_app.command("visual")
+def eval_visual(world: str = typer.Option("pendulum", "--world"), n: int = typer.Option(200, "--n"),
+                seed: int = typer.Option(0), steps: int = typer.Option(50),
+                composition_n: int = typer.Option(20, help="pairs used for the 10-cycle composition"),
+                json_out: Optional[Path] = typer.Option(None, "--json"),
+                grid: Optional[Path] = typer.Option(None, "--grid", help="image grid PNG (default runs/WORLD_grid.png)")) -> None:
+    """Counterfactual image benchmark with ablations (full, no_guidance, no_abduction, oracle)."""
+    from evals.visual_eval import evaluate_visual, print_visual
+
+    rep = evaluate_visual(world, n=n, seed=seed, steps=steps, composition_n=composition_n,
+                          grid_path=grid or Path("runs") / f"{world}_grid.png")
+    print_visual(rep, console)
+    if json_out:
+        json_out.write_text(json.dumps(rep, indent=2))
         console.print(f"wrote {json_out}")
 
 

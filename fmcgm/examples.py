@@ -1,6 +1,8 @@
 """Example questions for the demo (our own stories, written in the structured style the offline reasoner reads)."""
 
 EXAMPLES: list[tuple[str, str]] = [
+    ("counterfactual image: the pendulum world",
+     "What would the shadow look like if the light were on the far left?"),
     ("front-door: does smoking raise cancer risk when the confounder is hidden?",
      "Genotype has a direct effect on smoking and cancer. Smoking has a direct effect on tar. "
      "Tar has a direct effect on cancer. Genotype is unobserved. "

@@ -14,6 +14,7 @@ from langchain_core.tools import BaseTool, StructuredTool
 from pydantic import BaseModel, ValidationError
 
 from tools.causal_tools import apply_do, check_acyclicity, error_result, estimate_effect, propose_edges, safe
+from tools.render_tool import RenderImageArgs, render_image
 from tools.schemas import ApplyDoArgs, CheckAcyclicityArgs, EstimateEffectArgs, ProposeEdgesArgs, ToolResult
 
 _REGISTRY: dict[str, BaseTool] = {}
@@ -71,3 +72,4 @@ register(propose_edges, ProposeEdgesArgs)
 register(check_acyclicity, CheckAcyclicityArgs)
 register(apply_do, ApplyDoArgs)
 register(estimate_effect, EstimateEffectArgs)
+register(render_image, RenderImageArgs)

@@ -20,7 +20,7 @@ from fmcgm.worlds.base import Concept, World, color_weight, pixel_to_scene, supe
 WINDOW = (0.0, 20.0, 0.0, 20.0)
 LEFT, RIGHT, FLOOR, TOP = 3.0, 8.0, 0.5, 16.5
 BLUE_WATER, BALL, STREAM, WALL = (120, 170, 230), (150, 40, 160), (0, 60, 200), (0, 0, 0)
-GAP = 1.0  # height of the hole in the wall, scene units
+GAP = 1.4  # height of the hole in the wall, scene units
 WALL_W = 0.35
 REACH_SCALE = 1.75
 
@@ -88,10 +88,11 @@ def _measure(img: np.ndarray) -> dict[str, float]:
     wall = color_weight(img, WALL, tol=90)
     col = int(np.argmin(np.abs(sx - RIGHT)))
     strip = wall[:, max(col - 1, 0):col + 2].max(1)
-    rows = (sy > FLOOR + 0.6) & (sy < TOP - 0.3)
-    gap = rows & (strip < 0.3)
-    if gap.any():
-        out["hole_height"] = (float(sy[gap].mean()) - FLOOR) / 2.5
+    rows = np.nonzero((sy > scene_y(1.8)) & (sy < scene_y(4.9)))[0]
+    r0 = rows[int(np.argmin(strip[rows]))]  # the hole: where the wall is missing
+    near = rows[np.abs(rows - r0) <= 2]
+    w = np.clip(1 - strip[near] / max(strip[rows].max(), 1e-6), 0, 1) ** 2
+    out["hole_height"] = (float((w * sy[near]).sum() / max(w.sum(), 1e-9)) - FLOOR) / 2.5
     px = img.astype(float)
     blueish = (px[..., 2] - px[..., 0] > 50) & (px[..., 2] - px[..., 1] > 40)
     low = sy < FLOOR + 1.5

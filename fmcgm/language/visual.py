@@ -1,0 +1,50 @@
+"""Recognise requests for a counterfactual image of a known world ("What would the shadow look
+like if the light were on the far left?") and read the intervention from them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+VISUAL_WORDS = ("look like", "looks like", "image", "picture", "render", "draw", "show", "scene", "appear")
+WORLD_WORDS = {"pendulum": ("pendulum", "shadow", "sun", "light", "lamp"),
+               "waterflow": ("water", "ball", "hole", "stream", "flow", "container")}
+
+
+@dataclass
+class VisualRequest:
+    world: str
+    intervention: dict[str, str | float]
+
+
+def parse_visual(question: str) -> VisualRequest | None:
+    from fmcgm.worlds import get_world
+
+    q = " " + re.sub(r"\s+", " ", question.lower()) + " "
+    if not any(w in q for w in VISUAL_WORDS):
+        return None
+    scores = {w: sum(q.count(f" {k}") for k in words) for w, words in WORLD_WORDS.items()}
+    world_name = max(scores, key=scores.get)
+    if scores[world_name] == 0:
+        return None
+    world = get_world(world_name)
+    m = re.search(r"\b(?:if|when|had)\b(.+?)(?:[?.!]|$)", q)
+    if not m:
+        return None
+    clause = m.group(1)
+    intervention: dict[str, str | float] = {}
+    for c in sorted(world.concepts, key=lambda c: -max(len(s) for s in (c.name.replace("_", " "), *c.synonyms))):
+        names = sorted({c.name.replace("_", " "), *c.synonyms}, key=len, reverse=True)
+        hit = next((n for n in names if re.search(rf"\b{re.escape(n)}\b", clause)), None)
+        if not hit or any(hit in k.replace("_", " ") for k in intervention):
+            continue
+        rest = clause[clause.index(hit) + len(hit):]
+        word = next((w for w in sorted(c.value_words, key=len, reverse=True) if re.search(rf"\b{re.escape(w)}\b", rest)), None)
+        num = re.search(r"(-?\d+(?:\.\d+)?)\s*(%|degrees?|°|units?)?", rest)
+        if word:
+            intervention[c.name] = word
+        elif num:
+            intervention[c.name] = f"{num.group(1)}%" if num.group(2) == "%" else float(num.group(1))
+        if intervention:
+            break  # one intervention per question: the first concept named with a value
+    return VisualRequest(world_name, intervention) if intervention else None
