@@ -73,3 +73,10 @@ def test_tiny_effects_count_as_no_effect():
     st = [S({"Y": 1}, {"X": 1}, 0.503), S({"Y": 1}, {"X": 0}, 0.5)]
     assert answer_query(g, Query("ate", "Y", "X"), st, "positive").answer == "no"
     assert answer_query(g, Query("ate", "Y", "X"), st, "negative").answer == "no"
+
+
+def test_conditional_query_from_joints():
+    g = CausalGraph.build([("X", "Y")])
+    st = [S({"X": 1}, {}, 0.4), S({"X": 1, "Y": 1}, {}, 0.1)]
+    res = answer_query(g, Query("conditional", "Y", "X", 1), st, "less_likely")
+    assert res.value == pytest.approx(0.25) and res.answer == "yes"

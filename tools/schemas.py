@@ -51,7 +51,7 @@ class MechanismSpec(BaseModel):
     inputs: list[tuple[str, int]]
 
 
-QueryKindLiteral = Literal["marginal", "correlation", "exp_away", "ate", "ett", "nde", "nie",
+QueryKindLiteral = Literal["marginal", "conditional", "correlation", "exp_away", "ate", "ett", "nde", "nie",
                            "backadj", "collider_bias", "det_counterfactual"]
 ClaimLiteral = Literal["positive", "negative", "more_likely", "less_likely", "method1_better",
                        "affects", "not_affects", "holds", "none"]
@@ -59,7 +59,7 @@ ClaimLiteral = Literal["positive", "negative", "more_likely", "less_likely", "me
 
 class QuerySpec(BaseModel):
     kind: QueryKindLiteral = Field(description=(
-        "marginal P(Y); correlation P(Y|X=x1)-P(Y|X=x0); exp_away the same within condition; ate "
+        "marginal P(Y); conditional P(Y|X=x1); correlation P(Y|X=x1)-P(Y|X=x0); exp_away the same within condition; ate "
         "P(Y|do(x1))-P(Y|do(x0)); ett effect on units with X=treatment_value of switching to control_value; "
         "nde / nie natural direct / indirect effect through mediators; backadj compare two adjustment sets; "
         "collider_bias whether X causally affects Y; det_counterfactual deterministic rules"))

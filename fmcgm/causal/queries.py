@@ -27,7 +27,7 @@ from fmcgm.causal.identification import (
 from fmcgm.errors import NotIdentifiableError, QueryError
 
 QueryKind = Literal[
-    "marginal", "correlation", "exp_away", "ate", "ett", "nde", "nie",
+    "marginal", "conditional", "correlation", "exp_away", "ate", "ett", "nde", "nie",
     "backadj", "collider_bias", "det_counterfactual",
 ]
 EFFECT_KINDS = ("correlation", "exp_away", "ate", "ett", "nde", "nie")
@@ -50,6 +50,7 @@ class Query:
         yv, x1, x0 = self.outcome_value, self.treatment_value, self.control_value
         return {
             "marginal": f"P({y}={yv})",
+            "conditional": f"P({y}={yv} | {x}={x1})",
             "correlation": f"P({y}={yv} | {x}={x1}) - P({y}={yv} | {x}={x0})",
             "exp_away": f"P({y}={yv} | {x}={x1}, {_cond(self)}) - P({y}={yv} | {x}={x0}, {_cond(self)})",
             "ate": f"P({y}={yv} | do({x}={x1})) - P({y}={yv} | do({x}={x0}))",
@@ -92,6 +93,8 @@ def candidates(g: G.CausalGraph, q: Query) -> Candidates:
     x, y, yv, x1, x0 = q.treatment, q.outcome, q.outcome_value, q.treatment_value, q.control_value
     if q.kind == "marginal":
         return Candidates([Estimand(Prob(((y, yv),)), "marginal probability")])
+    if q.kind == "conditional":
+        return Candidates([Estimand(Prob(((y, yv),), ((x, x1),)), "conditional probability")])
     if q.kind == "correlation":
         return Candidates([Estimand(Diff(Prob(((y, yv),), ((x, x1),)), Prob(((y, yv),), ((x, x0),))),
                                     "conditional contrast (association, not causation)")])
