@@ -68,6 +68,11 @@ def _final(text: str) -> AIMessage:
     return AIMessage(content=text)
 
 
+def _failure(prefix: str, res: dict) -> AIMessage:
+    err = res.get("error") or {}
+    return _final(f"{prefix}: {err.get('message', res.get('summary', 'tool error'))}. {err.get('hint', '')}".strip())
+
+
 def answer_text(result: dict) -> str:
     """The closing answer, from an estimate_effect result."""
     data = result.get("data", {})
@@ -112,9 +117,7 @@ class OfflineReasoner(BaseChatModel):
             return _call("propose_edges", {"edges": graph["edges"]})
         name, res = results[-1]
         if not res.get("ok", False):
-            err = res.get("error") or {}
-            return _final(f"I could not render the counterfactual: {err.get('message', res.get('summary'))}. "
-                          f"{err.get('hint', '')}".strip())
+            return _failure("I could not render the counterfactual", res)
         if name == "propose_edges":
             return _call("check_acyclicity", {"graph": res["data"]["graph"]})
         if name == "check_acyclicity":
@@ -147,9 +150,7 @@ class OfflineReasoner(BaseChatModel):
             return _call("propose_edges", {"edges": [list(e) for e in plan.graph.edges], "latent": sorted(plan.graph.latent)})
         name, res = results[-1]
         if not res.get("ok", False):
-            err = res.get("error") or {}
-            return _final(f"I could not answer: {err.get('message', res.get('summary', 'tool error'))}. "
-                          f"{err.get('hint', '')}".strip())
+            return _failure("I could not answer", res)
         if name == "propose_edges":
             return _call("check_acyclicity", {"graph": res["data"]["graph"]})
         if name == "check_acyclicity":

@@ -113,24 +113,23 @@ def children(g: CausalGraph, v: str) -> set[str]:
     return {b for a, b in g.edges if a == v}
 
 
-def ancestors(g: CausalGraph, vs: Iterable[str]) -> set[str]:
-    """Ancestors of a set, the set included (directed edges only)."""
+def _closure(g: CausalGraph, vs: Iterable[str], step) -> set[str]:
     d = g.dag()
     out: set[str] = set()
     for v in vs:
         g.require(v)
-        out |= nx.ancestors(d, v) | {v}
+        out |= step(d, v) | {v}
     return out & set(g.nodes)
+
+
+def ancestors(g: CausalGraph, vs: Iterable[str]) -> set[str]:
+    """Ancestors of a set, the set included (directed edges only)."""
+    return _closure(g, vs, nx.ancestors)
 
 
 def descendants(g: CausalGraph, vs: Iterable[str]) -> set[str]:
     """Descendants of a set, the set included."""
-    d = g.dag()
-    out: set[str] = set()
-    for v in vs:
-        g.require(v)
-        out |= nx.descendants(d, v) | {v}
-    return out & set(g.nodes)
+    return _closure(g, vs, nx.descendants)
 
 
 def has_directed_path(g: CausalGraph, a: str, b: str) -> bool:
