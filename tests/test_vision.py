@@ -27,8 +27,8 @@ def test_save_load_round_trip(tmp_path):
     m.save(tmp_path / "m.pt", extra={"steps": 1})
     m2 = ConceptDiffusion.load(tmp_path / "m.pt")
     x, t = torch.randn(1, 3, 32, 32), torch.tensor([10])
-    tok = m.encoder(torch.tensor([[0.0, 90.0, 10.0, 5.0]]))
-    assert torch.allclose(m(x, t, tok), m2(x, t, m2.encoder(torch.tensor([[0.0, 90.0, 10.0, 5.0]]))), atol=5e-2)
+    v = torch.tensor([[0.0, 90.0, 10.0, 5.0]])
+    assert torch.allclose(m(x, t, m.condition(v)), m2(x, t, m2.condition(v)), atol=5e-2)
     assert m2.extra["steps"] == 1
 
 

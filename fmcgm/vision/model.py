@@ -29,6 +29,7 @@ class ModelConfig:
     token_dim: int = 64
     channels: tuple[int, ...] = (32, 64, 96)
     train_timesteps: int = 1000
+    global_conditioning: bool = True  # also feed the values into the time embedding
 
 
 class ConceptEncoder(nn.Module):
@@ -43,9 +44,12 @@ class ConceptEncoder(nn.Module):
         self.value_mlp = nn.Sequential(nn.Linear(2 * n_freq + 1, cfg.token_dim), nn.SiLU(),
                                        nn.Linear(cfg.token_dim, cfg.token_dim))
 
+    def normalized(self, values: torch.Tensor) -> torch.Tensor:
+        return ((values - self.lows) / (self.highs - self.lows)).clamp(-0.2, 1.2)
+
     def forward(self, values: torch.Tensor, keep: torch.Tensor | None = None) -> torch.Tensor:
         """values (B, n) in concept units; keep (B, n) bool: False puts the null value in the token."""
-        z = ((values - self.lows) / (self.highs - self.lows)).clamp(-0.2, 1.2)
+        z = self.normalized(values)
         ang = z[..., None] * self.freqs
         feats = torch.cat([z[..., None], torch.sin(ang), torch.cos(ang)], dim=-1)
         val = self.value_mlp(feats)
@@ -57,7 +61,9 @@ class ConceptEncoder(nn.Module):
 def build_unet(cfg: ModelConfig):
     from diffusers import UNet2DConditionModel
 
-    return UNet2DConditionModel(
+    extra = {"class_embed_type": "projection", "projection_class_embeddings_input_dim": 2 * len(cfg.concepts)} \
+        if cfg.global_conditioning else {}
+    return UNet2DConditionModel(**extra,
         sample_size=cfg.size, in_channels=3, out_channels=3, layers_per_block=1,
         block_out_channels=tuple(cfg.channels), cross_attention_dim=cfg.token_dim, attention_head_dim=8,
         norm_num_groups=8,
@@ -73,8 +79,18 @@ class ConceptDiffusion(nn.Module):
         self.encoder = ConceptEncoder(cfg)
         self.unet = build_unet(cfg)
 
-    def forward(self, x: torch.Tensor, t: torch.Tensor, tokens: torch.Tensor) -> torch.Tensor:
-        return self.unet(x, t, encoder_hidden_states=tokens).sample
+    def condition(self, values: torch.Tensor, keep: torch.Tensor | None = None):
+        """(tokens for cross-attention, global vector for the time embedding or None)."""
+        tokens = self.encoder(values, keep)
+        if not self.cfg.global_conditioning:
+            return tokens, None
+        k = torch.ones_like(values, dtype=torch.bool) if keep is None else keep
+        glob = torch.cat([self.encoder.normalized(values) * k, k.float()], dim=-1)
+        return tokens, glob
+
+    def forward(self, x: torch.Tensor, t: torch.Tensor, cond) -> torch.Tensor:
+        tokens, glob = cond
+        return self.unet(x, t, encoder_hidden_states=tokens, class_labels=glob).sample
 
     def save(self, path: str | Path, extra: dict | None = None) -> None:
         p = Path(path)
@@ -90,6 +106,7 @@ class ConceptDiffusion(nn.Module):
         blob = torch.load(Path(path), map_location=device, weights_only=False)
         cfg = blob["config"]
         cfg["channels"] = tuple(cfg["channels"])
+        cfg.setdefault("global_conditioning", False)  # files saved before the global path existed
         model = cls(ModelConfig(**cfg))
         model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in blob["state"].items()})
         model.extra = blob.get("extra", {})

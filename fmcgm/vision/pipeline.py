@@ -63,10 +63,11 @@ class CounterfactualPipeline:
         self.alphas = self.scheduler.alphas_cumprod.to(device)
 
     # -- tokens -----------------------------------------------------------------------
-    def tokens(self, values: Mapping[str, float], null: bool = False) -> torch.Tensor:
+    def tokens(self, values: Mapping[str, float], null: bool = False):
+        """The model's conditioning (concept tokens, and the global vector) for concept values."""
         v = torch.tensor([[float(values[c]) for c in self.model.cfg.concepts]], device=self.device)
         keep = torch.zeros_like(v, dtype=torch.bool) if null else torch.ones_like(v, dtype=torch.bool)
-        return self.model.encoder(v, keep)
+        return self.model.condition(v, keep)
 
     def _eps(self, x, t, cond, uncond=None, scale=1.0):
         tt = torch.full((x.shape[0],), int(t), device=self.device, dtype=torch.long)
@@ -74,7 +75,8 @@ class CounterfactualPipeline:
             self.recorder.batch_slice = slice(None)
             return self.model(x, tt, cond)
         self.recorder.batch_slice = slice(1, 2)  # record the conditional half
-        e = self.model(torch.cat([x, x]), torch.cat([tt, tt]), torch.cat([uncond, cond]))
+        both = tuple(None if u is None else torch.cat([u, c]) for u, c in zip(uncond, cond))
+        e = self.model(torch.cat([x, x]), torch.cat([tt, tt]), both)
         eu, ec = e.chunk(2)
         return eu + scale * (ec - eu)
 

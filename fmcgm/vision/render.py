@@ -80,7 +80,6 @@ def load_image(path: str | Path, size: int) -> np.ndarray:
 
 @lru_cache(maxsize=4)
 def pipeline_for(world_name: str, weights: str | None = None):
-    import torch
 
     from fmcgm.vision.model import ConceptDiffusion
     from fmcgm.vision.pipeline import CounterfactualPipeline
@@ -89,7 +88,6 @@ def pipeline_for(world_name: str, weights: str | None = None):
     path = Path(weights or WEIGHTS_DIR / f"{world_name}.pt")
     if not path.is_file():
         raise FMCGMError(f"no model weights at {path}", f"train them with `fmcgm train-world {world_name}`")
-    torch.set_grad_enabled(False)
     return CounterfactualPipeline(ConceptDiffusion.load(path), get_world(world_name))
 
 

@@ -78,7 +78,7 @@ def train(world_name: str, steps: int, out: str | Path | None = None, batch: int
             cur_lr = lr * min(1.0, (step + 1) / 200) * (0.1 + 0.9 * 0.5 * (1 + np.cos(np.pi * step / steps)))
             for pg in opt.param_groups:
                 pg["lr"] = cur_lr
-            loss = torch.nn.functional.mse_loss(model(xt, t, model.encoder(vals, keep)), noise)
+            loss = torch.nn.functional.mse_loss(model(xt, t, model.condition(vals, keep)), noise)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -87,7 +87,7 @@ def train(world_name: str, steps: int, out: str | Path | None = None, batch: int
                 decay = min(0.999, (1 + step) / (10 + step))
                 for pe, pm in zip(ema.parameters(), model.parameters()):
                     pe.mul_(decay).add_(pm.detach(), alpha=1 - decay)
-            losses.append(float(loss))
+            losses.append(float(loss.detach()))
             bar.update(task, advance=1, loss=float(np.mean(losses[-50:])))
             if (step + 1) % checkpoint_every == 0 or step + 1 == steps:
                 state_path.parent.mkdir(parents=True, exist_ok=True)
