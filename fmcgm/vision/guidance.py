@@ -37,20 +37,22 @@ class AttentionRecorder:
         bh, hw, n = probs.shape
         side = int(round(hw ** 0.5))
         p = probs.reshape(bh // heads, heads, hw, n).mean(1)[self.batch_slice]  # (B, HW, n)
-        sel = p[..., [t for t in self.tokens if t < n]].sum(-1).reshape(-1, 1, side, side)
+        toks = [t for t in self.tokens if t < n]
+        sel = p[..., toks].permute(0, 2, 1).reshape(-1, len(toks), side, side)  # one map per changed token
         sel = F.interpolate(sel.float(), size=(self.size, self.size), mode="bilinear", align_corners=False)
         self.total = sel if self.total is None else self.total + sel
         self.count += 1
 
     def mask(self, threshold: float = 0.5, sharpness: float = 12.0, dilate: int = 1) -> torch.Tensor | None:
-        """Soft mask in [0, 1], (B, 1, size, size): maps normalised per image, then a soft threshold."""
+        """Soft mask in [0, 1], (B, 1, size, size): each changed concept's map normalised on its own
+        (so a strong map cannot drown a weak one), soft-thresholded, then their union."""
         if self.total is None:
             return None
         m = self.total / self.count
         lo = m.amin(dim=(2, 3), keepdim=True)
         hi = m.amax(dim=(2, 3), keepdim=True)
         m = (m - lo) / (hi - lo + 1e-8)
-        m = torch.sigmoid((m - threshold) * sharpness)
+        m = torch.sigmoid((m - threshold) * sharpness).amax(dim=1, keepdim=True)
         if dilate > 0:
             m = F.max_pool2d(m, kernel_size=2 * dilate + 1, stride=1, padding=dilate)
         return m

@@ -30,6 +30,7 @@ class ModelConfig:
     channels: tuple[int, ...] = (32, 64, 96)
     train_timesteps: int = 1000
     global_conditioning: bool = True  # also feed the values into the time embedding
+    prediction: str = "v_prediction"  # v-prediction: a useful gradient at every noise level
 
 
 class ConceptEncoder(nn.Module):
@@ -107,6 +108,7 @@ class ConceptDiffusion(nn.Module):
         cfg = blob["config"]
         cfg["channels"] = tuple(cfg["channels"])
         cfg.setdefault("global_conditioning", False)  # files saved before the global path existed
+        cfg.setdefault("prediction", "epsilon")
         model = cls(ModelConfig(**cfg))
         model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in blob["state"].items()})
         model.extra = blob.get("extra", {})

@@ -32,9 +32,14 @@ class CounterfactualOptions:
     guidance_scale: float = 3.0  # classifier-free guidance
     csg: bool = True  # Causal Semantic Guidance
     abduction: bool = True  # False: start from fresh noise (ablation)
-    mask_threshold: float = 0.35
+    mask_threshold: float = 0.15
     mask_sharpness: float = 12.0
     mask_dilate: int = 1
+    # "attention": the changed concepts' cross-attention maps; "contrast": where the clean-image
+    # predictions under counterfactual and factual tokens differ (both are the changed concepts'
+    # footprint; we measured contrast far sharper on our small models, see evals/visual_eval.py);
+    # "both": their union
+    mask_mode: str = "contrast"
     seed: int = 0
 
 
@@ -57,7 +62,7 @@ class CounterfactualPipeline:
         self.model = model.to(device).eval()
         self.world = world
         self.device = device
-        self.scheduler = DDIMScheduler(**scheduler_config())
+        self.scheduler = DDIMScheduler(**scheduler_config(model.cfg.prediction))
         self.recorder = AttentionRecorder(size=model.cfg.size)
         install(self.model.unet, self.recorder)
         self.alphas = self.scheduler.alphas_cumprod.to(device)
@@ -70,15 +75,22 @@ class CounterfactualPipeline:
         return self.model.condition(v, keep)
 
     def _eps(self, x, t, cond, uncond=None, scale=1.0):
+        """The noise prediction (converted from v when the model predicts v), with classifier-free guidance."""
         tt = torch.full((x.shape[0],), int(t), device=self.device, dtype=torch.long)
         if uncond is None or scale == 1.0:
             self.recorder.batch_slice = slice(None)
-            return self.model(x, tt, cond)
+            return self._as_eps(self.model(x, tt, cond), x, t)
         self.recorder.batch_slice = slice(1, 2)  # record the conditional half
         both = tuple(None if u is None else torch.cat([u, c]) for u, c in zip(uncond, cond))
         e = self.model(torch.cat([x, x]), torch.cat([tt, tt]), both)
         eu, ec = e.chunk(2)
-        return eu + scale * (ec - eu)
+        return self._as_eps(eu + scale * (ec - eu), x, t)
+
+    def _as_eps(self, out, x, t):
+        if self.model.cfg.prediction != "v_prediction":
+            return out
+        a = self.alphas[int(t)]
+        return a.sqrt() * out + (1 - a).sqrt() * x
 
     def _timesteps(self, opts: CounterfactualOptions) -> list[int]:
         self.scheduler.set_timesteps(opts.steps)
@@ -113,21 +125,47 @@ class CounterfactualPipeline:
 
     # -- prediction -----------------------------------------------------------------------
     @torch.no_grad()
+    def _mask(self, opts: CounterfactualOptions, contrast: torch.Tensor | None) -> torch.Tensor | None:
+        parts = []
+        if opts.mask_mode in ("attention", "both"):
+            parts.append(self.recorder.mask(opts.mask_threshold, opts.mask_sharpness, opts.mask_dilate))
+        if opts.mask_mode in ("contrast", "both") and contrast is not None:
+            c = contrast / (contrast.amax(dim=(2, 3), keepdim=True) + 1e-8)
+            c = torch.sigmoid((c - opts.mask_threshold) * opts.mask_sharpness)
+            if opts.mask_dilate:
+                c = torch.nn.functional.max_pool2d(c, 2 * opts.mask_dilate + 1, 1, opts.mask_dilate)
+            parts.append(c)
+        parts = [p for p in parts if p is not None]
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else torch.maximum(*parts) if opts.mask_mode == "both" else parts[0]
+
     def generate(self, start: torch.Tensor, values: Mapping[str, float], opts: CounterfactualOptions,
-                 traj: dict | None = None, changed_tokens: list[int] | None = None):
+                 traj: dict | None = None, changed_tokens: list[int] | None = None,
+                 factual: Mapping[str, float] | None = None):
         ts = self._timesteps(opts)  # descending
         cond, uncond = self.tokens(values), self.tokens(values, null=True)
+        factual_cond = self.tokens(factual) if factual is not None else cond
         self.recorder.reset()
         self.recorder.tokens = changed_tokens or []
         self.recorder.active = bool(opts.csg and changed_tokens)
         x = start
         mask = None
+        contrast = None
+        guided = opts.csg and traj is not None and bool(changed_tokens)
         for i, t in enumerate(ts):
             t_next = ts[i + 1] if i + 1 < len(ts) else -1
             eps = self._eps(x, t, cond, uncond, opts.guidance_scale)
+            if guided and opts.mask_mode in ("contrast", "both"):
+                self.recorder.active = False  # the factual-token pass must not enter the attention maps
+                eps_f = self._eps(x, t, factual_cond)
+                self.recorder.active = True
+                a = self.alphas[int(t)]
+                d = ((1 - a).sqrt() / a.sqrt() * (eps - eps_f)).abs().mean(1, keepdim=True)
+                contrast = d if contrast is None else contrast + d
             x = self._step(x, eps, t, t_next)
-            if opts.csg and traj is not None and changed_tokens:
-                mask = self.recorder.mask(opts.mask_threshold, opts.mask_sharpness, opts.mask_dilate)
+            if guided:
+                mask = self._mask(opts, contrast)
                 x = blend(x, traj[t_next], mask)
         self.recorder.active = False
         return x, mask
@@ -157,7 +195,7 @@ class CounterfactualPipeline:
             traj = None
             start = torch.randn((1, 3, self.model.cfg.size, self.model.cfg.size),
                                 generator=torch.Generator().manual_seed(opts.seed)).to(self.device)
-        x, mask = self.generate(start, token_values, opts, traj, idx)
+        x, mask = self.generate(start, token_values, opts, traj, idx, factual)
         return CounterfactualOutput(
             image=to_image(x), mask=None if mask is None else mask[0, 0].cpu().numpy(),
             factual_values=dict(factual), counterfactual_values=cf, changed=changed,
