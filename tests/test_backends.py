@@ -149,3 +149,21 @@ def test_eval_cladder_against_an_openai_compatible_server(tmp_path):
     assert r.exit_code == 0, r.output
     rep = json.loads(out.read_text())
     assert rep["accuracy"] == 1.0 and rep["results"][0]["predicted"] == "yes"
+
+
+def test_vlm_concept_extractor_against_an_openai_compatible_server():
+    import numpy as np
+
+    from agent.backends import make_model
+    from fmcgm.vision.extractor import VLMExtractor
+    from fmcgm.worlds import get_world
+
+    w = get_world("pendulum")
+    reply = {"pendulum_angle": 12.5, "light_position": 100, "shadow_position": 9.0, "shadow_length": 400}
+    with ScriptedServer("openai", [{"content": "Here you go: " + json.dumps(reply)}]) as srv:
+        ext = VLMExtractor(w, make_model(settings_for(srv)))
+        got = ext.extract(w.render(w.sample(np.random.default_rng(0)), 32))
+        sent = srv.requests[0]["body"]["messages"][0]["content"]
+    assert got["pendulum_angle"] == 12.5 and got["shadow_length"] == w.concept("shadow_length").high  # clipped
+    assert any(part.get("type") == "image_url" and part["image_url"]["url"].startswith("data:image/png;base64,")
+               for part in sent)
