@@ -10,7 +10,6 @@ is what invariance outside the edited region depends on.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -136,6 +135,3 @@ def to_image(x: torch.Tensor):
     a = ((x.clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).cpu().numpy()
     return a if len(a) > 1 else a[0]
 
-
-def describe(cfg: ModelConfig) -> str:
-    return json.dumps(asdict(cfg))

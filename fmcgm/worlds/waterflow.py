@@ -118,5 +118,4 @@ def make_waterflow(noise: float = 0.0) -> World:
         return {"ball_size": float(rng.uniform(5 / 30, 34 / 30)), "hole_height": float(rng.uniform(2.0, 14 / 3)),
                 "water_level": float(rng.uniform(0.5, 3.9))}
 
-    world = World("waterflow", CONCEPTS, scm, {"flow": noise}, roots, _draw, _measure)
-    return world
+    return World("waterflow", CONCEPTS, scm, {"flow": noise}, roots, _draw, _measure)
