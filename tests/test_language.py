@@ -16,6 +16,8 @@ from fmcgm.language.understand import understand
     ("the employee is fired", "employee being fired", 1),
     ("nonsmokers", "smokers", -1),
     ("the room is bright", "dark room", -1),
+    ("the person has pale skin", "tanned skin", -1),
+    ("the person does not go to the beach", "going to the beach", -1),
 ])
 def test_polarity(a, b, expected):
     assert polarity(a, b) == expected
