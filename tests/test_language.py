@@ -18,6 +18,8 @@ from fmcgm.language.understand import understand
     ("the room is bright", "dark room", -1),
     ("the person has pale skin", "tanned skin", -1),
     ("the person does not go to the beach", "going to the beach", -1),
+    ("the person avoids cholera", "cholera contraction", -1),
+    ("the person is served by a local water company", "global water company", -1),
 ])
 def test_polarity(a, b, expected):
     assert polarity(a, b) == expected

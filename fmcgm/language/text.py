@@ -26,7 +26,7 @@ patient students student those ones one days day when where whose while also get
 # Words that flip the meaning of the phrase they stand in.
 NEGATIONS = frozenset("""
 not no non never without absence absent lack lacks lacking none neither nor refuse refuses refused
-refusal refusing cannot don't doesn't didn't isn't aren't wasn't weren't hasn't haven't won't
+refusal refusing avoid avoids avoided avoiding cannot don't doesn't didn't isn't aren't wasn't weren't hasn't haven't won't
 """.split())
 
 # Multi-word expressions folded into one token before tokenising.
@@ -58,7 +58,7 @@ _ANTONYM_PAIRS = [
     ("married", "single"), ("tall", "short"), ("raised", "lowered"), ("gain", "loss"), ("safe", "dangerous"),
     ("clean", "dirty"), ("wide", "narrow"), ("thick", "thin"), ("hard", "soft"), ("hard-working", "lazy"),
     ("smart", "stupid"), ("urban", "rural"), ("white-collar", "blue-collar"), ("expensive", "cheap"),
-    ("far", "close"), ("far", "near"), ("higher", "lower"), ("more", "fewer"), ("pale", "tanned"), ("normal", "low"), ("normal", "high"), ("normal", "obese"),
+    ("far", "close"), ("far", "near"), ("higher", "lower"), ("more", "fewer"), ("pale", "tanned"), ("local", "global"), ("local", "foreign"), ("normal", "low"), ("normal", "high"), ("normal", "obese"),
     ("thin", "obese"), ("clean", "polluted"), ("kind", "mean"), ("ringing", "silent"), ("noisy", "quiet"), ("loud", "quiet"), ("guilty", "innocent"), ("legal", "illegal"), ("black", "white"),
 ]
 # Different surface words for one concept (so "dead" finds "death").
