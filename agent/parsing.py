@@ -13,22 +13,9 @@ from typing import Any
 
 from langchain_core.messages import AIMessage
 
+from fmcgm.jsonscan import json_objects
+
 INVALID_JSON = "__invalid_json__"
-
-
-def _objects(text: str) -> list[Any]:
-    dec, out, i = json.JSONDecoder(), [], 0
-    while i < len(text):
-        j = min((k for k in (text.find("{", i), text.find("[", i)) if k >= 0), default=-1)
-        if j < 0:
-            break
-        try:
-            obj, end = dec.raw_decode(text, j)
-            out.append(obj)
-            i = end
-        except ValueError:
-            i = j + 1
-    return out
 
 
 def _as_call(obj: Any) -> dict | None:
@@ -50,7 +37,7 @@ def _as_call(obj: Any) -> dict | None:
 
 def tool_calls_in_text(text: str, known: set[str]) -> list[dict]:
     calls = []
-    for obj in _objects(text):
+    for obj in json_objects(text):
         for item in obj if isinstance(obj, list) else [obj]:
             call = _as_call(item)
             if call and call["name"] in known:

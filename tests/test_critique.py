@@ -1,7 +1,6 @@
 import json
 
 import numpy as np
-import pytest
 from langchain_core.messages import AIMessage, ToolMessage
 
 from agent.configuration import Settings

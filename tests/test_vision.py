@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from fmcgm.vision.model import ConceptDiffusion, ModelConfig, config_for
+from fmcgm.vision.model import ConceptDiffusion, config_for
 from fmcgm.vision.pipeline import CounterfactualOptions, CounterfactualPipeline
 from fmcgm.worlds import get_world
 

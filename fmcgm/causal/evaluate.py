@@ -54,7 +54,7 @@ def answer_query(g: G.CausalGraph, q: Query, statements: list[Statement], claim:
     """Exact answer of a query on a graph from given probability statements."""
     if q.kind == "backadj":
         ok, why = backadj_answer(g, q)
-        return QueryResult(q, method="back-door criterion", answer=_yn(ok if claim != "none" else ok), reason=why,
+        return QueryResult(q, method="back-door criterion", answer=_yn(ok), reason=why,
                            steps=[why])
     if q.kind == "collider_bias":
         path, why = collider_answer(g, q)

@@ -10,7 +10,7 @@ natural direct and indirect effects.  Deterministic counterfactuals live in
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import combinations, product
+from itertools import combinations
 from typing import Literal
 
 from fmcgm.causal import graph as G
@@ -19,6 +19,7 @@ from fmcgm.causal.id_algorithm import identify as id_identify
 from fmcgm.causal.identification import (
     Estimand,
     ate_iv_estimands,
+    backdoor_expr,
     backdoor_sets,
     do_estimands,
     frontdoor_sets,
@@ -240,8 +241,6 @@ def _pm_sets(g, x, m) -> list[set[str]]:
 
 
 def _rebind(g, m, x, xv, z: set[str]) -> Expr:
-    from fmcgm.causal.identification import backdoor_expr
-
     return backdoor_expr(x, m, xv, m.lower(), sorted(z))
 
 
@@ -280,7 +279,3 @@ def collider_answer(g: G.CausalGraph, q: Query) -> tuple[bool, str]:
            "a correlation inside a group selected on a common effect (collider) is not evidence of causation")
     return path, why
 
-
-def value_assignments(names, domains=None):
-    for combo in product(*[(domains or {}).get(n, (0, 1)) for n in names]):
-        yield dict(zip(names, combo))

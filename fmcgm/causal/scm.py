@@ -17,7 +17,6 @@ mechanisms) → prediction (solve again in the same worlds).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import product
 from typing import Callable, Mapping, Sequence
 
 import numpy as np
@@ -231,9 +230,3 @@ class AdditiveSCM:
     def counterfactual(self, observed: Mapping[str, float], intervention: Mapping[str, float]) -> dict[str, float]:
         return self.solve(self.abduct(observed), intervention)
 
-
-def all_assignments(names: Sequence[str], domains: Mapping[str, Sequence[int]] | None = None):
-    """Every assignment of values to names (binary unless domains say otherwise)."""
-    doms = [tuple((domains or {}).get(n, (0, 1))) for n in names]
-    for combo in product(*doms):
-        yield dict(zip(names, combo))

@@ -146,7 +146,6 @@ def _build(story, spec: QuestionSpec, g: CausalGraph, col, items, q_items, metho
                 if v == -1:  # value to be judged from the phrase
                     v = _value(by_id[it_id], node, known)
                 out[node] = v
-                phrases[by_id[it_id].all_phrases()[0] if len(by_id[it_id].phrases) == 1 else f"{node} slot"] = f"{node}"
             return out
         ev, gv = resolve(s.event), resolve(s.given)
         statements.append(Statement.of(ev, gv, s.p))
@@ -174,7 +173,8 @@ def _build(story, spec: QuestionSpec, g: CausalGraph, col, items, q_items, metho
     elif kind == "exp_away":
         c = node["c"]
         cv = _value(q_items.get("c"), c, known)
-        query = Query("exp_away", y, x, _value(q_items.get("x"), x, known), 1 - _value(q_items.get("x"), x, known),
+        x1 = _value(q_items.get("x"), x, known)
+        query = Query("exp_away", y, x, x1, 1 - x1,
                       _value(q_items.get("y"), y, known), condition=((c, cv),))
     elif kind == "collider_bias":
         query = Query("collider_bias", y, x)
@@ -186,12 +186,8 @@ def _build(story, spec: QuestionSpec, g: CausalGraph, col, items, q_items, metho
         query = Query("backadj", y, x, adjustment_sets=(sets[1], sets[2]))
     else:  # pragma: no cover - parse_question only yields the kinds above
         raise ParseError(f"unsupported question kind {kind}")
-    return Problem(g, spec_text(story), kind, claim, statements, query, phrases=phrases,
+    return Problem(g, story.question, kind, claim, statements, query, phrases=phrases,
                    correlation=col.correlations[0][3] if col.correlations else None)
-
-
-def spec_text(story: Story) -> str:
-    return story.question
 
 
 # -- deterministic counterfactuals -------------------------------------------------------------

@@ -133,9 +133,9 @@ class VLMExtractor:
         msg = HumanMessage(content=[{"type": "text", "text": self.prompt()},
                                     {"type": "image_url", "image_url": {"url": image_to_data_url(image)}}])
         text = str(self.model.invoke([msg]).content)
-        from agent.parsing import _objects  # the same JSON scanner the agent uses (never eval)
+        from fmcgm.jsonscan import json_objects  # the same scanner the agent uses (never eval)
 
-        for obj in _objects(text):
+        for obj in json_objects(text):
             if isinstance(obj, dict):
                 vals = {}
                 for c in self.world.concepts:

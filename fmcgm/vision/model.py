@@ -130,8 +130,6 @@ def to_tensor(images) -> torch.Tensor:
 
 
 def to_image(x: torch.Tensor):
-    import numpy as np
-
     a = ((x.clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).cpu().numpy()
     return a if len(a) > 1 else a[0]
 

@@ -138,7 +138,7 @@ class CounterfactualPipeline:
         parts = [p for p in parts if p is not None]
         if not parts:
             return None
-        return parts[0] if len(parts) == 1 else torch.maximum(*parts) if opts.mask_mode == "both" else parts[0]
+        return parts[0] if len(parts) == 1 else torch.maximum(*parts)  # two parts only in "both": their union
 
     def generate(self, start: torch.Tensor, values: Mapping[str, float], opts: CounterfactualOptions,
                  traj: dict | None = None, changed_tokens: list[int] | None = None,

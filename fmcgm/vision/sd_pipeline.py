@@ -37,10 +37,9 @@ def phrase(world, concept: str, value: float) -> str:
     c = world.concept(concept)
     words = sorted(c.value_words.items(), key=lambda kv: abs(kv[1] - value))
     best = words[0] if words else None
-    label = c.description.split(" (")[0].split(";")[0]
     if best and abs(best[1] - value) <= 0.1 * c.span:
         return f"{c.name.replace('_', ' ')} {best[0]}"
-    return f"{c.name.replace('_', ' ')} {value:.0f} {c.unit}" if label else f"{value:.0f}"
+    return f"{c.name.replace('_', ' ')} {value:.0f} {c.unit}"
 
 
 def build_prompt(tokenizer, world, values: Mapping[str, float], prefix: str = "a simple diagram of a") -> PromptSpans:

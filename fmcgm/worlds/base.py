@@ -105,7 +105,7 @@ class World:
         return self.read(image)
 
 
-def supersampled(size: int, paint: Callable[["ImageDraw.ImageDraw", Callable], None], scale: int = 4,
+def supersampled(size: int, paint: Callable[[object, Callable], None], scale: int = 4,
                  window: tuple[float, float, float, float] = (-1.0, 21.0, -1.0, 21.0)) -> np.ndarray:
     """Draw in scene coordinates on a big canvas, then downsample: anti-aliased RGB uint8."""
     from PIL import Image, ImageDraw
