@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.runnables import Runnable
 
 from agent.configuration import Settings
 from agent.offline_model import OfflineReasoner
@@ -23,6 +27,32 @@ def make_model(settings: Settings) -> BaseChatModel:
     # retries are ours (with backoff and a clear final message), so the client's are off
     return _robust_openai()(model=settings.model, base_url=settings.server_url(), api_key=settings.api_key or "not-needed",
                       temperature=settings.temperature, timeout=settings.timeout, max_retries=0)
+
+
+class BackendUnavailable(FMCGMError):
+    code = "backend_unreachable"
+
+
+def invoke_with_retries(model: Runnable, messages: list[BaseMessage], settings: Settings) -> AIMessage:
+    """One model call; transient failures (down, slow, 5xx) are retried with exponential backoff, then reported
+    as :class:`BackendUnavailable` naming the server and what to check."""
+    for attempt in range(settings.max_retries + 1):
+        try:
+            reply = model.invoke(messages)
+            return reply if isinstance(reply, AIMessage) else AIMessage(content=str(getattr(reply, "content", reply)))
+        except Exception as e:  # noqa: BLE001 - any client failure becomes a clear message
+            if is_transient(e) and attempt < settings.max_retries:
+                time.sleep(settings.retry_backoff * 2 ** attempt)
+                continue
+            where = settings.server_url() or "the model"
+            if is_transient(e):
+                raise BackendUnavailable(
+                    f"the {settings.backend} server at {where} did not answer after {attempt + 1} attempt(s) "
+                    f"({type(e).__name__}: {str(e)[:200]})",
+                    "check that it is running and reachable, and that --base-url and --model are right") from None
+            raise FMCGMError(f"the {settings.backend} model call failed ({type(e).__name__}: {str(e)[:300]})",
+                             "check the model name and the server's logs") from None
+    raise AssertionError("unreachable")
 
 
 def is_transient(err: Exception) -> bool:

@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     max_critique_rounds: int = Field(default=3, ge=1, le=20, description="graph revisions the critique allows")
     max_repeated_calls: int = Field(default=2, ge=1, description="identical tool calls allowed before stopping")
     max_empty_replies: int = Field(default=2, ge=0, description="empty model replies tolerated (each re-prompted)")
+    max_uncomputed_nudges: int = Field(default=2, ge=0, le=10,
+                                       description="times a model that ends without a computed answer is sent back")
     trace_db: str = Field(default=".fmcgm/traces.sqlite", description="SQLite file of the checkpointed traces")
     data_path: str = Field(default="", description="optional CSV of observations for the critique's independence tests")
 

@@ -2,44 +2,54 @@
 
     start → model ⇄ tools
               ↘ critique → commit → tools      (before the first graph-consuming call)
+              ↘ nudge → model                  (ended without a computed answer: back to the tools, bounded)
               ↘ finalize → END
 
 The model proposes and checks a graph with tools; the first call that needs a
-graph (``estimate_effect``) is held until the critique has reviewed the graph
-— a rejection goes back to the model as a tool error it can repair — and the
-graph is committed (frozen) before the call runs on it.
+graph (``estimate_effect``, ``render_image``) is held until the critique has
+reviewed the graph — a rejection goes back to the model as a tool error it can
+repair — and the graph is committed (frozen) before the call runs on it.
 """
 
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from functools import partial
+from typing import Any, Literal
 
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langgraph.errors import GraphRecursionError
 from langgraph.graph import END, START, StateGraph
 
+from agent import nodes as N
+from agent.answer import Answer
 from agent.backends import make_model
 from agent.configuration import Settings
-from agent.nodes import GRAPH_CONSUMERS, final_answer, make_nodes
+from agent.guards import may_nudge
 from agent.state import AgentState
+from fmcgm.critique import load_csv
+from fmcgm.errors import FMCGMError
+from fmcgm.vocabulary import Outcome
+from tools import get_tools
 
 
-def route_model(state: AgentState) -> str:
+def route_model(state: AgentState, max_nudges: int = 2) -> Literal["model", "nudge", "tools", "critique", "finalize"]:
     if state.get("error"):
         return "finalize"
     last = state["messages"][-1]
     if isinstance(last, HumanMessage):  # a nudge after an empty reply
         return "model"
     if isinstance(last, AIMessage) and last.tool_calls:
-        if state.get("committed_graph") is None and any(tc["name"] in GRAPH_CONSUMERS for tc in last.tool_calls):
+        if state.get("committed_graph") is None and any(tc["name"] in N.GRAPH_CONSUMERS for tc in last.tool_calls):
             return "critique"
         return "tools"
+    if state.get("turn_result") is None and may_nudge(state.get("nudges", 0), max_nudges):
+        return "nudge"
     return "finalize"
 
 
-def route_critique(state: AgentState) -> str:
+def route_critique(state: AgentState) -> Literal["model", "commit", "finalize"]:
     if state.get("error"):
         return "finalize"
     return "model" if isinstance(state["messages"][-1], ToolMessage) else "commit"
@@ -47,17 +57,23 @@ def route_critique(state: AgentState) -> str:
 
 def build_graph(model: BaseChatModel | None = None, settings: Settings | None = None, checkpointer=None,
                 review_model: BaseChatModel | None = None):
+    """The compiled agent. Raises FMCGMError for a backend that cannot be configured or unreadable --data."""
     settings = settings or Settings()
     base = model or make_model(settings)
     if review_model is None and settings.backend != "offline" and model is None:
         review_model = base  # an LLM also reviews its own graph with the critique prompt
-    nodes = make_nodes(base, settings, review_model)
+    tools = get_tools()
+    deps = N.Deps(model=base.bind_tools(tools), settings=settings, tool_names=frozenset(t.name for t in tools),
+                  review_model=review_model, data=load_csv(settings.data_path) if settings.data_path else None)
     g = StateGraph(AgentState)
-    for name, fn in nodes.items():
-        g.add_node(name, fn)
+    for name, fn in (("start", N.start), ("model", N.call_model), ("nudge", N.nudge), ("critique", N.critique),
+                     ("commit", N.commit), ("tools", N.call_tools), ("finalize", N.finalize)):
+        g.add_node(name, partial(fn, deps=deps))
     g.add_edge(START, "start")
     g.add_edge("start", "model")
-    g.add_conditional_edges("model", route_model, ["model", "tools", "critique", "finalize"])
+    g.add_conditional_edges("model", partial(route_model, max_nudges=settings.max_uncomputed_nudges),
+                            ["model", "nudge", "tools", "critique", "finalize"])
+    g.add_edge("nudge", "model")
     g.add_conditional_edges("critique", route_critique, ["model", "commit", "finalize"])
     g.add_edge("commit", "tools")
     g.add_edge("tools", "model")
@@ -66,33 +82,38 @@ def build_graph(model: BaseChatModel | None = None, settings: Settings | None = 
 
 
 def run_question(question: str, settings: Settings | None = None, app=None, thread_id: str | None = None) -> dict[str, Any]:
-    """Answer one question (on a new or existing thread). Never raises for bad input or a failing backend."""
+    """Answer one question (on a new or existing thread). Never raises for bad input or a failing backend;
+    ``state["answer"]`` is an :class:`~agent.answer.Answer` as a dict."""
     settings = settings or Settings()
     thread_id = thread_id or uuid.uuid4().hex[:12]
     try:
         app = app or build_graph(settings=settings)
-    except Exception as e:  # noqa: BLE001 - e.g. a backend that cannot be configured
-        msg = str(e)
-        return {"thread_id": thread_id, "question": question, "trace": [], "messages": [],
-                "answer": _error_answer(msg), "outcome": "error"}
+    except FMCGMError as e:
+        return error_state(question, thread_id, str(e), "input")
+    except Exception as e:  # noqa: BLE001 - e.g. a client library that refuses its configuration
+        return error_state(question, thread_id, f"the {settings.backend} backend cannot be set up: {e}", "input")
     config = {"configurable": {"thread_id": thread_id}, "recursion_limit": settings.recursion_limit}
     try:
-        state = app.invoke({"messages": [HumanMessage(content=question)]}, config=config)
+        state = dict(app.invoke({"messages": [HumanMessage(content=question)]}, config=config))
     except GraphRecursionError:
         msg = f"stopped after {settings.recursion_limit} steps without an answer (the recursion limit)"
         state = {"question": question, "trace": [], "messages": []}
         if app.checkpointer is not None:
-            snap = app.get_state(config)
-            state = dict(snap.values)
-            app.update_state(config, {"error": msg, "outcome": "error", "answer": _error_answer(msg)})
-        state.update({"answer": _error_answer(msg), "outcome": "error"})
+            state = dict(app.get_state(config).values)
+        answer = Answer(question=question, outcome=Outcome.ERROR, error=msg, error_kind="limit", text=msg)
+        if app.checkpointer is not None:
+            app.update_state(config, {"error": msg, "outcome": "error", "answer": answer.model_dump(mode="json")})
+        state.update({"answer": answer.model_dump(mode="json"), "outcome": "error"})
+    state["answer"] = {**state["answer"], "thread_id": thread_id}
     return {**state, "thread_id": thread_id}
 
 
-def _error_answer(msg: str) -> dict[str, Any]:
-    return {"text": msg, "answer": None, "value": None, "estimand": None, "method": None, "graph": None,
-            "error": msg, "assumptions": [], "critique_rounds": 0, "warnings": [], "images": None,
-            "counterfactual_values": None}
+def error_state(question: str, thread_id: str | None, msg: str, kind: str) -> dict[str, Any]:
+    """A run that could not start: the same shape as a finished one."""
+    answer = Answer(thread_id=thread_id, question=question, outcome=Outcome.ERROR, error=msg, error_kind=kind,  # type: ignore[arg-type]
+                    text=msg)
+    return {"thread_id": thread_id, "question": question, "trace": [], "messages": [],
+            "answer": answer.model_dump(mode="json"), "outcome": "error"}
 
 
-__all__ = ["build_graph", "run_question", "final_answer", "route_model", "route_critique"]
+__all__ = ["build_graph", "run_question", "error_state", "route_model", "route_critique"]

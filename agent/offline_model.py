@@ -3,8 +3,10 @@
 It speaks the tool-calling protocol exactly like an LLM: it reads the
 conversation, emits ``propose_edges`` → ``check_acyclicity`` →
 ``estimate_effect`` tool calls, and finally an answer.  Reading the question
-is done by :mod:`fmcgm.language` (story parsing and phrase grounding); every
-number is computed by the tools, not here.
+is done by :mod:`fmcgm.language` (story parsing and phrase grounding), which
+also asks the causal engine whether a reading can be answered in order to pick
+between readings; the answer itself comes from the ``estimate_effect`` tool's
+result, and the closing text is written from that result.
 """
 
 from __future__ import annotations
@@ -21,7 +23,10 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 
 from fmcgm.errors import FMCGMError
 from fmcgm.language.understand import Problem, understand
+from agent.answer import result_text
+from fmcgm.vocabulary import Claim, QueryKind
 from prompts import load
+from tools.schemas import EstimateEffectArgs, GraphSpec, MechanismSpec, ProbabilityStatement, QuerySpec
 
 
 @lru_cache(maxsize=512)
@@ -33,30 +38,20 @@ def _read(question: str) -> Problem | FMCGMError:
 
 
 def problem_arguments(p: Problem) -> dict[str, Any]:
-    """estimate_effect arguments for a structured problem."""
-    graph = {"edges": [list(e) for e in p.graph.edges], "latent": sorted(p.graph.latent), "nodes": list(p.graph.nodes)}
+    """estimate_effect arguments for a structured problem, through the tools' own argument model."""
+    graph = GraphSpec.of(p.graph)
     if p.kind == "det_counterfactual":
         (x, xv), = p.intervention.items()
-        return {
-            "graph": graph,
-            "query": {"kind": "det_counterfactual", "treatment": x, "treatment_value": xv,
-                      "outcome": p.outcome[0], "outcome_value": p.outcome[1]},
-            "mechanisms": [{"target": m.target, "target_value": m.target_value, "op": m.op,
-                            "inputs": [list(i) for i in m.inputs]} for m in p.mechanisms],
-            "observations": p.observations,
-            "factual": {x: 1 - xv},
-            "claim": "holds",
-        }
-    q = p.query
-    return {
-        "graph": graph,
-        "query": {"kind": q.kind, "treatment": q.treatment, "outcome": q.outcome,
-                  "treatment_value": q.treatment_value, "control_value": q.control_value,
-                  "outcome_value": q.outcome_value, "mediators": list(q.mediators),
-                  "condition": dict(q.condition), "adjustment_sets": [list(s) for s in q.adjustment_sets]},
-        "statements": [{"event": dict(s.event), "given": dict(s.given), "p": s.p} for s in p.statements],
-        "claim": p.claim,
-    }
+        args = EstimateEffectArgs(
+            graph=graph,
+            query=QuerySpec(kind=QueryKind.DET_COUNTERFACTUAL, treatment=x, treatment_value=xv,
+                            outcome=p.outcome[0], outcome_value=p.outcome[1]),
+            mechanisms=[MechanismSpec.of(m) for m in p.mechanisms], observations=p.observations,
+            factual={x: 1 - xv}, claim=Claim.HOLDS)
+    else:
+        args = EstimateEffectArgs(graph=graph, query=QuerySpec.of(p.query),
+                                  statements=[ProbabilityStatement.of(s) for s in p.statements], claim=p.claim)
+    return args.model_dump(mode="json")
 
 
 def _call(name: str, args: dict) -> AIMessage:
@@ -71,23 +66,6 @@ def _final(text: str) -> AIMessage:
 def _failure(prefix: str, res: dict) -> AIMessage:
     err = res.get("error") or {}
     return _final(f"{prefix}: {err.get('message', res.get('summary', 'tool error'))}. {err.get('hint', '')}".strip())
-
-
-def answer_text(result: dict) -> str:
-    """The closing answer, from an estimate_effect result."""
-    data = result.get("data", {})
-    ans = data.get("answer")
-    verdict = {"yes": "Yes.", "no": "No."}.get(ans or "", "")
-    value = data.get("value")
-    bounds = data.get("bounds")
-    value_line = (f"Value: {value:.4f}\n" if isinstance(value, (int, float)) and data.get("kind") != "det_counterfactual"
-                  else f"Value lies in [{bounds[0]:.4f}, {bounds[1]:.4f}]\n" if bounds else "")
-    assumptions = data.get("assumptions") or []
-    return load("answer").format(
-        verdict=verdict, summary=result.get("summary", ""), method=data.get("method", ""),
-        estimand=data.get("estimand", ""), value_line=value_line,
-        assumption_line=("Assumptions: " + "; ".join(assumptions)) if assumptions else "",
-    ).strip()
 
 
 @lru_cache(maxsize=512)
@@ -130,6 +108,14 @@ class OfflineReasoner(BaseChatModel):
             return _call("render_image", {"world": visual.world, "intervention": visual.intervention})
         return _final(_visual_answer(res))
 
+    def _decline(self, err: FMCGMError, results: list) -> AIMessage:
+        """Ask the user for what is missing (request_clarification), then close the turn with the same words."""
+        if not results:
+            return _call("request_clarification", {
+                "understood": "", "unreadable": [], "missing": [f"{err.message}"],
+                "example": err.hint or "state the causal graph ('X has a direct effect on Y.') and the probabilities"})
+        return _final(load("not_understood").format(message=err.message, hint=err.hint).strip())
+
     def _generate(self, messages: list[BaseMessage], stop=None, run_manager=None, **kwargs: Any) -> ChatResult:
         return ChatResult(generations=[ChatGeneration(message=self.next_message(messages))])
 
@@ -145,7 +131,7 @@ class OfflineReasoner(BaseChatModel):
             return self._visual_turn(visual, results)
         plan = _read(question)
         if isinstance(plan, FMCGMError):
-            return _final(load("not_understood").format(message=plan.message, hint=plan.hint).strip())
+            return self._decline(plan, results)
         if not results:
             return _call("propose_edges", {"edges": [list(e) for e in plan.graph.edges], "latent": sorted(plan.graph.latent)})
         name, res = results[-1]
@@ -158,7 +144,7 @@ class OfflineReasoner(BaseChatModel):
                 return _final(f"The causal graph is not valid: {res['summary']}.")
             return _call("estimate_effect", problem_arguments(plan))
         if name == "estimate_effect":
-            return _final(answer_text(res))
+            return _final(result_text(res))
         return _final(res.get("summary", ""))
 
 

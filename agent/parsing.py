@@ -14,8 +14,7 @@ from typing import Any
 from langchain_core.messages import AIMessage
 
 from fmcgm.jsonscan import json_objects
-
-INVALID_JSON = "__invalid_json__"
+from tools.registry import INVALID_JSON
 
 
 def _as_call(obj: Any) -> dict | None:

@@ -1,4 +1,4 @@
-"""The agent's state: the conversation plus what the run produced, step by step."""
+"""The agent's state: the conversation, this turn's working fields, and the trace (a log across turns)."""
 
 from __future__ import annotations
 
@@ -18,18 +18,28 @@ class Step(TypedDict, total=False):
     tokens: dict[str, int] | None
 
 
+class TurnResult(TypedDict):
+    tool: str
+    result: dict[str, Any]  # a ToolResult as a dict
+
+
 class AgentState(TypedDict, total=False):
     messages: Annotated[list[AnyMessage], add_messages]
+    # -- per turn: `start` resets every field below (the trace is never read for an answer) --
     question: str
     backend: str
     started_at: str
-    proposed_graph: dict[str, Any] | None  # the latest graph a tool built
+    proposed_graph: dict[str, Any] | None  # the latest graph a tool built (a GraphSpec dict)
     committed_graph: dict[str, Any] | None  # frozen after critique; tools that need a graph use it
     critique_rounds: int
     critiques: list[dict[str, Any]]  # per round: the graph reviewed, the findings, what changed
     call_counts: dict[str, int]  # identical tool calls seen (repetition guard)
     empty_replies: int
+    nudges: int  # times the model was sent back to the tools after ending without a computed answer
     error: str | None  # set when the run must stop (server down, loop, critique limit)
-    answer: dict[str, Any] | None
+    error_kind: str | None  # backend | limit | input | internal (decides the CLI's exit code)
+    turn_result: TurnResult | None  # this turn's last answering tool result: the only source of the answer
+    answer: dict[str, Any] | None  # an agent.answer.Answer as a dict
     outcome: str
+    # -- across turns --
     trace: Annotated[list[Step], operator.add]

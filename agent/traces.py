@@ -16,12 +16,35 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 from fmcgm.errors import FMCGMError
 
 
-def open_store(path: str | Path) -> SqliteSaver:
+def open_store(path: str | Path, create: bool = True) -> SqliteSaver:
+    """The trace store at ``path``. Read-only commands pass ``create=False``: a missing store is then an
+    error, not a new empty file. Every failure is an FMCGMError naming the path and what to do."""
     p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(p), check_same_thread=False)
-    saver = SqliteSaver(conn)
-    saver.setup()
+    if p.is_dir():
+        raise FMCGMError(f"trace store {p} is a folder, not a file", "pass a file path to --trace-db, e.g. runs/traces.sqlite")
+    if not create and not p.exists():
+        raise FMCGMError(f"no trace store at {p}", "check --trace-db (runs are stored by `fmcgm ask`)")
+    if create:
+        try:
+            p.parent.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):
+            raise FMCGMError(f"cannot create trace store {p}: a parent of it is a file, not a folder",
+                             "pass a path whose folders are folders to --trace-db") from None
+        except PermissionError:
+            raise FMCGMError(f"cannot create the folder of trace store {p} (permission denied)",
+                             "pass a writable path to --trace-db") from None
+    try:
+        conn = sqlite3.connect(str(p), check_same_thread=False)
+        saver = SqliteSaver(conn)
+        saver.setup()
+        if create:  # a store we will write to must accept a write now, not fail in the middle of a run
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("ROLLBACK")
+    except sqlite3.DatabaseError as e:
+        what = str(e)
+        hint = ("make the file and its folder writable, or pass another --trace-db" if "readonly" in what or "read-only" in what
+                else "move the damaged file away or pass another --trace-db")
+        raise FMCGMError(f"trace store {p} cannot be used: {what}", hint) from None
     return saver
 
 

@@ -41,7 +41,12 @@ def load_records(path: str | Path, limit: int | None = None) -> list[Record]:
     if not p.is_file():
         raise ParseError(f"no data file at {p}", "pass --data PATH to a JSONL file")
     out = []
-    for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
+    for n, raw in enumerate(p.read_bytes().splitlines(), 1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise ParseError(f"{p}:{n}: not UTF-8 text (undecodable byte at column {e.start + 1})",
+                             "save the file as UTF-8 JSON lines") from None
         if not line.strip():
             continue
         try:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, NoReturn, Optional
 
 import typer
 from rich.console import Console
 from rich.markup import escape
+
+from fmcgm.terminal import plain, safe
 from rich.panel import Panel
 from rich.table import Table
 
@@ -18,6 +20,7 @@ trace_app = typer.Typer(no_args_is_help=True, help="Stored traces (SQLite).")
 app.add_typer(eval_app, name="eval")
 app.add_typer(trace_app, name="trace")
 console = Console()
+err_console = Console(stderr=True)
 
 BackendOpt = typer.Option(None, "--backend", help="offline (default), ollama or openai")
 ModelOpt = typer.Option(None, "--model", help="model name for ollama/openai")
@@ -29,53 +32,95 @@ RecOpt = typer.Option(None, "--recursion-limit", help="most agent steps")
 DbOpt = typer.Option(None, "--trace-db", help="SQLite trace file (default .fmcgm/traces.sqlite)")
 ConfigOpt = typer.Option(None, "--config", help="JSON or TOML settings file")
 
+EXIT_CODES = {0: "answered (an honest 'not identifiable' too)", 1: "no computed answer", 2: "bad input or usage",
+              3: "backend unreachable"}
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """One clear line on stderr and the exit code; never a traceback."""
+    err_console.print(f"[red]error:[/] {safe(message)}")
+    raise typer.Exit(code)
+
 
 def _settings(config: Optional[str] = None, **kw: Any):
+    from pydantic import ValidationError
+
     from agent.configuration import load_settings
     from fmcgm.errors import FMCGMError
 
     try:
         return load_settings(config, **kw)
+    except ValidationError as e:
+        first = e.errors()[0]
+        fail(f"invalid setting {'.'.join(str(x) for x in first['loc'])}: {first['msg']}")
     except (FMCGMError, ValueError) as e:
-        console.print(f"[red]error:[/] {escape(str(e))}")
-        raise typer.Exit(2) from None
+        fail(str(e))
 
 
-def _app_with_store(settings):
+def _store(settings, create: bool = True):
+    """The compiled agent and its trace store; a store that cannot be used is a clear error (exit 2)."""
     from agent.graph import build_graph
     from agent.traces import open_store
+    from fmcgm.errors import FMCGMError
 
-    saver = open_store(settings.trace_db)
-    return build_graph(settings=settings, checkpointer=saver), saver
+    try:
+        saver = open_store(settings.trace_db, create=create)
+        return build_graph(settings=settings, checkpointer=saver, model=_inert_model() if not create else None), saver
+    except FMCGMError as e:
+        fail(str(e))
+
+
+def _inert_model():
+    """Reading traces needs the graph's shape, not a model: no backend is contacted."""
+    from agent.offline_model import OfflineReasoner
+
+    return OfflineReasoner()
+
+
+def _thread_id(thread: Optional[str]) -> Optional[str]:
+    if thread is None:
+        return None
+    try:
+        thread.encode("utf-8")
+    except UnicodeEncodeError:
+        fail("the thread id is not valid UTF-8 text; use the id printed by `fmcgm trace list`")
+    if not thread.strip() or len(thread) > 200 or any(not c.isprintable() for c in thread):
+        fail(f"invalid thread id {plain(thread, 60)!r}: use 1-200 printable characters, e.g. an id from `fmcgm trace list`")
+    return thread
 
 
 def show_run(state: dict, title: str = "") -> None:
-    """Print the answer, the graph, the estimand, the value and every step of a run."""
-    ans = state["answer"]
-    style = "red" if ans.get("error") else "green"
-    console.print(Panel(escape(ans.get("text") or ans.get("error") or ""), title=escape(title or "answer"), border_style=style))
-    g = ans.get("graph")
-    if g:
-        edges = ", ".join(f"{a} → {b}" for a, b in g["edges"])
-        console.print(f"[bold]graph[/]: {escape(edges)}" + (f"  (unobserved: {escape(', '.join(g['latent']))})" if g.get("latent") else ""))
-    if ans.get("estimand"):
-        console.print(f"[bold]estimand[/]: {escape(ans['estimand'])}")
-    if isinstance(ans.get("value"), (int, float)):
-        console.print(f"[bold]value[/]: {ans['value']:.4f}")
-    if ans.get("images"):
-        console.print(f"[bold]counterfactual image[/]: {escape(ans['images']['side_by_side'])}")
-    for w in ans.get("warnings", []):
-        console.print(f"[yellow]critique:[/] {escape(w)}")
-    t = Table(title="steps" + (f" (thread {state['thread_id']})" if state.get("thread_id") else ""))
+    """Print the answer (labelled when not computed), the graph, the estimand, the value and every step."""
+    from agent.answer import Answer
+
+    ans = Answer.model_validate(state.get("answer") or {})
+    if ans.computed:
+        style, head = "green", title or ans.outcome.value.replace("_", " ")
+    else:
+        style, head = ("red" if ans.outcome == "error" else "yellow"), f"NOT COMPUTED — {ans.outcome.value}"
+    console.print(Panel(safe(ans.text or ans.error or ""), title=safe(head), border_style=style))
+    if ans.graph:
+        edges = ", ".join(f"{a} → {b}" for a, b in ans.graph.edges)
+        console.print(f"[bold]graph[/]: {safe(edges)}" + (f"  (unobserved: {safe(', '.join(ans.graph.latent))})" if ans.graph.latent else ""))
+    if ans.estimand:
+        console.print(f"[bold]estimand[/]: {safe(ans.estimand)}")
+    if ans.value is not None:
+        console.print(f"[bold]value[/]: {ans.value:.4f}")
+    if ans.images:
+        console.print(f"[bold]counterfactual image[/]: {safe(ans.images.get('side_by_side', ''))}")
+    for w in ans.warnings:
+        console.print(f"[yellow]critique:[/] {safe(w)}")
+    t = Table(title="steps" + (f" (thread {safe(state['thread_id'])})" if state.get("thread_id") else ""))
     for c in ("#", "node", "tool", "result", "s"):
         t.add_column(c)
     for i, st in enumerate(state.get("trace", []), 1):
-        t.add_row(str(i), st["node"], st.get("tool") or "", escape(_summary(st)[:110]), f"{st.get('seconds') or 0:.3f}")
+        t.add_row(str(i), safe(st.get("node")), safe(st.get("tool") or ""), safe(_summary(st), 110),
+                  f"{st.get('seconds') or 0:.3f}")
     console.print(t)
     for st in state.get("trace", []):
         if st.get("tool") == "estimate_effect" and isinstance(st.get("result"), dict):
             for line in st["result"].get("data", {}).get("steps", []):
-                console.print(f"  · {escape(line)}")
+                console.print(f"  · {safe(line)}")
 
 
 def _summary(st: dict) -> str:
@@ -84,12 +129,14 @@ def _summary(st: dict) -> str:
         return ""
     if "summary" in res:
         return str(res["summary"])
-    if st["node"] == "critique":
+    if st.get("node") == "critique":
         return "; ".join(f"{f['severity']}: {f['message']}" for f in res.get("findings", [])) or "no findings"
-    if st["node"] == "commit":
-        return f"graph committed ({len(res.get('graph', {}).get('edges', []))} edges)"
-    if st["node"] == "model":
+    if st.get("node") == "commit":
+        return f"graph committed ({len((res.get('graph') or {}).get('edges', []))} edges)"
+    if st.get("node") == "model":
         return ", ".join(res.get("tool_calls", [])) or str(res.get("content") or res.get("error") or "")[:80]
+    if st.get("node") == "finalize":
+        return f"{res.get('outcome')} (computed: {res.get('computed')})"
     return str(res.get("question") or res.get("answer") or res.get("error") or "")
 
 
@@ -102,32 +149,33 @@ def ask(question: str = typer.Argument(..., help="a causal question in plain lan
         thread: Optional[str] = typer.Option(None, "--thread", help="continue this conversation thread"),
         data: Optional[str] = typer.Option(None, "--data", help="CSV of observations for the critique's tests"),
         config: Optional[str] = ConfigOpt) -> None:
-    """Answer one causal question; show the graph, estimand, value and steps (stored as a trace)."""
-    from agent.graph import run_question
+    """Answer one causal question; show the graph, estimand, value and steps (stored as a trace).
 
+    Exit codes: 0 answered (an honest "not identifiable" too), 1 no computed answer, 2 bad input or usage,
+    3 backend unreachable."""
+    from agent.graph import run_question
+    from fmcgm.critique import load_csv
+    from fmcgm.errors import FMCGMError
+
+    thread = _thread_id(thread)
     settings = _settings(config, backend=backend, model=model, base_url=base_url, api_key=api_key,
                          temperature=temperature, timeout=timeout, recursion_limit=recursion_limit,
                          trace_db=trace_db, data_path=data)
-    try:
-        graph_app, _ = _app_with_store(settings)
-    except Exception as e:  # noqa: BLE001 - configuration problems are reported, not raised
-        graph_app, _ = None, None
-        err = str(e)
-        state = {"thread_id": thread, "answer": {"error": err, "text": err}, "trace": []}
-    else:
-        state = run_question(question, settings=settings, app=graph_app, thread_id=thread)
+    if data:
+        try:
+            load_csv(data)  # read once here so a bad file is a usage error with the file's name, before any model call
+        except FMCGMError as e:
+            fail(str(e))
+    graph_app, _ = _store(settings)
+    state = run_question(question, settings=settings, app=graph_app, thread_id=thread)
+    ans = state["answer"]
     if as_json:
-        ans = state["answer"]
-        g = ans.get("graph")
-        typer.echo(json.dumps({
-            "thread_id": state.get("thread_id"), "answer": ans.get("answer"), "estimand": ans.get("estimand"),
-            "value": ans.get("value"), "graph": {"edges": g["edges"], "latent": g.get("latent", [])} if g else None,
-            "error": ans.get("error"), "method": ans.get("method"), "assumptions": ans.get("assumptions", []),
-            "warnings": ans.get("warnings", []), "critique_rounds": ans.get("critique_rounds", 0),
-            "images": ans.get("images"),
-            "text": ans.get("text")}))
-        return
-    show_run(state)
+        typer.echo(json.dumps(ans))
+    else:
+        show_run(state)
+    from agent.answer import Answer
+
+    raise typer.Exit(Answer.model_validate(ans).exit_code)
 
 
 @app.command()
@@ -138,9 +186,24 @@ def demo() -> None:
 
     graph = build_graph()
     for title, q in EXAMPLES:
-        console.rule(f"[bold]{escape(title)}")
-        console.print(escape(q), style="dim")
+        console.rule(f"[bold]{safe(title)}")
+        console.print(safe(q), style="dim")
         show_run(run_question(q, app=graph), title)
+
+
+def _read_store(settings, fn):
+    """Run a read of the trace store; a damaged store is one clear line (exit 2), not a traceback."""
+    import sqlite3
+
+    from fmcgm.errors import FMCGMError
+
+    graph_app, saver = _store(settings, create=False)
+    try:
+        return fn(graph_app, saver)
+    except FMCGMError as e:
+        fail(str(e))
+    except (sqlite3.Error, ValueError, TypeError) as e:
+        fail(f"trace store {settings.trace_db} cannot be read: {type(e).__name__}: {e}")
 
 
 @trace_app.command("list")
@@ -150,17 +213,16 @@ def trace_list(trace_db: Optional[str] = DbOpt, as_json: bool = typer.Option(Fal
     from agent.traces import list_threads
 
     settings = _settings(config, trace_db=trace_db)
-    graph_app, saver = _app_with_store(settings)
-    rows = list_threads(graph_app, saver)
+    rows = _read_store(settings, list_threads)
     if as_json:
         typer.echo(json.dumps(rows))
         return
-    t = Table(title=f"traces in {settings.trace_db}")
+    t = Table(title=f"traces in {safe(settings.trace_db)}")
     for c in ("thread", "started", "backend", "outcome", "answer", "question"):
         t.add_column(c)
     for r in rows:
-        t.add_row(r["thread_id"], (r["started_at"] or "")[:19], r["backend"] or "", r["outcome"] or "",
-                  str(r["answer"] or ""), escape((r["question"] or "")[-70:]))
+        t.add_row(safe(r["thread_id"]), safe((r["started_at"] or "")[:19]), safe(r["backend"] or ""),
+                  safe(r["outcome"] or ""), safe(r["answer"] or ""), safe((r["question"] or "")[-70:]))
     console.print(t)
 
 
@@ -169,41 +231,38 @@ def trace_show(thread: str = typer.Argument(..., help="thread id"), trace_db: Op
                as_json: bool = typer.Option(False, "--json"), config: Optional[str] = ConfigOpt) -> None:
     """Every step of a stored run in order: node, tool call and result, critique, committed graph, timing."""
     from agent.traces import show_thread
-    from fmcgm.errors import FMCGMError
 
+    thread = _thread_id(thread) or ""
     settings = _settings(config, trace_db=trace_db)
-    graph_app, _ = _app_with_store(settings)
-    try:
-        rec = show_thread(graph_app, thread)
-    except FMCGMError as e:
-        console.print(f"[red]error:[/] {escape(str(e))}")
-        raise typer.Exit(2) from None
+    rec = _read_store(settings, lambda app_, _s: show_thread(app_, thread))
     if as_json:
         typer.echo(json.dumps(rec, default=str))
         return
-    console.print(f"[bold]thread[/] {rec['thread_id']}  backend={rec['backend']}  outcome={rec['outcome']}")
-    console.print(escape(rec["question"]), style="dim")
+    console.print(f"[bold]thread[/] {safe(rec['thread_id'])}  backend={safe(rec['backend'])}  outcome={safe(rec['outcome'])}")
+    console.print(safe(rec["question"]), style="dim")
     show_run({"answer": rec["answer"] or {}, "trace": rec["steps"], "thread_id": thread})
     for c in rec["critiques"]:
-        console.print(f"critique round {c['round']}: " + escape("; ".join(f"{f['severity']}: {f['message']}" for f in c["findings"]))
-                      + (f"  changed: {escape(json.dumps(c['changed']))}" if c.get("changed") else ""))
-    console.print(f"{len(rec['checkpoints'])} checkpoints; resume one with `fmcgm trace resume {thread} --checkpoint ID`")
+        console.print(f"critique round {c['round']}: " + safe("; ".join(f"{f['severity']}: {f['message']}" for f in c["findings"]))
+                      + (f"  changed: {safe(json.dumps(c['changed']))}" if c.get("changed") else ""))
+    console.print(f"{len(rec['checkpoints'])} checkpoints; resume one with `fmcgm trace resume {safe(thread)} --checkpoint ID`")
 
 
 @trace_app.command("resume")
 def trace_resume(thread: str = typer.Argument(...), checkpoint: str = typer.Option(..., "--checkpoint"),
                  trace_db: Optional[str] = DbOpt, config: Optional[str] = ConfigOpt) -> None:
     """Run a stored thread again from one of its checkpoints."""
-    from agent.traces import resume
+    from agent.graph import build_graph
+    from agent.traces import open_store, resume
     from fmcgm.errors import FMCGMError
 
+    thread = _thread_id(thread) or ""
     settings = _settings(config, trace_db=trace_db)
-    graph_app, _ = _app_with_store(settings)
     try:
-        state = resume(graph_app, thread, checkpoint, settings.recursion_limit)
+        open_store(settings.trace_db, create=False)  # resuming a thread that is not stored is an error, not a new file
+        saver = open_store(settings.trace_db)
+        state = resume(build_graph(settings=settings, checkpointer=saver), thread, checkpoint, settings.recursion_limit)
     except FMCGMError as e:
-        console.print(f"[red]error:[/] {escape(str(e))}")
-        raise typer.Exit(2) from None
+        fail(str(e))
     show_run({**state, "thread_id": thread})
 
 
@@ -282,7 +341,7 @@ def train_extractor_cmd(world: str = typer.Argument(..., help="pendulum or water
 
 @eval_app.command("cladder")
 def eval_cladder(data: Path = typer.Option(..., "--data", help="CLadder-format JSONL file"),
-                 limit: Optional[int] = typer.Option(None, help="only the first N questions"),
+                 limit: Optional[int] = typer.Option(None, "--limit", min=1, help="only the first N questions (N >= 1)"),
                  json_out: Optional[Path] = typer.Option(None, "--json", help="write the report as JSON here"),
                  concurrency: int = typer.Option(1, "--concurrency", min=1, max=64, help="questions in flight"),
                  backend: Optional[str] = BackendOpt, model: Optional[str] = ModelOpt, base_url: Optional[str] = UrlOpt,

@@ -20,7 +20,7 @@ import numpy as np
 from fmcgm.causal import graph as G
 from fmcgm.causal.probability import ProbabilityStore, Statement
 from fmcgm.causal.queries import Query, candidates
-from fmcgm.errors import FMCGMError, NotIdentifiableError
+from fmcgm.errors import FMCGMError, NotIdentifiableError, cycle_message
 
 Severity = Literal["error", "warning", "info"]
 
@@ -39,7 +39,7 @@ def check_acyclic(edges: list[tuple[str, str]]) -> list[Finding]:
     ok, cycle = G.is_acyclic(edges)
     if ok:
         return []
-    return [Finding("error", "cycle", "the graph has a directed cycle: " + " -> ".join([*cycle, cycle[0]]))]
+    return [Finding("error", "cycle", cycle_message(cycle))]
 
 
 def check_named_variables(g: G.CausalGraph, named: list[str], said_latent: list[str]) -> list[Finding]:
@@ -176,16 +176,33 @@ def review(edges: list[tuple[str, str]], latent: list[str], *, named: list[str] 
 
 
 def load_csv(path: str) -> dict[str, np.ndarray]:
-    """Columns of a CSV file of discrete values (header row of variable names)."""
+    """Columns of a CSV file of discrete values (header row of variable names); errors name the file."""
     import csv
 
-    with open(path, newline="", encoding="utf-8") as fh:
-        rows = list(csv.reader(fh))
-    if len(rows) < 2:
-        raise FMCGMError(f"{path} has no data rows", "give a header row of variable names and one row per unit")
-    head = [h.strip() for h in rows[0]]
     try:
-        cols = np.array([[int(float(x)) for x in r] for r in rows[1:] if r], dtype=int)
-    except ValueError:
-        raise FMCGMError(f"{path} has non-numeric values", "code each variable as integers (0/1)") from None
+        with open(path, newline="", encoding="utf-8") as fh:
+            rows = list(csv.reader(fh))
+    except FileNotFoundError:
+        raise FMCGMError(f"data file {path} does not exist", "pass the path of an existing CSV file to --data") from None
+    except IsADirectoryError:
+        raise FMCGMError(f"data path {path} is a folder, not a file", "pass the path of a CSV file to --data") from None
+    except PermissionError:
+        raise FMCGMError(f"data file {path} cannot be read (permission denied)", "make the file readable") from None
+    except UnicodeDecodeError as e:
+        raise FMCGMError(f"data file {path} is not UTF-8 text (undecodable byte at position {e.start})",
+                         "save the CSV as UTF-8 text") from None
+    except csv.Error as e:
+        raise FMCGMError(f"data file {path} is not a valid CSV: {e}", "fix the file's CSV syntax") from None
+    rows = [r for r in rows if r]
+    if len(rows) < 2:
+        raise FMCGMError(f"data file {path} has no data rows", "give a header row of variable names and one row per unit")
+    head = [h.strip() for h in rows[0]]
+    for i, r in enumerate(rows[1:], start=2):
+        if len(r) != len(head):
+            raise FMCGMError(f"data file {path}, line {i}: {len(r)} values for {len(head)} columns",
+                             "give every row one value per column of the header")
+    try:
+        cols = np.array([[int(float(x)) for x in r] for r in rows[1:]], dtype=int)
+    except (ValueError, OverflowError):
+        raise FMCGMError(f"data file {path} has non-numeric values", "code each variable as integers (0/1)") from None
     return {h: cols[:, i] for i, h in enumerate(head)}

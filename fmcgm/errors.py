@@ -28,13 +28,17 @@ class GraphError(FMCGMError):
     code = "invalid_graph"
 
 
+def cycle_message(cycle: list[str]) -> str:
+    """The one wording of a directed cycle, used by the graph, the tools and the critique."""
+    return "the graph has a directed cycle: " + " -> ".join([*cycle, cycle[0]])
+
+
 class CycleError(GraphError):
     code = "cycle"
 
     def __init__(self, cycle: list[str]) -> None:
-        path = " -> ".join([*cycle, cycle[0]])
         super().__init__(
-            f"the graph has a directed cycle: {path}",
+            cycle_message(cycle),
             "remove or reverse one edge of the cycle; causal graphs must be acyclic",
         )
         self.cycle = cycle

@@ -31,7 +31,8 @@ def test_bad_input_never_raises():
     for q in ["", "Why?", "A has a direct effect on A. Will A increase the chance of A?",
               "A has a direct effect on B. B has a direct effect on A. Will A increase the chance of B?"]:
         ans = run_question(q)["answer"]
-        assert ans["error"] and ans["answer"] is None
+        assert ans["answer"] is None and ans["value"] is None and ans["computed"] is False
+        assert ans["outcome"] in ("declined", "error") and ans["text"]
 
 
 def test_tool_error_goes_back_to_the_model_which_repairs_it():

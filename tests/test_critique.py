@@ -85,7 +85,9 @@ def test_non_identifiable_query_is_answered_honestly():
     ])
     state = run_question("q?", app=build_graph(model=model))
     ans = state["answer"]
-    assert ans["answer"] is None and "not identifiable" in ans["error"] and "hedge" in ans["error"]
+    assert ans["answer"] is None and ans["value"] is None
+    assert ans["outcome"] == "not_identifiable" and ans["computed"] is True  # proved by the ID algorithm, this turn
+    assert "not identifiable" in ans["text"] and "hedge" in ans["text"]
     assert any("not identifiable" in w for w in ans["warnings"])
 
 

@@ -1,8 +1,9 @@
 """The causal tools the agent calls: thin, validated wrappers over the causal core.
 
-Every tool returns a :class:`ToolResult` (JSON-serialisable, with a one-line
-summary).  Bad input comes back as ``ok: false`` with an error code, message
-and hint the model can act on — never as an exception.
+Every tool takes its pydantic argument model and returns a :class:`ToolResult`
+(JSON-serialisable, with a one-line summary).  Bad input comes back as
+``ok: false`` with an error code, message and hint the model can act on —
+never as an exception.
 """
 
 from __future__ import annotations
@@ -12,43 +13,33 @@ from typing import Any, Callable
 from pydantic import BaseModel, ValidationError
 
 from fmcgm.causal import graph as G
-from fmcgm.causal.deterministic import Mechanism, counterfactual
+from fmcgm.causal.deterministic import counterfactual
 from fmcgm.causal.evaluate import answer_query
-from fmcgm.causal.probability import Statement
-from fmcgm.causal.queries import Query
-from fmcgm.errors import FMCGMError, ParseError
+from fmcgm.errors import FMCGMError, ParseError, cycle_message
 from fmcgm.language.story import parse_background, sentences
+from fmcgm.vocabulary import QueryKind
 from tools.schemas import (
     ApplyDoArgs,
     CheckAcyclicityArgs,
     EstimateEffectArgs,
     GraphSpec,
     ProposeEdgesArgs,
-    ToolError,
+    RequestClarificationArgs,
     ToolResult,
 )
 
 
-def to_graph(spec: GraphSpec) -> G.CausalGraph:
-    return G.CausalGraph.build(spec.edges, nodes=spec.nodes, latent=spec.latent, bidirected=spec.bidirected)
-
-
-def graph_data(g: G.CausalGraph) -> dict[str, Any]:
-    return {"edges": [list(e) for e in g.edges], "latent": sorted(g.latent), "nodes": list(g.nodes),
-            "bidirected": [list(e) for e in g.bidirected]}
-
-
 def error_result(err: Exception) -> ToolResult:
     if isinstance(err, FMCGMError):
-        return ToolResult(ok=False, summary=f"error: {err.message}", error=ToolError(**err.to_dict()))
+        return ToolResult.failure(err.code, err.message, err.hint)
     if isinstance(err, ValidationError):
         first = err.errors()[0]
         where = ".".join(str(x) for x in first["loc"]) or "arguments"
-        return ToolResult(ok=False, summary=f"error: invalid argument {where}: {first['msg']}",
-                          error=ToolError(code="invalid_arguments", message=f"{where}: {first['msg']}",
-                                          hint="fix the argument to match the tool's schema"))
-    return ToolResult(ok=False, summary=f"error: {err}",
-                      error=ToolError(code="internal_error", message=str(err), hint="report this as a bug"))
+        got = first.get("input")
+        shown = repr(got)[:80] if not isinstance(got, (dict, list)) else type(got).__name__
+        return ToolResult.failure("invalid_arguments", f"{where}: {first['msg']} (got {shown})",
+                                  "fix the argument to match the tool's schema")
+    return ToolResult.failure("internal_error", str(err), "report this as a bug")
 
 
 def propose_edges(args: ProposeEdgesArgs) -> ToolResult:
@@ -56,7 +47,7 @@ def propose_edges(args: ProposeEdgesArgs) -> ToolResult:
     if args.edges:
         g = G.CausalGraph.build(args.edges, latent=args.latent)
     elif args.description:
-        bg, rest = parse_background(sentences(args.description))
+        bg, _ = parse_background(sentences(args.description))
         if not bg.edges:
             raise ParseError("no causal relation found in the description",
                              "write sentences like 'A has a direct effect on B and C.' or pass explicit edges")
@@ -65,7 +56,7 @@ def propose_edges(args: ProposeEdgesArgs) -> ToolResult:
         raise ParseError("propose_edges needs edges or a description", "pass edges=[[cause, effect], ...]")
     summary = f"graph with {len(g.nodes)} variables and {len(g.edges)} edges" + (
         f"; unobserved: {', '.join(sorted(g.latent))}" if g.latent else "")
-    return ToolResult(ok=True, summary=summary, data={"graph": graph_data(g)})
+    return ToolResult(ok=True, summary=summary, data={"graph": GraphSpec.of(g).model_dump()})
 
 
 def check_acyclicity(args: CheckAcyclicityArgs) -> ToolResult:
@@ -73,34 +64,29 @@ def check_acyclicity(args: CheckAcyclicityArgs) -> ToolResult:
     acyclic, cycle = G.is_acyclic(args.graph.edges)
     if acyclic:
         return ToolResult(ok=True, summary="the graph is acyclic", data={"acyclic": True, "cycle": []})
-    path = " -> ".join([*cycle, cycle[0]])
-    return ToolResult(ok=True, summary=f"the graph has a directed cycle: {path}",
-                      data={"acyclic": False, "cycle": cycle})
+    return ToolResult(ok=True, summary=cycle_message(cycle), data={"acyclic": False, "cycle": cycle})
 
 
 def apply_do(args: ApplyDoArgs) -> ToolResult:
     """Graph surgery for do(X = x): remove the edges into the intervened variables."""
-    g = to_graph(args.graph)
+    g = args.graph.to_graph()
     g.require(*args.intervention)
     h = G.do(g, args.intervention)
     removed = sorted(set(g.edges) - set(h.edges))
-    what = ", ".join(f"{k}={v}" for k, v in args.intervention.items())
+    what = ", ".join(f"{k}={v:g}" for k, v in args.intervention.items())
     return ToolResult(ok=True, summary=f"do({what}) removes {len(removed)} incoming edge(s)",
-                      data={"graph": graph_data(h), "removed_edges": [list(e) for e in removed],
+                      data={"graph": GraphSpec.of(h).model_dump(), "removed_edges": [list(e) for e in removed],
                             "intervention": args.intervention,
                             "descendants": sorted(G.descendants(g, args.intervention) - set(args.intervention))})
 
 
 def estimate_effect(args: EstimateEffectArgs) -> ToolResult:
     """Identify the query on the graph and compute it exactly from the given probabilities."""
-    g = to_graph(args.graph)
-    q = args.query
-    if q.kind == "det_counterfactual":
+    g = args.graph.to_graph()
+    if args.query.kind == QueryKind.DET_COUNTERFACTUAL:
         return _det(g, args)
-    query = Query(q.kind, q.outcome, q.treatment, q.treatment_value, q.control_value, q.outcome_value,
-                  tuple(q.mediators), tuple(q.condition.items()), tuple(tuple(s) for s in q.adjustment_sets))
-    stmts = [Statement.of(s.event, s.given, s.p) for s in args.statements]
-    res = answer_query(g, query, stmts, args.claim)
+    query = args.query.to_query()
+    res = answer_query(g, query, [s.to_statement() for s in args.statements], args.claim)
     data = res.to_dict()
     if res.value is not None:
         val = f"{res.value:.4f}"
@@ -116,7 +102,7 @@ def _det(g: G.CausalGraph, args: EstimateEffectArgs) -> ToolResult:
     q = args.query
     if not q.treatment:
         raise ParseError("a counterfactual needs the intervened variable as treatment", "set query.treatment")
-    mechs = [Mechanism(m.target, m.target_value, m.op, tuple(tuple(i) for i in m.inputs)) for m in args.mechanisms]
+    mechs = [m.to_mechanism() for m in args.mechanisms]
     do = {q.treatment: q.treatment_value}
     outcome = (q.outcome, q.outcome_value)
     res = counterfactual(g, mechs, dict(args.observations), do, outcome)
@@ -135,6 +121,16 @@ def _det(g: G.CausalGraph, args: EstimateEffectArgs) -> ToolResult:
         "estimand": f"{q.outcome}_{{{q.treatment}={q.treatment_value}}} = {q.outcome_value} given {args.observations or '{}'}",
         "method": "abduction-action-prediction over deterministic mechanisms", "steps": res.steps,
         "exact": True, "assumptions": [] if res.determined else ["unobserved causes leave the outcome undetermined"]})
+
+
+def request_clarification(args: RequestClarificationArgs) -> ToolResult:
+    """Ask the user for what is missing (a graph, a probability, a variable) instead of guessing; ends the turn
+    without an answer. Say what was understood, which sentences could not be read and give an example."""
+    if not (args.missing or args.unreadable):
+        raise ParseError("request_clarification needs what is missing or what could not be read",
+                         "fill in missing (e.g. ['a causal graph']) or unreadable")
+    need = "; ".join(args.missing) or "a rewording of the unreadable sentences"
+    return ToolResult(ok=True, summary=f"asked the user for: {need}", data=args.model_dump())
 
 
 def safe(impl: Callable[[Any], ToolResult], schema: type[BaseModel]) -> Callable[..., dict]:

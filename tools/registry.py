@@ -1,8 +1,9 @@
 """The tool registry: LangChain tools built from the pydantic schemas, by name.
 
 Tool descriptions come from the implementations' docstrings and the argument
-schemas, so a model sees one source of truth.  Later capabilities (the
-``render_image`` tool of the image issue) plug in with :func:`register`.
+schemas, so a model sees one source of truth.  Other capabilities plug in
+with :func:`register`.  :func:`call_tool` is the one executor: it decodes the
+arguments as a model sent them and never raises.
 """
 
 from __future__ import annotations
@@ -13,15 +14,34 @@ from typing import Any, Callable
 from langchain_core.tools import BaseTool, StructuredTool
 from pydantic import BaseModel, ValidationError
 
-from tools.causal_tools import apply_do, check_acyclicity, error_result, estimate_effect, propose_edges, safe
+from tools.causal_tools import (
+    apply_do,
+    check_acyclicity,
+    error_result,
+    estimate_effect,
+    propose_edges,
+    request_clarification,
+    safe,
+)
 from tools.render_tool import RenderImageArgs, render_image
-from tools.schemas import ApplyDoArgs, CheckAcyclicityArgs, EstimateEffectArgs, ProposeEdgesArgs, ToolResult
+from tools.schemas import (
+    ApplyDoArgs,
+    CheckAcyclicityArgs,
+    EstimateEffectArgs,
+    ProposeEdgesArgs,
+    RequestClarificationArgs,
+    ToolResult,
+)
+
+INVALID_JSON = "__invalid_json__"  # marker for arguments a model sent that are not JSON (see agent.parsing)
+MAX_DEPTH = 32  # no tool schema nests deeper; deeper input is refused before it can exhaust the stack
+MAX_ARG_CHARS = 1_000_000
 
 _REGISTRY: dict[str, BaseTool] = {}
 _SCHEMAS: dict[str, type[BaseModel]] = {}
 
 
-def register(impl: Callable[[BaseModel], ToolResult], schema: type[BaseModel], name: str | None = None) -> BaseTool:
+def register(impl: Callable[[Any], ToolResult], schema: type[BaseModel], name: str | None = None) -> BaseTool:
     tool = StructuredTool.from_function(func=safe(impl, schema), name=name or impl.__name__,
                                         description=(impl.__doc__ or "").strip(), args_schema=schema)
     _REGISTRY[tool.name] = tool
@@ -37,35 +57,71 @@ def get_tool(name: str) -> BaseTool | None:
     return _REGISTRY.get(name)
 
 
-def _error(code: str, message: str, hint: str) -> dict:
-    return {"ok": False, "summary": f"error: {message}", "data": {},
-            "error": {"code": code, "message": message, "hint": hint}}
+def _depth(obj: Any, limit: int) -> int:
+    """Nesting depth of a JSON value, iteratively (a recursive walk would hit the stack on hostile input)."""
+    deepest, stack = 0, [(obj, 1)]
+    while stack:
+        o, d = stack.pop()
+        deepest = max(deepest, d)
+        if deepest > limit:
+            return deepest
+        if isinstance(o, dict):
+            stack.extend((v, d + 1) for v in o.values())
+        elif isinstance(o, (list, tuple)):
+            stack.extend((v, d + 1) for v in o)
+    return deepest
+
+
+def decode_arguments(args: Any) -> tuple[dict[str, Any] | None, ToolResult | None]:
+    """Tool-call arguments as a dict, or the precise error a model gets back. The one place JSON strings,
+    invalid-JSON markers, non-objects and hostile nesting are handled."""
+    if isinstance(args, str):  # some models send the arguments as a JSON string
+        if len(args) > MAX_ARG_CHARS:
+            return None, ToolResult.failure("invalid_arguments", f"tool arguments are too long ({len(args)} characters)",
+                                            "send a smaller JSON object")
+        try:
+            args = json.loads(args) if args.strip() else {}
+        except RecursionError:
+            return None, _too_deep()
+        except ValueError:
+            return None, ToolResult.failure("invalid_arguments", "tool arguments are not valid JSON",
+                                            "send the arguments as a JSON object")
+    if isinstance(args, dict) and INVALID_JSON in args:
+        raw = args[INVALID_JSON]
+        return None, ToolResult.failure("invalid_arguments",
+                                        f"tool arguments are not valid JSON: {str(raw)[:200]}",
+                                        "send the arguments as a JSON object")
+    if not isinstance(args, dict):
+        return None, ToolResult.failure("invalid_arguments",
+                                        f"tool arguments must be an object, got {type(args).__name__}",
+                                        "send the arguments as a JSON object")
+    if _depth(args, MAX_DEPTH) > MAX_DEPTH:
+        return None, _too_deep()
+    return args, None
+
+
+def _too_deep() -> ToolResult:
+    return ToolResult.failure("invalid_arguments", f"tool arguments are nested deeper than {MAX_DEPTH} levels",
+                              "send the flat JSON object the tool's schema describes")
 
 
 def call_tool(name: str, args: Any) -> dict:
     """Execute one tool call as a model sent it; every failure becomes an error result, never an exception."""
     tool = _REGISTRY.get(name)
     if tool is None:
-        return _error("unknown_tool", f"there is no tool named {name!r}", f"use one of: {', '.join(_REGISTRY)}")
-    if isinstance(args, str):  # some models send the arguments as a JSON string
-        try:
-            args = json.loads(args) if args.strip() else {}
-        except ValueError:
-            return _error("invalid_arguments", "tool arguments are not valid JSON", "send the arguments as a JSON object")
-    if isinstance(args, dict) and "__invalid_json__" in args:
-        return _error("invalid_arguments", f"tool arguments are not valid JSON: {args['__invalid_json__'][:200]}",
-                      "send the arguments as a JSON object")
-    if not isinstance(args, dict):
-        return _error("invalid_arguments", f"tool arguments must be an object, got {type(args).__name__}",
-                      "send the arguments as a JSON object")
+        return ToolResult.failure("unknown_tool", f"there is no tool named {str(name)[:80]!r}",
+                                  f"use one of: {', '.join(_REGISTRY)}").model_dump()
+    decoded, err = decode_arguments(args)
+    if err is not None or decoded is None:
+        return (err or _too_deep()).model_dump()
     try:
-        _SCHEMAS[name].model_validate(args)
+        _SCHEMAS[name].model_validate(decoded)
     except ValidationError as e:
         return error_result(e).model_dump()
     try:
-        return tool.invoke(args)
+        return tool.invoke(decoded)
     except Exception as e:  # noqa: BLE001 - nothing may escape into the chat as a traceback
-        return _error("tool_failed", str(e), "check the arguments against the tool's schema")
+        return ToolResult.failure("tool_failed", str(e)[:500], "check the arguments against the tool's schema").model_dump()
 
 
 register(propose_edges, ProposeEdgesArgs)
@@ -73,3 +129,4 @@ register(check_acyclicity, CheckAcyclicityArgs)
 register(apply_do, ApplyDoArgs)
 register(estimate_effect, EstimateEffectArgs)
 register(render_image, RenderImageArgs)
+register(request_clarification, RequestClarificationArgs)

@@ -1,97 +1,186 @@
-"""Pydantic argument and result schemas of the causal tools (the boundary an LLM touches)."""
+"""The typed boundary: pydantic models for everything that crosses reasoner, critique, tools, CLI and traces.
+
+Each core object is converted in exactly one place: ``GraphSpec.to_graph`` /
+``GraphSpec.of``, ``QuerySpec.to_query`` / ``QuerySpec.of``,
+``ProbabilityStatement.to_statement`` / ``ProbabilityStatement.of``.
+Variables are binary (0/1) in the causal engine, so values outside {0, 1} are
+rejected here with a message naming the field, not read as a complement.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
+
+from fmcgm.causal import graph as G
+from fmcgm.causal.deterministic import Mechanism
+from fmcgm.causal.probability import Statement
+from fmcgm.causal.queries import Query
+from fmcgm.vocabulary import Claim, QueryKind
+
+# 0 or 1; booleans are accepted as the same values (a model may send true/false)
+Binary = Annotated[int, Field(ge=0, le=1, description="a binary value: 0 or 1")]
+# a finite number for interventions on continuous concepts (world images); NaN and inf cannot be set
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
 
 
-class GraphSpec(BaseModel):
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+def _binary_map(v: Any) -> Any:
+    if isinstance(v, dict):
+        return {k: (int(x) if isinstance(x, bool) else x) for k, x in v.items()}
+    return v
+
+
+class GraphSpec(_Strict):
     """A causal graph: directed edges [cause, effect] and the variables that are unobserved."""
 
-    edges: list[tuple[str, str]] = Field(description="directed edges as [cause, effect] pairs")
-    latent: list[str] = Field(default_factory=list, description="variables that are unobserved (latent)")
-    nodes: list[str] = Field(default_factory=list, description="optional: variables with no edges")
-    bidirected: list[tuple[str, str]] = Field(default_factory=list,
-                                              description="pairs sharing an unobserved common cause")
+    edges: list[tuple[Name, Name]] = Field(description="directed edges as [cause, effect] pairs")
+    latent: list[Name] = Field(default_factory=list, description="variables that are unobserved (latent)")
+    nodes: list[Name] = Field(default_factory=list, description="optional: variables with no edges")
+    bidirected: list[tuple[Name, Name]] = Field(default_factory=list,
+                                                description="pairs sharing an unobserved common cause")
+
+    def to_graph(self) -> G.CausalGraph:
+        """The validated core graph (raises a precise GraphError: cycle, self-loop, unknown latent…)."""
+        return G.CausalGraph.build(self.edges, nodes=self.nodes, latent=self.latent, bidirected=self.bidirected)
+
+    @classmethod
+    def of(cls, g: G.CausalGraph) -> "GraphSpec":
+        return cls(edges=[tuple(e) for e in g.edges], latent=sorted(g.latent), nodes=list(g.nodes),
+                   bidirected=[tuple(e) for e in g.bidirected])
+
+    def summary(self) -> str:
+        return ", ".join(f"{a} -> {b}" for a, b in self.edges) + (
+            f" (unobserved: {', '.join(self.latent)})" if self.latent else "")
 
 
-class ProposeEdgesArgs(BaseModel):
+class ProposeEdgesArgs(_Strict):
     description: str | None = Field(
-        default=None,
+        default=None, max_length=100_000,
         description="structured text such as 'A has a direct effect on B and C. C is unobserved.'")
-    edges: list[tuple[str, str]] | None = Field(default=None, description="explicit [cause, effect] pairs")
-    latent: list[str] = Field(default_factory=list, description="unobserved variables")
+    edges: list[tuple[Name, Name]] | None = Field(default=None, description="explicit [cause, effect] pairs")
+    latent: list[Name] = Field(default_factory=list, description="unobserved variables")
 
 
-class CheckAcyclicityArgs(BaseModel):
+class CheckAcyclicityArgs(_Strict):
     graph: GraphSpec
 
 
-class ApplyDoArgs(BaseModel):
+class ApplyDoArgs(_Strict):
     graph: GraphSpec
-    intervention: dict[str, Any] = Field(description="variable -> value to set, e.g. {'smoking': 0}")
+    intervention: dict[Name, int | Finite] = Field(
+        min_length=1, description="variable -> value to set, e.g. {'smoking': 0} (finite numbers only)")
 
 
-class ProbabilityStatement(BaseModel):
+class ProbabilityStatement(_Strict):
     """P(event | given) = p, with binary values 0/1, e.g. {'event': {'Y': 1}, 'given': {'X': 0}, 'p': 0.24}."""
 
-    event: dict[str, int]
-    given: dict[str, int] = Field(default_factory=dict)
-    p: float = Field(description="a probability in [0, 1] (24% is 0.24)")
+    event: dict[Name, Binary] = Field(min_length=1)
+    given: dict[Name, Binary] = Field(default_factory=dict)
+    # the range [0, 1] is checked by the engine, whose message names the statement and the number
+    p: Finite = Field(description="a probability in [0, 1] (24% is 0.24)")
+
+    _bools = field_validator("event", "given", mode="before")(_binary_map)
+
+    def to_statement(self) -> Statement:
+        return Statement.of(self.event, self.given, self.p)
+
+    @classmethod
+    def of(cls, s: Statement) -> "ProbabilityStatement":
+        return cls(event=dict(s.event), given=dict(s.given), p=s.p)
 
 
-class MechanismSpec(BaseModel):
+class MechanismSpec(_Strict):
     """A deterministic rule: target takes target_value exactly when the AND/OR of the inputs holds."""
 
-    target: str
-    target_value: int = 1
+    target: Name
+    target_value: Binary = 1
     op: Literal["and", "or"] = "and"
-    inputs: list[tuple[str, int]]
+    inputs: list[tuple[Name, Binary]] = Field(min_length=1)
+
+    def to_mechanism(self) -> Mechanism:
+        return Mechanism(self.target, self.target_value, self.op, tuple(tuple(i) for i in self.inputs))
+
+    @classmethod
+    def of(cls, m: Mechanism) -> "MechanismSpec":
+        return cls(target=m.target, target_value=m.target_value, op=m.op, inputs=[tuple(i) for i in m.inputs])
 
 
-QueryKindLiteral = Literal["marginal", "conditional", "correlation", "exp_away", "ate", "ett", "nde", "nie",
-                           "backadj", "collider_bias", "det_counterfactual"]
-ClaimLiteral = Literal["positive", "negative", "more_likely", "less_likely", "method1_better",
-                       "affects", "not_affects", "holds", "none"]
-
-
-class QuerySpec(BaseModel):
-    kind: QueryKindLiteral = Field(description=(
+class QuerySpec(_Strict):
+    kind: QueryKind = Field(description=(
         "marginal P(Y); conditional P(Y|X=x1); correlation P(Y|X=x1)-P(Y|X=x0); exp_away the same within condition; ate "
         "P(Y|do(x1))-P(Y|do(x0)); ett effect on units with X=treatment_value of switching to control_value; "
         "nde / nie natural direct / indirect effect through mediators; backadj compare two adjustment sets; "
         "collider_bias whether X causally affects Y; det_counterfactual deterministic rules"))
-    outcome: str
-    treatment: str | None = None
-    treatment_value: int = 1
-    control_value: int = 0
-    outcome_value: int = 1
-    mediators: list[str] = Field(default_factory=list)
-    condition: dict[str, int] = Field(default_factory=dict, description="exp_away: the selected group")
-    adjustment_sets: list[list[str]] = Field(default_factory=list, description="backadj: [method 1 set, method 2 set]")
+    outcome: Name
+    treatment: Name | None = None
+    treatment_value: Binary = 1
+    control_value: Binary = 0
+    outcome_value: Binary = 1
+    mediators: list[Name] = Field(default_factory=list)
+    condition: dict[Name, Binary] = Field(default_factory=dict, description="exp_away: the selected group")
+    adjustment_sets: list[list[Name]] = Field(default_factory=list,
+                                              description="backadj: [method 1 set, method 2 set]")
+
+    _bools = field_validator("condition", mode="before")(_binary_map)
+
+    @field_validator("treatment_value", "control_value", "outcome_value", mode="before")
+    @classmethod
+    def _bool_value(cls, v: Any) -> Any:
+        return int(v) if isinstance(v, bool) else v
+
+    def to_query(self) -> Query:
+        return Query(self.kind, self.outcome, self.treatment, self.treatment_value, self.control_value,
+                     self.outcome_value, tuple(self.mediators), tuple(self.condition.items()),
+                     tuple(tuple(s) for s in self.adjustment_sets))
+
+    @classmethod
+    def of(cls, q: Query) -> "QuerySpec":
+        return cls(kind=q.kind, outcome=q.outcome, treatment=q.treatment, treatment_value=q.treatment_value,
+                   control_value=q.control_value, outcome_value=q.outcome_value, mediators=list(q.mediators),
+                   condition=dict(q.condition), adjustment_sets=[list(s) for s in q.adjustment_sets])
 
 
-class EstimateEffectArgs(BaseModel):
+class EstimateEffectArgs(_Strict):
     graph: GraphSpec
     query: QuerySpec
     statements: list[ProbabilityStatement] = Field(default_factory=list)
-    claim: ClaimLiteral = Field(default="none", description="the yes/no claim to check, or none for a value")
+    claim: Claim = Field(default=Claim.NONE, description="the yes/no claim to check, or none for a value")
     mechanisms: list[MechanismSpec] = Field(default_factory=list, description="det_counterfactual: the rules")
-    observations: dict[str, int] = Field(default_factory=dict, description="det_counterfactual: what was observed")
-    factual: dict[str, int] = Field(default_factory=dict,
-                                    description="det_counterfactual: the factual value of the intervened variable")
+    observations: dict[Name, Binary] = Field(default_factory=dict, description="det_counterfactual: what was observed")
+    factual: dict[Name, Binary] = Field(default_factory=dict,
+                                        description="det_counterfactual: the factual value of the intervened variable")
+
+    _bools = field_validator("observations", "factual", mode="before")(_binary_map)
 
 
-class ToolError(BaseModel):
+class RequestClarificationArgs(_Strict):
+    """What the agent understood and what it needs from the user before it can compute an answer."""
+
+    understood: str = Field(default="", max_length=4000, description="what was understood, in one or two sentences")
+    unreadable: list[str] = Field(default_factory=list, description="sentences of the question that could not be read")
+    missing: list[str] = Field(default_factory=list,
+                               description="what is needed: a causal graph, a probability, a variable …")
+    example: str = Field(default="", max_length=2000, description="an example of how the user can say it")
+
+
+class ToolError(_Strict):
     code: str
     message: str
     hint: str = ""
 
 
-class ToolResult(BaseModel):
-    ok: bool
+class ToolResult(_Strict):
+    ok: StrictBool
     summary: str
     data: dict[str, Any] = Field(default_factory=dict)
     error: ToolError | None = None
+
+    @classmethod
+    def failure(cls, code: str, message: str, hint: str = "") -> "ToolResult":
+        return cls(ok=False, summary=f"error: {message}", error=ToolError(code=code, message=message, hint=hint))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import product
-from typing import Literal
 
 from fmcgm.causal import graph as G
 from fmcgm.causal.expr import Prob, concrete_terms, evaluate, to_sympy
@@ -17,9 +16,8 @@ from fmcgm.causal.identification import Estimand, backdoor_sets
 from fmcgm.causal.probability import ProbabilityStore, Statement
 from fmcgm.causal.queries import EFFECT_KINDS, Query, backadj_answer, candidates, collider_answer
 from fmcgm.errors import FMCGMError, MissingQuantityError
+from fmcgm.vocabulary import Claim
 
-Claim = Literal["positive", "negative", "more_likely", "less_likely", "method1_better",
-                "affects", "not_affects", "holds", "none"]
 # Effects smaller than half a percentage point are reported as "no effect": the given numbers are
 # rounded to whole percents, so a smaller difference is indistinguishable from zero.
 MIN_EFFECT = 0.005

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Literal
 
 from fmcgm.causal import graph as G
 from fmcgm.causal.expr import Const, Diff, Expr, Prob, Product, Sum, substitute
@@ -26,11 +25,8 @@ from fmcgm.causal.identification import (
     is_backdoor_set,
 )
 from fmcgm.errors import NotIdentifiableError, QueryError
+from fmcgm.vocabulary import QueryKind
 
-QueryKind = Literal[
-    "marginal", "conditional", "correlation", "exp_away", "ate", "ett", "nde", "nie",
-    "backadj", "collider_bias", "det_counterfactual",
-]
 EFFECT_KINDS = ("correlation", "exp_away", "ate", "ett", "nde", "nie")
 
 

@@ -1,0 +1,149 @@
+"""The answer of one turn: a typed object built only from this turn's tool result.
+
+``computed`` is true only when an answering tool (``estimate_effect``,
+``render_image``) returned a result in this very turn; whatever a model wrote
+in prose is kept in ``model_text`` and never becomes ``answer`` or ``value``.
+The same object is what ``fmcgm ask --json``, the chat and the traces show.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from fmcgm.vocabulary import Outcome
+from prompts import load
+from tools.schemas import GraphSpec
+
+ANSWERING_TOOLS = frozenset({"estimate_effect", "render_image"})  # their ok results are answers
+CLARIFY_TOOL = "request_clarification"
+TURN_TOOLS = ANSWERING_TOOLS | {CLARIFY_TOOL}  # results that end a turn's search for an answer
+# tool error codes that mean "the user must supply something", not "the run broke"
+_DECLINE_CODES = frozenset({"missing_quantity", "unparseable", "unknown_variable", "invalid_query",
+                            "invalid_probability", "inconsistent_input", "cycle", "invalid_graph",
+                            "critique_rejected", "invalid_arguments", "unknown_concept", "invalid_value"})
+ErrorKind = Literal["backend", "limit", "input", "internal"]
+
+
+class Answer(BaseModel):
+    thread_id: str | None = None
+    question: str = ""
+    outcome: Outcome = Outcome.ERROR
+    computed: bool = False
+    answer: Literal["yes", "no"] | None = None
+    value: float | None = None
+    bounds: list[float] | None = None
+    estimand: str | None = None
+    method: str | None = None
+    graph: GraphSpec | None = None
+    error: str | None = None
+    error_kind: ErrorKind | None = None
+    assumptions: list[str] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    missing: list[str] = Field(default_factory=list)
+    critique_rounds: int = 0
+    text: str = ""  # what the user reads: from the tool result, or the model's words labelled not computed
+    model_text: str = ""  # the model's own closing words, verbatim
+    images: dict[str, str] | None = None
+    counterfactual_values: dict[str, float] | None = None
+
+    @property
+    def exit_code(self) -> int:
+        """0 answered (an honest "not identifiable" too), 1 no computed answer, 2 bad input, 3 backend unreachable."""
+        if self.outcome in (Outcome.ANSWERED, Outcome.NOT_IDENTIFIABLE):
+            return 0
+        return {"backend": 3, "input": 2}.get(self.error_kind or "", 1)
+
+
+def turn_answer(state: dict[str, Any]) -> Answer:
+    """The structured answer of the turn that just ended, from the per-turn fields of the state only."""
+    turn = state.get("turn_result") or {}
+    tool, result = turn.get("tool"), turn.get("result") or {}
+    model_text = _last_ai_text(state.get("messages", []))
+    graph = state.get("committed_graph") or state.get("proposed_graph")
+    base = {"thread_id": state.get("thread_id"), "question": state.get("question", ""),
+            "graph": GraphSpec.model_validate(graph) if graph else None, "model_text": model_text,
+            "critique_rounds": state.get("critique_rounds", 0), "warnings": _critique_warnings(state)}
+    if state.get("error"):
+        return Answer(**base, outcome=Outcome.ERROR, error=state["error"], error_kind=state.get("error_kind") or "internal",
+                      text=_labelled(model_text, state["error"]))
+    data = result.get("data") or {}
+    if tool == CLARIFY_TOOL and result.get("ok"):
+        need = data.get("missing") or []
+        return Answer(**base, outcome=Outcome.DECLINED, missing=need,
+                      text=clarification_text(data))
+    if tool in ANSWERING_TOOLS and result.get("ok"):
+        images = data.get("paths") if isinstance(data.get("paths"), dict) else None
+        value = data.get("value")
+        return Answer(**base, outcome=Outcome.ANSWERED, computed=True, answer=data.get("answer"),
+                      value=float(value) if isinstance(value, (int, float)) else None,
+                      bounds=data.get("bounds"), estimand=data.get("estimand"), method=data.get("method"),
+                      assumptions=data.get("assumptions") or [], images=images,
+                      counterfactual_values=data.get("counterfactual_values") if images else None,
+                      text=result_text(result))
+    if tool in ANSWERING_TOOLS:
+        err = result.get("error") or {}
+        msg = f"{err.get('message', result.get('summary', 'the tool failed'))}" + (
+            f" ({err['hint']})" if err.get("hint") else "")
+        if err.get("code") == "not_identifiable":
+            return Answer(**base, outcome=Outcome.NOT_IDENTIFIABLE, computed=True, error=None,
+                          text=f"Not identifiable: {msg}")
+        need = [err["message"]] if err.get("code") == "missing_quantity" else []
+        kind: ErrorKind = "input" if err.get("code") in _DECLINE_CODES else "internal"
+        return Answer(**base, outcome=Outcome.DECLINED, error=msg, error_kind=kind if kind == "internal" else None,
+                      missing=need, text=_labelled(model_text, msg))
+    return Answer(**base, outcome=Outcome.DECLINED, text=_labelled(model_text, "no tool computed an answer"))
+
+
+def result_text(result: dict[str, Any]) -> str:
+    """The answer as a person reads it, written from the tool result (never from a model's prose)."""
+    data = result.get("data", {})
+    if "paths" in data:  # a counterfactual image: the tool's own summary says what changed and what it measured
+        return str(result.get("summary", ""))
+    verdict = {"yes": "Yes.", "no": "No."}.get(data.get("answer") or "", "")
+    value, bounds = data.get("value"), data.get("bounds")
+    value_line = (f"Value: {value:.4f}\n" if isinstance(value, (int, float)) and data.get("kind") != "det_counterfactual"
+                  else f"Value lies in [{bounds[0]:.4f}, {bounds[1]:.4f}]\n" if bounds else "")
+    assumptions = data.get("assumptions") or []
+    return load("answer").format(
+        verdict=verdict, summary=result.get("summary", ""), method=data.get("method", ""),
+        estimand=data.get("estimand", ""), value_line=value_line,
+        assumption_line=("Assumptions: " + "; ".join(assumptions)) if assumptions else "",
+    ).strip()
+
+
+def clarification_text(data: dict[str, Any]) -> str:
+    lines = []
+    if data.get("understood"):
+        lines.append(f"What I understood: {data['understood']}")
+    for s in data.get("unreadable") or []:
+        lines.append(f"I could not read: \u201c{s}\u201d")
+    if data.get("missing"):
+        lines.append("To compute an answer I need: " + "; ".join(data["missing"]) + ".")
+    if data.get("example"):
+        lines.append(f"For example: {data['example']}")
+    lines.append("Reply on this thread with the missing piece and I will continue.")
+    return "\n".join(lines)
+
+
+def _labelled(model_text: str, reason: str) -> str:
+    words = model_text.strip()
+    head = f"NOT COMPUTED ({reason})"
+    return f"{head}\nThe model said: {words}" if words else head
+
+
+def _last_ai_text(messages: list[Any]) -> str:
+    from langchain_core.messages import AIMessage, HumanMessage
+
+    for m in reversed(messages):
+        if isinstance(m, HumanMessage) and not m.additional_kwargs.get("fmcgm_nudge"):
+            return ""  # this turn has no closing model text
+        if isinstance(m, AIMessage) and not m.tool_calls:
+            return m.content if isinstance(m.content, str) else str(m.content)
+    return ""
+
+
+def _critique_warnings(state: dict[str, Any]) -> list[str]:
+    return [f["message"] for c in (state.get("critiques") or [])[-1:] for f in c["findings"]
+            if f["severity"] == "warning"]

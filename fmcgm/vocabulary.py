@@ -1,0 +1,47 @@
+"""One shared vocabulary (as DoWhy's enums): query kinds, claims and turn outcomes.
+
+``StrEnum`` members compare equal to their string values, so JSON from a model
+("ate") and the enum (``QueryKind.ATE``) meet without conversion code.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class QueryKind(StrEnum):
+    MARGINAL = "marginal"  # P(Y)
+    CONDITIONAL = "conditional"  # P(Y | X = x1)
+    CORRELATION = "correlation"  # P(Y | X = x1) - P(Y | X = x0)
+    EXP_AWAY = "exp_away"  # the same contrast within a selected group (explaining away)
+    ATE = "ate"  # P(Y | do(x1)) - P(Y | do(x0))
+    ETT = "ett"  # effect of treatment on the treated
+    NDE = "nde"  # natural direct effect
+    NIE = "nie"  # natural indirect effect
+    BACKADJ = "backadj"  # which of two adjustment sets is valid
+    COLLIDER_BIAS = "collider_bias"  # does X causally affect Y (despite a selection-induced correlation)
+    DET_COUNTERFACTUAL = "det_counterfactual"  # deterministic rules: abduction-action-prediction
+
+
+class Claim(StrEnum):
+    """The yes/no claim a question makes; ``none`` asks for a value."""
+
+    POSITIVE = "positive"
+    NEGATIVE = "negative"
+    MORE_LIKELY = "more_likely"
+    LESS_LIKELY = "less_likely"
+    METHOD1_BETTER = "method1_better"
+    AFFECTS = "affects"
+    NOT_AFFECTS = "not_affects"
+    HOLDS = "holds"
+    NONE = "none"
+
+
+class Outcome(StrEnum):
+    """How a turn ended (the CLI's exit code follows from it)."""
+
+    RUNNING = "running"
+    ANSWERED = "answered"  # computed by a tool of this turn
+    NOT_IDENTIFIABLE = "not_identifiable"  # computed: the identification algorithm proved no estimand exists
+    DECLINED = "declined"  # nothing computed: the agent says what is missing, or the model did not compute
+    ERROR = "error"  # the run could not finish (backend unreachable, limits, internal failure)
