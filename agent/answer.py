@@ -8,6 +8,7 @@ The same object is what ``fmcgm ask --json``, the chat and the traces show.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -56,7 +57,7 @@ class Answer(BaseModel):
         return {"backend": 3, "input": 2}.get(self.error_kind or "", 1)
 
 
-def turn_answer(state: dict[str, Any]) -> Answer:
+def turn_answer(state: Mapping[str, Any]) -> Answer:
     """The structured answer of the turn that just ended, from the per-turn fields of the state only."""
     turn = state.get("turn_result") or {}
     tool, result = turn.get("tool"), turn.get("result") or {}
@@ -144,6 +145,6 @@ def _last_ai_text(messages: list[Any]) -> str:
     return ""
 
 
-def _critique_warnings(state: dict[str, Any]) -> list[str]:
+def _critique_warnings(state: Mapping[str, Any]) -> list[str]:
     return [f["message"] for c in (state.get("critiques") or [])[-1:] for f in c["findings"]
             if f["severity"] == "warning"]

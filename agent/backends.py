@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
@@ -33,7 +34,7 @@ class BackendUnavailable(FMCGMError):
     code = "backend_unreachable"
 
 
-def invoke_with_retries(model: Runnable, messages: list[BaseMessage], settings: Settings) -> AIMessage:
+def invoke_with_retries(model: Runnable, messages: Sequence[BaseMessage], settings: Settings) -> AIMessage:
     """One model call; transient failures (down, slow, 5xx) are retried with exponential backoff, then reported
     as :class:`BackendUnavailable` naming the server and what to check."""
     for attempt in range(settings.max_retries + 1):
@@ -69,10 +70,11 @@ def is_transient(err: Exception) -> bool:
 
 def _chain(err: BaseException):
     seen = set()
-    while err is not None and id(err) not in seen:
-        seen.add(id(err))
-        yield err
-        err = err.__cause__ or err.__context__
+    cur: BaseException | None = err
+    while cur is not None and id(cur) not in seen:
+        seen.add(id(cur))
+        yield cur
+        cur = cur.__cause__ or cur.__context__
 
 
 def _robust_openai():

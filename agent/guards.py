@@ -13,7 +13,7 @@ def call_signature(name: str, args: Any) -> str:
     return name + json.dumps(decoded if decoded is not None else str(args)[:2000], sort_keys=True, default=str)
 
 
-def count_calls(counts: dict[str, int], calls: list[dict], limit: int) -> tuple[dict[str, int], str | None]:
+def count_calls(counts: dict[str, int], calls: list[Any], limit: int) -> tuple[dict[str, int], str | None]:
     """Updated identical-call counts, and a stop message when one call repeats more than ``limit`` times."""
     counts = dict(counts)
     err = None

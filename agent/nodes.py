@@ -33,7 +33,8 @@ from tools.registry import decode_arguments
 from tools.schemas import EstimateEffectArgs, GraphSpec, ToolResult
 
 GRAPH_CONSUMERS = frozenset({"estimate_effect", "render_image"})  # tools that must run on the committed graph
-NUDGE = "fmcgm_nudge"  # marks messages the agent itself adds to the conversation
+NUDGE = "fmcgm_nudge"
+NUMBER_CODES = frozenset({"invalid_probability", "inconsistent_input", "inconsistent_probabilities"})  # marks messages the agent itself adds to the conversation
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def call_model(state: AgentState, deps: Deps) -> dict:
         kind = "backend" if isinstance(e, BackendUnavailable) else "internal"
         return {"error": str(e), "error_kind": kind, "trace": [_step("model", t0, result={"error": str(e)})]}
     reply = normalize_reply(reply, set(deps.tool_names))
-    usage = dict(reply.usage_metadata) if getattr(reply, "usage_metadata", None) else None
+    usage = dict(reply.usage_metadata) if reply.usage_metadata else None
     step = _step("model", t0, result={"content": reply.content, "tool_calls": [tc["name"] for tc in reply.tool_calls]},
                  tokens=usage)
     if is_empty(reply):
@@ -90,7 +91,7 @@ def call_model(state: AgentState, deps: Deps) -> dict:
             return {"error": err, "error_kind": "limit", "trace": [step]}
         nudge_msg = HumanMessage(content=load("nudge_empty").strip(), additional_kwargs={NUDGE: True})
         return {"messages": [nudge_msg], "empty_replies": n, "trace": [step]}
-    counts, err = count_calls(state.get("call_counts", {}), reply.tool_calls, deps.settings.max_repeated_calls)
+    counts, err = count_calls(state.get("call_counts", {}), list(reply.tool_calls), deps.settings.max_repeated_calls)
     return {"messages": [reply], "call_counts": counts, "error": err, "error_kind": "limit" if err else None,
             "trace": [step]}
 
@@ -128,12 +129,20 @@ def critique(state: AgentState, deps: Deps) -> dict:
     if rounds >= deps.settings.max_critique_rounds:
         return {**update, "error": f"the critique rejected the graph {rounds} time(s), the limit: {text}",
                 "error_kind": "limit"}
-    reply = ToolResult.failure("critique_rejected", text, "revise the graph (propose_edges) and call the tool again")
+    reply = ToolResult.failure("critique_rejected", text, repair_hint(errors))
     reply.summary = f"critique rejected the graph: {text}"
     reply.data = {"findings": record["findings"]}
     result = reply.model_dump()
     msgs = [ToolMessage(content=json.dumps(result), tool_call_id=tc["id"], name=tc["name"]) for tc in last.tool_calls]
     return {**update, "messages": msgs, "turn_result": TurnResult(tool=consumer["name"], result=result)}
+
+
+def repair_hint(errors: list[Finding]) -> str:
+    """What to fix: a wrong number is fixed in the statements, not by revising the graph."""
+    if any(f.code in NUMBER_CODES for f in errors):
+        return "correct the probability statements (every probability is a number between 0 and 1, and the numbers " \
+               "must agree with each other), then call the tool again"
+    return "revise the graph (propose_edges) and call the tool again"
 
 
 def commit(state: AgentState, deps: Deps) -> dict:
@@ -192,7 +201,7 @@ def review_call(tool: str, args: dict, graph: Any, question: str, data) -> list[
             return [Finding("error", "invalid_arguments", f"the estimate_effect arguments are malformed: {where}: {first['msg']}")]
         statements = [s.to_statement() for s in call.statements]
         query = call.query.to_query()
-    return review([tuple(e) for e in spec.edges], list(spec.latent), named=named, said_latent=said_latent,
+    return review(list(spec.edges), list(spec.latent), named=named, said_latent=said_latent,
                   statements=statements, query=query, data=data)
 
 

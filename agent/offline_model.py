@@ -41,6 +41,7 @@ def problem_arguments(p: Problem) -> dict[str, Any]:
     """estimate_effect arguments for a structured problem, through the tools' own argument model."""
     graph = GraphSpec.of(p.graph)
     if p.kind == "det_counterfactual":
+        assert p.outcome is not None, "a deterministic counterfactual problem names its outcome"
         (x, xv), = p.intervention.items()
         args = EstimateEffectArgs(
             graph=graph,
@@ -49,6 +50,7 @@ def problem_arguments(p: Problem) -> dict[str, Any]:
             mechanisms=[MechanismSpec.of(m) for m in p.mechanisms], observations=p.observations,
             factual={x: 1 - xv}, claim=Claim.HOLDS)
     else:
+        assert p.query is not None, "a probabilistic problem carries its query"
         args = EstimateEffectArgs(graph=graph, query=QuerySpec.of(p.query),
                                   statements=[ProbabilityStatement.of(s) for s in p.statements], claim=p.claim)
     return args.model_dump(mode="json")
@@ -133,7 +135,8 @@ class OfflineReasoner(BaseChatModel):
         if isinstance(plan, FMCGMError):
             return self._decline(plan, results)
         if not results:
-            return _call("propose_edges", {"edges": [list(e) for e in plan.graph.edges], "latent": sorted(plan.graph.latent)})
+            spec = GraphSpec.of(plan.graph)
+            return _call("propose_edges", {"edges": [list(e) for e in spec.edges], "latent": spec.latent})
         name, res = results[-1]
         if not res.get("ok", False):
             return _failure("I could not answer", res)
@@ -151,8 +154,7 @@ class OfflineReasoner(BaseChatModel):
 def _visual_graph(world_name: str) -> dict:
     from fmcgm.worlds import get_world
 
-    g = get_world(world_name).graph()
-    return {"edges": [list(e) for e in g.edges], "latent": [], "nodes": list(g.nodes)}
+    return GraphSpec.of(get_world(world_name).graph()).model_dump(mode="json")
 
 
 def _visual_answer(res: dict) -> str:

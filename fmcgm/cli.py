@@ -20,7 +20,7 @@ trace_app = typer.Typer(no_args_is_help=True, help="Stored traces (SQLite).")
 app.add_typer(eval_app, name="eval")
 app.add_typer(trace_app, name="trace")
 console = Console()
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)  # an error stays one line, whatever the width
 
 BackendOpt = typer.Option(None, "--backend", help="offline (default), ollama or openai")
 ModelOpt = typer.Option(None, "--model", help="model name for ollama/openai")

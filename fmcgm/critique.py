@@ -11,6 +11,7 @@ independences the graph implies, tested against the data.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from itertools import product
 from typing import Literal
@@ -151,8 +152,8 @@ def check_data(g: G.CausalGraph, data: dict[str, np.ndarray] | None, alpha: floa
     return out
 
 
-def review(edges: list[tuple[str, str]], latent: list[str], *, named: list[str] = (), said_latent: list[str] = (),
-           statements: list[Statement] = (), query: Query | None = None,
+def review(edges: list[tuple[str, str]], latent: list[str], *, named: Sequence[str] = (), said_latent: Sequence[str] = (),
+           statements: Sequence[Statement] = (), query: Query | None = None,
            data: dict[str, np.ndarray] | None = None) -> list[Finding]:
     """Every check on a proposed graph; a cyclic or invalid graph stops the rest."""
     found = check_acyclic(edges)

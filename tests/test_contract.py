@@ -98,3 +98,17 @@ def test_json_answer_has_the_contract_fields(tmp_path):
     out = json.loads(r.stdout)
     assert set(Answer.model_fields) == set(out)
     assert out["outcome"] == "answered" and out["graph"]["edges"][0] == ["rain", "traffic"]
+
+
+def test_probability_over_100_percent_hint_says_fix_the_number():
+    g = {"edges": [["x", "y"]]}
+    est = {"graph": g, "query": {"kind": "ate", "treatment": "x", "outcome": "y"}, "claim": "positive",
+           "statements": [{"event": {"y": 1}, "given": {"x": 1}, "p": 1.4}, {"event": {"y": 1}, "given": {"x": 0}, "p": 0.1}]}
+    model = ScriptedModel(replies=[call("estimate_effect", est), AIMessage(content="I cannot.")])
+    state = run_question("q?", app=build_graph(model=model))
+    rejection = state["critiques"][0]["findings"]
+    assert any("1.4" in f["message"] for f in rejection)
+    tool_msg = json.loads(model.seen[1][-1].content)
+    assert "1.4" in tool_msg["error"]["message"] and "probability statements" in tool_msg["error"]["hint"]
+    assert "revise the graph" not in tool_msg["error"]["hint"]
+    assert state["answer"]["computed"] is False and state["answer"]["answer"] is None

@@ -56,7 +56,7 @@ def propose_edges(args: ProposeEdgesArgs) -> ToolResult:
         raise ParseError("propose_edges needs edges or a description", "pass edges=[[cause, effect], ...]")
     summary = f"graph with {len(g.nodes)} variables and {len(g.edges)} edges" + (
         f"; unobserved: {', '.join(sorted(g.latent))}" if g.latent else "")
-    return ToolResult(ok=True, summary=summary, data={"graph": GraphSpec.of(g).model_dump()})
+    return ToolResult(ok=True, summary=summary, data={"graph": GraphSpec.of(g).model_dump(mode="json")})
 
 
 def check_acyclicity(args: CheckAcyclicityArgs) -> ToolResult:
@@ -75,7 +75,7 @@ def apply_do(args: ApplyDoArgs) -> ToolResult:
     removed = sorted(set(g.edges) - set(h.edges))
     what = ", ".join(f"{k}={v:g}" for k, v in args.intervention.items())
     return ToolResult(ok=True, summary=f"do({what}) removes {len(removed)} incoming edge(s)",
-                      data={"graph": GraphSpec.of(h).model_dump(), "removed_edges": [list(e) for e in removed],
+                      data={"graph": GraphSpec.of(h).model_dump(mode="json"), "removed_edges": [list(e) for e in removed],
                             "intervention": args.intervention,
                             "descendants": sorted(G.descendants(g, args.intervention) - set(args.intervention))})
 

@@ -104,7 +104,7 @@ class MechanismSpec(_Strict):
     inputs: list[tuple[Name, Binary]] = Field(min_length=1)
 
     def to_mechanism(self) -> Mechanism:
-        return Mechanism(self.target, self.target_value, self.op, tuple(tuple(i) for i in self.inputs))
+        return Mechanism(self.target, self.target_value, self.op, tuple((v, x) for v, x in self.inputs))
 
     @classmethod
     def of(cls, m: Mechanism) -> "MechanismSpec":
