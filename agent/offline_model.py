@@ -3,16 +3,18 @@
 It speaks the tool-calling protocol exactly like an LLM: it reads the
 conversation, emits ``propose_edges`` → ``check_acyclicity`` →
 ``estimate_effect`` tool calls, and finally an answer.  Reading the question
-is done by :mod:`fmcgm.language` (story parsing and phrase grounding), which
-also asks the causal engine whether a reading can be answered in order to pick
-between readings; the answer itself comes from the ``estimate_effect`` tool's
-result, and the closing text is written from that result.
+is done by :mod:`fmcgm.language`, which returns ranked readings without calling
+the engine; one check injected here (:func:`engine_check`) picks between them,
+and when readings disagree or something is missing the reasoner asks back with
+``request_clarification``.  The answer itself comes from the ``estimate_effect``
+tool's result, and the closing text is written from that result.
 """
 
 from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Sequence
 
@@ -21,7 +23,10 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMe
 from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.utils.function_calling import convert_to_openai_tool
 
-from fmcgm.errors import FMCGMError
+from fmcgm.causal.deterministic import counterfactual
+from fmcgm.causal.evaluate import answer_query
+from fmcgm.errors import FMCGMError, MissingQuantityError, NotIdentifiableError
+from fmcgm.language.reader import decide, read_prose
 from fmcgm.language.understand import Problem, understand
 from agent.answer import result_text
 from fmcgm.vocabulary import Claim, QueryKind
@@ -29,12 +34,92 @@ from prompts import load
 from tools.schemas import EstimateEffectArgs, GraphSpec, MechanismSpec, ProbabilityStatement, QuerySpec
 
 
+CLARIFY = "request_clarification"
+
+
+@dataclass(frozen=True)
+class Clarification:
+    """What the offline reasoner asks back: what it understood, what it could not read, what it needs."""
+
+    understood: str
+    unreadable: tuple[str, ...]
+    missing: tuple[str, ...]
+    example: str
+
+    def args(self) -> dict[str, Any]:
+        return {"understood": self.understood, "unreadable": list(self.unreadable), "missing": list(self.missing),
+                "example": self.example}
+
+    def text(self) -> str:
+        return load("not_understood").format(
+            understood=self.understood,
+            unreadable="\n".join(f"- {u}" for u in self.unreadable) or "- (none)",
+            missing="\n".join(f"- {m}" for m in self.missing) or "- (nothing)",
+            example=self.example).strip()
+
+
+def engine_check(p: Problem) -> tuple:
+    """The one check that decides between readings: the engine's answer (raises when it cannot answer)."""
+    if p.kind == "det_counterfactual":
+        res = counterfactual(p.graph, p.mechanisms, p.observations, p.intervention, p.outcome)
+        return ("det", res.determined, round(float(getattr(res, "share", 0.0) or 0.0), 4))
+    r = answer_query(p.graph, p.query, p.statements, p.claim)
+    return (r.answer, None if r.value is None else round(r.value, 3))
+
+
 @lru_cache(maxsize=512)
-def _read(question: str) -> Problem | FMCGMError:
+def _read(question: str) -> Problem | Clarification:
+    """Readings from both readers, ranked (free prose and notation first), decided by the engine check."""
+    res = read_prose(question)
+    readings = list(res.readings)
+    cladder_error: FMCGMError | None = None
     try:
-        return understand(question)
+        p = understand(question, check=engine_check)
+        if not any(n.startswith("no reading") for n in p.notes):
+            readings.append(p)
     except FMCGMError as e:
-        return e
+        cladder_error = e
+    if readings:
+        d = decide(readings, engine_check)
+        if d.problem is not None and (d.error is None or isinstance(d.error, NotIdentifiableError)):
+            return d.problem  # an honest "not identifiable" is an answer, said by the tool
+        if d.ask:
+            return Clarification(res.understood[0], tuple(res.unreadable), (d.ask,), res.example)
+        if isinstance(d.error, MissingQuantityError):
+            return Clarification(res.understood[0], tuple(res.unreadable),
+                                 tuple(f"the probability {t}" for t in d.error.terms[:6]), res.example)
+        missing = (d.error.message,) if d.error else ()
+        return Clarification(res.understood[0], tuple(res.unreadable), missing, res.example)
+    missing = list(res.missing)
+    if not missing and cladder_error is not None:
+        missing.append(cladder_error.message)
+    if any("causal graph" in m for m in missing):
+        missing.append("the numbers: probabilities such as 'Among smokers, 30% get cancer' (or attach data with --data)")
+    return Clarification(res.understood[0], tuple(res.unreadable), tuple(missing), res.example)
+
+
+def pending_question(messages: list[BaseMessage]) -> tuple[int | None, str]:
+    """The user's text to read: the latest message, joined with earlier ones the reasoner asked back about."""
+    humans = [i for i, m in enumerate(messages)
+              if isinstance(m, HumanMessage) and not m.additional_kwargs.get("fmcgm_nudge")]
+    if not humans:
+        return None, ""
+    start = humans[-1]
+    parts = [str(messages[start].content)]
+    for prev in reversed(humans[:-1]):
+        turn = messages[prev + 1:start]
+        if not any(_asked_back(m) for m in turn):
+            break
+        parts.insert(0, str(messages[prev].content))
+        start_prev = prev
+        start = start_prev
+    return humans[-1], " ".join(parts)
+
+
+def _asked_back(m: BaseMessage) -> bool:
+    if not isinstance(m, AIMessage):
+        return False
+    return bool(m.additional_kwargs.get("fmcgm_asked_back")) or any(tc["name"] == CLARIFY for tc in m.tool_calls)
 
 
 def problem_arguments(p: Problem) -> dict[str, Any]:
@@ -63,6 +148,11 @@ def _call(name: str, args: dict) -> AIMessage:
 
 def _final(text: str) -> AIMessage:
     return AIMessage(content=text)
+
+
+def _asked(text: str) -> AIMessage:
+    """A closing message that asks the user back; the next message on the thread continues this question."""
+    return AIMessage(content=text, additional_kwargs={"fmcgm_asked_back": True})
 
 
 def _failure(prefix: str, res: dict) -> AIMessage:
@@ -110,30 +200,25 @@ class OfflineReasoner(BaseChatModel):
             return _call("render_image", {"world": visual.world, "intervention": visual.intervention})
         return _final(_visual_answer(res))
 
-    def _decline(self, err: FMCGMError, results: list) -> AIMessage:
-        """Ask the user for what is missing (request_clarification), then close the turn with the same words."""
-        if not results:
-            return _call("request_clarification", {
-                "understood": "", "unreadable": [], "missing": [f"{err.message}"],
-                "example": err.hint or "state the causal graph ('X has a direct effect on Y.') and the probabilities"})
-        return _final(load("not_understood").format(message=err.message, hint=err.hint).strip())
-
     def _generate(self, messages: list[BaseMessage], stop=None, run_manager=None, **kwargs: Any) -> ChatResult:
-        return ChatResult(generations=[ChatGeneration(message=self.next_message(messages))])
+        tools = {(t.get("function") or {}).get("name") for t in kwargs.get("tools") or [] if isinstance(t, dict)}
+        return ChatResult(generations=[ChatGeneration(message=self.next_message(messages, tools))])
 
-    def next_message(self, messages: list[BaseMessage]) -> AIMessage:
-        start = max((i for i, m in enumerate(messages)
-                     if isinstance(m, HumanMessage) and not m.additional_kwargs.get("fmcgm_nudge")), default=None)
+    def next_message(self, messages: list[BaseMessage], tools: set[str] | None = None) -> AIMessage:
+        start, question = pending_question(messages)
         if start is None:
             return _final("Ask me a causal question.")
-        question = str(messages[start].content)
         results = [(m.name, _json(m.content)) for m in messages[start + 1:] if isinstance(m, ToolMessage)]
-        visual = _visual(question)
+        visual = _visual(str(messages[start].content))
         if visual is not None:
             return self._visual_turn(visual, results)
         plan = _read(question)
-        if isinstance(plan, FMCGMError):
-            return self._decline(plan, results)
+        if isinstance(plan, Clarification):
+            if results and results[-1][0] == CLARIFY:
+                return _asked(plan.text())
+            if tools and CLARIFY in tools:
+                return _call(CLARIFY, plan.args())
+            return _asked(plan.text())
         if not results:
             spec = GraphSpec.of(plan.graph)
             return _call("propose_edges", {"edges": [list(e) for e in spec.edges], "latent": spec.latent})

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from fmcgm.language.story import Conditional, Correlation, Joint, Marginal, MethodStatement, Story
-from fmcgm.language.text import polarity, similarity
+from fmcgm.language.text import content, negation_count, polarity, prefix_negated, similarity
 
 
 def norm(p: str) -> str:
@@ -172,14 +172,22 @@ def _add_conditional_block(block: list[Conditional], new_item, stmts, unparsed) 
         slot_items = [new_item({None: [slots[0][0]]}, "condition")]
         stmts.append(GivenStatement([(target.id, 1)], [(slot_items[0].id, -1)], block[0].p))
         return
-    slot_items = []
+    slot_items, flip = [], []
     for j in range(k):
         v0 = sorted({slots[i][j] for i in range(n) if not (i >> (k - 1 - j)) & 1})
         v1 = sorted({slots[i][j] for i in range(n) if (i >> (k - 1 - j)) & 1})
-        slot_items.append(new_item({0: v0, 1: v1}, "condition"))
+        # the value comes from what the phrase says, not from which sentence came first
+        swap = _negations(v0[0], v1[0]) < _negations(v1[0], v0[0])
+        flip.append(swap)
+        slot_items.append(new_item({0: v1, 1: v0} if swap else {0: v0, 1: v1}, "condition"))
     for i, c in enumerate(block):
-        given = [(slot_items[j].id, (i >> (k - 1 - j)) & 1) for j in range(k)]
+        given = [(slot_items[j].id, ((i >> (k - 1 - j)) & 1) ^ flip[j]) for j in range(k)]
         stmts.append(GivenStatement([(target.id, 1)], given, c.p))
+
+
+def _negations(a: str, b: str) -> int:
+    """Negations in phrase a, counting prefix negations against phrase b ("nonsmokers" against "smokers")."""
+    return negation_count(a) + sum(any(prefix_negated(x, y) for y in content(b)) for x in content(a))
 
 
 def _add_joint_block(block: list[Joint], new_item, stmts, marginals: list[Marginal]) -> None:

@@ -127,12 +127,14 @@ def token_match(a: str, b: str) -> float:
         return 1.0
     if b in ANTONYMS.get(a, ()):
         return 0.7
-    if _prefix_negated(a, b) or _prefix_negated(b, a):
+    if prefix_negated(a, b) or prefix_negated(b, a):
         return 0.8
     return _shared_prefix(a, b)
 
 
 def _shared_prefix(a: str, b: str) -> float:
+    if any(c.isdigit() for c in a + b):  # "node1" is not "node11": names with digits match whole or not at all
+        return 0.0
     n = 0
     for x, y in zip(a, b):
         if x != y:
@@ -165,15 +167,15 @@ def polarity(a: str, b: str) -> int:
             continue
         if any(y in ANTONYMS.get(x, ()) and y not in ta for y in tb):
             flips += 1
-        elif any(_prefix_negated(x, y) for y in tb if y not in ta):
+        elif any(prefix_negated(x, y) for y in tb if y not in ta):
             flips += 1
     for y in tb:
-        if y not in ta and any(_prefix_negated(y, x) for x in ta if x not in tb):
+        if y not in ta and any(prefix_negated(y, x) for x in ta if x not in tb):
             flips += 1
     return -1 if flips % 2 else 1
 
 
-def _prefix_negated(x: str, y: str) -> bool:
+def prefix_negated(x: str, y: str) -> bool:
     for pre in ("un", "non", "non-", "in", "dis"):
         rest = x[len(pre):]
         if x.startswith(pre) and len(rest) >= 3 and (rest == y or _shared_prefix(rest, y) >= 0.7):

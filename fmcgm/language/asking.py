@@ -1,0 +1,154 @@
+"""Question shapes of free prose and formal notation: what is asked, about which phrases, with which claim.
+
+Every shape is one regular expression over the question (the phrases it captures are
+grounded by whole names later); formal queries go through the lark grammar.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from fmcgm.language.formal import FormalQuery, read_formal
+
+POS = r"increases?|increased|raises?|boosts?|improves?|helps?|promotes?|strengthens?|heightens?|worsens?"
+NEG = r"decreases?|decreased|reduces?|lowers?|hurts?|harms?|prevents?|protects?|weakens?|lessens?|cuts?"
+BASE = {"increase", "raise", "boost", "improve", "help", "promote", "strengthen", "heighten", "worsen"}
+
+
+@dataclass
+class Asked:
+    kind: str  # ate / nde / nie / ett / correlation / exp_away / marginal / conditional / collider_bias / det / path
+    claim: str = "none"
+    x: str | None = None
+    y: str | None = None
+    mediators: list[str] = field(default_factory=list)
+    condition: str | None = None
+    counterfactual: str | None = None
+    formal: FormalQuery | None = None
+
+
+def _claim(verb: str) -> str:
+    v = verb.lower()
+    return "negative" if re.fullmatch(NEG, v) else "positive"
+
+
+EFFECT_RE = re.compile(
+    rf"^(?:does|do|did|will|would|can|could)\s+(?P<x>.+?)\s+(?:(?:really|actually|causally|also|on average)\s+)?"
+    rf"(?P<direct>directly\s+)?(?P<v>{POS}|{NEG}|makes?)\s+"
+    rf"(?:the\s+(?:chance|probability|risk|likelihood|rate|odds|incidence|number)s?\s+(?:of|that)\s+)?(?P<y>.+?)"
+    rf"(?:\s+(?:through|via|by way of|by changing|by affecting)\s+(?P<m>.+?))?\?$", re.I)
+VALUE_RE = re.compile(
+    r"^(?:what|how (?:large|big|strong))\s+(?:is|was|would be|'s)\s+the\s+(?P<adj>(?:(?:average|total|overall|causal|"
+    r"treatment|natural|direct|indirect|controlled|mean)\s+)*)effect\s+of\s+(?P<x>.+?)\s+on\s+(?P<y>.+?)"
+    r"(?:\s+(?:through|via|mediated by|by way of)\s+(?P<m>.+?))?\?$", re.I)
+HOWMUCH_RE = re.compile(r"^how much does\s+(?P<x>.+?)\s+(?:change|affect|increase|raise|influence)\s+(?P<y>.+?)\?$", re.I)
+CORR_RE = [
+    re.compile(r"^is\s+(?P<y>.+?)\s+(?P<d>more|less)\s+(?:likely|common|frequent|probable)\s+(?:among|for|in|when)\s+"
+               r"(?P<x>.+?)\s+than\s+(?:among|for|in|when)\s+(?P<x0>.+?)\?$", re.I),
+    re.compile(r"^when we (?:observe|see|find|know)\s+(?P<x>.+?),\s*is\s+(?P<y>.+?)\s+(?P<d>more|less)\s+likely\?$", re.I),
+    re.compile(r"^(?:is|are)\s+(?P<x>.+?)\s+(?P<d>more|less)\s+likely\s+to\s+(?P<y>.+?)(?:\s+than\s+.+)?\?$", re.I),
+    re.compile(r"^is\s+(?P<y>.+?)\s+(?P<d>more|less)\s+likely\s+(?:when|if|given that)\s+(?P<x>.+?)"
+               r"(?:\s+is observed)?\?$", re.I),
+]
+EXPAWAY_RE = re.compile(r"^(?:among|for|in|within)\s+(?P<c>.+?),\s*is\s+(?P<y>.+?)\s+(?P<d>more|less)\s+likely\s+"
+                        r"when\s+(?P<x>.+?)\s+than\s+when\s+(?P<x0>.+?)\?$", re.I)
+MARG_RE = [
+    re.compile(r"^(?:overall,\s*)?is\s+(?P<y>.+?)\s+(?P<d>more|less)\s+likely than not(?:\s+\S+)?(?:\s+overall)?\?$", re.I),
+    re.compile(r"^(?:what|how large)\s+(?:is|'s)\s+the\s+(?:overall\s+|total\s+|marginal\s+)?(?:probability|chance|share|"
+               r"proportion|rate|risk)\s+of\s+(?P<y>.+?)(?:\s+overall|\s+in the population)?\?$", re.I),
+    re.compile(r"^how likely is\s+(?P<y>.+?)(?:\s+overall)?\?$", re.I),
+]
+ETT_RE = [
+    re.compile(r"^would\s+(?P<g>.+?)\s+(?:be|have been)\s+(?P<d>more|less)\s+likely\s+to\s+(?P<y>.+?)\s+if\s+(?P<cf>.+?)\?$", re.I),
+    re.compile(r"^(?:among|for)\s+(?P<g>.+?),\s*would\s+(?P<y>.+?)\s+(?:be|have been)\s+(?P<d>more|less)\s+likely\s+"
+               r"if\s+(?P<cf>.+?)\?$", re.I),
+    re.compile(r"^(?:among|for)\s+(?P<g>.+?),\s*would\s+(?:they|it|he|she)\s+(?:be|have been)\s+(?P<d>more|less)\s+likely"
+               r"\s+to\s+(?P<y>.+?)\s+if\s+(?P<cf>.+?)\?$", re.I),
+]
+DET_RE = [re.compile(r"^would\s+(?P<y>.+?)\s+if\s+(?P<x>.+?)\?$", re.I),
+          re.compile(r"^if\s+(?P<x>.+?),\s*would\s+(?P<y>.+?)\?$", re.I)]
+COLLIDER_RE = re.compile(r"^(?:if we (?:look|focus) (?:only )?(?:at|on)\s+(?P<c>.+?)|(?:among|within)\s+(?P<c2>.+?)),\s*"
+                         r"does\s+(?P<x>.+?)\s+(?:cause|affect|influence)\s+(?P<y>.+?)\?$", re.I)
+PATH_RE = re.compile(r"^(?:does|do|did|can)\s+(?P<x>.+?)\s+(?:causally\s+)?(?:cause|affect|influence|have an effect on)\s+"
+                     r"(?P<y>.+?)\?$", re.I)
+SIGN_RE = re.compile(r"^is the (?P<e>ATE|NDE|NIE|ETT|ATT) of (?P<x>\w+) on (?P<y>\w+) (?P<s>positive|negative)\?$", re.I)
+
+
+def _meds(s: str | None) -> list[str]:
+    if not s:
+        return []
+    return [p.strip() for p in re.split(r",\s*(?:and\s+)?|\s+and\s+", s) if p.strip()]
+
+
+def _outcome(y: str) -> tuple[str, str | None]:
+    """Strip "more/less likely" and "against/from" wrappers from an outcome phrase."""
+    m = re.match(r"^(?P<y>.+?)\s+(?P<d>more|less)\s+likely$", y, re.I)
+    if m:
+        return m.group("y"), "positive" if m.group("d").lower() == "more" else "negative"
+    m = re.match(r"^(?:\w+\s+)?(?:against|from)\s+(?P<y>.+)$", y, re.I)
+    if m:
+        return m.group("y"), None
+    return y, None
+
+
+def read_question(q: str, deterministic: bool, has_numbers: bool) -> Asked | None:
+    q = re.sub(r"\s+", " ", q.strip())
+    m = SIGN_RE.match(q)
+    if m:
+        kind = {"att": "ett"}.get(m.group("e").lower(), m.group("e").lower())
+        return Asked(kind, m.group("s").lower(), m.group("x"), m.group("y"), formal=FormalQuery(
+            "estimand", kind, m.group("x"), m.group("y"), (), m.group("s").lower()))
+    f = read_formal(q)
+    if isinstance(f, FormalQuery):
+        return Asked("formal", formal=f)
+    if deterministic:
+        for rx in DET_RE:
+            m = rx.match(q)
+            if m:
+                return Asked("det", "holds", m.group("x"), m.group("y"))
+    m = EXPAWAY_RE.match(q)
+    if m:
+        return Asked("exp_away", "positive" if m.group("d").lower() == "more" else "negative", m.group("x"),
+                     m.group("y"), condition=m.group("c"))
+    for rx in ETT_RE:
+        m = rx.match(q)
+        if m:
+            return Asked("ett", "positive" if m.group("d").lower() == "more" else "negative", m.group("g"),
+                         m.group("y"), counterfactual=m.group("cf"))
+    for rx in MARG_RE:
+        m = rx.match(q)
+        if m:
+            d = (m.groupdict().get("d") or "").lower()
+            return Asked("marginal", {"more": "more_likely", "less": "less_likely"}.get(d, "none"), y=m.group("y"))
+    for rx in CORR_RE:
+        m = rx.match(q)
+        if m:
+            return Asked("correlation", "positive" if m.group("d").lower() == "more" else "negative",
+                         m.group("x"), m.group("y"))
+    m = VALUE_RE.match(q)
+    if m:
+        adj = m.group("adj").lower()
+        kind = "nie" if ("indirect" in adj or m.group("m")) else "nde" if "direct" in adj else "ate"
+        return Asked(kind, "none", m.group("x"), m.group("y"), _meds(m.group("m")))
+    m = HOWMUCH_RE.match(q)
+    if m:
+        return Asked("ate", "none", m.group("x"), m.group("y"))
+    m = EFFECT_RE.match(q)
+    if m:
+        y, claim = _outcome(m.group("y"))
+        verb = m.group("v").lower()
+        if claim is None:
+            if verb.startswith("make"):
+                return None
+            claim = _claim(verb)
+        kind = "nie" if m.group("m") else "nde" if m.group("direct") else "ate"
+        return Asked(kind, claim, m.group("x"), y, _meds(m.group("m")))
+    m = COLLIDER_RE.match(q)
+    if m:
+        return Asked("collider_bias", "affects", m.group("x"), m.group("y"), condition=m.group("c") or m.group("c2"))
+    m = PATH_RE.match(q)
+    if m:
+        return Asked("path" if not has_numbers else "ate", "affects" if not has_numbers else "none",
+                     m.group("x"), m.group("y"))
+    return None

