@@ -326,7 +326,8 @@ def read_story(text: str) -> ProseStory:
 
 
 def _read_clause(c: str, st: ProseStory) -> bool:
-    if FILLER_SENTENCE.match(c):
+    c = re.sub(r"^(?:imagine|consider|suppose|assume)\b[^:]*:\s*", "", c, flags=re.I)
+    if not c or FILLER_SENTENCE.match(c):
         return True
     f = read_formal(c)
     if isinstance(f, FormalStatements):

@@ -122,11 +122,20 @@ def parse_background(sents: list[str]) -> tuple[Background, list[str]]:
             rest.append(s)
             continue
         s = PREAMBLE_RE.sub("", s)
+        if "->" in s or "\u2192" in s or re.search(r"\b(?:unobserved|latent|hidden|unmeasured)\.?$", s):
+            formal = _formal_graph(s)  # "Z -> X, Z -> Y", "U unobserved": notation, read by its grammar
+            if formal is not None:
+                for a, b in formal.edges:
+                    edges.append((name(a), name(b)))
+                latent.extend(name(x) for x in formal.latent)
+                continue
         m = LATENT_RE.match(s)
         if m:
             latent.extend(name(x) for x in _split_list(m.group(1)))
             continue
         m = EDGE_RE.match(s)
+        if m and re.search(r",|\b(?:affect|cause|influence|both|also)\b", m.group(1), re.I):
+            m = None  # "A affect both B and C, and B also directly affects C" is not one edge list
         if m and not s.lower().startswith(("we know", "for ", "the probability", "the overall")):
             src = name(m.group(1))
             for t in _split_list(m.group(2)):
@@ -139,6 +148,15 @@ def parse_background(sents: list[str]) -> tuple[Background, list[str]]:
         [(display[a], display[b]) for a, b in edges],
         [display[k] for k in latent if k in display],
     ), rest
+
+
+def _formal_graph(s: str):
+    from fmcgm.language.formal import FormalStatements, read_formal
+
+    f = read_formal(s)
+    if isinstance(f, FormalStatements) and (f.edges or f.latent) and not f.probabilities:
+        return f
+    return None
 
 
 def _display(n: str) -> str:
