@@ -55,6 +55,9 @@ def read_graph(story: Story) -> CausalGraph:
 def understand(text: str, check: Check | None = None) -> Problem:
     """The best reading of a CLadder-shaped story: the first grounding that passes ``check`` (when given)."""
     story = parse_story(text)
+    if story.unparsed:  # a reading that skips sentences could be confidently wrong: leave it to the other reader
+        raise ParseError(f"could not read: {'; '.join(story.unparsed[:3])}",
+                         "write it as 'For X, the probability of Y is 30%.'")
     spec = parse_question(story.question)
     g = read_graph(story)
     if spec.kind == "det_counterfactual":
