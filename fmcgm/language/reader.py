@@ -100,8 +100,8 @@ def _statements(st: ProseStory, nodes: list[str]) -> list[Statement]:
     last_conds: set[str] = set()
     last_sentence = None
     for pt in st.probs:
-        if pt.sentence != last_sentence:
-            last_event, last_conds, last_sentence = None, set(), pt.sentence
+        if pt.sentence != last_sentence:  # "Among smokers, 30% get cancer; among non-smokers, 10%.": the event carries on
+            last_conds, last_sentence = set(), pt.sentence
         given: dict[str, int] = {}
         for c in pt.conditions:
             for m in mentions(c, nodes):
