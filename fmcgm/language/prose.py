@@ -91,7 +91,9 @@ class ProseStory:
     understood: list[str] = field(default_factory=list)
 
     def add_node(self, name: str) -> str:
-        name = clean_name(name)
+        from fmcgm.language.story import _display
+
+        name = _display(clean_name(name))
         for n in self.nodes:
             if name_stems(n) == name_stems(name):
                 return n
@@ -322,6 +324,17 @@ def read_story(text: str) -> ProseStory:
                 st.understood.append(c)
             else:
                 st.unreadable.append(c)
+    return st
+
+
+def graph_sentence(s: str) -> ProseStory | None:
+    """The graph a sentence states (relations, unobserved factors, notation), or None when it states none."""
+    st = ProseStory()
+    c = re.sub(r"^(?:imagine|consider|suppose|assume)\b[^:]*:\s*", "", s.rstrip(".!").strip(), flags=re.I)
+    parts = [p for p in re.split(r";\s*", c) if p.strip()]
+    if not parts or not all(_read_clause(p, st) for p in parts) or st.probs or st.rules or st.observations \
+            or st.formal_probs or not (st.edges or st.latent):
+        return None
     return st
 
 

@@ -79,7 +79,7 @@ class Story:
 
 def sentences(text: str) -> list[str]:
     text = re.sub(r"\s+", " ", text.strip())
-    parts = re.split(r"(?<=[.?!])\s+(?=[A-Za-z\"'(])", text)
+    parts = re.split(r"(?<=[.?!])\s+(?=[A-Za-z0-9\"'(])", text)
     return [p.strip() for p in parts if p.strip()]
 
 
@@ -134,8 +134,14 @@ def parse_background(sents: list[str]) -> tuple[Background, list[str]]:
             latent.extend(name(x) for x in _split_list(m.group(1)))
             continue
         m = EDGE_RE.match(s)
-        if m and re.search(r",|\b(?:affect|cause|influence|both|also)\b", m.group(1), re.I):
+        if m and re.search(r",|\b(?:affect|cause|influence|both|also)\b|\d", m.group(1) + " " + m.group(2), re.I):
             m = None  # "A affect both B and C, and B also directly affects C" is not one edge list
+        if m is None and not s.lower().startswith(("we know", "for ", "the probability", "the overall")):
+            prose = _prose_graph(s)  # other verbs, voices and lists, read by the prose reader's clause shapes
+            if prose is not None:
+                edges.extend((name(a), name(b)) for a, b in prose.edges)
+                latent.extend(name(x) for x in prose.latent)
+                continue
         if m and not s.lower().startswith(("we know", "for ", "the probability", "the overall")):
             src = name(m.group(1))
             for t in _split_list(m.group(2)):
@@ -148,6 +154,12 @@ def parse_background(sents: list[str]) -> tuple[Background, list[str]]:
         [(display[a], display[b]) for a, b in edges],
         [display[k] for k in latent if k in display],
     ), rest
+
+
+def _prose_graph(s: str):
+    from fmcgm.language.prose import graph_sentence
+
+    return graph_sentence(s)
 
 
 def _formal_graph(s: str):
