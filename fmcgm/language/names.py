@@ -116,16 +116,20 @@ def mentions(phrase: str, nodes: list[str]) -> list[Mention]:
     found: list[Mention] = []
     spans: list[tuple[str, list[int], bool]] = []
     used: set[int] = set()
-    for node in sorted(nodes, key=lambda n: -len(name_stems(n))):
-        ns = name_stems(node)
-        if not ns:
-            continue
-        span = _match(ns, toks, stems, used)
-        if span is None:
-            continue
-        idx, flipped = span
-        used |= set(idx)
-        spans.append((node, idx, flipped))
+    placed: set[str] = set()
+    # exact names first, derived forms ("smokers" ~ "smoking") only for what is left: "Blip" is not "Blipper"
+    for exact in (True, False):
+        for node in sorted(nodes, key=lambda n: -len(name_stems(n))):
+            ns = name_stems(node)
+            if not ns or node in placed:
+                continue
+            span = _match(ns, toks, stems, used, exact)
+            if span is None:
+                continue
+            idx, flipped = span
+            used |= set(idx)
+            placed.add(node)
+            spans.append((node, idx, flipped))
     for node, idx, flipped in spans:  # values once every name is placed: a negation does not cross a name
         others = used - set(idx)
         found.append(Mention(node, _value(toks, stems, min(idx), flipped, others), min(idx), max(idx) + 1))
@@ -142,14 +146,14 @@ def mentions(phrase: str, nodes: list[str]) -> list[Mention]:
     return sorted(found, key=lambda m: m.start)
 
 
-def _match(ns: tuple[str, ...], toks: list[str], stems: list[str], used: set[int]):
+def _match(ns: tuple[str, ...], toks: list[str], stems: list[str], used: set[int], exact: bool):
     idx, flipped = [], False
     for s in ns:
         hit = None
         for i, (w, st) in enumerate(zip(toks, stems)):
             if i in used or i in idx:
                 continue
-            if words_match(st, s):
+            if st == s if exact else words_match(st, s):
                 hit = i
                 break
             if _negated_word(w, s):

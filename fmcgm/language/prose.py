@@ -329,6 +329,8 @@ def read_story(text: str) -> ProseStory:
 
 def graph_sentence(s: str) -> ProseStory | None:
     """The graph a sentence states (relations, unobserved factors, notation), or None when it states none."""
+    if s.rstrip().endswith("?"):
+        return None
     st = ProseStory()
     c = re.sub(r"^(?:imagine|consider|suppose|assume)\b[^:]*:\s*", "", s.rstrip(".!").strip(), flags=re.I)
     parts = [p for p in re.split(r";\s*", c) if p.strip()]
