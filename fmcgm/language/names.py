@@ -46,6 +46,8 @@ ATTRIBUTES = {
 }
 ATTRIBUTE_VALUE = {"rich": 1, "wealthy": 1, "poor": 0, "old": 1, "elderly": 1, "young": 0, "male": 1,
                    "female": 0, "tall": 1, "short": 0, "heavy": 1, "hot": 1, "cold": 0, "urban": 1, "rural": 0}
+NOT_NEGATED = frozenset("under understood understanding universal university united uniform unique until unless "
+                        "union unit units unity nonetheless".split())
 IRREGULAR = {"grown": "grow", "grew": "grow", "rung": "ring", "rang": "ring", "fell": "fall", "fallen": "fall",
              "broke": "break", "broken": "break", "ran": "run", "won": "win", "lost": "lose", "began": "begin",
              "begun": "begin", "froze": "freeze", "frozen": "freeze", "made": "make", "took": "take",
@@ -133,6 +135,19 @@ def mentions(phrase: str, nodes: list[str]) -> list[Mention]:
     for node, idx, flipped in spans:  # values once every name is placed: a negation does not cross a name
         others = used - set(idx)
         found.append(Mention(node, _value(toks, stems, min(idx), flipped, others), min(idx), max(idx) + 1))
+    # a multi-word name said by its last word alone ("exercise" for "regular exercise"), when no other name has it
+    for node in nodes:
+        ns = name_stems(node)
+        if node in placed or len(ns) < 2 or any(ns[-1] in name_stems(o) for o in nodes if o != node):
+            continue
+        span = _match(ns[-1:], toks, stems, used, False)
+        if span is not None:
+            used |= set(span[0])
+            placed.add(node)
+            spans.append((node, span[0], span[1]))
+    for node, idx, flipped in spans[len(found):]:
+        others = used - set(idx)
+        found.append(Mention(node, _value(toks, stems, min(idx), flipped, others), min(idx), max(idx) + 1))
     # value words naming a two-valued variable ("rich households" -> income)
     for i, w in enumerate(toks):
         if i in used or w not in ATTRIBUTES:
@@ -186,11 +201,14 @@ def _value(toks: list[str], stems: list[str], i: int, flipped: bool, others: set
         v = 0
     if _negated_before(toks, i, others):
         v = 1 - v
-    # an explicit pole word right before the name ("low tar", "high blood pressure")
+    # an explicit pole word right before the name ("low tar", "high blood pressure", "an unhealthy diet")
     for j in range(i - 1, max(-1, i - 3), -1):
         if toks[j] in POLES:
             if POLES[toks[j]] == 0:
                 v = 1 - v
+            break
+        if re.fullmatch(r"(?:un|non)[a-z]{4,}", toks[j]) and toks[j] not in NOT_NEGATED:
+            v = 1 - v
             break
         if toks[j] not in ("very", "a", "the"):
             break

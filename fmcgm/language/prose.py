@@ -107,6 +107,7 @@ LATENT_ADJ = r"(?:unobserved|unmeasured|hidden|latent|unrecorded|unknown|unseen|
 
 def clean_name(s: str) -> str:
     s = s.strip().strip(",.;:").strip()
+    s = re.sub(r"^(?:the\s+)?(?:risk|chance|probability|likelihood|odds|rate|incidence)\s+of\s+", "", s, flags=re.I)
     s = re.sub(r"\s*\(.*?\)\s*", " ", s).strip()
     while _ARTICLE.match(s):
         s = _ARTICLE.sub("", s)
@@ -162,12 +163,13 @@ def _read_relation(c: str, st: ProseStory) -> bool:
     causes, effects = m.group("a"), m.group("b")
     if re.search(rf"\b{VERB}\b", effects + " " + (m.groupdict().get("m") or ""), re.I):
         return False  # two relations in one clause: read them one by one
-    if re.search(r"\bthat\b|\bwhich\b|\bif\b|\bwhen\b|\bunless\b", causes + " " + effects, re.I):
-        return False
     latent = bool(re.search(rf"\b{LATENT_ADJ}\b|\bno one recorded\b|\bnobody recorded\b|\bnot (?:observed|measured|recorded)\b",
                             causes, re.I))
-    causes = re.sub(rf"\b{LATENT_ADJ}\b|\bthat (?:no one|nobody) recorded\b|\bwhich (?:is|was) not (?:observed|measured|recorded)\b",
+    causes = re.sub(rf"\b{LATENT_ADJ}\b|\b(?:that|which) (?:no one|nobody|no-one) (?:recorded|measured|observed)\b"
+                    rf"|\b(?:that|which) (?:is|was|were|are) (?:not|never) (?:observed|measured|recorded)\b",
                     "", causes, flags=re.I)
+    if re.search(r"\bthat\b|\bwhich\b|\bif\b|\bwhen\b|\bunless\b", causes + " " + effects, re.I):
+        return False
     a = [st.add_node(x) for x in split_list(causes)]
     b = [st.add_node(x) for x in split_list(effects)]
     if latent:
@@ -186,7 +188,7 @@ def _read_relation(c: str, st: ProseStory) -> bool:
 # -- probabilities --------------------------------------------------------------------------
 
 PROBWORD = r"(?:probability|chance|chances|risk|likelihood|rate|share|proportion|percentage|fraction|odds)"
-POP_PREFIX = re.compile(r"^(?P<c>(?:among|for|in|with|without|within)\s+.+?)\s*[,:]\s*(?P<rest>.+)$", re.I)
+POP_PREFIX = re.compile(r"^(?P<c>(?:among|for|in|with|without|within|when|whenever|if)\s+.+?)\s*[,:]\s*(?P<rest>.+)$", re.I)
 COLON_PREFIX = re.compile(r"^(?P<c>[^,:]+?)\s*[:\u2014\u2013-]+\s+(?P<rest>.*\d.*|.*\b(?:half|third|quarter)\b.*)$", re.I)
 OF_E = re.compile(rf"\b(?:the\s+)?(?:overall\s+|average\s+)?{PROBWORD}\s+(?:of|that)\s+(?P<e>.+?)"
                   rf"(?=\s+(?:is|was|equals|for|among|in|=)\b|$)", re.I)
@@ -207,7 +209,8 @@ def _segments(rest: str) -> list[str]:
     cuts = []
     for a, b in zip(nums, nums[1:]):
         between = rest[a.end():b.start()]
-        j = [mm for mm in re.finditer(r",\s*(?:and|while|but)?\s*|\s+(?:and|while|but|whereas)\s+|;\s*", between)]
+        j = [mm for mm in re.finditer(r",?\s*(?:compared (?:with|to)|versus|vs\.?|against)\s+|,\s*(?:and|while|but)?\s*"
+                                      r"|\s+(?:and|while|but|whereas)\s+|;\s*", between)]
         if not j:
             return [rest]
         cuts.append(a.end() + j[-1].start())
@@ -216,7 +219,8 @@ def _segments(rest: str) -> list[str]:
         out.append(rest[last:c])
         last = c
     out.append(rest[last:])
-    return [re.sub(r"^[,;]?\s*(?:and|while|but|whereas)?\s*", "", o).strip() for o in out]
+    return [re.sub(r"^[,;]?\s*(?:and|while|but|whereas|compared (?:with|to)|versus|vs\.?|against)?\s*", "", o).strip()
+            for o in out]
 
 
 def _read_probability(c: str, st: ProseStory) -> bool:
@@ -255,7 +259,7 @@ def _read_probability(c: str, st: ProseStory) -> bool:
             event = ev
         else:
             masked = seg[:nm[0].start()] + "#" * (nm[0].end() - nm[0].start()) + seg[nm[0].end():]
-            tail = re.search(r"\s+(?:for|among|in)\s+(?P<c>[^,#]+)$", masked, re.I)
+            tail = None if prefix else re.search(r"\s+(?:for|among|in)\s+(?P<c>[^,#]+)$", masked, re.I)
             if tail:
                 conds.append(tail.group("c"))
                 seg = seg[:tail.start()]

@@ -10,6 +10,7 @@ answer when the surviving readings agree, a question back when they differ.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -131,7 +132,13 @@ def _statements(st: ProseStory, nodes: list[str]) -> list[Statement]:
             event = (m.node, m.value)
         if event[0] in given:
             raise Unread(f"the sentence names {event[0]} both as the event and as the group", pt.sentence)
-        out.append(Statement.of({event[0]: event[1]}, given, pt.p))
+        s = Statement.of({event[0]: event[1]}, given, pt.p)
+        twin = next((o for o in out if (o.event, o.given) == (s.event, s.given) and abs(o.p - s.p) > 1e-9), None)
+        if twin is not None:  # two numbers for one probability: two phrases were read as the same value
+            raise Unread(f"whether two groups differ: both read as {s.text().split(' = ')[0]} "
+                         f"({twin.p:g} and {s.p:g}); say which group is which, e.g. 'non-smokers' or 'without X'",
+                         pt.sentence)
+        out.append(s)
         last_event, last_conds = event, set(given)
     return out
 
@@ -321,7 +328,7 @@ def _deterministic(st: ProseStory, asked: Asked) -> Problem:
     graph = CausalGraph.build(edges, nodes=nodes)
     obs: dict[str, int] = {}
     for o in st.observations:
-        for part in [p for p in __import__("re").split(r"\s+and\s+|,\s*", o) if p.strip()]:
+        for part in [p for p in re.split(r"\s+(?:and|but|while)\s+|,\s*", o) if p.strip()]:
             n, v = _literal(part, nodes)
             obs[n] = v
     x, xv = _literal(asked.x, nodes)
