@@ -58,6 +58,8 @@ MARG_RE = [
     re.compile(r"^(?:what|how large)\s+(?:is|'s)\s+the\s+(?:overall\s+|total\s+|marginal\s+)?(?:probability|chance|share|"
                r"proportion|rate|risk)\s+of\s+(?P<y>.+?)(?:\s+overall|\s+in the population)?\?$", re.I),
     re.compile(r"^how likely is\s+(?P<y>.+?)(?:\s+overall)?\?$", re.I),
+    re.compile(r"^(?:overall,\s*)?(?:do|does|will)\s+(?P<d>most)\s+(?:of the\s+)?(?:people|patients|students|children|"
+               r"units|individuals|households)?\s*(?P<y>.+?)(?:\s+overall)?\?$", re.I),
 ]
 ETT_RE = [
     re.compile(r"^would\s+(?P<g>.+?)\s+(?:be|have been)\s+(?P<d>more|less)\s+likely\s+to\s+(?P<y>.+?)\s+if\s+(?P<cf>.+?)\?$", re.I),
@@ -120,7 +122,8 @@ def read_question(q: str, deterministic: bool, has_numbers: bool) -> Asked | Non
         m = rx.match(q)
         if m:
             d = (m.groupdict().get("d") or "").lower()
-            return Asked("marginal", {"more": "more_likely", "less": "less_likely"}.get(d, "none"), y=m.group("y"))
+            return Asked("marginal", {"more": "more_likely", "most": "more_likely", "less": "less_likely"}.get(d, "none"),
+                         y=m.group("y"))
     for rx in CORR_RE:
         m = rx.match(q)
         if m:

@@ -190,6 +190,7 @@ def _read_relation(c: str, st: ProseStory) -> bool:
 PROBWORD = r"(?:probability|chance|chances|risk|likelihood|rate|share|proportion|percentage|fraction|odds)"
 POP_PREFIX = re.compile(r"^(?P<c>(?:among|for|in|with|without|within|when|whenever|if)\s+.+?)\s*[,:]\s*(?P<rest>.+)$", re.I)
 COLON_PREFIX = re.compile(r"^(?P<c>[^,:]+?)\s*[:\u2014\u2013-]+\s+(?P<rest>.*\d.*|.*\b(?:half|third|quarter)\b.*)$", re.I)
+RATE_AMONG = re.compile(rf"^(?:the\s+)?(?P<e>.+?)\s+{PROBWORD}\s+(?:among|for|in|of)\s+(?P<g>.+)$", re.I)
 OF_E = re.compile(rf"\b(?:the\s+)?(?:overall\s+|average\s+)?{PROBWORD}\s+(?:of|that)\s+(?P<e>.+?)"
                   rf"(?=\s+(?:is|was|equals|for|among|in|=)\b|$)", re.I)
 
@@ -234,6 +235,10 @@ def _read_probability(c: str, st: ProseStory) -> bool:
     else:
         m = COLON_PREFIX.match(c)
         if m and not NUMBER_RE.search(m.group("c")):
+            rate = RATE_AMONG.match(m.group("c"))
+            if rate and len(NUMBER_RE.findall(m.group("rest"))) == 1:  # "Cancer rate among smokers: 30%"
+                st.probs.append(ProbText(rate.group("e"), [rate.group("g")], number_value(NUMBER_RE.search(m.group("rest"))), c))
+                return True
             prefix, rest = [m.group("c")], m.group("rest")
     segs = _segments(rest)
     event = None

@@ -218,6 +218,9 @@ def _query(a: Asked, nodes: list[str]) -> tuple[Query, str]:
             raise Unread("a mediator: the graph has no variable between the cause and the outcome")
         return Query(a.kind, y.node, x.node, x.value, 1 - x.value, y.value, mediators=meds), a.claim
     if a.kind == "ett":
+        if a.counterfactual and not mentions(a.counterfactual, nodes) and \
+                re.search(r"\b(?:not|n't|never|no)\b", a.counterfactual, re.I):  # "... if they had not?"
+            return Query("ett", y.node, x.node, x.value, 1 - x.value, y.value), a.claim
         cf = _q(a.counterfactual, nodes, "counterfactual")
         if cf.node != x.node or cf.value == x.value:
             raise Unread("the counterfactual should switch the group's own treatment (e.g. 'if they had not smoked')")
