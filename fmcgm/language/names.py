@@ -28,7 +28,7 @@ individual patients patient students student children child households household
 ones one population group groups someone anyone everyone cases case time times men women adults kids
 catch catches develop develops show shows become becomes suffer suffers end up tend tends likely
 """.split())
-NEGATORS = frozenset("not no non never without none neither nor lack lacks lacking cannot quit quits quitted stopped stop stops avoid avoids avoided refuse refuses refused skip skips skipped free".split())
+NEGATORS = frozenset("not no non never without none neither nor lack lacks lacking cannot quit quits quitted stopped stop stops avoid avoids avoided refuse refuses refused skip skips skipped free prevent prevents prevented".split())
 # Value words with a positive (1) and a negative (0) pole.
 POLES = {
     "high": 1, "low": 0, "good": 1, "bad": 0, "poor": 0, "rich": 1, "large": 1, "small": 0, "big": 1,
@@ -134,7 +134,7 @@ def mentions(phrase: str, nodes: list[str]) -> list[Mention]:
             spans.append((node, idx, flipped))
     for node, idx, flipped in spans:  # values once every name is placed: a negation does not cross a name
         others = used - set(idx)
-        found.append(Mention(node, _value(toks, stems, min(idx), flipped, others), min(idx), max(idx) + 1))
+        found.append(Mention(node, _value(toks, stems, min(idx), flipped, others, max(idx) + 1), min(idx), max(idx) + 1))
     # a multi-word name said by its last word alone ("exercise" for "regular exercise"), when no other name has it
     for node in nodes:
         ns = name_stems(node)
@@ -147,7 +147,7 @@ def mentions(phrase: str, nodes: list[str]) -> list[Mention]:
             spans.append((node, span[0], span[1]))
     for node, idx, flipped in spans[len(found):]:
         others = used - set(idx)
-        found.append(Mention(node, _value(toks, stems, min(idx), flipped, others), min(idx), max(idx) + 1))
+        found.append(Mention(node, _value(toks, stems, min(idx), flipped, others, max(idx) + 1), min(idx), max(idx) + 1))
     # value words naming a two-valued variable ("rich households" -> income)
     for i, w in enumerate(toks):
         if i in used or w not in ATTRIBUTES:
@@ -195,8 +195,11 @@ def _negated_before(toks: list[str], i: int, others: set[int] = frozenset()) -> 
     return False
 
 
-def _value(toks: list[str], stems: list[str], i: int, flipped: bool, others: set[int]) -> int:
+def _value(toks: list[str], stems: list[str], i: int, flipped: bool, others: set[int], end: int | None = None) -> int:
     v = 1
+    if end is not None and end < len(toks) and end not in others:  # right after the name: "sleep badly"
+        if toks[end] in POLES and POLES[toks[end]] == 0 or toks[end] == "fewer":
+            v = 1 - v
     if flipped:
         v = 0
     if _negated_before(toks, i, others):
@@ -222,3 +225,32 @@ def unknown_words(phrase: str, nodes: list[str]) -> list[str]:
     toks = tokens(phrase)
     return [w for i, w in enumerate(toks) if i not in covered and w not in FILLER and w not in NEGATORS
             and w not in POLES and w != "-" and not w.isdigit()]
+
+
+def unsure(phrase: str, nodes: list[str]) -> str | None:
+    """A value word the phrase uses that no named variable accounts for ("smoking less", "if not"), or None.
+
+    Such a word could flip the meaning of the phrase; the reader asks back instead of guessing.
+    """
+    toks = list(tokens(phrase))
+    ms = mentions(phrase, nodes)
+    covered: set[int] = set()
+    for m in ms:
+        covered |= set(range(max(0, m.start - 4), m.end + 1))
+    for i, w in enumerate(toks):
+        if i in covered:
+            continue
+        if w in NEGATORS or w in POLES or w in ("less", "more", "fewer", "rarely", "seldom"):
+            return w
+    return None
+
+
+def modifier(phrase: str, m: Mention) -> str | None:
+    """The content word right before a name ("mild" in "mild symptoms"), when it is not a known value word."""
+    toks = tokens(phrase)
+    if m.start == 0:
+        return None
+    w = toks[m.start - 1]
+    if w in FILLER or w in NEGATORS or w in POLES or w in ATTRIBUTES or w == "-" or re.fullmatch(r"(?:un|non)[a-z]+", w):
+        return None
+    return w

@@ -21,7 +21,7 @@ from fmcgm.causal.queries import Query
 from fmcgm.errors import FMCGMError
 from fmcgm.language.asking import Asked, read_question
 from fmcgm.language.formal import FormalQuery, Term
-from fmcgm.language.names import Mention, mentions, name_stems, tokens, unknown_words
+from fmcgm.language.names import Mention, mentions, modifier, name_stems, tokens, unknown_words, unsure
 from fmcgm.language.prose import POLES, ProseStory, read_story
 from fmcgm.language.understand import Problem
 
@@ -84,7 +84,33 @@ def read_prose(text: str) -> ReadResult:
 
 # -- grounding --------------------------------------------------------------------------------
 
+def _sure(phrase: str, nodes: list[str], sentence: str | None) -> None:
+    w = unsure(phrase, nodes)
+    if w is not None:
+        raise Unread(f"what {phrase!r} asserts: I am not sure what {w!r} changes; name the variable and its value",
+                     sentence or phrase)
+    ms = mentions(phrase, nodes)
+    for m in ms if len(ms) == 1 else ():  # "mild symptoms" against "severe symptoms"
+        mod = modifier(phrase, m)
+        if mod is not None:
+            seen = getattr(nodes, "modifiers", {})
+            seen.setdefault(m.node, set()).add(mod)
+            if len(seen[m.node]) > 1:
+                raise Unread(f"whether {' and '.join(repr(f'{x} {m.node}') for x in sorted(seen[m.node]))} are the "
+                             "same value; say them as 'X' and 'not X' (or high/low)", sentence or phrase)
+
+
+class Vars(list):
+    """The variables of the question being read, with its graph and the modifiers seen per variable so far."""
+
+    def __init__(self, graph: CausalGraph) -> None:
+        super().__init__(graph.nodes)
+        self.graph = graph
+        self.modifiers: dict[str, set[str]] = {}
+
+
 def _one(phrase: str, nodes: list[str], what: str, sentence: str | None = None) -> Mention:
+    _sure(phrase, nodes, sentence)
     ms = mentions(phrase, nodes)
     if len(ms) != 1:
         unknown = unknown_words(phrase, nodes)
@@ -105,11 +131,13 @@ def _statements(st: ProseStory, nodes: list[str]) -> list[Statement]:
             last_conds, last_sentence = set(), pt.sentence
         given: dict[str, int] = {}
         for c in pt.conditions:
+            _sure(c, nodes, pt.sentence)
             for m in mentions(c, nodes):
                 given[m.node] = m.value
             if not mentions(c, nodes):
                 raise Unread(f"which variable the group {c!r} is", pt.sentence)
         if pt.event.startswith("\x00"):
+            _sure(pt.event[1:], nodes, pt.sentence)
             ms = mentions(pt.event[1:], nodes)
             if ms and last_event and all(m.node in last_conds or m.node in given for m in ms):
                 for m in ms:
@@ -173,8 +201,7 @@ def _problem(st: ProseStory) -> Problem:
     if not st.edges:
         raise Unread("the causal graph: which variable affects which (e.g. 'Smoking causes cancer.' or 'X -> Y')")
     graph = CausalGraph.build(st.edges, nodes=st.nodes, latent=st.latent)
-    nodes = list(graph.nodes)
-    _GRAPH[:] = [graph]
+    nodes = Vars(graph)
     statements = _statements(st, nodes) + _formal_statements(st, nodes)
     query, claim = _query(asked, nodes)
     if query.kind not in ("collider_bias", "backadj") and not statements:
@@ -189,14 +216,11 @@ def _q(phrase: str | None, nodes: list[str], what: str) -> Mention:
     return _one(phrase, nodes, f"the question's {what}")
 
 
-_GRAPH: list[CausalGraph] = []  # the graph of the question being read (for mediators left unnamed)
-
-
-def _mediators(x: str, y: str) -> tuple[str, ...]:
+def _mediators(nodes: Vars, x: str, y: str) -> tuple[str, ...]:
     """Every observed variable on a directed path from x to y: the mediators of a direct/indirect effect."""
     from fmcgm.causal.graph import has_directed_path
 
-    g = _GRAPH[-1]
+    g = nodes.graph
     return tuple(n for n in g.nodes if n not in (x, y) and n not in g.latent
                  and has_directed_path(g, x, n) and has_directed_path(g, n, y))
 
@@ -213,7 +237,7 @@ def _query(a: Asked, nodes: list[str]) -> tuple[Query, str]:
     if a.kind in ("ate", "correlation"):
         return Query(a.kind, y.node, x.node, x.value, 1 - x.value, y.value), a.claim
     if a.kind in ("nde", "nie"):
-        meds = tuple(_q(m, nodes, "mediator").node for m in a.mediators) or _mediators(x.node, y.node)
+        meds = tuple(_q(m, nodes, "mediator").node for m in a.mediators) or _mediators(nodes, x.node, y.node)
         if not meds:
             raise Unread("a mediator: the graph has no variable between the cause and the outcome")
         return Query(a.kind, y.node, x.node, x.value, 1 - x.value, y.value, mediators=meds), a.claim
@@ -244,7 +268,7 @@ def _formal_query(f: FormalQuery | None, nodes: list[str]) -> tuple[Query, str]:
             # P(Y_{x0}=0 | x1) - P(Y=0 | x1) equals E[Y_1 - Y_0 | X=1], the effect on the treated
             return Query("ett", y, x, 1, 0, 0), claim
         if f.name in ("nde", "nie"):
-            return Query(f.name, y, x, 1, 0, 1, mediators=meds or _mediators(x, y)), claim
+            return Query(f.name, y, x, 1, 0, 1, mediators=meds or _mediators(nodes, x, y)), claim
         return Query("ate", y, x, 1, 0, 1), claim
     terms = f.terms
     if f.kind == "term":
@@ -291,8 +315,8 @@ def _literal(lit: str, nodes: list[str]) -> tuple[str, int]:
         raise Unread(f"which variable {lit!r} is" if not ms else f"{lit!r} names several variables", lit)
     m = ms[0]
     toks = tokens(lit)
-    near = toks[max(0, m.start - 4):m.start]
-    prefix_flip = m.value == 0 and not any(w in NEG_WORDS or POLES.get(w) == 0 for w in near)
+    prefix_flip = any(re.fullmatch(r"(?:un|non|dis|in)[a-z]{3,}", toks[k]) and
+                      all(not toks[k].startswith(s) for s in name_stems(m.node)) for k in range(m.start, m.end))
     flips = prefix_flip + sum(w in NEG_WORDS or POLES.get(w) == 0 for w in toks)
     return m.node, 1 - flips % 2
 
