@@ -14,25 +14,25 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Sequence
+from typing import Any
 
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.utils.function_calling import convert_to_openai_tool
 
+from agent.answer import result_text
 from fmcgm.causal.deterministic import counterfactual
 from fmcgm.causal.evaluate import answer_query
-from fmcgm.errors import FMCGMError, MissingQuantityError, NotIdentifiableError
+from fmcgm.errors import FMCGMError, MissingQuantityError, NotIdentifiableError, ParseError
 from fmcgm.language.reader import decide, read_prose
 from fmcgm.language.understand import Problem, understand
-from agent.answer import result_text
 from fmcgm.vocabulary import Claim, QueryKind
 from prompts import load
 from tools.schemas import EstimateEffectArgs, GraphSpec, MechanismSpec, ProbabilityStatement, QuerySpec
-
 
 CLARIFY = "request_clarification"
 
@@ -60,10 +60,12 @@ class Clarification:
 
 def engine_check(p: Problem) -> tuple:
     """The one check that decides between readings: the engine's answer (raises when it cannot answer)."""
-    if p.kind == "det_counterfactual":
+    if p.kind == "det_counterfactual" and p.outcome is not None:
         res = counterfactual(p.graph, p.mechanisms, p.observations, p.intervention, p.outcome)
         return ("det", res.determined, round(float(getattr(res, "share", 0.0) or 0.0), 4))
-    r = answer_query(p.graph, p.query, p.statements, p.claim)
+    if p.query is None:
+        raise ParseError("the reading has no query", "ask a causal question")
+    r = answer_query(p.graph, p.query, p.statements, Claim(p.claim))
     return (r.answer, None if r.value is None else round(r.value, 3))
 
 
@@ -90,12 +92,12 @@ def _read(question: str) -> Problem | Clarification:
                                  tuple(f"the probability {t}" for t in d.error.terms[:6]), res.example)
         missing = (d.error.message,) if d.error else ()
         return Clarification(res.understood[0], tuple(res.unreadable), missing, res.example)
-    missing = list(res.missing)
-    if not missing and cladder_error is not None:
-        missing.append(cladder_error.message)
-    if any("causal graph" in m for m in missing):
-        missing.append("the numbers: probabilities such as 'Among smokers, 30% get cancer' (or attach data with --data)")
-    return Clarification(res.understood[0], tuple(res.unreadable), tuple(missing), res.example)
+    needed = list(res.missing)
+    if not needed and cladder_error is not None:
+        needed.append(cladder_error.message)
+    if any("causal graph" in m for m in needed):
+        needed.append("the numbers: probabilities such as 'Among smokers, 30% get cancer' (or attach data with --data)")
+    return Clarification(res.understood[0], tuple(res.unreadable), tuple(needed), res.example)
 
 
 def pending_question(messages: list[BaseMessage]) -> tuple[int | None, str]:
@@ -201,7 +203,7 @@ class OfflineReasoner(BaseChatModel):
         return _final(_visual_answer(res))
 
     def _generate(self, messages: list[BaseMessage], stop=None, run_manager=None, **kwargs: Any) -> ChatResult:
-        tools = {(t.get("function") or {}).get("name") for t in kwargs.get("tools") or [] if isinstance(t, dict)}
+        tools = {str((t.get("function") or {}).get("name")) for t in kwargs.get("tools") or [] if isinstance(t, dict)}
         return ChatResult(generations=[ChatGeneration(message=self.next_message(messages, tools))])
 
     def next_message(self, messages: list[BaseMessage], tools: set[str] | None = None) -> AIMessage:

@@ -62,7 +62,8 @@ MARG_RE = [
                r"units|individuals|households)?\s*(?P<y>.+?)(?:\s+overall)?\?$", re.I),
 ]
 ETT_RE = [
-    re.compile(r"^would\s+(?P<g>.+?)\s+(?:be|have been)\s+(?P<d>more|less)\s+likely\s+to\s+(?P<y>.+?)\s+if\s+(?P<cf>.+?)\?$", re.I),
+    re.compile(r"^would\s+(?P<g>.+?)\s+(?:be|have been)\s+(?P<d>more|less)\s+likely\s+to\s+(?P<y>.+?)\s+"
+               r"if\s+(?P<cf>.+?)\?$", re.I),
     re.compile(r"^(?:among|for)\s+(?P<g>.+?),\s*would\s+(?P<y>.+?)\s+(?:be|have been)\s+(?P<d>more|less)\s+likely\s+"
                r"if\s+(?P<cf>.+?)\?$", re.I),
     re.compile(r"^(?:among|for)\s+(?P<g>.+?),\s*would\s+(?:they|it|he|she)\s+(?:be|have been)\s+(?P<d>more|less)\s+likely"

@@ -120,7 +120,7 @@ class _Build(Transformer):
 
     def chain(self, *items):
         names = [i for i in items if not isinstance(i, Token)]
-        return ("edges", list(zip(names, names[1:])))
+        return ("edges", list(zip(names, names[1:], strict=False)))
 
     def bidirected(self, a, _arrow, b):
         return ("bidirected", [(a, b)])

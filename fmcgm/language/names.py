@@ -28,7 +28,10 @@ individual patients patient students student children child households household
 ones one population group groups someone anyone everyone cases case time times men women adults kids
 catch catches develop develops show shows become becomes suffer suffers end up tend tends likely
 """.split())
-NEGATORS = frozenset("not no non never without none neither nor lack lacks lacking cannot quit quits quitted stopped stop stops avoid avoids avoided refuse refuses refused skip skips skipped free prevent prevents prevented".split())
+NEGATORS = frozenset("""
+not no non never without none neither nor lack lacks lacking cannot quit quits quitted stopped stop stops avoid avoids
+avoided refuse refuses refused skip skips skipped free prevent prevents prevented
+""".split())
 # Value words with a positive (1) and a negative (0) pole.
 POLES = {
     "high": 1, "low": 0, "good": 1, "bad": 0, "poor": 0, "rich": 1, "large": 1, "small": 0, "big": 1,
@@ -165,7 +168,7 @@ def _match(ns: tuple[str, ...], toks: list[str], stems: list[str], used: set[int
     idx, flipped = [], False
     for s in ns:
         hit = None
-        for i, (w, st) in enumerate(zip(toks, stems)):
+        for i, (w, st) in enumerate(zip(toks, stems, strict=False)):
             if i in used or i in idx:
                 continue
             if st == s if exact else words_match(st, s):
@@ -182,7 +185,7 @@ def _match(ns: tuple[str, ...], toks: list[str], stems: list[str], used: set[int
     return idx, flipped
 
 
-def _negated_before(toks: list[str], i: int, others: set[int] = frozenset()) -> bool:
+def _negated_before(toks: list[str], i: int, others: frozenset[int] | set[int] = frozenset()) -> bool:
     """A negation governs token i: 'not'/'no'/'without'/'non -' shortly before, not across a joint or a name."""
     for j in range(i - 1, max(-1, i - 5), -1):
         w = toks[j]

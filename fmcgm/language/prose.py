@@ -40,7 +40,7 @@ NUMBER_RE = re.compile(
     rf"(?P<pct>\d+(?:\.\d+)?)\s*(?:%|\s+percent\b|\s+per\s+cent\b)"
     rf"|(?P<inn>{_N})\s+(?:in|out of)\s+(?P<inm>{_N}|a hundred|hundred)\b"
     rf"|(?P<frac>" + "|".join(p for p, _ in _FRACTIONS) + r")"
-    rf"|(?<![\w=.])(?P<dec>0?\.\d+|[01](?:\.0+)?)(?![\w%.]|\.\d)", re.I)
+    r"|(?<![\w=.])(?P<dec>0?\.\d+|[01](?:\.0+)?)(?![\w%.]|\.\d)", re.I)
 
 
 def _num(word: str) -> float:
@@ -179,7 +179,7 @@ def _read_relation(c: str, st: ProseStory) -> bool:
         for y in b:
             if meds:
                 chain = [x, *meds, y]
-                st.edges += [(u, v) for u, v in zip(chain, chain[1:])]
+                st.edges += [(u, v) for u, v in zip(chain, chain[1:], strict=False)]
             else:
                 st.edges.append((x, y))
     return bool(a and b)
@@ -208,7 +208,7 @@ def _segments(rest: str) -> list[str]:
     if len(nums) <= 1:
         return [rest]
     cuts = []
-    for a, b in zip(nums, nums[1:]):
+    for a, b in zip(nums, nums[1:], strict=False):
         between = rest[a.end():b.start()]
         j = [mm for mm in re.finditer(r",?\s*(?:compared (?:with|to)|versus|vs\.?|against)\s+|,\s*(?:and|while|but)?\s*"
                                       r"|\s+(?:and|while|but|whereas)\s+|;\s*", between)]
@@ -236,8 +236,9 @@ def _read_probability(c: str, st: ProseStory) -> bool:
         m = COLON_PREFIX.match(c)
         if m and not NUMBER_RE.search(m.group("c")):
             rate = RATE_AMONG.match(m.group("c"))
-            if rate and len(NUMBER_RE.findall(m.group("rest"))) == 1:  # "Cancer rate among smokers: 30%"
-                st.probs.append(ProbText(rate.group("e"), [rate.group("g")], number_value(NUMBER_RE.search(m.group("rest"))), c))
+            nums = list(NUMBER_RE.finditer(m.group("rest")))
+            if rate and len(nums) == 1:  # "Cancer rate among smokers: 30%"
+                st.probs.append(ProbText(rate.group("e"), [rate.group("g")], number_value(nums[0]), c))
                 return True
             prefix, rest = [m.group("c")], m.group("rest")
     segs = _segments(rest)
@@ -277,7 +278,7 @@ def _read_probability(c: str, st: ProseStory) -> bool:
             out.append(("split", text, conds, p, seg))
             continue
         out.append(("event", event, conds, p, seg))
-    for kind, text, conds, p, seg in out:
+    for kind, text, conds, p, _seg in out:
         st.probs.append(ProbText(text, conds, p, c) if kind == "event" else ProbText("\x00" + text, conds, p, c))
     return True
 
@@ -371,7 +372,8 @@ def _read_clause(c: str, st: ProseStory) -> bool:
     if _read_relation(c, st):
         return True
     # "A causes B, and B causes C": try each part on its own
-    parts = re.split(r",\s*(?:and|while|but)\s+|\s+and\s+(?=(?:then\s+)?\w+(?:\s+\w+)?\s+(?:also\s+)?(?:causes|affects|influences|leads|raises|lowers|increases|reduces)\b)", c)
+    parts = re.split(r",\s*(?:and|while|but)\s+|\s+and\s+(?=(?:then\s+)?\w+(?:\s+\w+)?\s+(?:also\s+)?"
+                     r"(?:causes|affects|influences|leads|raises|lowers|increases|reduces)\b)", c)
     if len(parts) > 1:
         snapshot = (list(st.nodes), list(st.edges), list(st.latent), list(st.probs))
         if all(_read_clause(p, st) for p in parts):

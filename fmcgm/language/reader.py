@@ -11,8 +11,9 @@ answer when the surviving readings agree, a question back when they differ.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Literal
 
 from fmcgm.causal.deterministic import Mechanism
 from fmcgm.causal.graph import CausalGraph
@@ -20,10 +21,11 @@ from fmcgm.causal.probability import Statement
 from fmcgm.causal.queries import Query
 from fmcgm.errors import FMCGMError
 from fmcgm.language.asking import Asked, read_question
-from fmcgm.language.formal import FormalQuery, Term
+from fmcgm.language.formal import FormalQuery
 from fmcgm.language.names import Mention, mentions, modifier, name_stems, tokens, unknown_words, unsure
 from fmcgm.language.prose import POLES, ProseStory, read_story
 from fmcgm.language.understand import Problem
+from fmcgm.vocabulary import QueryKind
 
 MAX_CHECKED = 4  # readings the check runs on: bounds the time a question takes
 
@@ -225,39 +227,39 @@ def _mediators(nodes: Vars, x: str, y: str) -> tuple[str, ...]:
                  and has_directed_path(g, x, n) and has_directed_path(g, n, y))
 
 
-def _query(a: Asked, nodes: list[str]) -> tuple[Query, str]:
+def _query(a: Asked, nodes: Vars) -> tuple[Query, str]:
     if a.kind == "formal" or a.formal is not None:
         return _formal_query(a.formal, nodes)
     if a.kind == "marginal":
         y = _q(a.y, nodes, "outcome")
-        return Query("marginal", y.node, outcome_value=y.value), a.claim
+        return Query(QueryKind.MARGINAL, y.node, outcome_value=y.value), a.claim
     x, y = _q(a.x, nodes, "cause"), _q(a.y, nodes, "outcome")
     if x.node == y.node:
         raise Unread(f"two different variables in the question (both phrases name {x.node})")
     if a.kind in ("ate", "correlation"):
-        return Query(a.kind, y.node, x.node, x.value, 1 - x.value, y.value), a.claim
+        return Query(QueryKind(a.kind), y.node, x.node, x.value, 1 - x.value, y.value), a.claim
     if a.kind in ("nde", "nie"):
         meds = tuple(_q(m, nodes, "mediator").node for m in a.mediators) or _mediators(nodes, x.node, y.node)
         if not meds:
             raise Unread("a mediator: the graph has no variable between the cause and the outcome")
-        return Query(a.kind, y.node, x.node, x.value, 1 - x.value, y.value, mediators=meds), a.claim
+        return Query(QueryKind(a.kind), y.node, x.node, x.value, 1 - x.value, y.value, mediators=meds), a.claim
     if a.kind == "ett":
         if a.counterfactual and not mentions(a.counterfactual, nodes) and \
                 re.search(r"\b(?:not|n't|never|no)\b", a.counterfactual, re.I):  # "... if they had not?"
-            return Query("ett", y.node, x.node, x.value, 1 - x.value, y.value), a.claim
+            return Query(QueryKind.ETT, y.node, x.node, x.value, 1 - x.value, y.value), a.claim
         cf = _q(a.counterfactual, nodes, "counterfactual")
         if cf.node != x.node or cf.value == x.value:
             raise Unread("the counterfactual should switch the group's own treatment (e.g. 'if they had not smoked')")
-        return Query("ett", y.node, x.node, x.value, cf.value, y.value), a.claim
+        return Query(QueryKind.ETT, y.node, x.node, x.value, cf.value, y.value), a.claim
     if a.kind == "exp_away":
         c = _q(a.condition, nodes, "selected group")
-        return Query("exp_away", y.node, x.node, x.value, 1 - x.value, y.value, condition=((c.node, c.value),)), a.claim
+        return Query(QueryKind.EXP_AWAY, y.node, x.node, x.value, 1 - x.value, y.value, condition=((c.node, c.value),)), a.claim
     if a.kind in ("collider_bias", "path"):
-        return Query("collider_bias", y.node, x.node), "affects"
+        return Query(QueryKind.COLLIDER_BIAS, y.node, x.node), "affects"
     raise Unread("a question I can read")
 
 
-def _formal_query(f: FormalQuery | None, nodes: list[str]) -> tuple[Query, str]:
+def _formal_query(f: FormalQuery | None, nodes: Vars) -> tuple[Query, str]:
     if f is None:
         raise Unread("a question I can read")
     if f.kind == "estimand":
@@ -266,10 +268,10 @@ def _formal_query(f: FormalQuery | None, nodes: list[str]) -> tuple[Query, str]:
         claim = f.sign or "none"
         if f.name in ("ett", "att"):
             # P(Y_{x0}=0 | x1) - P(Y=0 | x1) equals E[Y_1 - Y_0 | X=1], the effect on the treated
-            return Query("ett", y, x, 1, 0, 0), claim
+            return Query(QueryKind.ETT, y, x, 1, 0, 0), claim
         if f.name in ("nde", "nie"):
-            return Query(f.name, y, x, 1, 0, 1, mediators=meds or _mediators(nodes, x, y)), claim
-        return Query("ate", y, x, 1, 0, 1), claim
+            return Query(QueryKind(f.name), y, x, 1, 0, 1, mediators=meds or _mediators(nodes, x, y)), claim
+        return Query(QueryKind.ATE, y, x, 1, 0, 1), claim
     terms = f.terms
     if f.kind == "term":
         t = terms[0]
@@ -277,18 +279,19 @@ def _formal_query(f: FormalQuery | None, nodes: list[str]) -> tuple[Query, str]:
             raise Unread("a single probability such as P(Y=1), P(Y=1 | X=1), or a difference of two")
         (yv,) = t.event
         if not t.given:
-            return Query("marginal", _formal_node(yv[0], nodes), outcome_value=yv[1]), "none"
+            return Query(QueryKind.MARGINAL, _formal_node(yv[0], nodes), outcome_value=yv[1]), "none"
         (xv,) = t.given
-        return Query("conditional", _formal_node(yv[0], nodes), _formal_node(xv[0], nodes), xv[1], 1 - xv[1], yv[1]), "none"
+        y0, x0 = _formal_node(yv[0], nodes), _formal_node(xv[0], nodes)
+        return Query(QueryKind.CONDITIONAL, y0, x0, xv[1], 1 - xv[1], yv[1]), "none"
     a, b = terms
     if a.event != b.event or len(a.event) != 1:
         raise Unread("a difference of two probabilities of the same event")
-    ((y, yv),) = a.event
+    ((y, y_value),) = a.event
     if a.do or b.do:
         if a.given or b.given or len(a.do) != 1 or len(b.do) != 1 or a.do[0][0] != b.do[0][0] or a.do[0][1] == b.do[0][1]:
             raise Unread("an effect written as P(Y=1 | do(X=1)) - P(Y=1 | do(X=0))")
         x = a.do[0][0]
-        return Query("ate", _formal_node(y, nodes), _formal_node(x, nodes), a.do[0][1], b.do[0][1], yv), "none"
+        return Query(QueryKind.ATE, _formal_node(y, nodes), _formal_node(x, nodes), a.do[0][1], b.do[0][1], y_value), "none"
     ga, gb = dict(a.given), dict(b.given)
     diff = [k for k in ga if ga.get(k) != gb.get(k)]
     if set(ga) != set(gb) or len(diff) != 1:
@@ -296,7 +299,8 @@ def _formal_query(f: FormalQuery | None, nodes: list[str]) -> tuple[Query, str]:
     x = diff[0]
     rest = tuple((_formal_node(k, nodes), v) for k, v in ga.items() if k != x)
     kind = "exp_away" if rest else "correlation"
-    return Query(kind, _formal_node(y, nodes), _formal_node(x, nodes), ga[x], gb[x], yv, condition=rest), "none"
+    return Query(QueryKind(kind), _formal_node(y, nodes), _formal_node(x, nodes), ga[x], gb[x], y_value,
+                 condition=rest), "none"
 
 
 # -- deterministic rules ----------------------------------------------------------------------
@@ -348,7 +352,7 @@ def _deterministic(st: ProseStory, asked: Asked) -> Problem:
             n, v = _literal(c, nodes)
             inputs.append((n, 1 - v if r.negate_causes else v))
             edges.append((n, y))
-        op = r.op
+        op: Literal["and", "or"] = "or" if r.op == "or" else "and"
         if r.negate_causes and len(inputs) > 1:  # "unless A or B" = not A and not B
             op = "and" if op == "or" else "or"
         mechs.append(Mechanism(y, yv, op, tuple(inputs)))
@@ -358,6 +362,8 @@ def _deterministic(st: ProseStory, asked: Asked) -> Problem:
         for part in [p for p in re.split(r"\s+(?:and|but|while)\s+|,\s*", o) if p.strip()]:
             n, v = _literal(part, nodes)
             obs[n] = v
+    if not asked.x or not asked.y:
+        raise Unread("the change and the outcome of the counterfactual ('Would Y if X had not ...?')")
     x, xv = _literal(asked.x, nodes)
     y, yv = _literal(asked.y, nodes)
     return Problem(graph, st.question, "det_counterfactual", "holds", mechanisms=mechs, observations=obs,

@@ -117,7 +117,7 @@ def parse_background(sents: list[str]) -> tuple[Background, list[str]]:
             names[key] = n  # prefer the form written mid-sentence
         return key
 
-    for i, s in enumerate(sents):
+    for _i, s in enumerate(sents):
         if rest:  # the background is the opening run of graph sentences; later "A causes B" are rules
             rest.append(s)
             continue

@@ -136,7 +136,7 @@ def _shared_prefix(a: str, b: str) -> float:
     if any(c.isdigit() for c in a + b):  # "node1" is not "node11": names with digits match whole or not at all
         return 0.0
     n = 0
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=False):
         if x != y:
             break
         n += 1

@@ -9,11 +9,10 @@ check.  It does not compute the answer: the tools do that.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from fmcgm.causal.deterministic import Mechanism, counterfactual
-from typing import Callable
-
 from fmcgm.causal.graph import CausalGraph, parents
 from fmcgm.causal.probability import Statement
 from fmcgm.causal.queries import Query
