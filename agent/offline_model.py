@@ -28,6 +28,7 @@ from agent.answer import result_text
 from fmcgm.causal.deterministic import counterfactual
 from fmcgm.causal.evaluate import answer_query
 from fmcgm.errors import FMCGMError, MissingQuantityError, NotIdentifiableError, ParseError
+from fmcgm.language.prose import sentences as read_sentences
 from fmcgm.language.reader import decide, read_prose
 from fmcgm.language.understand import Problem, understand
 from fmcgm.vocabulary import Claim, QueryKind
@@ -107,15 +108,16 @@ def pending_question(messages: list[BaseMessage]) -> tuple[int | None, str]:
     if not humans:
         return None, ""
     start = humans[-1]
-    parts = [str(messages[start].content)]
+    latest = str(messages[start].content)
+    parts = [latest]
     for prev in reversed(humans[:-1]):
-        turn = messages[prev + 1:start]
-        if not any(_asked_back(m) for m in turn):
+        if not any(_asked_back(m) for m in messages[prev + 1:start]):
             break
         parts.insert(0, str(messages[prev].content))
-        start_prev = prev
-        start = start_prev
-    return humans[-1], " ".join(parts)
+        start = prev
+    if len(parts) > 1 and "?" in latest:  # a new question replaces the pending one; its facts still count
+        parts = [" ".join(s for s in read_sentences(p) if not s.endswith("?")) for p in parts[:-1]] + [latest]
+    return humans[-1], " ".join(p for p in parts if p)
 
 
 def _asked_back(m: BaseMessage) -> bool:
@@ -214,7 +216,9 @@ class OfflineReasoner(BaseChatModel):
         visual = _visual(str(messages[start].content))
         if visual is not None:
             return self._visual_turn(visual, results)
-        plan = _read(question)
+        plan = _read(str(messages[start].content))
+        if isinstance(plan, Clarification) and question != str(messages[start].content):
+            plan = _read(question)  # the latest message with what the user said before it
         if isinstance(plan, Clarification):
             if results and results[-1][0] == CLARIFY:
                 return _asked(plan.text())

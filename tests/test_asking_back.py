@@ -92,3 +92,18 @@ def test_fuzz_found_a_name_inside_a_longer_name():
             "Blipper -> Node11. Blip -> Node11. P(Blip=1 | Blipper=0) = 0.5. P(Node11=1 | Blip=1, Blipper=0) = 0.01. "
             "What is the effect of Blip on Node11?")
     assert abs(run_question(text, app=APP)["answer"]["value"] - 0.0001) < 1e-9
+
+
+def test_a_new_full_question_on_the_thread_is_read_on_its_own():
+    app = build_graph(checkpointer=MemorySaver())
+    run_question("Why is the sky blue?", app=app, thread_id="t-new")
+    ans = run_question("Smoking causes cancer. Among smokers, 30% get cancer; among non-smokers, 10%. "
+                       "Does smoking increase the chance of cancer?", app=app, thread_id="t-new")["answer"]
+    assert ans["answer"] == "yes"
+
+
+def test_a_follow_up_with_its_own_question_keeps_the_facts_given_before():
+    app = build_graph(checkpointer=MemorySaver())
+    run_question("X -> Y. P(Y=1 | X=1) = 0.6. What is the ATE of X on Y?", app=app, thread_id="t-facts")
+    ans = run_question("P(Y=1 | X=0) = 0.2. What is the ATE of X on Y?", app=app, thread_id="t-facts")["answer"]
+    assert abs(ans["value"] - 0.4) < 1e-9
