@@ -1,0 +1,7 @@
+"""People's ways in: a Gradio web app (``fmcgm serve``) and a terminal chat (``fmcgm chat``).
+
+One job per module: ``answer`` (the one adapter to the agent's answer), ``turns`` (a streamed
+turn as step events), ``engine`` (compiled agents and the trace store shared by sessions),
+``graph_picture`` (graph drawings), ``trace_view`` (the trace tab's data), ``uploads`` (checked
+user images), ``connection`` (backend checks), ``web`` (the Gradio UI), ``chat_terminal`` (the REPL).
+"""
