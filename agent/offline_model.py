@@ -201,7 +201,8 @@ class OfflineReasoner(BaseChatModel):
             do = {k: world.parse_value(k, v) for k, v in visual.intervention.items()}
             return _call("apply_do", {"graph": graph, "intervention": do})
         if name == "apply_do":
-            return _call("render_image", {"world": visual.world, "intervention": visual.intervention})
+            image = {"image": visual.image} if visual.image else {}
+            return _call("render_image", {"world": visual.world, "intervention": visual.intervention, **image})
         return _final(_visual_answer(res))
 
     def _generate(self, messages: list[BaseMessage], stop=None, run_manager=None, **kwargs: Any) -> ChatResult:

@@ -267,6 +267,37 @@ def trace_resume(thread: str = typer.Argument(...), checkpoint: str = typer.Opti
 
 
 @app.command()
+def serve(host: str = typer.Option("127.0.0.1", "--host", help="address to bind (loopback unless you say otherwise)"),
+          port: int = typer.Option(7860, "--port"),
+          output: Optional[str] = typer.Option(None, "--output", help="folder the app writes and serves files from "
+                                               "(default FMCGM_OUTPUT_DIR or fmcgm_output)"),
+          backend: Optional[str] = BackendOpt, model: Optional[str] = ModelOpt, base_url: Optional[str] = UrlOpt,
+          api_key: Optional[str] = KeyOpt, trace_db: Optional[str] = DbOpt, config: Optional[str] = ConfigOpt) -> None:
+    """The web app: chat, graph, images, trace inspector, settings, and the /ask API."""
+    from fmcgm.app.web import LOOPBACK, AppConfig, prepare_output, serve as run_server
+    from fmcgm.vision.render import output_root
+
+    settings = _settings(config, backend=backend, model=model, base_url=base_url, api_key=api_key, trace_db=trace_db)
+    if host not in LOOPBACK:
+        console.print(f"[yellow]warning:[/] serving on {escape(host)}: anyone who reaches this address can use the app "
+                      "and read its traces; there is no login")
+    out = prepare_output(Path(output) if output else output_root())
+    console.print(f"FM-CGM on http://{escape(host)}:{port}  (traces {escape(settings.trace_db)}, files {escape(str(out))})")
+    run_server(AppConfig(settings, out), host=host, port=port)
+
+
+@app.command()
+def chat(backend: Optional[str] = BackendOpt, model: Optional[str] = ModelOpt, base_url: Optional[str] = UrlOpt,
+         api_key: Optional[str] = KeyOpt, trace_db: Optional[str] = DbOpt, config: Optional[str] = ConfigOpt,
+         thread: Optional[str] = typer.Option(None, "--thread", help="continue this conversation thread")) -> None:
+    """A terminal chat: multi-turn on one thread; /trace, /new, /backend, /quit."""
+    from fmcgm.app.chat_terminal import run_chat
+
+    run_chat(_settings(config, backend=backend, model=model, base_url=base_url, api_key=api_key, trace_db=trace_db),
+             console, thread)
+
+
+@app.command()
 def render(world: str = typer.Option("pendulum", "--world", help="pendulum or waterflow"),
            do: list[str] = typer.Option(..., "--do", help='intervention "concept=value", e.g. "light=far left"'),
            image: Optional[str] = typer.Option(None, "--image", help="factual image (else one is sampled)"),

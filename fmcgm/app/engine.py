@@ -35,6 +35,11 @@ class Engine:
                 self._agents[key] = build_graph(settings=s, checkpointer=self.store)
             return self._agents[key]
 
+    @property
+    def reader(self):
+        """An agent for reading the store only (offline, so a misconfigured backend cannot block the trace tab)."""
+        return self.agent(self.settings.model_copy(update={"backend": "offline"}))
+
     def turn(self, question: str, thread_id: str, settings: Settings | None = None) -> Iterator[StepEvent | TurnEnd]:
         """Stream one turn; a backend that cannot even be configured ends the turn with that message."""
         s = settings or self.settings

@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from langchain_core.messages import HumanMessage
+from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langgraph.errors import GraphRecursionError
 from pydantic import BaseModel
 
@@ -98,7 +98,7 @@ def stream_turn(agent, question: str, thread_id: str, recursion_limit: int) -> I
                 for step in part.get("trace", []):
                     index += 1
                     args = step.get("args") or {}
-                    new_graph = _graph_of(step)
+                    new_graph = graph_of(step)
                     changed = False
                     if new_graph is not None and not committed and new_graph != graph:
                         graph, changed = new_graph, True
@@ -122,7 +122,7 @@ def stream_turn(agent, question: str, thread_id: str, recursion_limit: int) -> I
     yield TurnEnd(answer=answer, graph=graph or answer.graph, committed=committed, intervened=intervened)
 
 
-def _graph_of(step: dict[str, Any]) -> dict[str, Any] | None:
+def graph_of(step: dict[str, Any]) -> dict[str, Any] | None:
     """The graph a step built or reviewed, if any (propose_edges' result, the critique's or a tool's argument)."""
     res = step.get("result") if isinstance(step.get("result"), dict) else {}
     if step.get("tool") == "propose_edges" and res.get("ok"):
@@ -134,3 +134,18 @@ def _graph_of(step: dict[str, Any]) -> dict[str, Any] | None:
         except ValueError:
             return None
     return g if isinstance(g, dict) and "edges" in g else None
+
+
+def stop_turn(agent, thread_id: str, reason: str = "stopped by the user") -> None:
+    """Close a turn that was interrupted mid-run so the thread can take the next question: answer any
+    tool calls left open (a chat API rejects a history with dangling calls) and mark the turn as ended."""
+    config = {"configurable": {"thread_id": thread_id}}
+    snap = agent.get_state(config)
+    if not snap.next:
+        return
+    msgs = snap.values.get("messages", [])
+    last = msgs[-1] if msgs else None
+    reply = json.dumps({"ok": False, "summary": reason})
+    dangling = [ToolMessage(content=reply, tool_call_id=tc["id"], name=tc["name"])
+                for tc in (last.tool_calls if isinstance(last, AIMessage) else [])]
+    agent.update_state(config, {"messages": dangling, "error": reason, "outcome": "error"}, as_node="finalize")

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 
 VISUAL_WORDS = ("look like", "looks like", "image", "picture", "render", "draw", "show", "scene", "appear")
+# how the web app names a person's uploaded image in the question (fmcgm/app/uploads.py)
+IMAGE_SENTENCE = re.compile(r"\s*The factual image is (\S+\.png)\s*$")
 WORLD_WORDS = {"pendulum": ("pendulum", "shadow", "sun", "light", "lamp"),
                "waterflow": ("water", "ball", "hole", "stream", "flow", "container")}
 
@@ -15,11 +17,15 @@ WORLD_WORDS = {"pendulum": ("pendulum", "shadow", "sun", "light", "lamp"),
 class VisualRequest:
     world: str
     intervention: dict[str, str | float]
+    image: str | None = None  # the factual image to start from (else one is sampled)
 
 
 def parse_visual(question: str) -> VisualRequest | None:
     from fmcgm.worlds import get_world
 
+    img = IMAGE_SENTENCE.search(question)
+    if img:
+        question = question[:img.start()]
     q = " " + re.sub(r"\s+", " ", question.lower()) + " "
     if not any(w in q for w in VISUAL_WORDS):
         return None
@@ -47,4 +53,4 @@ def parse_visual(question: str) -> VisualRequest | None:
             intervention[c.name] = f"{num.group(1)}%" if num.group(2) == "%" else float(num.group(1))
         if intervention:
             break  # one intervention per question: the first concept named with a value
-    return VisualRequest(world_name, intervention) if intervention else None
+    return VisualRequest(world_name, intervention, img.group(1) if img else None) if intervention else None

@@ -1,0 +1,126 @@
+"""``fmcgm chat``: a terminal REPL on one thread. Steps print as they happen, then the answer, the
+graph as text and image paths. Commands: /trace, /new, /backend, /help, /quit. Ctrl-C ends a
+running turn, not the session."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+from rich.panel import Panel
+
+from agent.configuration import Settings
+from fmcgm.app.answer import TurnAnswer
+from fmcgm.app.engine import Engine, new_thread_id
+from fmcgm.app.graph_picture import graph_text
+from fmcgm.app.turns import StepEvent, TurnEnd, stop_turn
+
+HELP = ("Ask a causal question in plain language. Commands: /trace (this thread's steps), /new (a new thread), "
+        "/backend [offline|ollama|openai|llamacpp] [MODEL] [BASE_URL], /help, /quit. Ctrl-C stops a running answer.")
+
+
+def run_chat(settings: Settings, console: Console, thread_id: str | None = None) -> None:
+    engine = Engine(settings)
+    thread = thread_id or new_thread_id()
+    console.print(Panel(escape(HELP), title="FM-CGM chat", border_style="cyan"))
+    console.print(f"thread [bold]{thread}[/]  backend [bold]{settings.backend}[/]  traces {escape(settings.trace_db)}")
+    while True:
+        try:
+            line = console.input("[bold cyan]you>[/] ").strip()
+        except KeyboardInterrupt:
+            console.print("\n(type /quit to leave)")
+            continue
+        except EOFError:
+            console.print()
+            return
+        if not line:
+            continue
+        if line.startswith("/"):
+            cmd, *args = line.split()
+            if cmd in ("/quit", "/exit"):
+                console.print("bye")
+                return
+            if cmd == "/new":
+                thread = new_thread_id()
+                console.print(f"new thread [bold]{thread}[/]")
+            elif cmd == "/trace":
+                _print_trace(engine, thread, console)
+            elif cmd == "/backend":
+                settings = _switch_backend(settings, args, console)
+            elif cmd == "/help":
+                console.print(escape(HELP))
+            else:
+                console.print(f"[red]unknown command {escape(cmd)}[/]; " + escape(HELP))
+            continue
+        _turn(engine, settings, line, thread, console)
+
+
+def _turn(engine: Engine, settings: Settings, question: str, thread: str, console: Console) -> None:
+    events = engine.turn(question, thread, settings)
+    try:
+        for ev in events:
+            if isinstance(ev, StepEvent):
+                console.print(f"  [dim]{ev.index:>2}[/] {escape(ev.title)}  [dim]{escape(ev.summary.splitlines()[0][:100] if ev.summary else '')}"
+                              f"  {ev.seconds:.3f}s[/]")
+            elif isinstance(ev, TurnEnd):
+                _print_answer(ev, console)
+    except KeyboardInterrupt:
+        events.close()
+        stop_turn(engine.agent(settings), thread, "stopped by the user (Ctrl-C)")
+        console.print("[yellow]turn stopped[/] (Ctrl-C); the conversation goes on — ask again, or /quit")
+
+
+def _print_answer(end: TurnEnd, console: Console) -> None:
+    from fmcgm.app.chat_messages import NOT_COMPUTED
+
+    ans: TurnAnswer = end.answer
+    p = ans.payload
+    if not ans.computed:
+        console.print(Panel(escape(p.get("error") or p.get("text") or "no answer"), title=NOT_COMPUTED, border_style="red"))
+    else:
+        head = "not identifiable" if ans.outcome == "not_identifiable" else \
+            f"answer: {p['answer']}" if p.get("answer") is not None else "answer"
+        if isinstance(p.get("value"), (int, float)):
+            head += f"  value {p['value']:.4f}"
+        console.print(Panel(escape(p.get("text") or ""), title=escape(head), border_style="green"))
+        if p.get("estimand"):
+            console.print(f"[bold]estimand[/]: {escape(p['estimand'])}")
+        for a in p.get("assumptions") or []:
+            console.print(f"[bold]assumption[/]: {escape(a)}")
+    if end.graph:
+        console.print(escape(graph_text(end.graph, end.intervened, end.committed)))
+    for k, v in (p.get("images") or {}).items():
+        console.print(f"[bold]{k} image[/]: {escape(v)}")
+
+
+def _print_trace(engine: Engine, thread: str, console: Console) -> None:
+    from agent.traces import show_thread
+    from fmcgm.cli import show_run
+    from fmcgm.errors import FMCGMError
+
+    try:
+        rec = show_thread(engine.reader, thread)
+    except FMCGMError as e:
+        console.print(f"[red]{escape(str(e))}[/]")
+        return
+    show_run({"answer": rec["answer"] or {}, "trace": rec["steps"], "thread_id": thread}, rec["question"][-80:])
+
+
+def _switch_backend(settings: Settings, args: list[str], console: Console) -> Settings:
+    if not args:
+        console.print(f"backend [bold]{settings.backend}[/]" + (f", model {escape(settings.model)}" if settings.model else "")
+                      + (f", {escape(settings.server_url())}" if settings.server_url() else ""))
+        return settings
+    from fmcgm.app.connection import backend_choices
+
+    if args[0] not in backend_choices():
+        console.print(f"[red]unknown backend {escape(args[0])}[/]: choose one of {', '.join(backend_choices())}")
+        return settings
+    update = {"backend": args[0], "model": args[1] if len(args) > 1 else settings.model,
+              "base_url": args[2] if len(args) > 2 else ""}
+    try:
+        new = Settings.model_validate({**settings.model_dump(), **update})
+    except ValueError as e:
+        console.print(f"[red]cannot switch:[/] {escape(str(e))}")
+        return settings
+    console.print(f"backend now [bold]{new.backend}[/]" + (f", model {escape(new.model)}" if new.model else ""))
+    return new

@@ -1,0 +1,277 @@
+"""The Gradio web app: Chat (with the graph panel and the images), Images (upload), Trace, Settings,
+and the named API endpoint ``/ask``.
+
+Per browser tab, ``gr.State`` holds the conversation's thread id, the uploaded image and the
+settings, so tabs never share a thread; every turn runs on its own thread id, so concurrent
+questions cannot mix answers. Files are written to, and served from, the output folder only.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from agent.configuration import Settings
+from fmcgm.app.answer import read_answer
+from fmcgm.app.chat_messages import answer_markdown, step_message
+from fmcgm.app.connection import backend_choices, check_connection
+from fmcgm.app.engine import Engine, new_thread_id
+from fmcgm.app.examples import APP_EXAMPLES
+from fmcgm.app.graph_picture import draw_graph
+from fmcgm.app.trace_view import (STEP_COLUMNS, THREAD_COLUMNS, export_json, graph_at, load_thread, step_markdown,
+                                  step_rows, thread_rows)
+from fmcgm.app.turns import StepEvent, TurnEnd
+from fmcgm.app.uploads import accept_upload, with_image
+from fmcgm.errors import FMCGMError
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+SETTING_FIELDS = [f for f in ("backend", "model", "base_url", "api_key", "model_path") if f in Settings.model_fields]
+CSS = "#answer-images img {image-rendering: pixelated;}"
+
+
+@dataclass
+class AppConfig:
+    settings: Settings
+    output_dir: Path
+
+    @property
+    def graphs(self) -> Path:
+        return self.output_dir / "graphs"
+
+
+def prepare_output(output_dir: Path) -> Path:
+    """Make the output folder the one place files are written to and served from: rendered images
+    (FMCGM_OUTPUT_DIR) and Gradio's own cache (GRADIO_TEMP_DIR) both go inside it."""
+    out = output_dir.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    os.environ["FMCGM_OUTPUT_DIR"] = str(out)
+    os.environ["GRADIO_TEMP_DIR"] = str(out / "gradio")
+    return out
+
+
+def _settings_of(base: Settings, values: dict[str, Any] | None) -> Settings:
+    return Settings.model_validate({**base.model_dump(), **(values or {})})
+
+
+def build_app(cfg: AppConfig) -> gr.Blocks:
+    engine = Engine(cfg.settings)
+    defaults = {f: getattr(cfg.settings, f) for f in SETTING_FIELDS}
+
+    def picture(graph: dict | None, intervened: list[str], committed: bool) -> str | None:
+        return str(draw_graph(graph, intervened, committed, cfg.graphs)) if graph and graph.get("edges") else None
+
+    def respond(question: str, history: list, session: dict, values: dict) -> Iterator[tuple]:
+        question = (question or "").strip()
+        session = dict(session or {})
+        if not question:
+            yield history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), question, session, gr.skip()
+            return
+        session["thread_id"] = session.get("thread_id") or new_thread_id()
+        history = [*(history or []), {"role": "user", "content": question}]
+        thread_md = f"thread `{session['thread_id']}`"
+        try:
+            settings = _settings_of(cfg.settings, values)
+        except ValueError as e:
+            history.append({"role": "assistant", "content": f"**⚠️ not computed** — the settings are not valid: {e}"})
+            yield history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), "", session, thread_md
+            return
+        yield history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), "", session, thread_md
+        upload = Path(session["upload"]) if session.get("upload") else None
+        for ev in engine.turn(with_image(question, upload), session["thread_id"], settings):
+            if isinstance(ev, StepEvent):
+                history = [*history, step_message(ev)]
+                graph = picture(ev.graph, ev.intervened, ev.committed) if ev.graph_changed else gr.skip()
+                yield history, graph, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), "", session, thread_md
+            elif isinstance(ev, TurnEnd):
+                history = [*history, {"role": "assistant", "content": answer_markdown(ev.answer)}]
+                imgs = ev.answer.images or {}
+                shown = [imgs.get(k) for k in ("factual", "counterfactual", "mask", "side_by_side")]
+                yield (history, picture(ev.graph, ev.intervened, ev.committed), gr.Row(visible=bool(imgs)), *shown,
+                       "", session, thread_md)
+
+    def new_conversation(session: dict) -> tuple:
+        session = {**(session or {}), "thread_id": new_thread_id()}
+        return [], None, gr.Row(visible=False), None, None, None, None, session, f"thread `{session['thread_id']}` (new)"
+
+    def upload(path: str | None, session: dict) -> tuple[str, dict, str | None]:
+        session = dict(session or {})
+        if not path:
+            session.pop("upload", None)
+            return "No image: visual questions start from a sampled scene.", session, None
+        try:
+            kept = accept_upload(path, cfg.output_dir / "uploads")
+        except FMCGMError as e:
+            session.pop("upload", None)
+            return f"❌ {e}", session, None
+        session["upload"] = str(kept)
+        return ("✅ Image accepted. Ask a visual question in the Chat tab (e.g. *What would the shadow look like if "
+                "the light were on the far left?*); the counterfactual starts from this image."), session, str(kept)
+
+    def refresh_threads(session: dict) -> tuple:
+        rows = thread_rows(engine.reader, engine.store)
+        ids = [r[1] for r in rows]
+        current = (session or {}).get("thread_id")
+        return rows, gr.Dropdown(choices=ids, value=current if current in ids else (ids[0] if ids else None))
+
+    def open_thread(thread_id: str | None) -> tuple:
+        if not thread_id:
+            return "Pick a thread.", [], 1, "", None, None
+        try:
+            rec = load_thread(engine.reader, thread_id)
+        except FMCGMError as e:
+            return f"❌ {e}", [], 1, "", None, None
+        head = (f"**{rec['thread_id']}** · backend {rec['backend']} · outcome **{rec['outcome']}** · "
+                f"started {(rec['started_at'] or '')[:19]} · {len(rec['steps'])} steps\n\n> {rec['question']}")
+        n = max(len(rec["steps"]), 1)
+        md, pic = show_step(thread_id, n)
+        return head, step_rows(rec), n, md, pic, \
+            str(export_json(rec, cfg.output_dir / "traces"))
+
+    def show_step(thread_id: str | None, index: float) -> tuple[str, str | None]:
+        if not thread_id:
+            return "", None
+        try:
+            rec = load_thread(engine.reader, thread_id)
+        except FMCGMError as e:
+            return f"❌ {e}", None
+        if not rec["steps"]:
+            return "This thread has no steps.", None
+        i = min(max(int(index or 1), 1), len(rec["steps"]))
+        graph, committed, do = graph_at(rec, i)
+        return step_markdown(rec, i), picture(graph, do, committed)
+
+    def pick_step(evt: gr.SelectData) -> int:
+        return int(evt.index[0]) + 1
+
+    def apply_settings(*vals: Any) -> tuple[dict, str]:
+        values = {f: v for f, v in zip(SETTING_FIELDS, vals)}
+        try:
+            s = _settings_of(cfg.settings, values)
+        except ValueError as e:
+            return gr.skip(), f"❌ Not applied: {e}"
+        return values, f"✅ Applied to this browser tab: backend **{s.backend}**" + (f", model **{s.model}**" if s.model else "")
+
+    def test_settings(*vals: Any) -> str:
+        try:
+            s = _settings_of(cfg.settings, dict(zip(SETTING_FIELDS, vals)))
+        except ValueError as e:
+            return f"❌ The settings are not valid: {e}"
+        ok, text = check_connection(s)
+        return ("✅ " if ok else "❌ ") + text
+
+    def ask(question: str, thread_id: str = "") -> dict:
+        """Answer one question on a thread (empty: a new one); returns the object `fmcgm ask --json` prints."""
+        tid = (thread_id or "").strip() or new_thread_id()
+        if not (question or "").strip():
+            msg = "the question is empty: send a causal question in plain language"
+            return read_answer({"thread_id": tid, "answer": {"error": msg, "text": msg}, "outcome": "error"}).payload
+        return engine.ask(question.strip(), tid).answer.payload
+
+    with gr.Blocks(title="FM-CGM") as demo:
+        session = gr.State({})
+        values = gr.State(defaults)
+        gr.Markdown("## FM-CGM — causal questions, answered exactly")
+        with gr.Tabs():
+            with gr.Tab("Chat", id="chat"):
+                with gr.Row():
+                    with gr.Column(scale=3):
+                        chatbot = gr.Chatbot(label="Conversation", height=560, elem_id="chat",
+                                             placeholder="Ask a causal question, or click an example below.")
+                        msg = gr.Textbox(show_label=False, placeholder="Ask a causal question and press Enter",
+                                         elem_id="question", lines=2, submit_btn=True)
+                        gr.Markdown("**Examples**")
+                        with gr.Row():
+                            buttons = [(gr.Button(label, size="sm", elem_classes=["example"]), q) for label, q in APP_EXAMPLES]
+                        with gr.Row():
+                            new = gr.Button("New conversation", size="sm", variant="secondary", elem_id="new-conversation")
+                            thread_md = gr.Markdown("", elem_id="thread-id")
+                    with gr.Column(scale=2):
+                        graph_img = gr.Image(label="Causal graph", type="filepath", format="png", height=420,
+                                             interactive=False, elem_id="graph-picture", buttons=["download", "fullscreen"])
+                with gr.Row(visible=False, elem_id="answer-images") as img_row:
+                    factual = gr.Image(label="factual", type="filepath", format="png", height=300, interactive=False,
+                                       elem_id="img-factual", buttons=["download", "fullscreen"])
+                    counter = gr.Image(label="counterfactual", type="filepath", format="png", height=300,
+                                       interactive=False, elem_id="img-counterfactual", buttons=["download", "fullscreen"])
+                    mask = gr.Image(label="guidance mask", type="filepath", format="png", height=300, interactive=False,
+                                    elem_id="img-mask", buttons=["download", "fullscreen"])
+            with gr.Tab("Images", id="images"):
+                gr.Markdown("Upload your own image of a supported world (pendulum or water flow; PNG or JPEG, at most "
+                            "5 MB and 2048 px). The next visual question in the Chat tab starts from it.")
+                with gr.Row():
+                    up = gr.File(label="your image", file_types=[".png", ".jpg", ".jpeg"], type="filepath",
+                                 elem_id="upload")
+                    up_preview = gr.Image(label="accepted image", type="filepath", format="png", height=300,
+                                          interactive=False)
+                up_status = gr.Markdown("No image: visual questions start from a sampled scene.", elem_id="upload-status")
+                side = gr.Image(label="factual | counterfactual | mask (latest answer)", type="filepath", format="png",
+                                height=320, interactive=False, elem_id="img-side-by-side", buttons=["download", "fullscreen"])
+            with gr.Tab("Trace", id="trace") as trace_tab:
+                with gr.Row():
+                    refresh = gr.Button("Refresh", size="sm", scale=0)
+                    thread_dd = gr.Dropdown(label="thread", choices=[], elem_id="trace-thread", scale=3)
+                threads_df = gr.Dataframe(headers=THREAD_COLUMNS, interactive=False, label="stored threads",
+                                          max_height=220, elem_id="trace-threads", wrap=True)
+                trace_head = gr.Markdown("", elem_id="trace-head")
+                steps_df = gr.Dataframe(headers=STEP_COLUMNS, interactive=False, label="steps (click one)",
+                                        max_height=300, elem_id="trace-steps", wrap=True)
+                with gr.Row():
+                    prev_btn = gr.Button("◀ previous step", size="sm", scale=0)
+                    step_slider = gr.Number(value=1, precision=0, minimum=1, label="step", elem_id="trace-step", scale=0,
+                                            min_width=120)
+                    next_btn = gr.Button("next step ▶", size="sm", scale=0)
+                with gr.Row():
+                    step_md = gr.Markdown("", elem_id="trace-step-detail")
+                    step_graph = gr.Image(label="graph at this step", type="filepath", format="png", height=360,
+                                          interactive=False, elem_id="trace-graph")
+                download = gr.DownloadButton("Download trace (JSON)", elem_id="trace-download")
+            with gr.Tab("Settings", id="settings"):
+                gr.Markdown("Settings apply to this browser tab. The offline reasoner needs no network; Ollama, "
+                            "OpenAI-compatible servers and llama.cpp run real models.")
+                fields = []
+                for f in SETTING_FIELDS:
+                    if f == "backend":
+                        fields.append(gr.Dropdown(label="backend", choices=backend_choices(), value=defaults[f]))
+                    else:
+                        fields.append(gr.Textbox(label=f.replace("_", " "), value=str(defaults[f] or ""),
+                                                 type="password" if f == "api_key" else "text"))
+                with gr.Row():
+                    apply_btn = gr.Button("Apply", variant="primary")
+                    test_btn = gr.Button("Test connection")
+                settings_status = gr.Markdown("", elem_id="settings-status")
+
+        chat_out = [chatbot, graph_img, img_row, factual, counter, mask, side, msg, session, thread_md]
+        msg.submit(respond, [msg, chatbot, session, values], chat_out, api_visibility="private")
+        for button, q in buttons:
+            button.click(lambda q=q: q, None, msg, api_visibility="private").then(
+                respond, [msg, chatbot, session, values], chat_out, api_visibility="private")
+        new.click(new_conversation, [session], [chatbot, graph_img, img_row, factual, counter, mask, side, session,
+                                                thread_md], api_visibility="private")
+        up.change(upload, [up, session], [up_status, session, up_preview], api_visibility="private")
+        for trigger in (trace_tab.select, refresh.click):
+            trigger(refresh_threads, [session], [threads_df, thread_dd], api_visibility="private")
+        thread_dd.change(open_thread, [thread_dd], [trace_head, steps_df, step_slider, step_md, step_graph, download],
+                         api_visibility="private")
+        steps_df.select(pick_step, None, step_slider, api_visibility="private")
+        prev_btn.click(lambda i: max(int(i or 1) - 1, 1), step_slider, step_slider, api_visibility="private")
+        next_btn.click(lambda i: int(i or 1) + 1, step_slider, step_slider, api_visibility="private")
+        step_slider.change(show_step, [thread_dd, step_slider], [step_md, step_graph], api_visibility="private")
+        apply_btn.click(apply_settings, fields, [values, settings_status], api_visibility="private")
+        test_btn.click(test_settings, fields, settings_status, api_visibility="private")
+        gr.api(ask, api_name="ask")
+    return demo
+
+
+def serve(cfg: AppConfig, host: str = "127.0.0.1", port: int = 7860, block: bool = True) -> gr.Blocks:
+    """Launch on ``host:port``; files are served from the output folder only."""
+    demo = build_app(cfg)
+    demo.queue(default_concurrency_limit=8)
+    demo.launch(server_name=host, server_port=port, allowed_paths=[str(cfg.output_dir)], max_file_size="5mb",
+                prevent_thread_lock=not block, show_error=False, quiet=not block, css=CSS,
+                footer_links=["api"], ssr_mode=False)
+    return demo
