@@ -9,7 +9,7 @@ from typing import Any
 from fmcgm.app.answer import TurnAnswer
 from fmcgm.app.turns import StepEvent
 
-NOT_COMPUTED = "⚠️ not computed"
+NOT_COMPUTED = "⚠ not computed"
 
 
 def step_message(ev: StepEvent) -> dict[str, Any]:

@@ -50,16 +50,16 @@ class TurnEnd(BaseModel):
 def step_title(node: str, tool: str | None, result: Any) -> str:
     res = result if isinstance(result, dict) else {}
     if node == "tools":
-        return f"🔧 {tool}" + ("" if res.get("ok", True) else " (error)")
+        return f"tool {tool}" + ("" if res.get("ok", True) else " (error)")
     if node == "critique":
         n = sum(1 for f in res.get("findings", []) if f.get("severity") == "error")
-        return f"🔍 critique round {res.get('round', '?')}: " + (f"{n} error(s)" if n else "approved")
+        return f"critique round {res.get('round', '?')}: " + (f"{n} error(s)" if n else "approved")
     if node == "commit":
-        return "📌 graph committed"
+        return "graph committed"
     if node == "model":
         calls = res.get("tool_calls") or []
-        return "💭 model → " + (", ".join(calls) if calls else "final reply" if not res.get("error") else "error")
-    return f"▸ {node}"
+        return "model → " + (", ".join(calls) if calls else "final reply" if not res.get("error") else "error")
+    return node
 
 
 def step_summary(node: str, result: Any) -> str:

@@ -77,7 +77,7 @@ def build_app(cfg: AppConfig) -> gr.Blocks:
         try:
             settings = _settings_of(cfg.settings, values)
         except ValueError as e:
-            history.append({"role": "assistant", "content": f"**⚠️ not computed** — the settings are not valid: {e}"})
+            history.append({"role": "assistant", "content": f"**⚠ not computed** — the settings are not valid: {e}"})
             yield history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), "", session, thread_md
             return
         yield history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), "", session, thread_md
@@ -107,9 +107,9 @@ def build_app(cfg: AppConfig) -> gr.Blocks:
             kept = accept_upload(path, cfg.output_dir / "uploads")
         except FMCGMError as e:
             session.pop("upload", None)
-            return f"❌ {e}", session, None
+            return f"✗ {e}", session, None
         session["upload"] = str(kept)
-        return ("✅ Image accepted. Ask a visual question in the Chat tab (e.g. *What would the shadow look like if "
+        return ("✓ Image accepted. Ask a visual question in the Chat tab (e.g. *What would the shadow look like if "
                 "the light were on the far left?*); the counterfactual starts from this image."), session, str(kept)
 
     def refresh_threads(session: dict) -> tuple:
@@ -124,7 +124,7 @@ def build_app(cfg: AppConfig) -> gr.Blocks:
         try:
             rec = load_thread(engine.reader, thread_id)
         except FMCGMError as e:
-            return f"❌ {e}", [], 1, "", None, None
+            return f"✗ {e}", [], 1, "", None, None
         head = (f"**{rec['thread_id']}** · backend {rec['backend']} · outcome **{rec['outcome']}** · "
                 f"started {(rec['started_at'] or '')[:19]} · {len(rec['steps'])} steps\n\n> {rec['question']}")
         n = max(len(rec["steps"]), 1)
@@ -138,7 +138,7 @@ def build_app(cfg: AppConfig) -> gr.Blocks:
         try:
             rec = load_thread(engine.reader, thread_id)
         except FMCGMError as e:
-            return f"❌ {e}", None
+            return f"✗ {e}", None
         if not rec["steps"]:
             return "This thread has no steps.", None
         i = min(max(int(index or 1), 1), len(rec["steps"]))
@@ -153,16 +153,16 @@ def build_app(cfg: AppConfig) -> gr.Blocks:
         try:
             s = _settings_of(cfg.settings, values)
         except ValueError as e:
-            return gr.skip(), f"❌ Not applied: {e}"
-        return values, f"✅ Applied to this browser tab: backend **{s.backend}**" + (f", model **{s.model}**" if s.model else "")
+            return gr.skip(), f"✗ Not applied: {e}"
+        return values, f"✓ Applied to this browser tab: backend **{s.backend}**" + (f", model **{s.model}**" if s.model else "")
 
     def test_settings(*vals: Any) -> str:
         try:
             s = _settings_of(cfg.settings, dict(zip(SETTING_FIELDS, vals)))
         except ValueError as e:
-            return f"❌ The settings are not valid: {e}"
+            return f"✗ The settings are not valid: {e}"
         ok, text = check_connection(s)
-        return ("✅ " if ok else "❌ ") + text
+        return ("✓ " if ok else "✗ ") + text
 
     def ask(question: str, thread_id: str = "") -> dict:
         """Answer one question on a thread (empty: a new one); returns the object `fmcgm ask --json` prints."""
@@ -216,10 +216,12 @@ def build_app(cfg: AppConfig) -> gr.Blocks:
                     refresh = gr.Button("Refresh", size="sm", scale=0)
                     thread_dd = gr.Dropdown(label="thread", choices=[], elem_id="trace-thread", scale=3)
                 threads_df = gr.Dataframe(headers=THREAD_COLUMNS, interactive=False, label="stored threads",
-                                          max_height=220, elem_id="trace-threads", wrap=True)
+                                          max_height=220, elem_id="trace-threads", wrap=True,
+                                          column_widths=["16%", "12%", "50%", "10%", "12%"])
                 trace_head = gr.Markdown("", elem_id="trace-head")
                 steps_df = gr.Dataframe(headers=STEP_COLUMNS, interactive=False, label="steps (click one)",
-                                        max_height=300, elem_id="trace-steps", wrap=True)
+                                        max_height=300, elem_id="trace-steps", wrap=True,
+                                        column_widths=["6%", "26%", "52%", "8%", "8%"])
                 with gr.Row():
                     prev_btn = gr.Button("◀ previous step", size="sm", scale=0)
                     step_slider = gr.Number(value=1, precision=0, minimum=1, label="step", elem_id="trace-step", scale=0,

@@ -1,0 +1,61 @@
+"""Start `fmcgm serve` in a subprocess on a free loopback port and wait until it answers."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class Server:
+    url: str
+    trace_db: Path
+    output: Path
+    log: Path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def start_server(folder: Path, timeout: float = 180.0):
+    port = free_port()
+    server = Server(f"http://127.0.0.1:{port}/", folder / "traces.sqlite", folder / "out", folder / "server.log")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "GRADIO_ANALYTICS_ENABLED": "False"}
+    with open(server.log, "w") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "fmcgm.cli", "serve", "--port", str(port), "--trace-db",
+                                 str(server.trace_db), "--output", str(server.output)],
+                                cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"the server exited ({proc.returncode}):\n{server.log.read_text()}")
+            try:
+                if httpx.get(server.url, timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the server did not answer within {timeout} s:\n{server.log.read_text()}")
+            time.sleep(0.5)
+        yield server
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
