@@ -31,6 +31,7 @@ from fmcgm.errors import FMCGMError
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 SETTING_FIELDS = [f for f in ("backend", "model", "base_url", "api_key", "model_path") if f in Settings.model_fields]
+NO_UPLOAD = "No image: visual questions start from a sampled scene."
 CSS = "#answer-images img {image-rendering: pixelated;}"
 
 
@@ -98,19 +99,20 @@ def build_app(cfg: AppConfig) -> gr.Blocks:
         session = {**(session or {}), "thread_id": new_thread_id()}
         return [], None, gr.Row(visible=False), None, None, None, None, session, f"thread `{session['thread_id']}` (new)"
 
-    def upload(path: str | None, session: dict) -> tuple[str, dict, str | None]:
+    def upload(path: str | None, session: dict) -> tuple:
         session = dict(session or {})
-        if not path:
-            session.pop("upload", None)
-            return "No image: visual questions start from a sampled scene.", session, None
+        session.pop("upload", None)
         try:
-            kept = accept_upload(path, cfg.output_dir / "uploads")
+            kept = accept_upload(path or "", cfg.output_dir / "uploads")
         except FMCGMError as e:
-            session.pop("upload", None)
-            return f"✗ {e}", session, None
+            return f"✗ {e}", session, None, None  # the box is emptied for another try
         session["upload"] = str(kept)
         return ("✓ Image accepted. Ask a visual question in the Chat tab (e.g. *What would the shadow look like if "
-                "the light were on the far left?*); the counterfactual starts from this image."), session, str(kept)
+                "the light were on the far left?*); the counterfactual starts from this image."), session, str(kept), \
+            gr.skip()
+
+    def forget_upload(session: dict) -> tuple[str, dict, None]:
+        return NO_UPLOAD, {k: v for k, v in (session or {}).items() if k != "upload"}, None
 
     def refresh_threads(session: dict) -> tuple:
         rows = thread_rows(engine.reader, engine.store)
@@ -183,7 +185,7 @@ def build_app(cfg: AppConfig) -> gr.Blocks:
                         chatbot = gr.Chatbot(label="Conversation", height=560, elem_id="chat",
                                              placeholder="Ask a causal question, or click an example below.")
                         msg = gr.Textbox(show_label=False, placeholder="Ask a causal question and press Enter",
-                                         elem_id="question", lines=2, submit_btn=True)
+                                         elem_id="question", lines=1, max_lines=8, submit_btn=True)
                         gr.Markdown("**Examples**")
                         with gr.Row():
                             buttons = [(gr.Button(label, size="sm", elem_classes=["example"]), q) for label, q in APP_EXAMPLES]
@@ -208,7 +210,7 @@ def build_app(cfg: AppConfig) -> gr.Blocks:
                                  elem_id="upload")
                     up_preview = gr.Image(label="accepted image", type="filepath", format="png", height=300,
                                           interactive=False)
-                up_status = gr.Markdown("No image: visual questions start from a sampled scene.", elem_id="upload-status")
+                up_status = gr.Markdown(NO_UPLOAD, elem_id="upload-status")
                 side = gr.Image(label="factual | counterfactual | mask (latest answer)", type="filepath", format="png",
                                 height=320, interactive=False, elem_id="img-side-by-side", buttons=["download", "fullscreen"])
             with gr.Tab("Trace", id="trace") as trace_tab:
@@ -254,7 +256,8 @@ def build_app(cfg: AppConfig) -> gr.Blocks:
                 respond, [msg, chatbot, session, values], chat_out, api_visibility="private")
         new.click(new_conversation, [session], [chatbot, graph_img, img_row, factual, counter, mask, side, session,
                                                 thread_md], api_visibility="private")
-        up.change(upload, [up, session], [up_status, session, up_preview], api_visibility="private")
+        up.upload(upload, [up, session], [up_status, session, up_preview, up], api_visibility="private")
+        up.clear(forget_upload, [session], [up_status, session, up_preview], api_visibility="private")
         for trigger in (trace_tab.select, refresh.click):
             trigger(refresh_threads, [session], [threads_df, thread_dd], api_visibility="private")
         thread_dd.change(open_thread, [thread_dd], [trace_head, steps_df, step_slider, step_md, step_graph, download],
@@ -265,6 +268,8 @@ def build_app(cfg: AppConfig) -> gr.Blocks:
         step_slider.change(show_step, [thread_dd, step_slider], [step_md, step_graph], api_visibility="private")
         apply_btn.click(apply_settings, fields, [values, settings_status], api_visibility="private")
         test_btn.click(test_settings, fields, settings_status, api_visibility="private")
+        demo.load(lambda: ({"thread_id": (tid := new_thread_id())}, f"thread `{tid}`"), None, [session, thread_md],
+                  api_visibility="private")  # each browser tab starts its own thread
         gr.api(ask, api_name="ask")
     return demo
 
