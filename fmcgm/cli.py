@@ -275,15 +275,21 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="address to bind 
           api_key: Optional[str] = KeyOpt, trace_db: Optional[str] = DbOpt, config: Optional[str] = ConfigOpt) -> None:
     """The web app: chat, graph, images, trace inspector, settings, and the /ask API."""
     from fmcgm.app.web import LOOPBACK, AppConfig, prepare_output, serve as run_server
+    from fmcgm.errors import FMCGMError
     from fmcgm.vision.render import output_root
 
     settings = _settings(config, backend=backend, model=model, base_url=base_url, api_key=api_key, trace_db=trace_db)
     if host not in LOOPBACK:
-        console.print(f"[yellow]warning:[/] serving on {escape(host)}: anyone who reaches this address can use the app "
-                      "and read its traces; there is no login")
+        console.print(f"[yellow]warning:[/] serving on {safe(host)}, not loopback: anyone who reaches this address can "
+                      "use the app and read its traces; there is no login")
     out = prepare_output(Path(output) if output else output_root())
-    console.print(f"FM-CGM on http://{escape(host)}:{port}  (traces {escape(settings.trace_db)}, files {escape(str(out))})")
-    run_server(AppConfig(settings, out), host=host, port=port)
+    console.print(f"FM-CGM on http://{safe(host)}:{port}  (traces {safe(settings.trace_db)}, files {safe(out)})")
+    try:
+        run_server(AppConfig(settings, out), host=host, port=port)
+    except FMCGMError as e:
+        fail(str(e))
+    except OSError as e:  # e.g. the port is taken
+        fail(f"cannot serve on {host}:{port}: {e}")
 
 
 @app.command()
@@ -292,9 +298,13 @@ def chat(backend: Optional[str] = BackendOpt, model: Optional[str] = ModelOpt, b
          thread: Optional[str] = typer.Option(None, "--thread", help="continue this conversation thread")) -> None:
     """A terminal chat: multi-turn on one thread; /trace, /new, /backend, /quit."""
     from fmcgm.app.chat_terminal import run_chat
+    from fmcgm.errors import FMCGMError
 
-    run_chat(_settings(config, backend=backend, model=model, base_url=base_url, api_key=api_key, trace_db=trace_db),
-             console, thread)
+    settings = _settings(config, backend=backend, model=model, base_url=base_url, api_key=api_key, trace_db=trace_db)
+    try:
+        run_chat(settings, console, _thread_id(thread))
+    except FMCGMError as e:
+        fail(str(e))
 
 
 @app.command()

@@ -1,7 +1,7 @@
-"""The one adapter between the agent's final state and what the app shows or returns.
+"""The one adapter between the agent's answer contract (``agent.answer.Answer``) and the app.
 
-Everything in ``fmcgm.app`` reads a turn's answer through :func:`read_answer`, so a change
-of the agent's answer contract is a change here only.
+Everything in ``fmcgm.app`` reads a turn's answer through :func:`read_answer` and builds a
+failed turn with :func:`error_answer`, so a change of the contract is a change here only.
 """
 
 from __future__ import annotations
@@ -9,6 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel
+
+from agent.answer import Answer
+from agent.graph import error_state
 
 
 class TurnAnswer(BaseModel):
@@ -28,22 +31,12 @@ class TurnAnswer(BaseModel):
 
 
 def read_answer(state: dict[str, Any]) -> TurnAnswer:
-    """The answer of a finished turn (``state`` as ``run_question`` returns it, or an error stub
-    ``{"thread_id", "answer": {"error", "text"}}``)."""
-    ans = state.get("answer") or {}
-    g = ans.get("graph")
-    # the same fields, in the same order, as `fmcgm ask --json` (fmcgm/cli.py)
-    payload = {
-        "thread_id": state.get("thread_id"), "answer": ans.get("answer"), "estimand": ans.get("estimand"),
-        "value": ans.get("value"), "graph": {"edges": g["edges"], "latent": g.get("latent", [])} if g else None,
-        "error": ans.get("error"), "method": ans.get("method"), "assumptions": ans.get("assumptions", []),
-        "warnings": ans.get("warnings", []), "critique_rounds": ans.get("critique_rounds", 0),
-        "images": ans.get("images"), "text": ans.get("text")}
-    # Until the typed Answer (computed, outcome) lands, both are read off this turn's last tool result.
-    trace = state.get("trace", [])
-    turn = trace[max((i for i, s in enumerate(trace) if s.get("node") == "start"), default=0):]
-    last = next((s.get("result") or {} for s in reversed(turn) if s.get("tool") in ("estimate_effect", "render_image")), {})
-    not_identifiable = (last.get("error") or {}).get("code") == "not_identifiable"
-    computed = bool(last.get("ok")) or not_identifiable
-    outcome = "not_identifiable" if not_identifiable else "error" if payload["error"] else "answered"
-    return TurnAnswer(payload=payload, computed=computed, outcome=outcome)
+    """The answer of a finished turn (``state`` as ``run_question`` returns it, or a final checkpoint)."""
+    ans = Answer.model_validate({**(state.get("answer") or {}), "thread_id": state.get("thread_id")})
+    return TurnAnswer(payload=ans.model_dump(mode="json"), computed=ans.computed, outcome=ans.outcome.value)
+
+
+def error_answer(question: str, thread_id: str, message: str, kind: str = "internal") -> dict[str, Any]:
+    """A turn that failed before or outside the agent, as a state ``read_answer`` accepts (and as a
+    checkpoint ``answer`` value)."""
+    return error_state(question, thread_id, message, kind)

@@ -44,12 +44,11 @@ def answer_markdown(ans: TurnAnswer) -> str:
     p = ans.payload
     lines: list[str] = []
     if not ans.computed:
-        lines.append(f"**{NOT_COMPUTED}** — no tool result of this turn backs an answer; "
-                     "the words below are not a computed result.")
-        lines.append(_quote(p.get("error") or p.get("text") or "no answer"))
+        lines.append(f"**{NOT_COMPUTED}** — no tool result of this turn backs an answer ({ans.outcome}).")
+        lines.append(_quote(p.get("text") or p.get("error") or "no answer"))
         return "\n\n".join(lines)
     if ans.outcome == "not_identifiable":
-        lines.append(f"**Not identifiable** — {p.get('error') or ''}")
+        lines.append("**Not identifiable**")
     elif p.get("answer") is not None or p.get("value") is not None:
         verdict = f"**Answer: {str(p['answer']).capitalize()}**" if p.get("answer") is not None else "**Answer**"
         number = f" · value **{p['value']:.4f}**" if isinstance(p.get("value"), (int, float)) else ""

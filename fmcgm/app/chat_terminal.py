@@ -5,7 +5,7 @@ running turn, not the session."""
 from __future__ import annotations
 
 from rich.console import Console
-from rich.markup import escape
+from fmcgm.terminal import safe as escape  # person- or model-written text: no control sequences, no markup
 from rich.panel import Panel
 
 from agent.configuration import Settings

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from agent.configuration import Settings
 from agent.traces import open_store
+from fmcgm.app.answer import error_answer, read_answer
 from fmcgm.app.turns import StepEvent, TurnEnd, stream_turn
 
 
@@ -46,11 +47,8 @@ class Engine:
         try:
             agent = self.agent(s)
         except Exception as e:  # noqa: BLE001 - shown to the person as the turn's error
-            from fmcgm.app.answer import read_answer
-
-            msg = f"the {s.backend} backend cannot be used: {e}"
-            ans = read_answer({"thread_id": thread_id, "answer": {"error": msg, "text": msg}, "outcome": "error"})
-            yield TurnEnd(answer=ans, graph=None, committed=False, intervened=[])
+            state = error_answer(question, thread_id, f"the {s.backend} backend cannot be used: {e}", "input")
+            yield TurnEnd(answer=read_answer(state), graph=None, committed=False, intervened=[])
             return
         yield from stream_turn(agent, question, thread_id, s.recursion_limit)
 

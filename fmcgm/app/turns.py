@@ -15,7 +15,7 @@ from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langgraph.errors import GraphRecursionError
 from pydantic import BaseModel
 
-from fmcgm.app.answer import TurnAnswer, read_answer
+from fmcgm.app.answer import TurnAnswer, error_answer, read_answer
 
 
 class StepEvent(BaseModel):
@@ -111,13 +111,12 @@ def stream_turn(agent, question: str, thread_id: str, recursion_limit: int) -> I
                                     intervened=intervened, graph_changed=changed or node == "commit")
         state = {**agent.get_state(config).values, "thread_id": thread_id}
     except GraphRecursionError:
-        msg = f"stopped after {recursion_limit} steps without an answer (the recursion limit)"
-        state = {"thread_id": thread_id, "answer": {"error": msg, "text": msg}, "outcome": "error"}
+        state = error_answer(question, thread_id, f"stopped after {recursion_limit} steps without an answer "
+                                                  "(the recursion limit)", "limit")
         if agent.checkpointer is not None:
-            agent.update_state(config, {"error": msg, "outcome": "error", "answer": state["answer"]})
+            agent.update_state(config, {"error": state["answer"]["error"], "outcome": "error", "answer": state["answer"]})
     except Exception as e:  # noqa: BLE001 - an agent failure is a readable message, and the app keeps serving
-        msg = f"the agent failed: {type(e).__name__}: {e}"
-        state = {"thread_id": thread_id, "answer": {"error": msg, "text": msg}, "outcome": "error"}
+        state = error_answer(question, thread_id, f"the agent failed: {type(e).__name__}: {e}")
     answer = read_answer(state)
     yield TurnEnd(answer=answer, graph=graph or answer.graph, committed=committed, intervened=intervened)
 

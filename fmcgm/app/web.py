@@ -17,7 +17,7 @@ from typing import Any
 import gradio as gr
 
 from agent.configuration import Settings
-from fmcgm.app.answer import read_answer
+from fmcgm.app.answer import error_answer, read_answer
 from fmcgm.app.chat_messages import answer_markdown, step_message
 from fmcgm.app.connection import backend_choices, check_connection
 from fmcgm.app.engine import Engine, new_thread_id
@@ -169,9 +169,12 @@ def build_app(cfg: AppConfig) -> gr.Blocks:
     def ask(question: str, thread_id: str = "") -> dict:
         """Answer one question on a thread (empty: a new one); returns the object `fmcgm ask --json` prints."""
         tid = (thread_id or "").strip() or new_thread_id()
+        if len(tid) > 200 or not tid.isprintable():
+            msg = "invalid thread id: use 1-200 printable characters (or leave it empty for a new thread)"
+            return read_answer(error_answer(question or "", new_thread_id(), msg, "input")).payload
         if not (question or "").strip():
             msg = "the question is empty: send a causal question in plain language"
-            return read_answer({"thread_id": tid, "answer": {"error": msg, "text": msg}, "outcome": "error"}).payload
+            return read_answer(error_answer("", tid, msg, "input")).payload
         return engine.ask(question.strip(), tid).answer.payload
 
     with gr.Blocks(title="FM-CGM") as demo:
