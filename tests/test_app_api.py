@@ -66,3 +66,17 @@ def test_empty_question_and_unreadable_question_are_readable_errors(client):
     odd = client.predict("What about the weather tomorrow?", "", api_name="/ask")
     assert odd["answer"] is None and odd["value"] is None and not odd["computed"] and odd["outcome"] == "declined"
     assert client.predict(Q, "", api_name="/ask")["answer"] == "yes"  # and the server keeps serving
+
+
+def test_files_are_served_from_the_output_folder_only(client, app_server):
+    import httpx
+
+    from app_server import ROOT
+
+    outside = [ROOT / "README.md", app_server.trace_db, app_server.output.parent / "server.log"]
+    for path in outside:
+        r = httpx.get(f"{app_server.url}gradio_api/file={path}", timeout=10)
+        assert r.status_code in (403, 404), (path, r.status_code)
+    inside = app_server.output / "probe.png"
+    inside.write_bytes(b"\x89PNG\r\n\x1a\n")
+    assert httpx.get(f"{app_server.url}gradio_api/file={inside.resolve()}", timeout=10).status_code == 200

@@ -5,7 +5,6 @@ running turn, not the session."""
 from __future__ import annotations
 
 from rich.console import Console
-from fmcgm.terminal import safe as escape  # person- or model-written text: no control sequences, no markup
 from rich.panel import Panel
 
 from agent.configuration import Settings
@@ -13,6 +12,7 @@ from fmcgm.app.answer import TurnAnswer
 from fmcgm.app.engine import Engine, new_thread_id
 from fmcgm.app.graph_picture import graph_text
 from fmcgm.app.turns import StepEvent, TurnEnd, stop_turn
+from fmcgm.terminal import safe  # person- or model-written text: no control sequences, no markup
 
 HELP = ("Ask a causal question in plain language. Commands: /trace (this thread's steps), /new (a new thread), "
         "/backend [offline|ollama|openai|llamacpp] [MODEL] [BASE_URL], /help, /quit. Ctrl-C stops a running answer.")
@@ -21,8 +21,8 @@ HELP = ("Ask a causal question in plain language. Commands: /trace (this thread'
 def run_chat(settings: Settings, console: Console, thread_id: str | None = None) -> None:
     engine = Engine(settings)
     thread = thread_id or new_thread_id()
-    console.print(Panel(escape(HELP), title="FM-CGM chat", border_style="cyan"))
-    console.print(f"thread [bold]{thread}[/]  backend [bold]{settings.backend}[/]  traces {escape(settings.trace_db)}")
+    console.print(Panel(safe(HELP), title="FM-CGM chat", border_style="cyan"))
+    console.print(f"thread [bold]{thread}[/]  backend [bold]{settings.backend}[/]  traces {safe(settings.trace_db)}")
     while True:
         try:
             line = console.input("[bold cyan]you>[/] ").strip()
@@ -47,9 +47,9 @@ def run_chat(settings: Settings, console: Console, thread_id: str | None = None)
             elif cmd == "/backend":
                 settings = _switch_backend(settings, args, console)
             elif cmd == "/help":
-                console.print(escape(HELP))
+                console.print(safe(HELP))
             else:
-                console.print(f"[red]unknown command {escape(cmd)}[/]; " + escape(HELP))
+                console.print(f"[red]unknown command {safe(cmd)}[/]; " + safe(HELP))
             continue
         _turn(engine, settings, line, thread, console)
 
@@ -59,7 +59,7 @@ def _turn(engine: Engine, settings: Settings, question: str, thread: str, consol
     try:
         for ev in events:
             if isinstance(ev, StepEvent):
-                console.print(f"  [dim]{ev.index:>2}[/] {escape(ev.title)}  [dim]{escape(ev.summary.splitlines()[0][:100] if ev.summary else '')}"
+                console.print(f"  [dim]{ev.index:>2}[/] {safe(ev.title)}  [dim]{safe(ev.summary.splitlines()[0][:100] if ev.summary else '')}"
                               f"  {ev.seconds:.3f}s[/]")
             elif isinstance(ev, TurnEnd):
                 _print_answer(ev, console)
@@ -75,21 +75,21 @@ def _print_answer(end: TurnEnd, console: Console) -> None:
     ans: TurnAnswer = end.answer
     p = ans.payload
     if not ans.computed:
-        console.print(Panel(escape(p.get("error") or p.get("text") or "no answer"), title=NOT_COMPUTED, border_style="red"))
+        console.print(Panel(safe(p.get("error") or p.get("text") or "no answer"), title=NOT_COMPUTED, border_style="red"))
     else:
         head = "not identifiable" if ans.outcome == "not_identifiable" else \
             f"answer: {p['answer']}" if p.get("answer") is not None else "answer"
         if isinstance(p.get("value"), (int, float)):
             head += f"  value {p['value']:.4f}"
-        console.print(Panel(escape(p.get("text") or ""), title=escape(head), border_style="green"))
+        console.print(Panel(safe(p.get("text") or ""), title=safe(head), border_style="green"))
         if p.get("estimand"):
-            console.print(f"[bold]estimand[/]: {escape(p['estimand'])}")
+            console.print(f"[bold]estimand[/]: {safe(p['estimand'])}")
         for a in p.get("assumptions") or []:
-            console.print(f"[bold]assumption[/]: {escape(a)}")
+            console.print(f"[bold]assumption[/]: {safe(a)}")
     if end.graph:
-        console.print(escape(graph_text(end.graph, end.intervened, end.committed)))
+        console.print(safe(graph_text(end.graph, end.intervened, end.committed)))
     for k, v in (p.get("images") or {}).items():
-        console.print(f"[bold]{k} image[/]: {escape(v)}")
+        console.print(f"[bold]{k} image[/]: {safe(v)}")
 
 
 def _print_trace(engine: Engine, thread: str, console: Console) -> None:
@@ -100,27 +100,27 @@ def _print_trace(engine: Engine, thread: str, console: Console) -> None:
     try:
         rec = show_thread(engine.reader, thread)
     except FMCGMError as e:
-        console.print(f"[red]{escape(str(e))}[/]")
+        console.print(f"[red]{safe(str(e))}[/]")
         return
     show_run({"answer": rec["answer"] or {}, "trace": rec["steps"], "thread_id": thread}, rec["question"][-80:])
 
 
 def _switch_backend(settings: Settings, args: list[str], console: Console) -> Settings:
     if not args:
-        console.print(f"backend [bold]{settings.backend}[/]" + (f", model {escape(settings.model)}" if settings.model else "")
-                      + (f", {escape(settings.server_url())}" if settings.server_url() else ""))
+        console.print(f"backend [bold]{settings.backend}[/]" + (f", model {safe(settings.model)}" if settings.model else "")
+                      + (f", {safe(settings.server_url())}" if settings.server_url() else ""))
         return settings
     from fmcgm.app.connection import backend_choices
 
     if args[0] not in backend_choices():
-        console.print(f"[red]unknown backend {escape(args[0])}[/]: choose one of {', '.join(backend_choices())}")
+        console.print(f"[red]unknown backend {safe(args[0])}[/]: choose one of {', '.join(backend_choices())}")
         return settings
     update = {"backend": args[0], "model": args[1] if len(args) > 1 else settings.model,
               "base_url": args[2] if len(args) > 2 else ""}
     try:
         new = Settings.model_validate({**settings.model_dump(), **update})
     except ValueError as e:
-        console.print(f"[red]cannot switch:[/] {escape(str(e))}")
+        console.print(f"[red]cannot switch:[/] {safe(str(e))}")
         return settings
-    console.print(f"backend now [bold]{new.backend}[/]" + (f", model {escape(new.model)}" if new.model else ""))
+    console.print(f"backend now [bold]{new.backend}[/]" + (f", model {safe(new.model)}" if new.model else ""))
     return new
