@@ -7,5 +7,5 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
-.venv/bin/python -m pip install -q -c constraints.txt -e ".[dev]" 2>&1 | grep -v -i "^warning: location" || true
+.venv/bin/python -m pip install -q -c constraints.txt -e ".[dev,app]" 2>&1 | grep -v -i "^warning: location" || true
 .venv/bin/python -c "import fmcgm, agent, tools" 
