@@ -131,8 +131,10 @@ def test_upload_feeds_the_next_visual_question(page, shots, app_server, tmp_path
     page.locator("#upload input[type=file]").set_input_files(str(mine))
     expect(page.locator("#upload-status")).to_contain_text("Image accepted", timeout=30_000)
     page.get_by_role("tab", name="Chat").click()
+    page.get_by_role("button", name="New conversation").click()
+    expect(page.get_by_text("Counterfactual image rendered")).to_have_count(0)
     page.get_by_role("button", name="Water-flow image").click()
-    expect(page.get_by_text("Counterfactual image rendered").last).to_be_visible(timeout=LONG)
+    expect(page.get_by_text("Counterfactual image rendered")).to_be_visible(timeout=LONG)
     page.wait_for_timeout(500)
     page.get_by_role("tab", name="Images").click()
     assert _loaded(page, "#img-side-by-side") >= 256
