@@ -55,7 +55,7 @@ def test_two_threads_in_parallel_keep_their_answers(app_server):
 
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(ask, questions.items()))
-    for (tid, q), res in zip(questions.items(), results):
+    for (tid, q), res in zip(questions.items(), results, strict=True):
         assert res["thread_id"] == tid
         assert res["value"] == pytest.approx(-0.088 if q == BACKDOOR else 0.168)
 

@@ -62,7 +62,8 @@ def test_a_streamed_turn_reports_each_step_then_the_answer(engine):
     assert estimate.intervened == ["smoking"]
     assert end.answer.computed and end.answer.payload["value"] == pytest.approx(0.168) and end.committed
     # the same object `fmcgm ask --json` prints
-    assert end.answer.payload == read_answer(run_question(EX["Front-door (hidden confounder)"], thread_id="stream-1b")).payload | {"thread_id": "stream-1"}
+    direct = read_answer(run_question(EX["Front-door (hidden confounder)"], thread_id="stream-1b")).payload
+    assert end.answer.payload == direct | {"thread_id": "stream-1"}
 
 
 def test_chat_messages_are_collapsible_steps_and_a_labelled_answer(engine):
@@ -153,6 +154,12 @@ def fake_server():
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     yield srv
     srv.shutdown()
+
+
+def test_a_backend_that_cannot_be_set_up_is_a_readable_turn(engine):
+    end = list(engine.turn("Will A increase the chance of B?", "bad-1", Settings(backend="ollama", model="")))[-1]
+    assert isinstance(end, TurnEnd) and not end.answer.computed and end.answer.outcome == "error"
+    assert "needs a model name" in end.answer.payload["error"]
 
 
 def test_test_connection_says_plainly_what_is_wrong(fake_server):

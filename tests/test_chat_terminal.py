@@ -38,6 +38,8 @@ def test_terminal_chat_session(tmp_path):
         child.sendline("/backend nope")
         child.expect("unknown backend nope")
         child.expect("you>")
+        child.sendintr()  # Ctrl-C at the prompt ends nothing
+        child.expect("type /quit to leave")
         child.sendline("/new")
         child.expect(r"new thread (\w{12})")
         assert child.match.group(1) != thread

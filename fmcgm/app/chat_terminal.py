@@ -59,8 +59,8 @@ def _turn(engine: Engine, settings: Settings, question: str, thread: str, consol
     try:
         for ev in events:
             if isinstance(ev, StepEvent):
-                console.print(f"  [dim]{ev.index:>2}[/] {safe(ev.title)}  [dim]{safe(ev.summary.splitlines()[0][:100] if ev.summary else '')}"
-                              f"  {ev.seconds:.3f}s[/]")
+                first = ev.summary.splitlines()[0][:100] if ev.summary else ""
+                console.print(f"  [dim]{ev.index:>2}[/] {safe(ev.title)}  [dim]{safe(first)}  {ev.seconds:.3f}s[/]")
             elif isinstance(ev, TurnEnd):
                 _print_answer(ev, console)
     except KeyboardInterrupt:

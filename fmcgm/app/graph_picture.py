@@ -47,7 +47,7 @@ def _layout(g: nx.DiGraph) -> dict[str, tuple[float, float]]:
 
 def _row_gap(pos: dict[str, tuple[float, float]]) -> float:
     ys = sorted({round(y, 6) for _, y in pos.values()})
-    return min((b - a for a, b in zip(ys, ys[1:])), default=1.0)
+    return min((b - a for a, b in zip(ys, ys[1:], strict=False)), default=1.0)
 
 
 def draw_graph(graph: dict[str, Any], intervened: list[str], committed: bool, out_dir: Path) -> Path:

@@ -22,8 +22,8 @@ def accept_upload(path: str | Path, out_dir: Path) -> Path:
     if size == 0:
         raise ParseError("the uploaded file is empty or missing", "upload a PNG or JPEG image")
     if size > MAX_UPLOAD_BYTES:
-        raise ParseError(f"the uploaded file is {size / 1024 / 1024:.1f} MB, over the {MAX_UPLOAD_BYTES // 1024 // 1024} MB limit",
-                         "upload a smaller image")
+        limit = MAX_UPLOAD_BYTES // 1024 // 1024
+        raise ParseError(f"the uploaded file is {size / 1024 / 1024:.1f} MB, over the {limit} MB limit", "upload a smaller image")
     try:
         with Image.open(p) as im:
             fmt = im.format or "unknown"
@@ -34,7 +34,8 @@ def accept_upload(path: str | Path, out_dir: Path) -> Path:
                                  "upload a smaller image")
             rgb = im.convert("RGB")
     except (UnidentifiedImageError, OSError) as e:
-        raise ParseError(f"the uploaded file is not a readable image ({type(e).__name__})", "upload a PNG or JPEG image") from None
+        raise ParseError(f"the uploaded file is not a readable image ({type(e).__name__})",
+                         "upload a PNG or JPEG image") from None
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"upload_{hashlib.sha1(p.read_bytes()).hexdigest()[:12]}.png"
     rgb.save(target)

@@ -151,7 +151,7 @@ def build_app(cfg: AppConfig) -> gr.Blocks:
         return int(evt.index[0]) + 1
 
     def apply_settings(*vals: Any) -> tuple[dict, str]:
-        values = {f: v for f, v in zip(SETTING_FIELDS, vals)}
+        values = {f: v for f, v in zip(SETTING_FIELDS, vals, strict=True)}
         try:
             s = _settings_of(cfg.settings, values)
         except ValueError as e:
@@ -160,7 +160,7 @@ def build_app(cfg: AppConfig) -> gr.Blocks:
 
     def test_settings(*vals: Any) -> str:
         try:
-            s = _settings_of(cfg.settings, dict(zip(SETTING_FIELDS, vals)))
+            s = _settings_of(cfg.settings, dict(zip(SETTING_FIELDS, vals, strict=True)))
         except ValueError as e:
             return f"✗ The settings are not valid: {e}"
         ok, text = check_connection(s)
