@@ -274,7 +274,7 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="address to bind 
           backend: Optional[str] = BackendOpt, model: Optional[str] = ModelOpt, base_url: Optional[str] = UrlOpt,
           api_key: Optional[str] = KeyOpt, trace_db: Optional[str] = DbOpt, config: Optional[str] = ConfigOpt) -> None:
     """The web app: chat, graph, images, trace inspector, settings, and the /ask API."""
-    from fmcgm.app.web import LOOPBACK, AppConfig, prepare_output, serve as run_server
+    from fmcgm.app.serving import LOOPBACK, prepare_output
     from fmcgm.errors import FMCGMError
     from fmcgm.vision.render import output_root
 
@@ -284,6 +284,8 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="address to bind 
                       "use the app and read its traces; there is no login")
     out = prepare_output(Path(output) if output else output_root())
     console.print(f"FM-CGM on http://{safe(host)}:{port}  (traces {safe(settings.trace_db)}, files {safe(out)})")
+    from fmcgm.app.web import AppConfig, serve as run_server  # after prepare_output: Gradio reads its cache folder
+
     try:
         run_server(AppConfig(settings, out), host=host, port=port)
     except FMCGMError as e:

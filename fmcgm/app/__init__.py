@@ -2,6 +2,8 @@
 
 One job per module: ``answer`` (the one adapter to the agent's answer), ``turns`` (a streamed
 turn as step events), ``engine`` (compiled agents and the trace store shared by sessions),
-``graph_picture`` (graph drawings), ``trace_view`` (the trace tab's data), ``uploads`` (checked
-user images), ``connection`` (backend checks), ``web`` (the Gradio UI), ``chat_terminal`` (the REPL).
+``serving`` (loopback and the output folder), ``graph_picture`` (graph drawings),
+``chat_messages`` (steps and answers as chat messages), ``trace_view`` (the trace tab's data),
+``uploads`` (checked user images), ``connection`` (backend checks), ``examples`` (the example
+buttons), ``web`` (the Gradio UI), ``chat_terminal`` (the REPL).
 """

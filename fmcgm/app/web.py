@@ -8,7 +8,6 @@ questions cannot mix answers. Files are written to, and served from, the output 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +28,6 @@ from fmcgm.app.turns import StepEvent, TurnEnd
 from fmcgm.app.uploads import accept_upload, with_image
 from fmcgm.errors import FMCGMError
 
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 SETTING_FIELDS = [f for f in ("backend", "model", "base_url", "api_key", "model_path") if f in Settings.model_fields]
 NO_UPLOAD = "No image: visual questions start from a sampled scene."
 CSS = "#answer-images img {image-rendering: pixelated;}"
@@ -43,16 +41,6 @@ class AppConfig:
     @property
     def graphs(self) -> Path:
         return self.output_dir / "graphs"
-
-
-def prepare_output(output_dir: Path) -> Path:
-    """Make the output folder the one place files are written to and served from: rendered images
-    (FMCGM_OUTPUT_DIR) and Gradio's own cache (GRADIO_TEMP_DIR) both go inside it."""
-    out = output_dir.resolve()
-    out.mkdir(parents=True, exist_ok=True)
-    os.environ["FMCGM_OUTPUT_DIR"] = str(out)
-    os.environ["GRADIO_TEMP_DIR"] = str(out / "gradio")
-    return out
 
 
 def _settings_of(base: Settings, values: dict[str, Any] | None) -> Settings:
