@@ -1,6 +1,7 @@
 """`fmcgm chat` driven through a pseudo-terminal: a question, a follow-up, /trace, /new, /quit."""
 
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -16,7 +17,9 @@ FRONTDOOR = dict(APP_EXAMPLES)["Front-door (hidden confounder)"]
 def test_terminal_chat_session(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "120", "TERM": "dumb"}
     child = pexpect.spawn(sys.executable, ["-m", "fmcgm.cli", "chat", "--trace-db", str(tmp_path / "t.sqlite")],
-                          cwd=str(tmp_path), env=env, encoding="utf-8", timeout=120, dimensions=(60, 120))
+                          cwd=str(tmp_path), env=env, encoding="utf-8", timeout=120, dimensions=(60, 120),
+                          # started with SIGINT ignored, as some parents do: Ctrl-C must still work
+                          preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
     try:
         child.expect(r"thread (\w{12})")
         thread = child.match.group(1)

@@ -4,6 +4,8 @@ running turn, not the session."""
 
 from __future__ import annotations
 
+import signal
+
 from rich.console import Console
 from rich.panel import Panel
 
@@ -19,6 +21,9 @@ HELP = ("Ask a causal question in plain language. Commands: /trace (this thread'
 
 
 def run_chat(settings: Settings, console: Console, thread_id: str | None = None) -> None:
+    # Ctrl-C must raise KeyboardInterrupt even when the parent process started us with SIGINT ignored
+    # (Python then keeps ignoring it), since that is how a running turn is stopped
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     engine = Engine(settings)
     thread = thread_id or new_thread_id()
     console.print(Panel(safe(HELP), title="FM-CGM chat", border_style="cyan"))
