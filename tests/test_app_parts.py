@@ -130,7 +130,10 @@ def test_uploads_are_checked_for_type_size_and_dimensions(tmp_path):
     Image.new("RGB", (96, 96), "white").save(good)
     kept = accept_upload(good, out)
     assert kept.parent == out and Image.open(kept).format == "PNG"
-    assert with_image("What if the ball were large?", kept).endswith(f"The factual image is {kept}")
+    visual = "What would the stream look like if the ball were large?"
+    assert with_image(visual, kept) == f"{visual} The factual image is {kept}"
+    assert with_image(EX["Not identifiable"], kept) == EX["Not identifiable"]  # not about a world: untouched
+    assert with_image(visual, None) == visual
 
 
 class _Models(BaseHTTPRequestHandler):

@@ -43,6 +43,11 @@ def accept_upload(path: str | Path, out_dir: Path) -> Path:
 
 
 def with_image(question: str, image: Path | None) -> str:
-    """The question as the agent gets it when the person has uploaded an image: the path is named in the text,
-    where the offline reasoner and an LLM (through render_image's ``image`` argument) both find it."""
-    return question if image is None else f"{question.rstrip()} The factual image is {image}"
+    """The question as the agent gets it when the person has uploaded an image: for a question about a
+    supported world, the path is named in the text, where the offline reasoner and an LLM (through
+    render_image's ``image`` argument) both find it; other questions are left as they are."""
+    from fmcgm.language.visual import parse_visual
+
+    if image is None or parse_visual(question) is None:
+        return question
+    return f"{question.rstrip()} The factual image is {image}"

@@ -71,17 +71,22 @@ def build_app(cfg: AppConfig) -> gr.Blocks:
             return
         yield history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), "", session, thread_md
         upload = Path(session["upload"]) if session.get("upload") else None
-        for ev in engine.turn(with_image(question, upload), session["thread_id"], settings):
-            if isinstance(ev, StepEvent):
-                history = [*history, step_message(ev)]
-                graph = picture(ev.graph, ev.intervened, ev.committed) if ev.graph_changed else gr.skip()
-                yield history, graph, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), "", session, thread_md
-            elif isinstance(ev, TurnEnd):
-                history = [*history, {"role": "assistant", "content": answer_markdown(ev.answer)}]
-                imgs = ev.answer.images or {}
-                shown = [imgs.get(k) for k in ("factual", "counterfactual", "mask", "side_by_side")]
-                yield (history, picture(ev.graph, ev.intervened, ev.committed), gr.Row(visible=bool(imgs)), *shown,
-                       "", session, thread_md)
+        try:
+            for ev in engine.turn(with_image(question, upload), session["thread_id"], settings):
+                if isinstance(ev, StepEvent):
+                    history = [*history, step_message(ev)]
+                    graph = picture(ev.graph, ev.intervened, ev.committed) if ev.graph_changed else gr.skip()
+                    yield history, graph, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), "", session, thread_md
+                elif isinstance(ev, TurnEnd):
+                    history = [*history, {"role": "assistant", "content": answer_markdown(ev.answer)}]
+                    imgs = ev.answer.images or {}
+                    shown = [imgs.get(k) for k in ("factual", "counterfactual", "mask", "side_by_side")]
+                    yield (history, picture(ev.graph, ev.intervened, ev.committed), gr.Row(visible=bool(imgs)), *shown,
+                           "", session, thread_md)
+        except Exception as e:  # noqa: BLE001 - showing a turn failed: still a readable message, and the app serves on
+            history = [*history, {"role": "assistant", "content": f"**⚠ not computed** — the app could not show this "
+                                                                   f"turn ({type(e).__name__}: {e})"}]
+            yield history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), "", session, thread_md
 
     def new_conversation(session: dict) -> tuple:
         session = {**(session or {}), "thread_id": new_thread_id()}
