@@ -5,11 +5,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from gradio_client import Client
+from test_agent import Q
 from typer.testing import CliRunner
 
 from fmcgm.app.examples import APP_EXAMPLES
 from fmcgm.cli import app as cli
-from test_agent import Q
 
 BACKDOOR = dict(APP_EXAMPLES)["Confounder (back-door)"]
 FRONTDOOR = dict(APP_EXAMPLES)["Front-door (hidden confounder)"]
@@ -70,7 +70,6 @@ def test_empty_question_and_unreadable_question_are_readable_errors(client):
 
 def test_files_are_served_from_the_output_folder_only(client, app_server):
     import httpx
-
     from app_server import ROOT
 
     outside = [ROOT / "README.md", app_server.trace_db, app_server.output.parent / "server.log"]

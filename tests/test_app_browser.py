@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 from PIL import Image
 from playwright.sync_api import expect, sync_playwright
+from test_agent import Q
 from typer.testing import CliRunner
 
 from fmcgm.cli import app as cli
-from test_agent import Q
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 LONG = 300_000  # ms: a diffusion render on a busy 2-core machine
@@ -116,8 +116,8 @@ def test_trace_tab_steps_through_the_run(page, shots, app_server):
 
 
 def test_upload_feeds_the_next_visual_question(page, shots, app_server, tmp_path):
-    from agent.traces import open_store, show_thread
     from agent.graph import build_graph
+    from agent.traces import open_store, show_thread
     from fmcgm.worlds import get_world
 
     world = get_world("waterflow")

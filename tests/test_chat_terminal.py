@@ -6,9 +6,9 @@ import sys
 from pathlib import Path
 
 import pexpect
+from test_agent import Q
 
 from fmcgm.app.examples import APP_EXAMPLES
-from test_agent import Q
 
 ROOT = Path(__file__).resolve().parents[1]
 FRONTDOOR = dict(APP_EXAMPLES)["Front-door (hidden confounder)"]

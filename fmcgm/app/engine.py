@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Generator
 
 from agent.configuration import Settings
 from agent.traces import open_store
@@ -41,7 +41,7 @@ class Engine:
         """An agent for reading the store only (offline, so a misconfigured backend cannot block the trace tab)."""
         return self.agent(self.settings.model_copy(update={"backend": "offline"}))
 
-    def turn(self, question: str, thread_id: str, settings: Settings | None = None) -> Iterator[StepEvent | TurnEnd]:
+    def turn(self, question: str, thread_id: str, settings: Settings | None = None) -> Generator[StepEvent | TurnEnd, None, None]:
         """Stream one turn; a backend that cannot even be configured ends the turn with that message."""
         s = settings or self.settings
         try:

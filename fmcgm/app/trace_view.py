@@ -34,7 +34,9 @@ def step_rows(rec: dict[str, Any]) -> list[list[Any]]:
 
 def graph_at(rec: dict[str, Any], index: int) -> tuple[dict[str, Any] | None, bool, list[str]]:
     """The graph as it stood after step ``index`` (1-based): the graph, whether committed, the intervened nodes."""
-    graph, committed, do = None, False, []
+    graph: dict[str, Any] | None = None
+    committed = False
+    do: list[str] = []
     for s in rec["steps"][:index]:
         if s["node"] == "start":
             graph, committed, do = None, False, []  # a new turn on the thread

@@ -8,7 +8,7 @@ intervened variables are tracked along the way so the UI can redraw the picture 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Generator
 from typing import Any
 
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
@@ -84,11 +84,12 @@ def _intervened(tool: str | None, args: dict[str, Any]) -> list[str]:
     return []
 
 
-def stream_turn(agent, question: str, thread_id: str, recursion_limit: int) -> Iterator[StepEvent | TurnEnd]:
+def stream_turn(agent, question: str, thread_id: str, recursion_limit: int) -> Generator[StepEvent | TurnEnd, None, None]:
     """Run one question on ``thread_id``; yield a StepEvent per step, then one TurnEnd. Never raises."""
     config = {"configurable": {"thread_id": thread_id}, "recursion_limit": recursion_limit}
     graph: dict[str, Any] | None = None
-    committed, intervened, index = False, [], 0
+    committed, index = False, 0
+    intervened: list[str] = []
     try:
         for update in agent.stream({"messages": [HumanMessage(content=question)]}, config=config, stream_mode="updates"):
             for node, part in update.items():
@@ -123,7 +124,8 @@ def stream_turn(agent, question: str, thread_id: str, recursion_limit: int) -> I
 
 def graph_of(step: dict[str, Any]) -> dict[str, Any] | None:
     """The graph a step built or reviewed, if any (propose_edges' result, the critique's or a tool's argument)."""
-    res = step.get("result") if isinstance(step.get("result"), dict) else {}
+    res = step.get("result")
+    res = res if isinstance(res, dict) else {}
     if step.get("tool") == "propose_edges" and res.get("ok"):
         return (res.get("data") or {}).get("graph")
     g = (step.get("args") or {}).get("graph")

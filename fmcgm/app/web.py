@@ -22,8 +22,16 @@ from fmcgm.app.connection import backend_choices, check_connection
 from fmcgm.app.engine import Engine, new_thread_id
 from fmcgm.app.examples import APP_EXAMPLES
 from fmcgm.app.graph_picture import draw_graph
-from fmcgm.app.trace_view import (STEP_COLUMNS, THREAD_COLUMNS, export_json, graph_at, load_thread, step_markdown,
-                                  step_rows, thread_rows)
+from fmcgm.app.trace_view import (
+    STEP_COLUMNS,
+    THREAD_COLUMNS,
+    export_json,
+    graph_at,
+    load_thread,
+    step_markdown,
+    step_rows,
+    thread_rows,
+)
 from fmcgm.app.turns import StepEvent, TurnEnd
 from fmcgm.app.uploads import accept_upload, with_image
 from fmcgm.errors import FMCGMError
@@ -144,7 +152,7 @@ def build_app(cfg: AppConfig) -> gr.Blocks:
         return int(evt.index[0]) + 1
 
     def apply_settings(*vals: Any) -> tuple[dict, str]:
-        values = {f: v for f, v in zip(SETTING_FIELDS, vals, strict=True)}
+        values: dict[str, Any] = dict(zip(SETTING_FIELDS, vals, strict=True))
         try:
             s = _settings_of(cfg.settings, values)
         except ValueError as e:
@@ -233,7 +241,7 @@ def build_app(cfg: AppConfig) -> gr.Blocks:
             with gr.Tab("Settings", id="settings"):
                 gr.Markdown("Settings apply to this browser tab. The offline reasoner needs no network; Ollama, "
                             "OpenAI-compatible servers and llama.cpp run real models.")
-                fields = []
+                fields: list[gr.components.Component] = []
                 for f in SETTING_FIELDS:
                     if f == "backend":
                         fields.append(gr.Dropdown(label="backend", choices=backend_choices(), value=defaults[f]))
