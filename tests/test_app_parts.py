@@ -183,3 +183,21 @@ def test_test_connection_says_plainly_what_is_wrong(fake_server):
     assert "refused the API key" in check_connection(Settings(backend="openai", model="m", base_url=url, api_key="k"))[1]
     _Models.status = 404
     assert "/v1" in check_connection(Settings(backend="openai", model="m", base_url=url))[1]
+
+
+def test_serve_warns_when_not_on_loopback(monkeypatch, tmp_path):
+    from typer.testing import CliRunner
+
+    import fmcgm.app.web as web
+    from fmcgm.cli import app as cli
+
+    calls = []
+    monkeypatch.setattr(web, "serve", lambda cfg, host, port: calls.append((host, port, cfg.output_dir)))
+    for var in ("FMCGM_OUTPUT_DIR", "GRADIO_TEMP_DIR"):  # serve sets both; restored after the test
+        monkeypatch.setenv(var, str(tmp_path / "default"))
+    args = ["serve", "--port", "7999", "--trace-db", str(tmp_path / "t.sqlite"), "--output", str(tmp_path / "out")]
+    quiet = CliRunner().invoke(cli, args)
+    assert quiet.exit_code == 0 and "warning" not in quiet.output and calls[-1][0] == "127.0.0.1"
+    loud = CliRunner().invoke(cli, [*args, "--host", "0.0.0.0"])
+    assert loud.exit_code == 0 and "warning" in loud.output and "not loopback" in loud.output
+    assert calls[-1] == ("0.0.0.0", 7999, (tmp_path / "out").resolve())
