@@ -138,9 +138,9 @@ def safe(impl: Callable[[Any], ToolResult], schema: type[BaseModel]) -> Callable
 
     def run(**kwargs: Any) -> dict:
         try:
-            return impl(schema.model_validate(kwargs)).model_dump()
+            return impl(schema.model_validate(kwargs)).model_dump(mode="json")  # enums and tuples as plain JSON
         except (FMCGMError, ValidationError) as e:
-            return error_result(e).model_dump()
+            return error_result(e).model_dump(mode="json")
 
     run.__name__ = impl.__name__
     run.__doc__ = impl.__doc__
