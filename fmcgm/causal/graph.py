@@ -9,6 +9,7 @@ bidirected edge ``(a, b)`` which stands for a hidden common cause of a and b.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import combinations
 from typing import Iterable
 
@@ -63,12 +64,17 @@ class CausalGraph:
         return g
 
     # -- views ------------------------------------------------------------
-    @property
+    @cached_property
     def observed(self) -> tuple[str, ...]:
         return tuple(n for n in self.nodes if n not in self.latent)
 
     def dag(self) -> nx.DiGraph:
-        """The graph as a networkx DAG, bidirected edges made explicit latent nodes."""
+        """The graph as a networkx DAG, bidirected edges made explicit latent nodes (shared: do not mutate)."""
+        return self._dag
+
+    @cached_property
+    def _dag(self) -> nx.DiGraph:
+        # Built once per graph: d-separation and closures run in loops over candidate sets.
         g = nx.DiGraph()
         g.add_nodes_from(self.nodes)
         g.add_edges_from(self.edges)
@@ -78,18 +84,18 @@ class CausalGraph:
             g.add_edge(u, b)
         return g
 
+    @cached_property
+    def _projection(self) -> tuple[list[str], set[tuple[str, str]], set[frozenset[str]]]:
+        return _project(self)
+
+    @cached_property
+    def _node_set(self) -> frozenset[str]:
+        return frozenset(self.nodes)
+
     def require(self, *names: str) -> None:
         for name in names:
-            if name not in self.nodes:
+            if name not in self._node_set:
                 raise UnknownVariableError(name, list(self.nodes))
-
-    def to_dict(self) -> dict:
-        return {
-            "nodes": list(self.nodes),
-            "edges": [list(e) for e in self.edges],
-            "latent": sorted(self.latent),
-            "bidirected": [list(e) for e in self.bidirected],
-        }
 
 
 def find_cycle(g: CausalGraph) -> list[str]:
@@ -106,11 +112,6 @@ def find_cycle(g: CausalGraph) -> list[str]:
 def parents(g: CausalGraph, v: str) -> set[str]:
     g.require(v)
     return {a for a, b in g.edges if b == v}
-
-
-def children(g: CausalGraph, v: str) -> set[str]:
-    g.require(v)
-    return {b for a, b in g.edges if a == v}
 
 
 def _closure(g: CausalGraph, vs: Iterable[str], step) -> set[str]:
@@ -167,7 +168,12 @@ def latent_projection(g: CausalGraph) -> tuple[list[str], set[tuple[str, str]], 
 
     a -> b when a directed path from a to b has only latent inner nodes;
     a <-> b when a latent node (or a bidirected edge) reaches both through latents only.
+    Computed once per graph (the result is shared: do not mutate it).
     """
+    return g._projection
+
+
+def _project(g: CausalGraph) -> tuple[list[str], set[tuple[str, str]], set[frozenset[str]]]:
     d = g.dag()
     hidden = set(d.nodes) - set(g.observed)
     directed: set[tuple[str, str]] = set()
@@ -192,7 +198,8 @@ def latent_projection(g: CausalGraph) -> tuple[list[str], set[tuple[str, str]], 
     for h in hidden:
         for a, b in combinations(sorted(observed_reach(h)), 2):
             bidirected.add(frozenset((a, b)))
-    order = [v for v in nx.topological_sort(d) if v in set(g.observed)]
+    observed = set(g.observed)
+    order = [v for v in nx.topological_sort(d) if v in observed]
     return order, directed, bidirected
 
 

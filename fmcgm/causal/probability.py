@@ -7,9 +7,16 @@ variables and answers any concrete term it can derive exactly:
 * independences the graph implies (d-separation drops conditioning variables),
 * Bayes' rule from joints (P(A | B) = P(A, B) / P(B)),
 * total probability (P(A | B) = Σ_c P(A | B, c) P(c | B)),
-* the chain rule for joint events.
+* the chain rule for joint events,
+* variable elimination over the factorisation the statements support on the graph
+  (:mod:`fmcgm.causal.network`): when every local conditional of a query's ancestors is
+  given, any term follows exactly in polynomial time on sparse graphs.
 
-A term it cannot derive raises :class:`MissingQuantityError` naming it.
+Term-by-term derivation is memoised and its search is bounded (``RULE_BUDGET``), so a term
+that cannot be derived is reported quickly.  A term it cannot derive raises
+:class:`MissingQuantityError` naming it.  A number the others already determine must agree
+with them up to rounding, or the store refuses the input naming both numbers
+(:meth:`ProbabilityStore._check_overdetermined`).
 """
 
 from __future__ import annotations
@@ -18,10 +25,20 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from fmcgm.causal import graph as G
+from fmcgm.causal.network import Network
 from fmcgm.errors import InconsistentInputError, MissingQuantityError, ProbabilityError
 
 Assign = tuple[tuple[str, int], ...]
+Key = tuple[Assign, Assign]
 TOL = 0.015  # given numbers are rounded to whole percents
+# Each given number is a whole percent, so it is within half a percentage point of the number it
+# rounds: a stated value may differ from the value the other numbers imply by its own rounding
+# (ROUNDING) plus the rounding of those numbers carried through the derivation (their
+# sensitivity times ROUNDING each).  A larger difference cannot come from rounding.
+ROUNDING = 0.005
+# Rule applications per derivation: the rules search a space that grows exponentially with the
+# number of variables; past this budget the term counts as not derivable (a decline, never a guess).
+RULE_BUDGET = 2000
 
 
 @dataclass(frozen=True)
@@ -44,19 +61,28 @@ def term_text(event: Assign, given: Assign) -> str:
     return f"P({ev} | {gv})" if gv else f"P({ev})"
 
 
+def _pct(p: float) -> str:
+    return f"{p * 100:.4g}%"
+
+
 def used_vars(ev: Assign, gv: Assign) -> set[str]:
     return {k for k, _ in ev} | {k for k, _ in gv}
 
 
 class ProbabilityStore:
     def __init__(self, statements: list[Statement], graph: G.CausalGraph | None = None,
-                 domains: Mapping[str, tuple[int, ...]] | None = None) -> None:
+                 domains: Mapping[str, tuple[int, ...]] | None = None, *, check: bool = True) -> None:
         self.graph = graph
         self.domains = dict(domains or {})
-        self._known: dict[tuple[Assign, Assign], float] = {}
+        self._known: dict[Key, float] = {}
         for s in statements:
             self._add(s)
-        self._check_consistency()
+        self._network = Network(graph, self._known, self.domains) if graph is not None else None
+        self._memo: dict[Key, float | None] = {}
+        self._budget = 0
+        if check:
+            self._check_consistency()
+            self._check_overdetermined()
 
     # -- input ---------------------------------------------------------------
     def _add(self, s: Statement) -> None:
@@ -97,6 +123,82 @@ class ProbabilityStore:
                             f"{term_text(ev, gv)} = {p:g} exceeds {term_text(sub, gv)} = {marg:g}",
                             "a joint probability cannot exceed its marginal")
 
+    def _check_overdetermined(self) -> None:
+        """A given number that the other given numbers already determine must agree with them.
+
+        Each statement that is not a free parameter of the factorisation is derived from the
+        others; when the stated and the implied value differ by more than rounding to whole
+        percents explains, the input is refused naming both numbers and the statements used.
+        """
+        # Derived-looking statements first (marginals, joints, inverted conditionals): when one
+        # contradicts the factorisation's entries, the message names it rather than an entry.
+        for key in sorted(self._known, key=self._is_local_entry):
+            stated = self._known[key]
+            if self._is_free_parameter(key):
+                continue
+            rest = self._replaced(key, None)
+            implied = rest._value(*key)
+            if implied is None or abs(implied - stated) <= ROUNDING:
+                continue
+            spread, involved = rest._rounding_spread(key, implied)
+            if abs(implied - stated) > ROUNDING + spread + 1e-9:
+                used = ", ".join(f"{term_text(*k)} = {_pct(rest._known[k])}" for k in involved)
+                raise InconsistentInputError(
+                    f"{term_text(*key)} is given as {_pct(stated)}, but "
+                    + (f"{used} imply {_pct(implied)}" if used else f"the other numbers imply {_pct(implied)}")
+                    + f": they differ by {abs(implied - stated) * 100:.3g} percentage points, more than rounding "
+                    f"to whole percents explains (at most {(ROUNDING + spread) * 100:.2g})",
+                    "the numbers contradict each other: check which one is wrong and correct or remove it")
+
+    def _local_set(self, var: str) -> set[str] | None:
+        if self._network is None or var not in self._network.position:
+            return None
+        return set(dict(self._network.plan(frozenset({var})))[var])
+
+    def _is_local_entry(self, key: Key) -> bool:
+        """P(v | C(v)): an entry of v's local conditional in the graph's factorisation."""
+        ev, gv = key
+        return len(ev) == 1 and self._local_set(ev[0][0]) == {k for k, _ in gv}
+
+    def _is_free_parameter(self, key: Key) -> bool:
+        """An entry of a local conditional P(v | C(v)) that no other statement constrains.
+
+        Such a number is not determined by the others (a factorisation's entries are free),
+        so deriving it from them would only spend time.  Complements are checked by the sums.
+        """
+        ev, gv = key
+        if len(ev) == 1:
+            var, val = ev[0]
+            dom = self.domains.get(var, (0, 1))
+            if any(((((var, o),), gv) in self._known) for o in dom if o != val):
+                return True  # the sum check covers the complement
+        if not self._is_local_entry(key):
+            return False
+        var = ev[0][0]
+        cond = self._local_set(var)
+        return not any(var in {k for k, _ in e} and {k for k, _ in g} != cond
+                       for e, g in self._known if (e, g) != key)
+
+    def _replaced(self, key: Key, value: float | None) -> "ProbabilityStore":
+        """The same store with one statement's number changed (or the statement left out)."""
+        stmts = [Statement(e, g, value if (e, g) == key else p) for (e, g), p in self._known.items()
+                 if (e, g) != key or value is not None]
+        return ProbabilityStore(stmts, self.graph, self.domains, check=False)
+
+    def _rounding_spread(self, key: Key, base: float) -> tuple[float, list[Key]]:
+        """How far rounding of the given numbers can move the derived P(key), and which numbers move it.
+
+        Each number is moved by ±ROUNDING in turn (first order: the effects add up).
+        """
+        spread, involved = 0.0, []
+        for k, p in self._known.items():
+            moves = [self._replaced(k, min(1.0, max(0.0, p + d)))._value(*key) for d in (ROUNDING, -ROUNDING)]
+            delta = max((abs(m - base) for m in moves if m is not None), default=0.0)
+            if delta > 1e-12:
+                spread += delta
+                involved.append(k)
+        return spread, involved
+
     @property
     def statements(self) -> list[Statement]:
         return [Statement(e, g, p) for (e, g), p in self._known.items()]
@@ -104,21 +206,48 @@ class ProbabilityStore:
     # -- derivation ------------------------------------------------------------
     def lookup(self, event: Assign, given: Assign) -> float:
         """Exact value of P(event | given) or MissingQuantityError."""
-        value = self._derive(tuple(sorted(event)), tuple(sorted(given)), 0, frozenset())
+        key = (tuple(sorted(event)), tuple(sorted(given)))
+        value = self._value(*key)
         if value is None:
-            raise MissingQuantityError([term_text(tuple(sorted(event)), tuple(sorted(given)))])
+            raise MissingQuantityError([term_text(*key)])
         return value
 
     def can_derive(self, event: Assign, given: Assign) -> bool:
-        return self._derive(tuple(sorted(event)), tuple(sorted(given)), 0, frozenset()) is not None
+        return self._value(tuple(sorted(event)), tuple(sorted(given))) is not None
+
+    def _value(self, ev: Assign, gv: Assign) -> float | None:
+        key = (ev, gv)
+        if key not in self._memo:
+            value = self._known.get(key)
+            if value is None and self._network is not None:
+                value = self._network.value(ev, gv)
+            if value is None:
+                self._budget = RULE_BUDGET
+                value = self._derive(ev, gv, 0, frozenset())
+            self._memo[key] = value
+        return self._memo[key]
 
     def _derive(self, ev: Assign, gv: Assign, depth: int, visiting: frozenset) -> float | None:
         key = (ev, gv)
         if key in self._known:
             return self._known[key]
-        if depth > 6 or key in visiting:
+        if self._memo.get(key) is not None:  # a derived value is final; a failure may depend on the path
+            return self._memo[key]
+        if depth > 6 or key in visiting or self._budget <= 0:
             return None
+        self._budget -= 1
+        if self._network is not None:
+            value = self._network.value(ev, gv)
+            if value is not None:
+                self._memo[key] = value
+                return value
         visiting = visiting | {key}
+        value = self._apply_rules(ev, gv, depth, visiting)
+        if value is not None:
+            self._memo[key] = value
+        return value
+
+    def _apply_rules(self, ev: Assign, gv: Assign, depth: int, visiting: frozenset) -> float | None:
         # an event that contradicts the condition, or is implied by it
         gd = dict(gv)
         for k, v in ev:
