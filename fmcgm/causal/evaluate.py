@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from itertools import product
 
 from fmcgm.causal import graph as G
-from fmcgm.causal.expr import Prob, concrete_terms, evaluate, to_sympy
+from fmcgm.causal.expr import Prob, concrete_terms, evaluate, term_count, to_sympy
 from fmcgm.causal.identification import Estimand, backdoor_sets
 from fmcgm.causal.probability import ProbabilityStore, Statement
 from fmcgm.causal.queries import EFFECT_KINDS, Query, backadj_answer, candidates, collider_answer
@@ -21,6 +21,9 @@ from fmcgm.vocabulary import Claim
 # Effects smaller than half a percentage point are reported as "no effect": the given numbers are
 # rounded to whole percents, so a smaller difference is indistinguishable from zero.
 MIN_EFFECT = 0.005
+# Estimands whose expansion looks up more terms than this are skipped: evaluating them term by
+# term would take exponential time (a sum over many variables); a shorter candidate is used.
+MAX_TERMS = 1 << 14
 
 
 @dataclass
@@ -62,7 +65,12 @@ def answer_query(g: G.CausalGraph, q: Query, statements: list[Statement], claim:
     cands = candidates(g, q)
     steps = [f"query: {q.describe()}"]
     missing: list[str] = []
+    too_long: list[str] = []
     for est in cands.estimands:
+        if term_count(est.expr) > MAX_TERMS:
+            too_long.append(est.method)
+            steps.append(f"skip {est.method}: its expansion has more than {MAX_TERMS} terms")
+            continue
         terms = concrete_terms(est.expr)
         lacking = [t.text() for t in terms if not store.can_derive(t.event, t.given)]
         if lacking:
@@ -76,6 +84,9 @@ def answer_query(g: G.CausalGraph, q: Query, statements: list[Statement], claim:
         res = _ett_bounds(g, q, store, steps)
         if res is not None:
             return _decide(res, claim)
+    if too_long and not missing:
+        raise FMCGMError(f"every estimand of {q.describe()} has more than {MAX_TERMS} terms "
+                         f"({', '.join(too_long)})", "ask about a smaller part of the graph")
     raise MissingQuantityError(missing or ["(no estimand)"], q.describe())
 
 
@@ -98,7 +109,7 @@ def _ett_bounds(g: G.CausalGraph, q: Query, store: ProbabilityStore, steps: list
     x, y, yv, t, o = q.treatment, q.outcome, q.outcome_value, q.treatment_value, q.control_value
     for z in backdoor_sets(g, x, y):
         zs = sorted(z)
-        if not zs:
+        if not zs or 2 ** len(zs) > MAX_TERMS:
             continue
         diffs, weights = [], []
         for combo in product((0, 1), repeat=len(zs)):

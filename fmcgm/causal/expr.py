@@ -135,6 +135,18 @@ def evaluate(e: Expr, lookup: Lookup, domains: Mapping[str, tuple[int, ...]] | N
     raise TypeError(f"not an expression: {e!r}")
 
 
+def term_count(e: Expr, domains: Mapping[str, tuple[int, ...]] | None = None) -> int:
+    """How many probability terms evaluating the expression looks up (sums expanded)."""
+    if isinstance(e, Prob):
+        return 1
+    if isinstance(e, Sum):
+        size = 1
+        for v, _ in e.bindings:
+            size *= len((domains or {}).get(v, (0, 1)))
+        return size * term_count(e.body, domains)
+    return sum(term_count(c, domains) for c in _children(e))
+
+
 def concrete_terms(e: Expr, domains: Mapping[str, tuple[int, ...]] | None = None,
                    env: Mapping[str, int] | None = None) -> list[Prob]:
     """Every concrete probability term the expression needs, in order, without repeats."""

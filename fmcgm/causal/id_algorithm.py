@@ -13,6 +13,7 @@ named after the variables themselves.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import networkx as nx
 
@@ -39,13 +40,17 @@ class ADMG:
             frozenset(e for e in self.bidirected if e <= keep),
         )
 
-    def ancestors(self, vs: set[str]) -> set[str]:
+    @cached_property
+    def _digraph(self) -> nx.DiGraph:
         d = nx.DiGraph()
         d.add_nodes_from(self.order)
         d.add_edges_from(self.directed)
+        return d
+
+    def ancestors(self, vs: set[str]) -> set[str]:
         out = set(vs)
         for v in vs:
-            out |= nx.ancestors(d, v)
+            out |= nx.ancestors(self._digraph, v)
         return out
 
     def cut_incoming(self, xs: set[str]) -> "ADMG":
@@ -60,7 +65,8 @@ class ADMG:
         u.add_nodes_from(self.order)
         u.add_edges_from(tuple(e) for e in self.bidirected)
         comps = [set(c) for c in nx.connected_components(u)]
-        return sorted(comps, key=lambda c: min(self.order.index(v) for v in c))
+        position = {v: i for i, v in enumerate(self.order)}
+        return sorted(comps, key=lambda c: min(position[v] for v in c))
 
 
 def _sym(vs) -> tuple[tuple[str, str], ...]:
@@ -86,24 +92,28 @@ def _simplify(e: Expr) -> Expr:
         return e
     body = e.body
     bindings = list(e.bindings)
-    factors = list(body.factors) if isinstance(body, Product) else [body]
+    factors: dict[int, Expr] = dict(enumerate(body.factors if isinstance(body, Product) else [body]))
+    uses: dict[str, set[int]] = {}  # symbol -> the factors mentioning it (computed once: large sums)
+    for i, f in factors.items():
+        for symb in free_symbols(f):
+            uses.setdefault(symb, set()).add(i)
     changed = True
     while changed:
         changed = False
         for var, symb in list(bindings):
-            uses = [i for i, f in enumerate(factors) if _mentions(f, symb)]
-            if len(uses) == 1:
-                f = factors[uses[0]]
+            where = uses.get(symb, set())
+            if len(where) == 1:
+                i = next(iter(where))
+                f = factors[i]
                 if isinstance(f, Prob) and [x for _, x in f.event] == [symb] and symb not in [x for _, x in f.given]:
-                    factors.pop(uses[0])
+                    for other in free_symbols(f):
+                        uses[other].discard(i)
+                    del factors[i]
                     bindings.remove((var, symb))
                     changed = True
-    new_body: Expr = factors[0] if len(factors) == 1 else Product(tuple(factors))
+    kept = list(factors.values())
+    new_body: Expr = kept[0] if len(kept) == 1 else Product(tuple(kept))  # an empty product is 1
     return Sum(tuple(bindings), new_body) if bindings else new_body
-
-
-def _mentions(e: Expr, symb: str) -> bool:
-    return symb in free_symbols(e)
 
 
 def _id(y: set[str], x: set[str], P: Expr | None, pvars: tuple[str, ...], G: ADMG) -> Expr:

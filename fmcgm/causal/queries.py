@@ -10,7 +10,8 @@ natural direct and indirect effects.  Deterministic counterfactuals live in
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import combinations
+
+import networkx as nx
 
 from fmcgm.causal import graph as G
 from fmcgm.causal.expr import Const, Diff, Expr, Prob, Product, Sum, substitute
@@ -20,9 +21,11 @@ from fmcgm.causal.identification import (
     ate_iv_estimands,
     backdoor_expr,
     backdoor_sets,
+    bounded_sets,
     do_estimands,
     frontdoor_sets,
     is_backdoor_set,
+    nearest,
 )
 from fmcgm.errors import NotIdentifiableError, QueryError
 from fmcgm.vocabulary import QueryKind
@@ -199,17 +202,16 @@ def _natural(g: G.CausalGraph, q: Query) -> list[Estimand]:
 
 def _mediation_covariates(g: G.CausalGraph, x: str, y: str, meds: list[str]) -> list[set[str]]:
     """Observed sets W (non-descendants of x) under which the mediation formula is exact:
-    W blocks the back-door paths x→y, x→m and, together with x, m→y."""
+    W blocks the back-door paths x→y, x→m and, together with x, m→y (a bounded search)."""
     cands = [v for v in g.observed if v not in (x, y, *meds) and v not in G.descendants(g, [x])]
-    out = []
-    for k in range(len(cands) + 1):
-        for combo in combinations(cands, k):
-            w = set(combo)
-            if not is_backdoor_set(g, x, y, w) or not all(is_backdoor_set(g, x, m, w) for m in meds):
-                continue
-            if all(G.d_separated(G.remove_outgoing(g, [m]), {m}, {y}, w | {x}) for m in meds):
-                out.append(w)
-    return out
+    bd = G.outgoing_cut(g, [x])
+    cut = {m: G.outgoing_cut(g, [m]) for m in meds}
+
+    def valid(w: set[str]) -> bool:
+        return (all(G.separated(bd, {x}, {t}, w) for t in (y, *meds))
+                and all(G.separated(cut[m], {m}, {y}, w | {x}) for m in meds))
+
+    return bounded_sets(nearest(g, cands, (x, y, *meds), 4), valid, 4)
 
 
 def _covariate_mediation(g: G.CausalGraph, q: Query, meds: list[str], msyms) -> list[Estimand]:
@@ -257,8 +259,7 @@ def backadj_answer(g: G.CausalGraph, q: Query) -> tuple[bool, str]:
         unobs = f" (but {sorted(s & g.latent)} is unobserved, so it cannot be computed from data)" if s & g.latent else ""
         if not is_backdoor_set(g, x, y, s, allow_latent=True):
             return 0, "not a valid back-door set"
-        minimal = not any(is_backdoor_set(g, x, y, set(c), allow_latent=True)
-                          for k in range(len(s)) for c in combinations(sorted(s), k))
+        minimal = nx.is_minimal_d_separator(G.outgoing_cut(g, [x]), {x}, {y}, s)
         return (2, "a minimal valid back-door set" + unobs) if minimal else (1, "valid but not minimal" + unobs)
 
     s1, s2 = (set(s) for s in q.adjustment_sets)
