@@ -58,10 +58,10 @@ class Row:
         return abs(self.value - self.expected) < 1e-9
 
 
-def chain(n: int) -> tuple[CausalGraph, list[Statement]]:
-    names = [f"X{i}" for i in range(n)]
+def chain(n: int, prefix: str = "X") -> tuple[CausalGraph, list[Statement]]:
+    names = [f"{prefix}{i}" for i in range(n)]
     g = CausalGraph.build([(a, b) for a, b in zip(names, names[1:])], nodes=names)
-    st = [Statement.of({"X0": 1}, {}, 0.4)]
+    st = [Statement.of({names[0]: 1}, {}, 0.4)]
     st += [Statement.of({b: 1}, {a: v}, A + B * v) for a, b in zip(names, names[1:]) for v in (0, 1)]
     return g, st
 
@@ -154,10 +154,10 @@ def consistency_case(n: int) -> Row:
                "over-determined input checked")
 
 
-def run_perf(chains=(6, 7, 8, 12, 25, 50, 100, 300), sparse=(10, 16, 20, 50, 100),
+def run_perf(chains=(6, 7, 8, 12, 25, 50, 100, 300, 1000), sparse=(10, 16, 20, 50, 100),
              long=(300, 1000), consistency=(8, 50)) -> list[Row]:
     jobs = ([lambda n=n: chain_case(n) for n in chains] + [lambda n=n: sparse_case(n) for n in sparse]
-            + [lambda n=n: adjustment_case(chain(n)[0], "chain", "X0", f"X{n - 1}") for n in long]
+            + [lambda n=n: adjustment_case(chain(n, "A")[0], "chain", "A0", f"A{n - 1}") for n in long]
             + [lambda n=n: _sparse_adjustment(n) for n in long]
             + [lambda n=n: consistency_case(n) for n in consistency])
     rows = []
@@ -195,12 +195,20 @@ def to_json(rows: list[Row]) -> list[dict]:
     return [{**asdict(r), "correct": r.correct} for r in rows]
 
 
-def main(argv: list[str]) -> None:
-    rows = run_perf()
-    print_perf(rows)
-    if argv:
-        Path(argv[0]).write_text(json.dumps(to_json(rows), indent=2), encoding="utf-8")
+QUICK = {"chains": (6, 8, 50), "sparse": (10, 20), "long": (300,), "consistency": (8,)}
+
+
+def report(console: Console, json_out: Path | None = None, quick: bool = False) -> list[Row]:
+    rows = run_perf(**QUICK) if quick else run_perf()
+    print_perf(rows, console)
+    wrong = [r.case for r in rows if r.correct is False]
+    if wrong:
+        console.print(f"[red]wrong values:[/] {', '.join(wrong)}")
+    if json_out:
+        json_out.write_text(json.dumps(to_json(rows), indent=2), encoding="utf-8")
+        console.print(f"wrote {json_out}")
+    return rows
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    report(Console(), Path(sys.argv[1]) if len(sys.argv) > 1 else None)

@@ -9,7 +9,7 @@ bidirected edge ``(a, b)`` which stands for a hidden common cause of a and b.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import combinations
 from typing import Iterable
 
@@ -37,12 +37,11 @@ class CausalGraph:
         """Validate and build a graph; raises a precise :class:`GraphError`."""
         edge_list = [tuple(e) for e in edges]
         bi_list = [tuple(e) for e in bidirected]
-        order: list[str] = []
+        order: dict[str, None] = {}  # insertion-ordered set
         for name in [*nodes, *(v for e in edge_list + bi_list for v in e)]:
             if not isinstance(name, str) or not name.strip():
                 raise GraphError(f"invalid variable name {name!r}", "variable names are non-empty strings")
-            if name not in order:
-                order.append(name)
+            order.setdefault(name, None)
         seen: set[tuple[str, str]] = set()
         for a, b in edge_list:
             if a == b:
@@ -56,7 +55,7 @@ class CausalGraph:
         lat = frozenset(latent)
         for name in lat:
             if name not in order:
-                raise UnknownVariableError(name, order)
+                raise UnknownVariableError(name, list(order))
         g = cls(tuple(order), tuple(edge_list), lat, tuple(bi_list))
         cycle = find_cycle(g)
         if cycle:
@@ -193,10 +192,15 @@ def do(g: CausalGraph, xs: Iterable[str]) -> CausalGraph:
 
 
 def outgoing_cut(g: CausalGraph, xs: Iterable[str]) -> nx.DiGraph:
-    """A read-only view of the graph's DAG without the edges out of xs (no copy: searches test
-    many candidate sets against it)."""
-    d = g.dag()
-    return nx.restricted_view(d, [], [(x, c) for x in xs for c in d.succ[x]])
+    """The graph's DAG without the edges out of xs (shared: do not mutate)."""
+    return _outgoing_cut(g, frozenset(xs))
+
+
+@lru_cache(maxsize=64)  # searches test many candidate sets against the same cut graph
+def _outgoing_cut(g: CausalGraph, xs: frozenset[str]) -> nx.DiGraph:
+    d = g.dag().copy()
+    d.remove_edges_from([(x, c) for x in xs for c in g.dag().succ[x]])
+    return d
 
 
 def remove_outgoing(g: CausalGraph, xs: Iterable[str]) -> CausalGraph:

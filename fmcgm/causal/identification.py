@@ -44,7 +44,15 @@ def is_backdoor_set(g: G.CausalGraph, x: str, y: str, z: set[str], allow_latent:
 
 # Bounds on the search for alternative sets: enough alternatives for the given numbers to
 # support one of them, never a search over every subset of a large graph.
-MAX_CHECKS = 400  # criterion tests per search
+# Each criterion test is a graph traversal, so the number of tests shrinks as the graph grows:
+# 400 on graphs up to 100 variables, 40 on 1,000.
+WORK = 40_000
+
+
+def max_checks(g: G.CausalGraph) -> int:
+    return WORK // max(100, len(g.nodes))
+
+
 MAX_SETS = 32  # sets returned per search
 # The ID estimand sums over the outcome's ancestors: past this many it is too long to evaluate
 # term by term (and slow to derive), so on large graphs it is derived only when nothing else
@@ -55,12 +63,12 @@ MAX_SUM_VARIABLES = 14
 def nearest(g: G.CausalGraph, pool: list[str], anchors: Iterable[str], max_size: int,
             min_size: int = 0) -> list[str]:
     """The pool, cut to the variables nearest the anchors when its subsets of sizes
-    min_size..max_size would need more than MAX_CHECKS tests (the pool's order is kept)."""
+    min_size..max_size would need more tests than the graph's budget (the pool's order is kept)."""
     def subsets(p: int) -> int:
         return sum(comb(p, k) for k in range(min_size, max_size + 1))
 
     keep = len(pool)
-    while keep > 0 and subsets(keep) > MAX_CHECKS:
+    while keep > 0 and subsets(keep) > max_checks(g):
         keep -= 1
     if keep >= len(pool):
         return list(pool)
@@ -70,15 +78,15 @@ def nearest(g: G.CausalGraph, pool: list[str], anchors: Iterable[str], max_size:
     return [v for v in pool if v in chosen]
 
 
-def bounded_sets(pool: list[str], valid: Callable[[set[str]], bool], max_size: int, min_size: int = 0,
-                 direct: Iterable[set[str]] = ()) -> list[set[str]]:
-    """Valid subsets of the pool, smallest first, at most MAX_CHECKS tests and MAX_SETS results;
+def bounded_sets(g: G.CausalGraph, pool: list[str], valid: Callable[[set[str]], bool], max_size: int,
+                 min_size: int = 0, direct: Iterable[set[str]] = ()) -> list[set[str]]:
+    """Valid subsets of the pool, smallest first, within the graph's test budget and MAX_SETS results;
     sets found directly (``direct``, already valid) are kept even when the enumeration misses them."""
     found: list[set[str]] = []
     checks = 0
     for k in range(min_size, max_size + 1):
         for combo in combinations(pool, k):
-            if checks >= MAX_CHECKS or len(found) >= MAX_SETS:
+            if checks >= max_checks(g) or len(found) >= MAX_SETS:
                 break
             checks += 1
             if valid(set(combo)):
@@ -102,7 +110,7 @@ def _backdoor_sets(g: G.CausalGraph, x: str, y: str, max_size: int) -> tuple[fro
     if direct is None:
         return ()
     pool = nearest(g, allowed, (x, y), max_size)
-    return tuple(map(frozenset, bounded_sets(pool, lambda z: G.separated(bd, {x}, {y}, z), max_size, direct=[direct])))
+    return tuple(map(frozenset, bounded_sets(g, pool, lambda z: G.separated(bd, {x}, {y}, z), max_size, direct=[direct])))
 
 
 def backdoor_expr(x: str, y: str, xv: int, yv: int, z: list[str]) -> Expr:
@@ -135,14 +143,14 @@ def _frontdoor_sets(g: G.CausalGraph, x: str, y: str) -> tuple[frozenset[str], .
             dominators.add(v)
             v = idom[v]
         singles = [v for v in cands if v in dominators]
-        paired = [v for v in cands if v in on_paths]
+        paired = [v for v in cands if v in on_paths and v not in dominators]
     else:  # no directed path: every set intercepts them all
         singles = paired = nearest(g, cands, (x, y), 1, 1)
     check = _frontdoor_check(g, x, y)
-    out = bounded_sets(singles, check, 1, 1)
+    out = bounded_sets(g, singles, check, 1, 1)
     # a pair holding a valid single is not minimal (and needs more numbers than the single)
     paired = [v for v in paired if {v} not in out]
-    return tuple(map(frozenset, out + bounded_sets(nearest(g, paired, (x, y), 2, 2), check, 2, 2)))
+    return tuple(map(frozenset, out + bounded_sets(g, nearest(g, paired, (x, y), 2, 2), check, 2, 2)))
 
 
 def _frontdoor_check(g: G.CausalGraph, x: str, y: str) -> Callable[[set[str]], bool]:
@@ -151,15 +159,30 @@ def _frontdoor_check(g: G.CausalGraph, x: str, y: str) -> Callable[[set[str]], b
 
     def check(m: set[str]) -> bool:
         # (i) m intercepts every directed path x -> y
-        if nx.has_path(nx.restricted_view(d, m, []), x, y):
+        if _reaches(d, x, y, m):
             return False
         # (ii) no unblocked back-door path x -> m
         if not all(G.separated(bd, {x}, {mi}, set()) for mi in m):
             return False
         # (iii) every back-door path m -> y blocked by x
-        return all(G.separated(G.outgoing_cut(g, [mi]), {mi}, {y}, {x} | (m - {mi})) for mi in m)
+        # (a view, not a copy: one test per candidate)
+        return all(G.separated(nx.restricted_view(d, [], list(d.out_edges(mi))), {mi}, {y}, {x} | (m - {mi}))
+                   for mi in m)
 
     return check
+
+
+def _reaches(d: nx.DiGraph, a: str, b: str, avoid: set[str]) -> bool:
+    """A directed path a -> b that avoids the given nodes (a plain search: no graph view per test)."""
+    seen, stack = {a}, [a]
+    while stack:
+        for c in d.succ[stack.pop()]:
+            if c == b:
+                return True
+            if c not in seen and c not in avoid:
+                seen.add(c)
+                stack.append(c)
+    return False
 
 
 def frontdoor_expr(x: str, y: str, xv: int, yv: int, m: list[str]) -> Expr:

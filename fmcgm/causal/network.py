@@ -54,6 +54,7 @@ class Network:
         self._sources: dict[tuple[str, tuple[str, ...]], set[Key]] = {}
         self._plans: dict[frozenset[str], list[tuple[str, tuple[str, ...]]]] = {}
         self._separated: dict[tuple[str, frozenset[str], frozenset[str]], bool] = {}
+        self._joints: dict[tuple[str, ...], np.ndarray | None] = {}
 
     def dom(self, v: str) -> tuple[int, ...]:
         return self.domains.get(v, (0, 1))
@@ -143,22 +144,31 @@ class Network:
         names = {k for k, _ in (*ev, *gv)}
         if any(k not in self.position for k in names) or names & {k for k, _ in gv} & {k for k, _ in ev}:
             return None
-        factors = []
-        for v, cond in self.plan(frozenset(names)):
-            f = self.factor(v, cond)
-            if f is None:
-                return None
-            factors.append(f)
         index = {k: self.dom(k).index(x) for k, x in (*ev, *gv) if x in self.dom(k)}
         if len(index) < len(names):
             return None  # a value outside the variable's domain
-        evidence = {k: index[k] for k, _ in gv}
-        keep = tuple(k for k, _ in ev)
-        try:
-            table = eliminate([f.fix(evidence) for f in factors], keep)
-        except TooDense:
+        scope = tuple(sorted(names, key=self.position.__getitem__))
+        table = self._joint(scope)
+        if table is None:
             return None
-        total = float(table.sum())
+        at = tuple(index[k] if k in dict(gv) else slice(None) for k in scope)
+        total = float(table[at].sum())
         if total <= 0:
             return None
-        return float(table[tuple(index[k] for k in keep)]) / total
+        return float(table[tuple(index[k] for k in scope)]) / total
+
+    def _joint(self, scope: tuple[str, ...]) -> np.ndarray | None:
+        """The joint table of the scope's variables (one elimination serves every term over them)."""
+        if scope not in self._joints:
+            factors = []
+            for v, cond in self.plan(frozenset(scope)):
+                f = self.factor(v, cond)
+                if f is None:
+                    self._joints[scope] = None
+                    return None
+                factors.append(f)
+            try:
+                self._joints[scope] = eliminate(factors, scope)
+            except TooDense:
+                self._joints[scope] = None
+        return self._joints[scope]

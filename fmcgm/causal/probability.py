@@ -132,9 +132,13 @@ class ProbabilityStore:
         """
         # Derived-looking statements first (marginals, joints, inverted conditionals): when one
         # contradicts the factorisation's entries, the message names it rather than an entry.
+        shapes: dict[str, set[frozenset[str]]] = {}
+        for ev, gv in self._known:
+            for k, _ in ev:
+                shapes.setdefault(k, set()).add(frozenset(k2 for k2, _ in gv))
         for key in sorted(self._known, key=self._is_local_entry):
             stated = self._known[key]
-            if self._is_free_parameter(key):
+            if self._is_free_parameter(key, shapes):
                 continue
             rest = self._replaced(key, None)
             implied = rest._value(*key)
@@ -160,11 +164,12 @@ class ProbabilityStore:
         ev, gv = key
         return len(ev) == 1 and self._local_set(ev[0][0]) == {k for k, _ in gv}
 
-    def _is_free_parameter(self, key: Key) -> bool:
+    def _is_free_parameter(self, key: Key, shapes: Mapping[str, set[frozenset[str]]]) -> bool:
         """An entry of a local conditional P(v | C(v)) that no other statement constrains.
 
         Such a number is not determined by the others (a factorisation's entries are free),
         so deriving it from them would only spend time.  Complements are checked by the sums.
+        ``shapes`` maps each variable to the conditioning sets of the statements about it.
         """
         ev, gv = key
         if len(ev) == 1:
@@ -172,12 +177,7 @@ class ProbabilityStore:
             dom = self.domains.get(var, (0, 1))
             if any(((((var, o),), gv) in self._known) for o in dom if o != val):
                 return True  # the sum check covers the complement
-        if not self._is_local_entry(key):
-            return False
-        var = ev[0][0]
-        cond = self._local_set(var)
-        return not any(var in {k for k, _ in e} and {k for k, _ in g} != cond
-                       for e, g in self._known if (e, g) != key)
+        return self._is_local_entry(key) and shapes[ev[0][0]] == {frozenset(k for k, _ in gv)}
 
     def _replaced(self, key: Key, value: float | None) -> "ProbabilityStore":
         """The same store with one statement's number changed (or the statement left out)."""

@@ -211,7 +211,7 @@ def _mediation_covariates(g: G.CausalGraph, x: str, y: str, meds: list[str]) -> 
         return (all(G.separated(bd, {x}, {t}, w) for t in (y, *meds))
                 and all(G.separated(cut[m], {m}, {y}, w | {x}) for m in meds))
 
-    return bounded_sets(nearest(g, cands, (x, y, *meds), 4), valid, 4)
+    return bounded_sets(g, nearest(g, cands, (x, y, *meds), 4), valid, 4)
 
 
 def _covariate_mediation(g: G.CausalGraph, q: Query, meds: list[str], msyms) -> list[Estimand]:
