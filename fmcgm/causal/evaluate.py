@@ -8,7 +8,7 @@ to the claim.  A query that cannot be answered says precisely why.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import product
+from itertools import islice, product
 
 from fmcgm.causal import graph as G
 from fmcgm.causal.expr import Prob, concrete_terms, evaluate, term_count, to_sympy
@@ -72,7 +72,10 @@ def answer_query(g: G.CausalGraph, q: Query, statements: list[Statement], claim:
             steps.append(f"skip {est.method}: its expansion has more than {MAX_TERMS} terms")
             continue
         terms = concrete_terms(est.expr)
-        lacking = [t.text() for t in terms if not store.can_derive(t.event, t.given)]
+        # The first candidate names every term it lacks (what to give); later ones stop at their
+        # first gap, so declining on a large graph does not try to derive every term of every set.
+        gaps = (t.text() for t in terms if not store.can_derive(t.event, t.given))
+        lacking = list(gaps) if not missing else list(islice(gaps, 1))
         if lacking:
             missing.extend(x for x in lacking if x not in missing)
             steps.append(f"skip {est.method}: needs {', '.join(lacking)}")

@@ -160,15 +160,15 @@ class Network:
     def _joint(self, scope: tuple[str, ...]) -> np.ndarray | None:
         """The joint table of the scope's variables (one elimination serves every term over them)."""
         if scope not in self._joints:
-            factors = []
-            for v, cond in self.plan(frozenset(scope)):
-                f = self.factor(v, cond)
-                if f is None:
-                    self._joints[scope] = None
-                    return None
-                factors.append(f)
-            try:
-                self._joints[scope] = eliminate(factors, scope)
-            except TooDense:
-                self._joints[scope] = None
+            self._joints[scope] = None
+            # The scope's own ancestors first; else every observed variable (with latent variables a
+            # smaller ancestral set can need conditionals on other sets than the ones given).
+            for targets in dict.fromkeys((frozenset(scope), frozenset(self.order))):
+                factors = [self.factor(v, cond) for v, cond in self.plan(targets)]
+                if all(f is not None for f in factors):
+                    try:
+                        self._joints[scope] = eliminate(factors, scope)
+                    except TooDense:
+                        pass
+                    break
         return self._joints[scope]

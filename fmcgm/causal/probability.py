@@ -130,13 +130,14 @@ class ProbabilityStore:
         others; when the stated and the implied value differ by more than rounding to whole
         percents explains, the input is refused naming both numbers and the statements used.
         """
-        # Derived-looking statements first (marginals, joints, inverted conditionals): when one
-        # contradicts the factorisation's entries, the message names it rather than an entry.
+        # Derived-looking statements first (marginals, joints, inverted conditionals; fewer
+        # conditions first): when one contradicts the factorisation's entries, the message
+        # names it rather than an entry.
         shapes: dict[str, set[frozenset[str]]] = {}
         for ev, gv in self._known:
             for k, _ in ev:
                 shapes.setdefault(k, set()).add(frozenset(k2 for k2, _ in gv))
-        for key in sorted(self._known, key=self._is_local_entry):
+        for key in sorted(self._known, key=lambda k: (self._is_local_entry(k), len(k[1]))):
             stated = self._known[key]
             if self._is_free_parameter(key, shapes):
                 continue
@@ -290,7 +291,12 @@ class ProbabilityStore:
             if joint is not None:
                 marg = self._derive(gv, (), depth + 1, visiting)
                 if marg is not None and marg > 0:
-                    return min(1.0, joint / marg)
+                    if joint > marg + TOL:  # never clamp a contradiction into a probability
+                        raise InconsistentInputError(
+                            f"the given numbers imply {term_text(tuple(sorted(ev + gv)), ())} = {_pct(joint)}, "
+                            f"more than {term_text(gv, ())} = {_pct(marg)}",
+                            "the numbers contradict each other: check which one is wrong and correct or remove it")
+                    return min(1.0, joint / marg)  # up to rounding
         # marginalise a joint over one extra event variable: P(A | g) = Σ_c P(A, c | g)
         for (kev, kgv) in list(self._known):
             extra = [x for x in kev if x not in ev]
