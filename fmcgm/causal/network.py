@@ -51,7 +51,6 @@ class Network:
             if len(ev) == 1:
                 self.by_event.setdefault(ev[0][0], []).append((ev[0][1], gv, p))
         self._tables: dict[tuple[str, tuple[str, ...]], Factor | None] = {}
-        self._sources: dict[tuple[str, tuple[str, ...]], set[Key]] = {}
         self._plans: dict[frozenset[str], list[tuple[str, tuple[str, ...]]]] = {}
         self._separated: dict[tuple[str, frozenset[str], frozenset[str]], bool] = {}
         self._joints: dict[tuple[str, ...], np.ndarray | None] = {}
@@ -84,16 +83,8 @@ class Network:
         """The table P(v | cond) from the statements, or None when an entry is not given."""
         key = (v, cond)
         if key not in self._tables:
-            self._sources[key] = set()
             self._tables[key] = self._build(v, cond)
         return self._tables[key]
-
-    def sources(self, targets: frozenset[str]) -> set[Key]:
-        """The statements the factorisation for ``targets`` rests on."""
-        out: set[Key] = set()
-        for v, cond in self.plan(targets):
-            out |= self._sources.get((v, cond), set())
-        return out
 
     def _build(self, v: str, cond: tuple[str, ...]) -> Factor | None:
         dom = self.dom(v)
@@ -101,7 +92,7 @@ class Network:
         table = np.empty(shape)
         for combo in product(*(range(n) for n in shape[1:])):
             config = tuple(zip(cond, (self.dom(c)[i] for c, i in zip(cond, combo))))
-            column = [self._entry(v, cond, a, config) for a in dom]
+            column = [self._entry(v, a, config) for a in dom]
             gaps = [i for i, p in enumerate(column) if p is None]
             if len(gaps) > 1:
                 return None
@@ -110,14 +101,13 @@ class Network:
             table[(slice(None), *combo)] = column
         return Factor((v, *cond), table)
 
-    def _entry(self, v: str, cond: tuple[str, ...], a: int, config: Assign) -> float | None:
+    def _entry(self, v: str, a: int, config: Assign) -> float | None:
         """P(v=a | config) from a statement on v given S: exact, or equal by the graph's independences.
 
         P(v | S=s) = P(v | C=c) when s and c agree on S ∩ C, v ⫫ S\\C | C and v ⫫ C\\S | S.
         """
         exact = (((v, a),), tuple(sorted(config)))
         if exact in self.known:
-            self._sources[(v, cond)].add(exact)
             return self.known[exact]
         c = dict(config)
         for value, given, p in self.by_event.get(v, ()):
@@ -125,7 +115,6 @@ class Network:
                 continue
             s = {k for k, _ in given}
             if self._independent(v, s - c.keys(), c.keys()) and self._independent(v, c.keys() - s, s):
-                self._sources[(v, cond)].add((((v, a),), given))
                 return p
         return None
 

@@ -200,10 +200,6 @@ class ProbabilityStore:
                 involved.append(k)
         return spread, involved
 
-    @property
-    def statements(self) -> list[Statement]:
-        return [Statement(e, g, p) for (e, g), p in self._known.items()]
-
     # -- derivation ------------------------------------------------------------
     def lookup(self, event: Assign, given: Assign) -> float:
         """Exact value of P(event | given) or MissingQuantityError."""

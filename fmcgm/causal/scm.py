@@ -70,9 +70,6 @@ class FiniteSCM:
         edges = [(p, v.name) for v in self.variables for p in v.parents]
         return CausalGraph.build(edges, nodes=self.names, latent=self.latent)
 
-    def domain(self, name: str) -> tuple[int, ...]:
-        return self._var(name).domain
-
     def _var(self, name: str) -> FiniteVariable:
         if name not in self._by_name:
             raise UnknownVariableError(name, self.names)
@@ -190,19 +187,6 @@ def response_variable(name: str, parents: Sequence[str], p_one: Sequence[float])
         return table[u, cfg]
 
     return FiniteVariable(name, tuple(parents), tuple(noise), mech)
-
-
-def boolean_variable(name: str, parents: Sequence[str], rule: Callable[..., bool] | None,
-                     p_root: float = 0.5) -> FiniteVariable:
-    """A deterministic boolean mechanism over parents, or a root with P(V=1) = p_root."""
-    if not parents:
-        return FiniteVariable(name, (), (1 - p_root, p_root), lambda u, pa: u)
-
-    def mech(u: np.ndarray, pa: Mapping[str, np.ndarray]) -> np.ndarray:
-        cols = [pa[p].astype(bool) for p in parents]
-        return np.array([bool(rule(*row)) for row in zip(*cols)], dtype=int) if cols else u
-
-    return FiniteVariable(name, tuple(parents), (1.0,), mech)
 
 
 @dataclass
