@@ -57,8 +57,8 @@ class CausalGraph:
             if name not in order:
                 raise UnknownVariableError(name, list(order))
         g = cls(tuple(order), tuple(edge_list), lat, tuple(bi_list))
-        cycle = find_cycle(g)
-        if cycle:
+        acyclic, cycle = is_acyclic(g.edges)
+        if not acyclic:
             raise CycleError(cycle)
         return g
 
@@ -95,17 +95,6 @@ class CausalGraph:
         for name in names:
             if name not in self._node_set:
                 raise UnknownVariableError(name, list(self.nodes))
-
-
-def find_cycle(g: CausalGraph) -> list[str]:
-    """A directed cycle as a node list, or [] when the graph is acyclic."""
-    d = nx.DiGraph()
-    d.add_nodes_from(g.nodes)
-    d.add_edges_from(g.edges)
-    try:
-        return [u for u, _ in nx.find_cycle(d)]
-    except nx.NetworkXNoCycle:
-        return []
 
 
 def parents(g: CausalGraph, v: str) -> set[str]:

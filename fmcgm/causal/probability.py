@@ -270,17 +270,13 @@ class ProbabilityStore:
                         return got
         # chain rule for a joint event
         if len(ev) >= 2:
-            first, rest = ev[:1], ev[1:]
-            a = self._derive(first, tuple(sorted(gv + rest)), depth + 1, visiting)
-            if a is not None:
-                b = self._derive(rest, gv, depth + 1, visiting)
-                if b is not None:
-                    return a * b
-            a = self._derive(rest, tuple(sorted(gv + first)), depth + 1, visiting)
-            if a is not None:
-                b = self._derive(first, gv, depth + 1, visiting)
-                if b is not None:
-                    return a * b
+            # P(a, b | g) = P(a | b, g) P(b | g), split either way
+            for part, other in ((ev[:1], ev[1:]), (ev[1:], ev[:1])):
+                a = self._derive(part, tuple(sorted(gv + other)), depth + 1, visiting)
+                if a is not None:
+                    b = self._derive(other, gv, depth + 1, visiting)
+                    if b is not None:
+                        return a * b
         # Bayes: P(ev | gv) = P(ev, gv) / P(gv)
         if gv:
             joint = self._derive(tuple(sorted(ev + gv)), (), depth + 1, visiting)
