@@ -22,9 +22,7 @@ import numpy as np
 
 from fmcgm.causal import graph as G
 from fmcgm.causal.elimination import Factor, TooDense, eliminate
-
-Assign = tuple[tuple[str, int], ...]
-Key = tuple[Assign, Assign]
+from fmcgm.causal.terms import Assign, Key
 
 
 class Network:
