@@ -70,3 +70,13 @@ def test_sympy_form_expands_sums():
     expr = to_sympy(est.expr)
     names = sorted(str(s) for s in expr.free_symbols)
     assert names == ["P(Y=1 | X=1, Z=0)", "P(Y=1 | X=1, Z=1)", "P(Z=0)", "P(Z=1)"]
+
+
+def test_backadj_with_the_outcome_or_treatment_in_the_set_is_invalid_not_an_error():
+    from fmcgm.causal.queries import Query, backadj_answer
+
+    g = CausalGraph.build([("Z", "X"), ("Z", "Y"), ("X", "Y")])
+    ok, why = backadj_answer(g, Query("backadj", "Y", "X", adjustment_sets=(("Z",), ("Y",))))
+    assert ok and "not a valid back-door set" in why
+    ok, why = backadj_answer(g, Query("backadj", "Y", "X", adjustment_sets=(("X",), ("Z",))))
+    assert not ok and "minimal valid" in why

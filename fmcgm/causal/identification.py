@@ -37,9 +37,10 @@ class Estimand:
 
 def is_backdoor_set(g: G.CausalGraph, x: str, y: str, z: set[str], allow_latent: bool = False) -> bool:
     """Pearl's back-door criterion for (x, y) and adjustment set z (observed only unless allowed)."""
-    if z & G.descendants(g, [x]) or (z & g.latent and not allow_latent):
-        return False
-    return G.d_separated(G.remove_outgoing(g, [x]), {x}, {y}, z)
+    g.require(x, y, *z)
+    if y in z or z & G.descendants(g, [x]) or (z & g.latent and not allow_latent):
+        return False  # (x itself is its own descendant)
+    return G.separated(G.outgoing_cut(g, [x]), {x}, {y}, z)
 
 
 # Bounds on the search for alternative sets: enough alternatives for the given numbers to

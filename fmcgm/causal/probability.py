@@ -51,6 +51,7 @@ class ProbabilityStore:
             self._add(s)
         self._network = Network(graph, self._known, self.domains) if graph is not None else None
         self._memo: dict[Key, float | None] = {}
+        self._separated: dict[tuple[frozenset[str], str, frozenset[str]], bool] = {}
         self._budget = 0
         if check:
             consistency.check(self)
@@ -138,6 +139,13 @@ class ProbabilityStore:
             self._memo[key] = value
         return value
 
+    def _independent(self, evars: frozenset[str], k: str, rest: frozenset[str]) -> bool:
+        """evars ⫫ k | rest in the graph (memoised: the rule search asks the same question often)."""
+        key = (evars, k, rest)
+        if key not in self._separated:
+            self._separated[key] = G.d_separated(self.graph, evars, {k}, rest)
+        return self._separated[key]
+
     def _apply_rules(self, ev: Assign, gv: Assign, depth: int, visiting: frozenset) -> float | None:
         # an event that contradicts the condition, or is implied by it
         gd = dict(gv)
@@ -158,7 +166,7 @@ class ProbabilityStore:
             evars = {k for k, _ in ev}
             for k, v in gv:
                 rest = tuple(x for x in gv if x[0] != k)
-                if G.d_separated(self.graph, evars, {k}, {r for r, _ in rest}):
+                if self._independent(frozenset(evars), k, frozenset(r for r, _ in rest)):
                     got = self._derive(ev, rest, depth + 1, visiting)
                     if got is not None:
                         return got
