@@ -44,21 +44,19 @@ def is_backdoor_set(g: G.CausalGraph, x: str, y: str, z: set[str], allow_latent:
 
 
 # Bounds on the search for alternative sets: enough alternatives for the given numbers to
-# support one of them, never a search over every subset of a large graph.
-# Each criterion test is a graph traversal, so the number of tests shrinks as the graph grows:
-# 400 on graphs up to 100 variables, 40 on 1,000.
+# support one of them, never a search over every subset of a large graph.  Each criterion test
+# is a graph traversal, so the number of tests shrinks as the graph grows (WORK / variables:
+# 400 tests on graphs up to 100 variables, 40 on 1,000).
 WORK = 40_000
-
-
-def max_checks(g: G.CausalGraph) -> int:
-    return WORK // max(100, len(g.nodes))
-
-
 MAX_SETS = 32  # sets returned per search
 # The ID estimand sums over the outcome's ancestors: past this many it is too long to evaluate
 # term by term (and slow to derive), so on large graphs it is derived only when nothing else
 # identifies the query.
 MAX_SUM_VARIABLES = 14
+
+
+def max_checks(g: G.CausalGraph) -> int:
+    return WORK // max(100, len(g.nodes))
 
 
 def nearest(g: G.CausalGraph, pool: list[str], anchors: Iterable[str], max_size: int,
@@ -149,7 +147,8 @@ def _frontdoor_sets(g: G.CausalGraph, x: str, y: str) -> tuple[frozenset[str], .
         singles = paired = nearest(g, cands, (x, y), 1, 1)
     check = _frontdoor_check(g, x, y)
     out = bounded_sets(g, singles, check, 1, 1)
-    # a pair holding a valid single is not minimal (and needs more numbers than the single)
+    # a pair holding a valid single is not minimal (and needs more numbers than the single);
+    # with a directed path the dominators, the only possible singles, are already left out
     paired = [v for v in paired if {v} not in out]
     return tuple(map(frozenset, out + bounded_sets(g, nearest(g, paired, (x, y), 2, 2), check, 2, 2)))
 
