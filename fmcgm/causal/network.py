@@ -77,6 +77,12 @@ class Network:
             self._plans[targets] = out
         return self._plans[targets]
 
+    def local_set(self, v: str) -> tuple[str, ...]:
+        """C(v) within v's own ancestors (the parents when v has no latent confounding)."""
+        if not self.spouses[v]:
+            return tuple(sorted(self.parents[v], key=self.position.__getitem__))
+        return dict(self.plan(frozenset({v})))[v]
+
     def factor(self, v: str, cond: tuple[str, ...]) -> Factor | None:
         """The table P(v | cond) from the statements, or None when an entry is not given."""
         key = (v, cond)

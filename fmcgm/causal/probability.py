@@ -86,7 +86,7 @@ class ProbabilityStore:
         """C(var): what var's local conditional in the graph's factorisation is given (None without a graph)."""
         if self._network is None or var not in self._network.position:
             return None
-        return set(dict(self._network.plan(frozenset({var})))[var])
+        return set(self._network.local_set(var))
 
     def replaced(self, key: Key, value: float | None) -> "ProbabilityStore":
         """The same store, unchecked, with one statement's number changed (or left out when None)."""
