@@ -11,6 +11,7 @@ Cases (each a fresh, seeded model whose numbers are whole percents, as a user wo
 * ``adjustment`` — back-door and front-door set search and the candidate estimands on a long
   chain and on a large random sparse graph (no numbers: identification only).
 * ``consistency`` — the over-determination check on a chain whose last marginal is also given.
+* ``decline`` — the sparse case with 40 % of the numbers left out: the time to say what is missing.
 
 Run with ``fmcgm eval perf`` or ``python -m evals.perf_eval``.  Speed targets live here, not in
 unit tests: the table is the result.
@@ -36,6 +37,7 @@ from fmcgm.causal.graph import CausalGraph, descendants
 from fmcgm.causal.identification import backdoor_sets, do_estimands, frontdoor_sets
 from fmcgm.causal.probability import ProbabilityStore, Statement
 from fmcgm.causal.queries import Query
+from fmcgm.errors import FMCGMError
 
 A, B = 0.05, 0.9  # chain: P(Xi=1 | Xi-1=v) = A + B·v (a strong link: the effect stays measurable)
 TARGET_SECONDS = 2.0  # the bound for a derivation case
@@ -154,12 +156,30 @@ def consistency_case(n: int) -> Row:
                "over-determined input checked")
 
 
-def run_perf(chains=(6, 7, 8, 12, 25, 50, 100, 300, 1000), sparse=(10, 16, 20, 50, 100),
-             long=(300, 1000), consistency=(8, 50)) -> list[Row]:
+def decline_case(n: int, seed: int = 0) -> Row:
+    g = sparse_graph(n, seed)
+    st, _ = local_conditionals(g, seed)
+    rng = Random(seed)
+    st = [s for s in st if rng.random() < 0.6]
+    y = g.nodes[-1]
+    x = next(v for v in g.nodes[1:] if v != y and y in descendants(g, [v]))
+    t = time.perf_counter()
+    try:
+        res = answer_query(g, Query("ate", y, x), st)
+        note, value = f"answered by {res.method}", res.value
+    except FMCGMError as e:
+        note, value = f"declined ({e.code})", None
+    return Row(f"decline: effect of {x} on {y}, 60% of numbers", n, len(g.edges), time.perf_counter() - t,
+               value, None, note)
+
+
+def run_perf(chains=(6, 7, 8, 12, 25, 50, 100, 300, 1000), sparse=(10, 16, 20, 50, 100, 300, 1000),
+             long=(300, 1000), consistency=(8, 50), decline=(10, 20, 50)) -> list[Row]:
     jobs = ([lambda n=n: chain_case(n) for n in chains] + [lambda n=n: sparse_case(n) for n in sparse]
             + [lambda n=n: adjustment_case(chain(n, "A")[0], "chain", "A0", f"A{n - 1}") for n in long]
             + [lambda n=n: _sparse_adjustment(n) for n in long]
-            + [lambda n=n: consistency_case(n) for n in consistency])
+            + [lambda n=n: consistency_case(n) for n in consistency]
+            + [lambda n=n: decline_case(n) for n in decline])
     rows = []
     with Progress(transient=True) as bar:
         task = bar.add_task("perf cases", total=len(jobs))
@@ -195,7 +215,7 @@ def to_json(rows: list[Row]) -> list[dict]:
     return [{**asdict(r), "correct": r.correct} for r in rows]
 
 
-QUICK = {"chains": (6, 8, 50), "sparse": (10, 20), "long": (300,), "consistency": (8,)}
+QUICK = {"chains": (6, 8, 50), "sparse": (10, 20), "long": (300,), "consistency": (8,), "decline": (10,)}
 
 
 def report(console: Console, json_out: Path | None = None, quick: bool = False) -> list[Row]:
