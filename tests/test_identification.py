@@ -80,3 +80,10 @@ def test_backadj_with_the_outcome_or_treatment_in_the_set_is_invalid_not_an_erro
     assert ok and "not a valid back-door set" in why
     ok, why = backadj_answer(g, Query("backadj", "Y", "X", adjustment_sets=(("X",), ("Z",))))
     assert not ok and "minimal valid" in why
+
+
+def test_hedge_met_in_a_sub_query_names_the_query_asked():
+    g = CausalGraph.build([("X", "W"), ("W", "Y")], bidirected=[("X", "W")])
+    with pytest.raises(NotIdentifiableError) as e:
+        identify(g, ["Y"], ["X"])
+    assert e.value.message.startswith("P(Y | do(X)) is not identifiable") and "hedge for {W, X}" in e.value.message

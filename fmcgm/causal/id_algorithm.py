@@ -69,6 +69,14 @@ class ADMG:
         return sorted(comps, key=lambda c: min(position[v] for v in c))
 
 
+class _Hedge(Exception):
+    """Raised inside the recursion; :func:`identify` turns it into the user-facing error."""
+
+    def __init__(self, outer: set[str], inner: set[str]) -> None:
+        super().__init__()
+        self.outer, self.inner = outer, inner
+
+
 def _sym(vs) -> tuple[tuple[str, str], ...]:
     return tuple((v, v) for v in vs)
 
@@ -141,12 +149,7 @@ def _id(y: set[str], x: set[str], P: Expr | None, pvars: tuple[str, ...], G: ADM
     full = G.c_components()
     # 5. hedge: not identifiable
     if len(full) == 1 and full[0] == V:
-        raise NotIdentifiableError(
-            f"P({', '.join(sorted(y))} | do({', '.join(sorted(x))})) is not identifiable: "
-            f"the graph contains a hedge for {{{', '.join(sorted(V))}}} and {{{', '.join(sorted(S))}}}",
-            "the latent confounding cannot be removed by adjustment; measure a confounder or mediator, "
-            "or ask a different query",
-        )
+        raise _Hedge(V, S)
     # 6. S is itself a c-component of G
     if S in full:
         factors = tuple(_conditional(P, pvars, v, list(G.order[: G.order.index(v)])) for v in G.order if v in S)
@@ -170,7 +173,15 @@ def identify(g: CausalGraph, outcomes: list[str], treatments: list[str]) -> Expr
         if v in g.latent:
             raise NotIdentifiableError(f"{v!r} is unobserved", "queries can only name observed variables")
     G = ADMG.from_graph(g)
-    est = _id(set(outcomes), set(treatments), None, G.order, G)
+    try:
+        est = _id(set(outcomes), set(treatments), None, G.order, G)
+    except _Hedge as h:  # named for the query asked, not the sub-query of the recursion that met it
+        raise NotIdentifiableError(
+            f"P({', '.join(sorted(outcomes))} | do({', '.join(sorted(treatments))})) is not identifiable: "
+            f"the graph contains a hedge for {{{', '.join(sorted(h.outer))}}} and {{{', '.join(sorted(h.inner))}}}",
+            "the latent confounding cannot be removed by adjustment; measure a confounder or mediator, "
+            "or ask a different query",
+        ) from None
     # Symbols left free beyond the query (the napkin's Z) do not change the value: fix them at 0.
     extra = free_symbols(est) - set(outcomes) - set(treatments)
     return substitute(est, {s: 0 for s in extra}) if extra else est
