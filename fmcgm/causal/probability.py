@@ -21,6 +21,7 @@ with them up to rounding, or the store refuses the input naming both numbers
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Mapping
 
 from fmcgm.causal import consistency
@@ -41,6 +42,17 @@ def used_vars(ev: Assign, gv: Assign) -> set[str]:
     return {k for k, _ in ev} | {k for k, _ in gv}
 
 
+@lru_cache(maxsize=256)  # one question's numbers are checked by the reader, the critique and the tool
+def _inconsistency(statements: tuple[Statement, ...], graph: G.CausalGraph | None,
+                   domains: tuple[tuple[str, tuple[int, ...]], ...]) -> tuple[str, str] | None:
+    """(message, hint) of the first contradiction among the numbers, or None."""
+    try:
+        consistency.check(ProbabilityStore(list(statements), graph, dict(domains), check=False))
+    except InconsistentInputError as e:
+        return e.message, e.hint
+    return None
+
+
 class ProbabilityStore:
     def __init__(self, statements: list[Statement], graph: G.CausalGraph | None = None,
                  domains: Mapping[str, tuple[int, ...]] | None = None, *, check: bool = True) -> None:
@@ -54,7 +66,9 @@ class ProbabilityStore:
         self._separated: dict[tuple[frozenset[str], str, frozenset[str]], bool] = {}
         self._budget = 0
         if check:
-            consistency.check(self)
+            found = _inconsistency(tuple(statements), graph, tuple(sorted(self.domains.items())))
+            if found is not None:
+                raise InconsistentInputError(*found)
 
     # -- input ---------------------------------------------------------------
     def _add(self, s: Statement) -> None:
