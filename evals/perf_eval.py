@@ -38,6 +38,7 @@ from fmcgm.causal.identification import backdoor_sets, do_estimands, frontdoor_s
 from fmcgm.causal.probability import ProbabilityStore, Statement
 from fmcgm.causal.queries import Query
 from fmcgm.errors import FMCGMError
+from fmcgm.vocabulary import QueryKind
 
 A, B = 0.05, 0.9  # chain: P(Xi=1 | Xi-1=v) = A + B·v (a strong link: the effect stays measurable)
 TARGET_SECONDS = 2.0  # the bound for a derivation case
@@ -62,9 +63,9 @@ class Row:
 
 def chain(n: int, prefix: str = "X") -> tuple[CausalGraph, list[Statement]]:
     names = [f"{prefix}{i}" for i in range(n)]
-    g = CausalGraph.build([(a, b) for a, b in zip(names, names[1:])], nodes=names)
+    g = CausalGraph.build([(a, b) for a, b in zip(names, names[1:], strict=False)], nodes=names)
     st = [Statement.of({names[0]: 1}, {}, 0.4)]
-    st += [Statement.of({b: 1}, {a: v}, A + B * v) for a, b in zip(names, names[1:]) for v in (0, 1)]
+    st += [Statement.of({b: 1}, {a: v}, A + B * v) for a, b in zip(names, names[1:], strict=False) for v in (0, 1)]
     return g, st
 
 
@@ -91,7 +92,7 @@ def local_conditionals(g: CausalGraph, seed: int) -> tuple[list[Statement], dict
         for combo in product((0, 1), repeat=len(parents[v])):
             p = rng.randint(5, 95) / 100
             tables[v][combo] = p
-            st.append(Statement.of({v: 1}, dict(zip(parents[v], combo)), p))
+            st.append(Statement.of({v: 1}, dict(zip(parents[v], combo, strict=True)), p))
     return st, {"parents": parents, "tables": tables}
 
 
@@ -123,7 +124,7 @@ def _timed(fn):
 
 def chain_case(n: int) -> Row:
     g, st = chain(n)
-    secs, res = _timed(lambda: answer_query(g, Query("ate", f"X{n - 1}", "X0"), st))
+    secs, res = _timed(lambda: answer_query(g, Query(QueryKind.ATE, f"X{n - 1}", "X0"), st))
     return Row("chain: effect of X0 on the last", n, len(g.edges), secs, res.value, B ** (n - 1), res.method)
 
 
@@ -132,7 +133,7 @@ def sparse_case(n: int, seed: int = 0) -> Row:
     st, model = local_conditionals(g, seed)
     y = g.nodes[-1]
     x = next(v for v in g.nodes[n // 3:] if v != y and y in descendants(g, [v]))
-    secs, res = _timed(lambda: answer_query(g, Query("ate", y, x), st))
+    secs, res = _timed(lambda: answer_query(g, Query(QueryKind.ATE, y, x), st))
     expected = enumerate_ate(g, model, x, y) if n <= 16 else None
     return Row(f"sparse: effect of {x} on {y}", n, len(g.edges), secs, res.value, expected, res.method)
 
@@ -165,7 +166,7 @@ def decline_case(n: int, seed: int = 0) -> Row:
     x = next(v for v in g.nodes[1:] if v != y and y in descendants(g, [v]))
     t = time.perf_counter()
     try:
-        res = answer_query(g, Query("ate", y, x), st)
+        res = answer_query(g, Query(QueryKind.ATE, y, x), st)
         note, value = f"answered by {res.method}", res.value
     except FMCGMError as e:
         note, value = f"declined ({e.code})", None

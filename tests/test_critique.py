@@ -2,14 +2,14 @@ import json
 
 import numpy as np
 from langchain_core.messages import AIMessage, ToolMessage
+from scripted import ScriptedModel, call
 
 from agent.configuration import Settings
 from agent.graph import build_graph, run_question
+from fmcgm.causal.graph import CausalGraph
 from fmcgm.causal.probability import Statement
 from fmcgm.causal.queries import Query
 from fmcgm.critique import check_data, implied_independences, review
-from fmcgm.causal.graph import CausalGraph
-from scripted import ScriptedModel, call
 
 STATS = [{"event": {"y": 1}, "given": {"x": 1}, "p": 0.6}, {"event": {"y": 1}, "given": {"x": 0}, "p": 0.2}]
 Q = {"kind": "ate", "treatment": "x", "outcome": "y"}

@@ -60,7 +60,7 @@ def network_statements(g: G.CausalGraph, names: list[str], joint: np.ndarray) ->
     out = []
     for v, cond in plan:
         for combo in product((0, 1), repeat=len(cond)):
-            gv = dict(zip(cond, combo))
+            gv = dict(zip(cond, combo, strict=True))
             out.append(Statement.of({v: 1}, gv, brute(names, joint, {v: 1}, gv)))
     return out
 

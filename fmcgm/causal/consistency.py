@@ -11,7 +11,8 @@ Given numbers are whole percents.  Three checks, each naming the numbers involve
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from fmcgm.causal.terms import Key, pct, term_text
 from fmcgm.errors import InconsistentInputError
@@ -28,7 +29,7 @@ ROUNDING = 0.005
 CONTRADICTION_HINT = "the numbers contradict each other: check which one is wrong and correct or remove it"
 
 
-def check(store: "ProbabilityStore") -> None:
+def check(store: ProbabilityStore) -> None:
     """Raise :class:`InconsistentInputError` naming the numbers when the given ones contradict."""
     check_sums_and_joints(store.known, store.domains)
     check_overdetermined(store)
@@ -45,7 +46,7 @@ def check_sums_and_joints(known: Mapping[Key, float], domains: Mapping[str, tupl
                     f"the probabilities of {var} given {dict(gv) or 'nothing'} sum to {total:.3f}, not 1",
                     "check the given percentages")
         if len(ev) >= 2:
-            for k, v in ev:
+            for k, _ in ev:
                 sub = tuple(x for x in ev if x[0] != k)
                 marg = known.get((sub, gv))
                 if marg is not None and p > marg + TOL:
@@ -54,7 +55,7 @@ def check_sums_and_joints(known: Mapping[Key, float], domains: Mapping[str, tupl
                         "a joint probability cannot exceed its marginal")
 
 
-def check_overdetermined(store: "ProbabilityStore") -> None:
+def check_overdetermined(store: ProbabilityStore) -> None:
     """A given number that the other given numbers already determine must agree with them.
 
     Each statement that is not a free parameter of the factorisation is derived from the
@@ -87,13 +88,13 @@ def check_overdetermined(store: "ProbabilityStore") -> None:
                 CONTRADICTION_HINT)
 
 
-def _is_local_entry(store: "ProbabilityStore", key: Key) -> bool:
+def _is_local_entry(store: ProbabilityStore, key: Key) -> bool:
     """P(v | C(v)): an entry of v's local conditional in the graph's factorisation."""
     ev, gv = key
     return len(ev) == 1 and store.local_set(ev[0][0]) == {k for k, _ in gv}
 
 
-def _is_free_parameter(store: "ProbabilityStore", key: Key, shapes: Mapping[str, set[frozenset[str]]]) -> bool:
+def _is_free_parameter(store: ProbabilityStore, key: Key, shapes: Mapping[str, set[frozenset[str]]]) -> bool:
     """An entry of a local conditional P(v | C(v)) that no other statement constrains.
 
     Such a number is not determined by the others (a factorisation's entries are free),
@@ -109,7 +110,7 @@ def _is_free_parameter(store: "ProbabilityStore", key: Key, shapes: Mapping[str,
     return _is_local_entry(store, key) and shapes[ev[0][0]] == {frozenset(k for k, _ in gv)}
 
 
-def _rounding_spread(store: "ProbabilityStore", key: Key, base: float) -> tuple[float, list[Key]]:
+def _rounding_spread(store: ProbabilityStore, key: Key, base: float) -> tuple[float, list[Key]]:
     """How far rounding of the given numbers can move the derived P(key), and which numbers move it.
 
     Each number is moved by ±ROUNDING in turn (first order: the effects add up).
@@ -124,7 +125,7 @@ def _rounding_spread(store: "ProbabilityStore", key: Key, base: float) -> tuple[
     return spread, involved
 
 
-def _moved(store: "ProbabilityStore", k: Key, p: float, key: Key) -> float | None:
+def _moved(store: ProbabilityStore, k: Key, p: float, key: Key) -> float | None:
     """P(key) with the number of statement k set to p (None where that cannot be derived)."""
     try:
         return store.replaced(k, min(1.0, max(0.0, p))).value(*key)

@@ -30,7 +30,7 @@ class Factor:
     vars: tuple[str, ...]
     table: np.ndarray  # one axis per variable, in ``vars`` order
 
-    def fix(self, values: dict[str, int]) -> "Factor":
+    def fix(self, values: dict[str, int]) -> Factor:
         """Slice the table at the given axis positions (evidence)."""
         if not any(v in values for v in self.vars):
             return self
@@ -78,11 +78,11 @@ def _contract(factors: list[Factor], out: tuple[str, ...]) -> Factor:
     """Multiply factors and sum out every variable not in ``out`` (one einsum call)."""
     scope: dict[str, int] = {}
     for f in factors:
-        for v, n in zip(f.vars, f.table.shape):
+        for v, n in zip(f.vars, f.table.shape, strict=True):
             scope[v] = n
     if prod(scope.values()) > MAX_TABLE:
         raise TooDense(f"a table over {len(scope)} variables")
-    letter = dict(zip(scope, string.ascii_letters))
+    letter = dict(zip(scope, string.ascii_letters, strict=False))
     subs = ",".join("".join(letter[v] for v in f.vars) for f in factors)
     table = np.einsum(f"{subs}->{''.join(letter[v] for v in out)}", *[f.table for f in factors])
     return Factor(out, np.asarray(table))

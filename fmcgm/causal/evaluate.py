@@ -116,7 +116,7 @@ def _ett_bounds(g: G.CausalGraph, q: Query, store: ProbabilityStore, steps: list
             continue
         diffs, weights = [], []
         for combo in product((0, 1), repeat=len(zs)):
-            zz = tuple(zip(zs, combo))
+            zz = tuple(zip(zs, combo, strict=True))
             a, b = (((y, yv),), tuple(sorted(((x, o), *zz)))), (((y, yv),), tuple(sorted(((x, t), *zz))))
             if not (store.can_derive(*a) and store.can_derive(*b)):
                 break
@@ -127,14 +127,15 @@ def _ett_bounds(g: G.CausalGraph, q: Query, store: ProbabilityStore, steps: list
             steps.append(f"P({', '.join(zs)} | {x}={t}) is not given: ETT = Σ_z P(z | {x}={t}) [P({y}={yv} | {x}={o}, z) - "
                          f"P({y}={yv} | {x}={t}, z)] lies in [{lo:.4f}, {hi:.4f}] for every weighting")
             res = QueryResult(q, bounds=(lo, hi), method=f"bounds over the unknown weights P({', '.join(zs)} | {x})",
-                              estimand=f"Σ_z P(z | {x}={t}) [P({y}={yv} | {x}={o}, z) - P({y}={yv} | {x}={t}, z)], z over {{{', '.join(zs)}}}",
+                              estimand=f"Σ_z P(z | {x}={t}) [P({y}={yv} | {x}={o}, z) - P({y}={yv} | {x}={t}, z)], "
+                                       f"z over {{{', '.join(zs)}}}",
                               steps=steps)
             if lo * hi > 0:
                 res.value = None
                 res.reason = "the sign is identified exactly: every stratum effect has the same sign"
                 return res
             if all(w is not None for w in weights):
-                res.value = sum(w * d for w, d in zip(weights, diffs))
+                res.value = sum(w * d for w, d in zip(weights, diffs, strict=True))
                 res.exact = False
                 res.assumptions.append(f"weights P({', '.join(zs)}) used for P({', '.join(zs)} | {x}={t}) "
                                        f"(assumes {x} independent of {', '.join(zs)}; not implied by the graph)")

@@ -8,10 +8,10 @@ bidirected edge ``(a, b)`` which stands for a hidden common cause of a and b.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from itertools import combinations
-from typing import Iterable
 
 import networkx as nx
 
@@ -33,7 +33,7 @@ class CausalGraph:
         nodes: Iterable[str] = (),
         latent: Iterable[str] = (),
         bidirected: Iterable[tuple[str, str]] = (),
-    ) -> "CausalGraph":
+    ) -> CausalGraph:
         """Validate and build a graph; raises a precise :class:`GraphError`."""
         edge_list = [tuple(e) for e in edges]
         bi_list = [tuple(e) for e in bidirected]

@@ -29,11 +29,11 @@ class ADMG:
     bidirected: frozenset[frozenset[str]]
 
     @classmethod
-    def from_graph(cls, g: CausalGraph) -> "ADMG":
+    def from_graph(cls, g: CausalGraph) -> ADMG:
         order, directed, bidirected = latent_projection(g)
         return cls(tuple(order), frozenset(directed), frozenset(bidirected))
 
-    def sub(self, keep: set[str]) -> "ADMG":
+    def sub(self, keep: set[str]) -> ADMG:
         return ADMG(
             tuple(v for v in self.order if v in keep),
             frozenset(e for e in self.directed if e[0] in keep and e[1] in keep),
@@ -53,7 +53,7 @@ class ADMG:
             out |= nx.ancestors(self._digraph, v)
         return out
 
-    def cut_incoming(self, xs: set[str]) -> "ADMG":
+    def cut_incoming(self, xs: set[str]) -> ADMG:
         return ADMG(
             self.order,
             frozenset(e for e in self.directed if e[1] not in xs),
@@ -159,8 +159,8 @@ def _id(y: set[str], x: set[str], P: Expr | None, pvars: tuple[str, ...], G: ADM
     # 7. S lies inside a larger c-component S'
     S2 = next(c for c in full if S <= c)
     factors = tuple(_conditional(P, pvars, v, list(G.order[: G.order.index(v)])) for v in G.order if v in S2)
-    newP: Expr = factors[0] if len(factors) == 1 else Product(factors)
-    return _id(y, x & S2, newP, tuple(v for v in G.order if v in S2), G.sub(S2))
+    local: Expr = factors[0] if len(factors) == 1 else Product(factors)
+    return _id(y, x & S2, local, tuple(v for v in G.order if v in S2), G.sub(S2))
 
 
 def identify(g: CausalGraph, outcomes: list[str], treatments: list[str]) -> Expr:

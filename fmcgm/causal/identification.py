@@ -12,11 +12,11 @@ outcome, within a fixed number of criterion tests, so large graphs stay fast.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
 from math import comb
-from typing import Callable, Iterable
 
 import networkx as nx
 
@@ -222,7 +222,8 @@ def do_estimands(g: G.CausalGraph, y: str, x: str, xv: int, yv: int = 1) -> list
         label = "back-door adjustment for {" + ", ".join(sorted(z)) + "}" if z else "no confounding (empty back-door set)"
         cands.append(Estimand(backdoor_expr(x, y, xv, yv, sorted(z)), label))
     for m in frontdoor_sets(g, x, y):
-        cands.append(Estimand(frontdoor_expr(x, y, xv, yv, sorted(m)), "front-door adjustment through {" + ", ".join(sorted(m)) + "}"))
+        cands.append(Estimand(frontdoor_expr(x, y, xv, yv, sorted(m)),
+                              "front-door adjustment through {" + ", ".join(sorted(m)) + "}"))
     if cands and len(G.ancestors(g, [y]) & set(g.observed)) > MAX_SUM_VARIABLES:
         return cands
     try:

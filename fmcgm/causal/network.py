@@ -15,8 +15,8 @@ variables C(v) is the parent set.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from itertools import product
-from typing import Mapping
 
 import numpy as np
 
@@ -95,14 +95,15 @@ class Network:
         shape = (len(dom), *(len(self.dom(c)) for c in cond))
         table = np.empty(shape)
         for combo in product(*(range(n) for n in shape[1:])):
-            config = tuple(zip(cond, (self.dom(c)[i] for c, i in zip(cond, combo))))
+            config = tuple(zip(cond, (self.dom(c)[i] for c, i in zip(cond, combo, strict=True)), strict=True))
             column = [self._entry(v, a, config) for a in dom]
             gaps = [i for i, p in enumerate(column) if p is None]
             if len(gaps) > 1:
                 return None
             if gaps:  # the values of v sum to one
                 column[gaps[0]] = max(0.0, 1.0 - sum(p for p in column if p is not None))
-            table[(slice(None), *combo)] = column
+            at: tuple[slice | int, ...] = (slice(None), *combo)
+            table[at] = column
         return Factor((v, *cond), table)
 
     def _entry(self, v: str, a: int, config: Assign) -> float | None:
@@ -157,8 +158,8 @@ class Network:
             # The scope's own ancestors first; else every observed variable (with latent variables a
             # smaller ancestral set can need conditionals on other sets than the ones given).
             for targets in dict.fromkeys((frozenset(scope), frozenset(self.order))):
-                factors = [self.factor(v, cond) for v, cond in self.plan(targets)]
-                if all(f is not None for f in factors):
+                factors = [f for v, cond in self.plan(targets) if (f := self.factor(v, cond)) is not None]
+                if len(factors) == len(self.plan(targets)):
                     try:
                         self._joints[scope] = eliminate(factors, scope)
                     except TooDense:

@@ -21,8 +21,8 @@ with them up to rounding, or the store refuses the input naming both numbers
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
-from typing import Mapping
 
 from fmcgm.causal import consistency
 from fmcgm.causal import graph as G
@@ -102,10 +102,14 @@ class ProbabilityStore:
             return None
         return set(self._network.local_set(var))
 
-    def replaced(self, key: Key, value: float | None) -> "ProbabilityStore":
+    def replaced(self, key: Key, value: float | None) -> ProbabilityStore:
         """The same store, unchecked, with one statement's number changed (or left out when None)."""
-        stmts = [Statement(e, g, value if (e, g) == key else p) for (e, g), p in self._known.items()
-                 if (e, g) != key or value is not None]
+        known = dict(self._known)
+        if value is None:
+            del known[key]
+        else:
+            known[key] = value
+        stmts = [Statement(e, g, p) for (e, g), p in known.items()]
         return ProbabilityStore(stmts, self.graph, self.domains, check=False)
 
     # -- derivation ------------------------------------------------------------
@@ -156,6 +160,8 @@ class ProbabilityStore:
     def _independent(self, evars: frozenset[str], k: str, rest: frozenset[str]) -> bool:
         """evars ⫫ k | rest in the graph (memoised: the rule search asks the same question often)."""
         key = (evars, k, rest)
+        if self.graph is None:
+            return False
         if key not in self._separated:
             self._separated[key] = G.d_separated(self.graph, evars, {k}, rest)
         return self._separated[key]
@@ -165,7 +171,9 @@ class ProbabilityStore:
         gd = dict(gv)
         for k, v in ev:
             if k in gd:
-                return 0.0 if gd[k] != v else self._derive(tuple(x for x in ev if x[0] != k), gv, depth + 1, visiting) if len(ev) > 1 else 1.0
+                if gd[k] != v:
+                    return 0.0
+                return self._derive(tuple(x for x in ev if x[0] != k), gv, depth + 1, visiting) if len(ev) > 1 else 1.0
         # complement of a single binary event
         if len(ev) == 1:
             var, val = ev[0]
@@ -178,7 +186,7 @@ class ProbabilityStore:
         # graph-implied independence: drop a conditioning variable d-separated from the event
         if self.graph is not None and gv:
             evars = {k for k, _ in ev}
-            for k, v in gv:
+            for k, _ in gv:
                 rest = tuple(x for x in gv if x[0] != k)
                 if self._independent(frozenset(evars), k, frozenset(r for r, _ in rest)):
                     got = self._derive(ev, rest, depth + 1, visiting)
@@ -187,10 +195,11 @@ class ProbabilityStore:
         # chain rule for a joint event
         if len(ev) >= 2:
             # P(a, b | g) = P(a | b, g) P(b | g), split either way
-            for part, other in ((ev[:1], ev[1:]), (ev[1:], ev[:1])):
-                a = self._derive(part, tuple(sorted(gv + other)), depth + 1, visiting)
+            splits: tuple[tuple[Assign, Assign], ...] = ((ev[:1], ev[1:]), (ev[1:], ev[:1]))
+            for part, cond in splits:
+                a = self._derive(part, tuple(sorted(gv + cond)), depth + 1, visiting)
                 if a is not None:
-                    b = self._derive(other, gv, depth + 1, visiting)
+                    b = self._derive(cond, gv, depth + 1, visiting)
                     if b is not None:
                         return a * b
         # Bayes: P(ev | gv) = P(ev, gv) / P(gv)
@@ -214,7 +223,7 @@ class ProbabilityStore:
             parts = [self._derive(tuple(sorted(ev + ((var, val),))), gv, depth + 1, visiting)
                      for val in self.domains.get(var, (0, 1))]
             if all(p is not None for p in parts):
-                return float(sum(parts))
+                return float(sum(p for p in parts if p is not None))
         # total probability over one extra conditioning variable present in the statements
         used = used_vars(ev, gv)
         for (kev, kgv) in list(self._known):
@@ -229,9 +238,8 @@ class ProbabilityStore:
                 a = self._derive(ev, tuple(sorted(gv + ((var, val),))), depth + 1, visiting)
                 b = self._derive(((var, val),), gv, depth + 1, visiting)
                 if a is None or b is None:
-                    total = None
                     break
                 total += a * b
-            if total is not None:
+            else:
                 return total
         return None

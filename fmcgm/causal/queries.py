@@ -57,7 +57,8 @@ class Query:
             "ett": f"P({y}_{{{x}={x0}}}={yv} | {x}={x1}) - P({y}={yv} | {x}={x1})",
             "nde": f"E[{y}_{{{x}={x1}, M_{{{x}={x0}}}}}] - E[{y}_{{{x}={x0}}}] with M = {{{', '.join(self.mediators)}}}",
             "nie": f"E[{y}_{{{x}={x0}, M_{{{x}={x1}}}}}] - E[{y}_{{{x}={x0}}}] with M = {{{', '.join(self.mediators)}}}",
-            "backadj": f"is adjusting for {set(self.adjustment_sets[0]) if self.adjustment_sets else '?'} a valid way to estimate the effect of {x} on {y}?",
+            "backadj": f"is adjusting for {set(self.adjustment_sets[0]) if self.adjustment_sets else '?'} "
+                       f"a valid way to estimate the effect of {x} on {y}?",
             "collider_bias": f"does {x} causally affect {y}?",
             "det_counterfactual": f"{y} under do({x}={x1})",
         }[self.kind]
@@ -115,7 +116,7 @@ def _ate(g, x, y, x1, x0, yv) -> list[Estimand]:
     try:
         e1 = do_estimands(g, y, x, x1, yv)
         e0 = do_estimands(g, y, x, x0, yv)
-        return [Estimand(Diff(a.expr, b.expr), a.method, a.assumptions, a.exact) for a, b in zip(e1, e0)]
+        return [Estimand(Diff(a.expr, b.expr), a.method, a.assumptions, a.exact) for a, b in zip(e1, e0, strict=True)]
     except NotIdentifiableError as err:
         iv = ate_iv_estimands(g, y, x, yv)
         if not iv:
@@ -124,7 +125,8 @@ def _ate(g, x, y, x1, x0, yv) -> list[Estimand]:
         out = []
         for est in iv:
             expr = est.expr if sign == 1 else Diff(Const(0), est.expr)
-            out.append(Estimand(expr, est.method, (f"not identifiable without assumptions: {err.message}", *est.assumptions), False))
+            why = f"not identifiable without assumptions: {err.message}"
+            out.append(Estimand(expr, est.method, (why, *est.assumptions), False))
         return out
 
 
@@ -134,11 +136,13 @@ def _ett(g, x, y, treated, other, yv) -> list[Estimand]:
     for z in backdoor_sets(g, x, y):
         zs = sorted(z)
         if not zs:
-            out.append(Estimand(Diff(Prob(((y, yv),), ((x, other),)), factual), "no confounding: ETT equals the conditional contrast"))
+            out.append(Estimand(Diff(Prob(((y, yv),), ((x, other),)), factual),
+                                "no confounding: ETT equals the conditional contrast"))
             continue
         syms = tuple((v, v.lower() + "'") for v in zs)
         body = Product((Prob(((y, yv),), ((x, other), *syms)), Prob(syms, ((x, treated),))))
-        out.append(Estimand(Diff(Sum(syms, body), factual), "back-door adjustment for {" + ", ".join(zs) + "} weighted by the treated"))
+        out.append(Estimand(Diff(Sum(syms, body), factual),
+                            "back-door adjustment for {" + ", ".join(zs) + "} weighted by the treated"))
     for m in frontdoor_sets(g, x, y):
         ms = tuple((v, v.lower()) for v in sorted(m))
         body = Product((Prob(((y, yv),), ((x, treated), *ms)), Diff(Prob(ms, ((x, other),)), Prob(ms, ((x, treated),)))))
@@ -219,8 +223,8 @@ def _covariate_mediation(g: G.CausalGraph, q: Query, meds: list[str], msyms) -> 
     out = []
     for w in _mediation_covariates(g, x, y, meds):
         wsyms = tuple((v, v.lower() + "'") for v in sorted(w))
-        py = lambda xv: Prob(((y, yv),), ((x, xv), *msyms, *wsyms))  # noqa: E731
-        pm = lambda xv: Prob(msyms, ((x, xv), *wsyms))  # noqa: E731
+        py = lambda xv, wsyms=wsyms: Prob(((y, yv),), ((x, xv), *msyms, *wsyms))  # noqa: E731
+        pm = lambda xv, wsyms=wsyms: Prob(msyms, ((x, xv), *wsyms))  # noqa: E731
         if q.kind == "nde":
             inner = Sum(msyms, Product((pm(x0), Diff(py(x1), py(x0)))))
         else:

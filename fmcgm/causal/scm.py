@@ -16,8 +16,8 @@ mechanisms) → prediction (solve again in the same worlds).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -50,12 +50,13 @@ class FiniteSCM:
                 if p not in seen:
                     raise QueryError(f"parent {p!r} of {v.name!r} must come before it", "list variables in causal order")
             if abs(sum(v.noise) - 1) > 1e-9 or min(v.noise) < 0:
-                raise InconsistentInputError(f"noise of {v.name!r} is not a distribution", "probabilities must be >= 0 and sum to 1")
+                raise InconsistentInputError(f"noise of {v.name!r} is not a distribution",
+                                             "probabilities must be >= 0 and sum to 1")
             seen.add(v.name)
         self._by_name = {v.name: v for v in self.variables}
         sizes = [len(v.noise) for v in self.variables]
         grids = np.meshgrid(*[np.arange(s) for s in sizes], indexing="ij")
-        self._u = {v.name: g.ravel() for v, g in zip(self.variables, grids)}
+        self._u = {v.name: g.ravel() for v, g in zip(self.variables, grids, strict=True)}
         weights = np.ones(int(np.prod(sizes)))
         for v in self.variables:
             weights = weights * np.asarray(v.noise)[self._u[v.name]]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 Assign = tuple[tuple[str, int], ...]
 Key = tuple[Assign, Assign]  # (event, given), each sorted by variable
@@ -16,7 +16,7 @@ class Statement:
     p: float
 
     @classmethod
-    def of(cls, event: Mapping[str, int], given: Mapping[str, int] | None, p: float) -> "Statement":
+    def of(cls, event: Mapping[str, int], given: Mapping[str, int] | None, p: float) -> Statement:
         return cls(tuple(sorted(event.items())), tuple(sorted((given or {}).items())), float(p))
 
     def text(self) -> str:
