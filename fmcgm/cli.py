@@ -425,5 +425,14 @@ def eval_visual(world: str = typer.Option("pendulum", "--world"), n: int = typer
         console.print(f"wrote {json_out}")
 
 
+@eval_app.command("perf")
+def eval_perf(json_out: Optional[Path] = typer.Option(None, "--json", help="write the rows as JSON here"),
+              quick: bool = typer.Option(False, "--quick", help="the small sizes only")) -> None:
+    """Causal-core speed: variables vs seconds (derivation, adjustment search, consistency check)."""
+    from evals.perf_eval import report
+
+    report(console, json_out, quick)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

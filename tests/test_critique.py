@@ -2,14 +2,14 @@ import json
 
 import numpy as np
 from langchain_core.messages import AIMessage, ToolMessage
+from scripted import ScriptedModel, call
 
 from agent.configuration import Settings
 from agent.graph import build_graph, run_question
+from fmcgm.causal.graph import CausalGraph
 from fmcgm.causal.probability import Statement
 from fmcgm.causal.queries import Query
 from fmcgm.critique import check_data, implied_independences, review
-from fmcgm.causal.graph import CausalGraph
-from scripted import ScriptedModel, call
 
 STATS = [{"event": {"y": 1}, "given": {"x": 1}, "p": 0.6}, {"event": {"y": 1}, "given": {"x": 0}, "p": 0.2}]
 Q = {"kind": "ate", "treatment": "x", "outcome": "y"}
@@ -115,3 +115,12 @@ def test_repeated_identical_calls_are_stopped():
     model = ScriptedModel(replies=[call("check_acyclicity", {"graph": {"edges": [["a", "b"]]}})], loop_last=True)
     state = run_question("q?", app=build_graph(model=model))
     assert "repeated the same call to check_acyclicity 3 times" in state["answer"]["error"]
+
+
+def test_review_reports_a_number_the_others_contradict():
+    stmts = [Statement.of({"x": 1}, {}, 0.5), Statement.of({"y": 1}, {"x": 0}, 0.2),
+             Statement.of({"y": 1}, {"x": 1}, 0.3), Statement.of({"y": 1}, {}, 0.9)]
+    f = review([("x", "y")], [], statements=stmts, query=Query("marginal", "y"))
+    errors = [x for x in f if x.severity == "error"]
+    assert [x.code for x in errors] == ["inconsistent_input"]
+    assert "P(y=1) is given as 90%" in errors[0].message and "imply 25%" in errors[0].message

@@ -70,3 +70,20 @@ def test_sympy_form_expands_sums():
     expr = to_sympy(est.expr)
     names = sorted(str(s) for s in expr.free_symbols)
     assert names == ["P(Y=1 | X=1, Z=0)", "P(Y=1 | X=1, Z=1)", "P(Z=0)", "P(Z=1)"]
+
+
+def test_backadj_with_the_outcome_or_treatment_in_the_set_is_invalid_not_an_error():
+    from fmcgm.causal.queries import Query, backadj_answer
+
+    g = CausalGraph.build([("Z", "X"), ("Z", "Y"), ("X", "Y")])
+    ok, why = backadj_answer(g, Query("backadj", "Y", "X", adjustment_sets=(("Z",), ("Y",))))
+    assert ok and "not a valid back-door set" in why
+    ok, why = backadj_answer(g, Query("backadj", "Y", "X", adjustment_sets=(("X",), ("Z",))))
+    assert not ok and "minimal valid" in why
+
+
+def test_hedge_met_in_a_sub_query_names_the_query_asked():
+    g = CausalGraph.build([("X", "W"), ("W", "Y")], bidirected=[("X", "W")])
+    with pytest.raises(NotIdentifiableError) as e:
+        identify(g, ["Y"], ["X"])
+    assert e.value.message.startswith("P(Y | do(X)) is not identifiable") and "hedge for {W, X}" in e.value.message

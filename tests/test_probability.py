@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fmcgm.causal.evaluate import answer_query
 from fmcgm.causal.graph import CausalGraph
@@ -80,3 +82,67 @@ def test_conditional_query_from_joints():
     st = [S({"X": 1}, {}, 0.4), S({"X": 1, "Y": 1}, {}, 0.1)]
     res = answer_query(g, Query("conditional", "Y", "X", 1), st, "less_likely")
     assert res.value == pytest.approx(0.25) and res.answer == "yes"
+
+
+def test_stated_marginal_that_contradicts_the_conditionals_is_refused():
+    g = CausalGraph.build([("X", "Y")])
+    given = [S({"X": 1}, {}, 0.5), S({"Y": 1}, {"X": 0}, 0.2), S({"Y": 1}, {"X": 1}, 0.3)]
+    with pytest.raises(InconsistentInputError) as e:
+        ProbabilityStore([*given, S({"Y": 1}, {}, 0.9)], g)
+    msg = e.value.message
+    # both numbers and every statement the implied value rests on
+    assert "P(Y=1) is given as 90%" in msg and "imply 25%" in msg
+    assert all(t in msg for t in ("P(X=1) = 50%", "P(Y=1 | X=0) = 20%", "P(Y=1 | X=1) = 30%"))
+    with pytest.raises(InconsistentInputError):  # the answer is not computed from them either
+        answer_query(g, Query("marginal", "Y"), [*given, S({"Y": 1}, {}, 0.9)], "more_likely")
+
+
+def test_rounding_tolerance_follows_the_inputs():
+    """Implied P(Y) = 25% from inputs each ±0.5 points: 26% can be rounding, 27% cannot."""
+    g = CausalGraph.build([("X", "Y")])
+    given = [S({"X": 1}, {}, 0.5), S({"Y": 1}, {"X": 0}, 0.2), S({"Y": 1}, {"X": 1}, 0.3)]
+    assert ProbabilityStore([*given, S({"Y": 1}, {}, 0.26)], g).lookup((("Y", 1),), ()) == pytest.approx(0.26)
+    with pytest.raises(InconsistentInputError):
+        ProbabilityStore([*given, S({"Y": 1}, {}, 0.27)], g)
+
+
+@pytest.mark.parametrize("extra, stated", [
+    (S({"Y": 1}, {"X": 1}, 0.2), "P(Y=1 | X=1) is given as 20%"),  # implied 62% (adjusting for Z)
+    (S({"X": 1}, {"Y": 1}, 0.95), "P(X=1 | Y=1) is given as 95%"),  # Bayes
+    (S({"X": 1, "Y": 1}, {}, 0.05), "P(X=1, Y=1) is given as 5%"),  # a joint
+])
+def test_other_over_determined_quantities(extra, stated):
+    g = CausalGraph.build([("Z", "X"), ("Z", "Y"), ("X", "Y")])
+    cpts = [S({"Z": 1}, {}, 0.3), S({"X": 1}, {"Z": 0}, 0.2), S({"X": 1}, {"Z": 1}, 0.7),
+            S({"Y": 1}, {"X": 0, "Z": 0}, 0.1), S({"Y": 1}, {"X": 0, "Z": 1}, 0.3),
+            S({"Y": 1}, {"X": 1, "Z": 0}, 0.5), S({"Y": 1}, {"X": 1, "Z": 1}, 0.7)]
+    with pytest.raises(InconsistentInputError) as e:
+        ProbabilityStore([*cpts, extra], g)
+    assert stated in e.value.message and "imply" in e.value.message
+
+
+def test_contradiction_found_without_a_complete_model():
+    """No number for the confounder Z: the term-by-term rules still see that P(Y) is over-determined."""
+    g = CausalGraph.build([("Z", "X"), ("Z", "Y"), ("X", "Y")])
+    st = [S({"X": 1}, {}, 0.5), S({"Y": 1}, {"X": 0}, 0.2), S({"Y": 1}, {"X": 1}, 0.3), S({"Y": 1}, {}, 0.9)]
+    with pytest.raises(InconsistentInputError) as e:
+        ProbabilityStore(st, g)
+    assert "P(Y=1) is given as 90%" in e.value.message and "imply 25%" in e.value.message
+
+
+@settings(max_examples=40, deadline=None)
+@given(cpt=st.lists(st.integers(1, 99), min_size=7, max_size=7))
+def test_numbers_rounded_from_one_model_are_never_refused(cpt):
+    """Every quantity of one true model, each rounded to a whole percent: consistent up to rounding."""
+    from fmcgm.causal.scm import FiniteSCM, response_variable
+
+    p = [c / 100 for c in cpt]
+    scm = FiniteSCM([response_variable("Z", [], p[:1]), response_variable("X", ["Z"], p[1:3]),
+                     response_variable("Y", ["X", "Z"], p[3:7])])
+    r = lambda v: round(v, 2)  # noqa: E731
+    st_ = [S({"Z": 1}, {}, r(p[0]))]
+    st_ += [S({"X": 1}, {"Z": z}, r(scm.prob({"X": 1}, {"Z": z}))) for z in (0, 1)]
+    st_ += [S({"Y": 1}, {"X": x, "Z": z}, r(scm.prob({"Y": 1}, {"X": x, "Z": z}))) for x in (0, 1) for z in (0, 1)]
+    st_ += [S({"Y": 1}, {}, r(scm.prob({"Y": 1}))), S({"X": 1}, {}, r(scm.prob({"X": 1}))),
+            S({"Y": 1}, {"X": 1}, r(scm.prob({"Y": 1}, {"X": 1}))), S({"X": 1, "Y": 1}, {}, r(scm.prob({"X": 1, "Y": 1})))]
+    ProbabilityStore(st_, scm.graph())

@@ -8,10 +8,10 @@ to the claim.  A query that cannot be answered says precisely why.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import product
+from itertools import islice, product
 
 from fmcgm.causal import graph as G
-from fmcgm.causal.expr import Prob, concrete_terms, evaluate, to_sympy
+from fmcgm.causal.expr import Prob, concrete_terms, evaluate, term_count, to_sympy
 from fmcgm.causal.identification import Estimand, backdoor_sets
 from fmcgm.causal.probability import ProbabilityStore, Statement
 from fmcgm.causal.queries import EFFECT_KINDS, Query, backadj_answer, candidates, collider_answer
@@ -21,6 +21,9 @@ from fmcgm.vocabulary import Claim
 # Effects smaller than half a percentage point are reported as "no effect": the given numbers are
 # rounded to whole percents, so a smaller difference is indistinguishable from zero.
 MIN_EFFECT = 0.005
+# Estimands whose expansion looks up more terms than this are skipped: evaluating them term by
+# term would take exponential time (a sum over many variables); a shorter candidate is used.
+MAX_TERMS = 1 << 14
 
 
 @dataclass
@@ -62,9 +65,17 @@ def answer_query(g: G.CausalGraph, q: Query, statements: list[Statement], claim:
     cands = candidates(g, q)
     steps = [f"query: {q.describe()}"]
     missing: list[str] = []
+    too_long: list[str] = []
     for est in cands.estimands:
+        if term_count(est.expr) > MAX_TERMS:
+            too_long.append(est.method)
+            steps.append(f"skip {est.method}: its expansion has more than {MAX_TERMS} terms")
+            continue
         terms = concrete_terms(est.expr)
-        lacking = [t.text() for t in terms if not store.can_derive(t.event, t.given)]
+        # The first candidate names every term it lacks (what to give); later ones stop at their
+        # first gap, so declining on a large graph does not try to derive every term of every set.
+        gaps = (t.text() for t in terms if not store.can_derive(t.event, t.given))
+        lacking = list(gaps) if not missing else list(islice(gaps, 1))
         if lacking:
             missing.extend(x for x in lacking if x not in missing)
             steps.append(f"skip {est.method}: needs {', '.join(lacking)}")
@@ -76,6 +87,9 @@ def answer_query(g: G.CausalGraph, q: Query, statements: list[Statement], claim:
         res = _ett_bounds(g, q, store, steps)
         if res is not None:
             return _decide(res, claim)
+    if too_long and not missing:
+        raise FMCGMError(f"every estimand of {q.describe()} has more than {MAX_TERMS} terms "
+                         f"({', '.join(too_long)})", "ask about a smaller part of the graph")
     raise MissingQuantityError(missing or ["(no estimand)"], q.describe())
 
 
@@ -98,11 +112,11 @@ def _ett_bounds(g: G.CausalGraph, q: Query, store: ProbabilityStore, steps: list
     x, y, yv, t, o = q.treatment, q.outcome, q.outcome_value, q.treatment_value, q.control_value
     for z in backdoor_sets(g, x, y):
         zs = sorted(z)
-        if not zs:
+        if not zs or 2 ** len(zs) > MAX_TERMS:
             continue
         diffs, weights = [], []
         for combo in product((0, 1), repeat=len(zs)):
-            zz = tuple(zip(zs, combo))
+            zz = tuple(zip(zs, combo, strict=True))
             a, b = (((y, yv),), tuple(sorted(((x, o), *zz)))), (((y, yv),), tuple(sorted(((x, t), *zz))))
             if not (store.can_derive(*a) and store.can_derive(*b)):
                 break
@@ -113,14 +127,15 @@ def _ett_bounds(g: G.CausalGraph, q: Query, store: ProbabilityStore, steps: list
             steps.append(f"P({', '.join(zs)} | {x}={t}) is not given: ETT = Σ_z P(z | {x}={t}) [P({y}={yv} | {x}={o}, z) - "
                          f"P({y}={yv} | {x}={t}, z)] lies in [{lo:.4f}, {hi:.4f}] for every weighting")
             res = QueryResult(q, bounds=(lo, hi), method=f"bounds over the unknown weights P({', '.join(zs)} | {x})",
-                              estimand=f"Σ_z P(z | {x}={t}) [P({y}={yv} | {x}={o}, z) - P({y}={yv} | {x}={t}, z)], z over {{{', '.join(zs)}}}",
+                              estimand=f"Σ_z P(z | {x}={t}) [P({y}={yv} | {x}={o}, z) - P({y}={yv} | {x}={t}, z)], "
+                                       f"z over {{{', '.join(zs)}}}",
                               steps=steps)
             if lo * hi > 0:
                 res.value = None
                 res.reason = "the sign is identified exactly: every stratum effect has the same sign"
                 return res
             if all(w is not None for w in weights):
-                res.value = sum(w * d for w, d in zip(weights, diffs))
+                res.value = sum(w * d for w, d in zip(weights, diffs, strict=True))
                 res.exact = False
                 res.assumptions.append(f"weights P({', '.join(zs)}) used for P({', '.join(zs)} | {x}={t}) "
                                        f"(assumes {x} independent of {', '.join(zs)}; not implied by the graph)")

@@ -10,9 +10,10 @@ conditioned on which) for evaluation, derivation and display.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from itertools import product
-from typing import Callable, Mapping, Union
+from typing import Union
 
 import sympy
 
@@ -115,7 +116,7 @@ def evaluate(e: Expr, lookup: Lookup, domains: Mapping[str, tuple[int, ...]] | N
         total = 0.0
         vals = [dom.get(v, (0, 1)) for v, _ in e.bindings]
         for combo in product(*vals):
-            inner = {**env, **{s: x for (_, s), x in zip(e.bindings, combo)}}
+            inner = {**env, **{s: x for (_, s), x in zip(e.bindings, combo, strict=True)}}
             total += evaluate(e.body, lookup, dom, inner)
         return total
     if isinstance(e, Product):
@@ -133,6 +134,18 @@ def evaluate(e: Expr, lookup: Lookup, domains: Mapping[str, tuple[int, ...]] | N
             raise ZeroDivisionError(f"denominator {e.den.text()} is zero")
         return evaluate(e.num, lookup, dom, env) / den
     raise TypeError(f"not an expression: {e!r}")
+
+
+def term_count(e: Expr, domains: Mapping[str, tuple[int, ...]] | None = None) -> int:
+    """How many probability terms evaluating the expression looks up (sums expanded)."""
+    if isinstance(e, Prob):
+        return 1
+    if isinstance(e, Sum):
+        size = 1
+        for v, _ in e.bindings:
+            size *= len((domains or {}).get(v, (0, 1)))
+        return size * term_count(e.body, domains)
+    return sum(term_count(c, domains) for c in _children(e))
 
 
 def concrete_terms(e: Expr, domains: Mapping[str, tuple[int, ...]] | None = None,
@@ -161,7 +174,7 @@ def to_sympy(e: Expr, domains: Mapping[str, tuple[int, ...]] | None = None) -> s
             return sympy.Symbol(Prob(_resolve(x.event, env), _resolve(x.given, env)).text(), nonnegative=True)
         if isinstance(x, Sum):
             vals = [(domains or {}).get(v, (0, 1)) for v, _ in x.bindings]
-            return sympy.Add(*[walk(x.body, {**env, **{s: c for (_, s), c in zip(x.bindings, combo)}})
+            return sympy.Add(*[walk(x.body, {**env, **{s: c for (_, s), c in zip(x.bindings, combo, strict=True)}})
                                for combo in product(*vals)])
         if isinstance(x, Product):
             return sympy.Mul(*[walk(f, env) for f in x.factors])

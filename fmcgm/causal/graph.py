@@ -8,9 +8,10 @@ bidirected edge ``(a, b)`` which stands for a hidden common cause of a and b.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from itertools import combinations
-from typing import Iterable
 
 import networkx as nx
 
@@ -32,16 +33,15 @@ class CausalGraph:
         nodes: Iterable[str] = (),
         latent: Iterable[str] = (),
         bidirected: Iterable[tuple[str, str]] = (),
-    ) -> "CausalGraph":
+    ) -> CausalGraph:
         """Validate and build a graph; raises a precise :class:`GraphError`."""
         edge_list = [tuple(e) for e in edges]
         bi_list = [tuple(e) for e in bidirected]
-        order: list[str] = []
+        order: dict[str, None] = {}  # insertion-ordered set
         for name in [*nodes, *(v for e in edge_list + bi_list for v in e)]:
             if not isinstance(name, str) or not name.strip():
                 raise GraphError(f"invalid variable name {name!r}", "variable names are non-empty strings")
-            if name not in order:
-                order.append(name)
+            order.setdefault(name, None)
         seen: set[tuple[str, str]] = set()
         for a, b in edge_list:
             if a == b:
@@ -55,20 +55,25 @@ class CausalGraph:
         lat = frozenset(latent)
         for name in lat:
             if name not in order:
-                raise UnknownVariableError(name, order)
+                raise UnknownVariableError(name, list(order))
         g = cls(tuple(order), tuple(edge_list), lat, tuple(bi_list))
-        cycle = find_cycle(g)
-        if cycle:
+        acyclic, cycle = is_acyclic(g.edges)
+        if not acyclic:
             raise CycleError(cycle)
         return g
 
     # -- views ------------------------------------------------------------
-    @property
+    @cached_property
     def observed(self) -> tuple[str, ...]:
         return tuple(n for n in self.nodes if n not in self.latent)
 
     def dag(self) -> nx.DiGraph:
-        """The graph as a networkx DAG, bidirected edges made explicit latent nodes."""
+        """The graph as a networkx DAG, bidirected edges made explicit latent nodes (shared: do not mutate)."""
+        return self._dag
+
+    @cached_property
+    def _dag(self) -> nx.DiGraph:
+        # Built once per graph: d-separation and closures run in loops over candidate sets.
         g = nx.DiGraph()
         g.add_nodes_from(self.nodes)
         g.add_edges_from(self.edges)
@@ -78,39 +83,23 @@ class CausalGraph:
             g.add_edge(u, b)
         return g
 
+    @cached_property
+    def _projection(self) -> tuple[list[str], set[tuple[str, str]], set[frozenset[str]]]:
+        return _project(self)
+
+    @cached_property
+    def _node_set(self) -> frozenset[str]:
+        return frozenset(self.nodes)
+
     def require(self, *names: str) -> None:
         for name in names:
-            if name not in self.nodes:
+            if name not in self._node_set:
                 raise UnknownVariableError(name, list(self.nodes))
-
-    def to_dict(self) -> dict:
-        return {
-            "nodes": list(self.nodes),
-            "edges": [list(e) for e in self.edges],
-            "latent": sorted(self.latent),
-            "bidirected": [list(e) for e in self.bidirected],
-        }
-
-
-def find_cycle(g: CausalGraph) -> list[str]:
-    """A directed cycle as a node list, or [] when the graph is acyclic."""
-    d = nx.DiGraph()
-    d.add_nodes_from(g.nodes)
-    d.add_edges_from(g.edges)
-    try:
-        return [u for u, _ in nx.find_cycle(d)]
-    except nx.NetworkXNoCycle:
-        return []
 
 
 def parents(g: CausalGraph, v: str) -> set[str]:
     g.require(v)
     return {a for a, b in g.edges if b == v}
-
-
-def children(g: CausalGraph, v: str) -> set[str]:
-    g.require(v)
-    return {b for a, b in g.edges if a == v}
 
 
 def _closure(g: CausalGraph, vs: Iterable[str], step) -> set[str]:
@@ -141,7 +130,42 @@ def d_separated(g: CausalGraph, xs: Iterable[str], ys: Iterable[str], zs: Iterab
     """True when xs and ys are d-separated given zs (latents never conditioned on)."""
     xs, ys, zs = set(xs), set(ys), set(zs)
     g.require(*xs, *ys, *zs)
-    return nx.is_d_separator(g.dag(), xs, ys, zs)
+    return separated(g.dag(), xs, ys, zs)
+
+
+def separated(d: nx.DiGraph, xs: set[str], ys: set[str], zs: set[str]) -> bool:
+    """d-separation of xs and ys given zs in an acyclic networkx graph, by the reachability
+    ("Bayes ball") algorithm of Koller & Friedman (Alg. 3.1).
+
+    Ours rather than ``nx.is_d_separator``: that one re-checks the acyclicity of the whole graph
+    on every call, which dominated searches over many candidate sets on large graphs; our graphs
+    are checked acyclic once, when built.
+    """
+    opened = set(zs)  # z and its ancestors: a collider there is open
+    stack = list(zs)
+    while stack:
+        for p in d.pred[stack.pop()]:
+            if p not in opened:
+                opened.add(p)
+                stack.append(p)
+    seen: set[tuple[str, bool]] = set()
+    todo = [(x, True) for x in xs]  # (node, reached against an edge: from a child)
+    while todo:
+        v, up = todo.pop()
+        if (v, up) in seen:
+            continue
+        seen.add((v, up))
+        if v not in zs and v in ys:
+            return False
+        if up and v not in zs:
+            todo.extend((p, True) for p in d.pred[v])
+            todo.extend((c, False) for c in d.succ[v])
+        elif not up:
+            if v not in zs:
+                todo.extend((c, False) for c in d.succ[v])
+            if v in opened:
+                todo.extend((p, True) for p in d.pred[v])
+    return True
 
 
 def do(g: CausalGraph, xs: Iterable[str]) -> CausalGraph:
@@ -156,6 +180,18 @@ def do(g: CausalGraph, xs: Iterable[str]) -> CausalGraph:
     )
 
 
+def outgoing_cut(g: CausalGraph, xs: Iterable[str]) -> nx.DiGraph:
+    """The graph's DAG without the edges out of xs (shared: do not mutate)."""
+    return _outgoing_cut(g, frozenset(xs))
+
+
+@lru_cache(maxsize=64)  # searches test many candidate sets against the same cut graph
+def _outgoing_cut(g: CausalGraph, xs: frozenset[str]) -> nx.DiGraph:
+    d = g.dag().copy()
+    d.remove_edges_from([(x, c) for x in xs for c in g.dag().succ[x]])
+    return d
+
+
 def remove_outgoing(g: CausalGraph, xs: Iterable[str]) -> CausalGraph:
     xs = set(xs)
     g.require(*xs)
@@ -167,7 +203,12 @@ def latent_projection(g: CausalGraph) -> tuple[list[str], set[tuple[str, str]], 
 
     a -> b when a directed path from a to b has only latent inner nodes;
     a <-> b when a latent node (or a bidirected edge) reaches both through latents only.
+    Computed once per graph (the result is shared: do not mutate it).
     """
+    return g._projection
+
+
+def _project(g: CausalGraph) -> tuple[list[str], set[tuple[str, str]], set[frozenset[str]]]:
     d = g.dag()
     hidden = set(d.nodes) - set(g.observed)
     directed: set[tuple[str, str]] = set()
@@ -192,7 +233,8 @@ def latent_projection(g: CausalGraph) -> tuple[list[str], set[tuple[str, str]], 
     for h in hidden:
         for a, b in combinations(sorted(observed_reach(h)), 2):
             bidirected.add(frozenset((a, b)))
-    order = [v for v in nx.topological_sort(d) if v in set(g.observed)]
+    observed = set(g.observed)
+    order = [v for v in nx.topological_sort(d) if v in observed]
     return order, directed, bidirected
 
 

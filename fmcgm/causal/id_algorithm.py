@@ -13,6 +13,7 @@ named after the variables themselves.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import networkx as nx
 
@@ -28,27 +29,31 @@ class ADMG:
     bidirected: frozenset[frozenset[str]]
 
     @classmethod
-    def from_graph(cls, g: CausalGraph) -> "ADMG":
+    def from_graph(cls, g: CausalGraph) -> ADMG:
         order, directed, bidirected = latent_projection(g)
         return cls(tuple(order), frozenset(directed), frozenset(bidirected))
 
-    def sub(self, keep: set[str]) -> "ADMG":
+    def sub(self, keep: set[str]) -> ADMG:
         return ADMG(
             tuple(v for v in self.order if v in keep),
             frozenset(e for e in self.directed if e[0] in keep and e[1] in keep),
             frozenset(e for e in self.bidirected if e <= keep),
         )
 
-    def ancestors(self, vs: set[str]) -> set[str]:
+    @cached_property
+    def _digraph(self) -> nx.DiGraph:
         d = nx.DiGraph()
         d.add_nodes_from(self.order)
         d.add_edges_from(self.directed)
+        return d
+
+    def ancestors(self, vs: set[str]) -> set[str]:
         out = set(vs)
         for v in vs:
-            out |= nx.ancestors(d, v)
+            out |= nx.ancestors(self._digraph, v)
         return out
 
-    def cut_incoming(self, xs: set[str]) -> "ADMG":
+    def cut_incoming(self, xs: set[str]) -> ADMG:
         return ADMG(
             self.order,
             frozenset(e for e in self.directed if e[1] not in xs),
@@ -60,7 +65,16 @@ class ADMG:
         u.add_nodes_from(self.order)
         u.add_edges_from(tuple(e) for e in self.bidirected)
         comps = [set(c) for c in nx.connected_components(u)]
-        return sorted(comps, key=lambda c: min(self.order.index(v) for v in c))
+        position = {v: i for i, v in enumerate(self.order)}
+        return sorted(comps, key=lambda c: min(position[v] for v in c))
+
+
+class _Hedge(Exception):
+    """Raised inside the recursion; :func:`identify` turns it into the user-facing error."""
+
+    def __init__(self, outer: set[str], inner: set[str]) -> None:
+        super().__init__()
+        self.outer, self.inner = outer, inner
 
 
 def _sym(vs) -> tuple[tuple[str, str], ...]:
@@ -86,24 +100,28 @@ def _simplify(e: Expr) -> Expr:
         return e
     body = e.body
     bindings = list(e.bindings)
-    factors = list(body.factors) if isinstance(body, Product) else [body]
+    factors: dict[int, Expr] = dict(enumerate(body.factors if isinstance(body, Product) else [body]))
+    uses: dict[str, set[int]] = {}  # symbol -> the factors mentioning it (computed once: large sums)
+    for i, f in factors.items():
+        for symb in free_symbols(f):
+            uses.setdefault(symb, set()).add(i)
     changed = True
     while changed:
         changed = False
         for var, symb in list(bindings):
-            uses = [i for i, f in enumerate(factors) if _mentions(f, symb)]
-            if len(uses) == 1:
-                f = factors[uses[0]]
+            where = uses.get(symb, set())
+            if len(where) == 1:
+                i = next(iter(where))
+                f = factors[i]
                 if isinstance(f, Prob) and [x for _, x in f.event] == [symb] and symb not in [x for _, x in f.given]:
-                    factors.pop(uses[0])
+                    for other in free_symbols(f):
+                        uses[other].discard(i)
+                    del factors[i]
                     bindings.remove((var, symb))
                     changed = True
-    new_body: Expr = factors[0] if len(factors) == 1 else Product(tuple(factors))
+    kept = list(factors.values())
+    new_body: Expr = kept[0] if len(kept) == 1 else Product(tuple(kept))  # an empty product is 1
     return Sum(tuple(bindings), new_body) if bindings else new_body
-
-
-def _mentions(e: Expr, symb: str) -> bool:
-    return symb in free_symbols(e)
 
 
 def _id(y: set[str], x: set[str], P: Expr | None, pvars: tuple[str, ...], G: ADMG) -> Expr:
@@ -131,12 +149,7 @@ def _id(y: set[str], x: set[str], P: Expr | None, pvars: tuple[str, ...], G: ADM
     full = G.c_components()
     # 5. hedge: not identifiable
     if len(full) == 1 and full[0] == V:
-        raise NotIdentifiableError(
-            f"P({', '.join(sorted(y))} | do({', '.join(sorted(x))})) is not identifiable: "
-            f"the graph contains a hedge for {{{', '.join(sorted(V))}}} and {{{', '.join(sorted(S))}}}",
-            "the latent confounding cannot be removed by adjustment; measure a confounder or mediator, "
-            "or ask a different query",
-        )
+        raise _Hedge(V, S)
     # 6. S is itself a c-component of G
     if S in full:
         factors = tuple(_conditional(P, pvars, v, list(G.order[: G.order.index(v)])) for v in G.order if v in S)
@@ -146,8 +159,8 @@ def _id(y: set[str], x: set[str], P: Expr | None, pvars: tuple[str, ...], G: ADM
     # 7. S lies inside a larger c-component S'
     S2 = next(c for c in full if S <= c)
     factors = tuple(_conditional(P, pvars, v, list(G.order[: G.order.index(v)])) for v in G.order if v in S2)
-    newP: Expr = factors[0] if len(factors) == 1 else Product(factors)
-    return _id(y, x & S2, newP, tuple(v for v in G.order if v in S2), G.sub(S2))
+    local: Expr = factors[0] if len(factors) == 1 else Product(factors)
+    return _id(y, x & S2, local, tuple(v for v in G.order if v in S2), G.sub(S2))
 
 
 def identify(g: CausalGraph, outcomes: list[str], treatments: list[str]) -> Expr:
@@ -160,7 +173,15 @@ def identify(g: CausalGraph, outcomes: list[str], treatments: list[str]) -> Expr
         if v in g.latent:
             raise NotIdentifiableError(f"{v!r} is unobserved", "queries can only name observed variables")
     G = ADMG.from_graph(g)
-    est = _id(set(outcomes), set(treatments), None, G.order, G)
+    try:
+        est = _id(set(outcomes), set(treatments), None, G.order, G)
+    except _Hedge as h:  # named for the query asked, not the sub-query of the recursion that met it
+        raise NotIdentifiableError(
+            f"P({', '.join(sorted(outcomes))} | do({', '.join(sorted(treatments))})) is not identifiable: "
+            f"the graph contains a hedge for {{{', '.join(sorted(h.outer))}}} and {{{', '.join(sorted(h.inner))}}}",
+            "the latent confounding cannot be removed by adjustment; measure a confounder or mediator, "
+            "or ask a different query",
+        ) from None
     # Symbols left free beyond the query (the napkin's Z) do not change the value: fix them at 0.
     extra = free_symbols(est) - set(outcomes) - set(treatments)
     return substitute(est, {s: 0 for s in extra}) if extra else est

@@ -7,56 +7,68 @@ variables and answers any concrete term it can derive exactly:
 * independences the graph implies (d-separation drops conditioning variables),
 * Bayes' rule from joints (P(A | B) = P(A, B) / P(B)),
 * total probability (P(A | B) = Σ_c P(A | B, c) P(c | B)),
-* the chain rule for joint events.
+* the chain rule for joint events,
+* variable elimination over the factorisation the statements support on the graph
+  (:mod:`fmcgm.causal.network`): when every local conditional of a query's ancestors is
+  given, any term follows exactly in polynomial time on sparse graphs.
 
-A term it cannot derive raises :class:`MissingQuantityError` naming it.
+Term-by-term derivation is memoised and its search is bounded (``RULE_BUDGET``), so a term
+that cannot be derived is reported quickly.  A term it cannot derive raises
+:class:`MissingQuantityError` naming it.  A number the others already determine must agree
+with them up to rounding, or the store refuses the input naming both numbers
+(:mod:`fmcgm.causal.consistency`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Mapping
+from collections.abc import Mapping
+from functools import lru_cache
 
+from fmcgm.causal import consistency
 from fmcgm.causal import graph as G
+from fmcgm.causal.consistency import CONTRADICTION_HINT, TOL
+from fmcgm.causal.network import Network
+from fmcgm.causal.terms import Assign, Key, Statement, pct, term_text
 from fmcgm.errors import InconsistentInputError, MissingQuantityError, ProbabilityError
 
-Assign = tuple[tuple[str, int], ...]
-TOL = 0.015  # given numbers are rounded to whole percents
+__all__ = ["ProbabilityStore", "Statement", "term_text"]
 
-
-@dataclass(frozen=True)
-class Statement:
-    event: Assign
-    given: Assign
-    p: float
-
-    @classmethod
-    def of(cls, event: Mapping[str, int], given: Mapping[str, int] | None, p: float) -> "Statement":
-        return cls(tuple(sorted(event.items())), tuple(sorted((given or {}).items())), float(p))
-
-    def text(self) -> str:
-        return term_text(self.event, self.given) + f" = {self.p:g}"
-
-
-def term_text(event: Assign, given: Assign) -> str:
-    ev = ", ".join(f"{k}={v}" for k, v in event)
-    gv = ", ".join(f"{k}={v}" for k, v in given)
-    return f"P({ev} | {gv})" if gv else f"P({ev})"
+# Rule applications per derivation: the rules search a space that grows exponentially with the
+# number of variables; past this budget the term counts as not derivable (a decline, never a guess).
+RULE_BUDGET = 2000
 
 
 def used_vars(ev: Assign, gv: Assign) -> set[str]:
     return {k for k, _ in ev} | {k for k, _ in gv}
 
 
+@lru_cache(maxsize=256)  # one question's numbers are checked by the reader, the critique and the tool
+def _inconsistency(statements: tuple[Statement, ...], graph: G.CausalGraph | None,
+                   domains: tuple[tuple[str, tuple[int, ...]], ...]) -> tuple[str, str] | None:
+    """(message, hint) of the first contradiction among the numbers, or None."""
+    try:
+        consistency.check(ProbabilityStore(list(statements), graph, dict(domains), check=False))
+    except InconsistentInputError as e:
+        return e.message, e.hint
+    return None
+
+
 class ProbabilityStore:
     def __init__(self, statements: list[Statement], graph: G.CausalGraph | None = None,
-                 domains: Mapping[str, tuple[int, ...]] | None = None) -> None:
+                 domains: Mapping[str, tuple[int, ...]] | None = None, *, check: bool = True) -> None:
         self.graph = graph
         self.domains = dict(domains or {})
-        self._known: dict[tuple[Assign, Assign], float] = {}
+        self._known: dict[Key, float] = {}
         for s in statements:
             self._add(s)
-        self._check_consistency()
+        self._network = Network(graph, self._known, self.domains) if graph is not None else None
+        self._memo: dict[Key, float | None] = {}
+        self._separated: dict[tuple[frozenset[str], str, frozenset[str]], bool] = {}
+        self._budget = 0
+        if check:
+            found = _inconsistency(tuple(statements), graph, tuple(sorted(self.domains.items())))
+            if found is not None:
+                raise InconsistentInputError(*found)
 
     # -- input ---------------------------------------------------------------
     def _add(self, s: Statement) -> None:
@@ -78,52 +90,90 @@ class ProbabilityStore:
                 "keep one value")
         self._known[key] = s.p
 
-    def _check_consistency(self) -> None:
-        for (ev, gv), p in list(self._known.items()):
-            if len(ev) == 1:
-                var, val = ev[0]
-                dom = self.domains.get(var, (0, 1))
-                total = sum(self._known.get((((var, o),), gv), 0.0) for o in dom)
-                if all((((var, o),), gv) in self._known for o in dom) and abs(total - 1) > TOL * len(dom):
-                    raise InconsistentInputError(
-                        f"the probabilities of {var} given {dict(gv) or 'nothing'} sum to {total:.3f}, not 1",
-                        "check the given percentages")
-            if len(ev) >= 2:
-                for k, v in ev:
-                    sub = tuple(x for x in ev if x[0] != k)
-                    marg = self._known.get((sub, gv))
-                    if marg is not None and p > marg + TOL:
-                        raise InconsistentInputError(
-                            f"{term_text(ev, gv)} = {p:g} exceeds {term_text(sub, gv)} = {marg:g}",
-                            "a joint probability cannot exceed its marginal")
-
+    # -- views for the consistency checks ---------------------------------------
     @property
-    def statements(self) -> list[Statement]:
-        return [Statement(e, g, p) for (e, g), p in self._known.items()]
+    def known(self) -> Mapping[Key, float]:
+        """The given numbers by (event, given)."""
+        return self._known
+
+    def local_set(self, var: str) -> set[str] | None:
+        """C(var): what var's local conditional in the graph's factorisation is given (None without a graph)."""
+        if self._network is None or var not in self._network.position:
+            return None
+        return set(self._network.local_set(var))
+
+    def replaced(self, key: Key, value: float | None) -> ProbabilityStore:
+        """The same store, unchecked, with one statement's number changed (or left out when None)."""
+        known = dict(self._known)
+        if value is None:
+            del known[key]
+        else:
+            known[key] = value
+        stmts = [Statement(e, g, p) for (e, g), p in known.items()]
+        return ProbabilityStore(stmts, self.graph, self.domains, check=False)
 
     # -- derivation ------------------------------------------------------------
     def lookup(self, event: Assign, given: Assign) -> float:
         """Exact value of P(event | given) or MissingQuantityError."""
-        value = self._derive(tuple(sorted(event)), tuple(sorted(given)), 0, frozenset())
+        key = (tuple(sorted(event)), tuple(sorted(given)))
+        value = self.value(*key)
         if value is None:
-            raise MissingQuantityError([term_text(tuple(sorted(event)), tuple(sorted(given)))])
+            raise MissingQuantityError([term_text(*key)])
         return value
 
     def can_derive(self, event: Assign, given: Assign) -> bool:
-        return self._derive(tuple(sorted(event)), tuple(sorted(given)), 0, frozenset()) is not None
+        return self.value(tuple(sorted(event)), tuple(sorted(given))) is not None
+
+    def value(self, ev: Assign, gv: Assign) -> float | None:
+        """P(ev | gv) for sorted assignments, or None when it cannot be derived."""
+        key = (ev, gv)
+        if key not in self._memo:
+            value = self._known.get(key)
+            if value is None and self._network is not None:
+                value = self._network.value(ev, gv)
+            if value is None:
+                self._budget = RULE_BUDGET
+                value = self._derive(ev, gv, 0, frozenset())
+            self._memo[key] = value
+        return self._memo[key]
 
     def _derive(self, ev: Assign, gv: Assign, depth: int, visiting: frozenset) -> float | None:
         key = (ev, gv)
         if key in self._known:
             return self._known[key]
-        if depth > 6 or key in visiting:
+        if self._memo.get(key) is not None:  # a derived value is final; a failure may depend on the path
+            return self._memo[key]
+        if depth > 6 or key in visiting or self._budget <= 0:
             return None
+        self._budget -= 1
+        if self._network is not None:
+            value = self._network.value(ev, gv)
+            if value is not None:
+                self._memo[key] = value
+                return value
         visiting = visiting | {key}
+        value = self._apply_rules(ev, gv, depth, visiting)
+        if value is not None:
+            self._memo[key] = value
+        return value
+
+    def _independent(self, evars: frozenset[str], k: str, rest: frozenset[str]) -> bool:
+        """evars ⫫ k | rest in the graph (memoised: the rule search asks the same question often)."""
+        key = (evars, k, rest)
+        if self.graph is None:
+            return False
+        if key not in self._separated:
+            self._separated[key] = G.d_separated(self.graph, evars, {k}, rest)
+        return self._separated[key]
+
+    def _apply_rules(self, ev: Assign, gv: Assign, depth: int, visiting: frozenset) -> float | None:
         # an event that contradicts the condition, or is implied by it
         gd = dict(gv)
         for k, v in ev:
             if k in gd:
-                return 0.0 if gd[k] != v else self._derive(tuple(x for x in ev if x[0] != k), gv, depth + 1, visiting) if len(ev) > 1 else 1.0
+                if gd[k] != v:
+                    return 0.0
+                return self._derive(tuple(x for x in ev if x[0] != k), gv, depth + 1, visiting) if len(ev) > 1 else 1.0
         # complement of a single binary event
         if len(ev) == 1:
             var, val = ev[0]
@@ -136,32 +186,34 @@ class ProbabilityStore:
         # graph-implied independence: drop a conditioning variable d-separated from the event
         if self.graph is not None and gv:
             evars = {k for k, _ in ev}
-            for k, v in gv:
+            for k, _ in gv:
                 rest = tuple(x for x in gv if x[0] != k)
-                if G.d_separated(self.graph, evars, {k}, {r for r, _ in rest}):
+                if self._independent(frozenset(evars), k, frozenset(r for r, _ in rest)):
                     got = self._derive(ev, rest, depth + 1, visiting)
                     if got is not None:
                         return got
         # chain rule for a joint event
         if len(ev) >= 2:
-            first, rest = ev[:1], ev[1:]
-            a = self._derive(first, tuple(sorted(gv + rest)), depth + 1, visiting)
-            if a is not None:
-                b = self._derive(rest, gv, depth + 1, visiting)
-                if b is not None:
-                    return a * b
-            a = self._derive(rest, tuple(sorted(gv + first)), depth + 1, visiting)
-            if a is not None:
-                b = self._derive(first, gv, depth + 1, visiting)
-                if b is not None:
-                    return a * b
+            # P(a, b | g) = P(a | b, g) P(b | g), split either way
+            splits: tuple[tuple[Assign, Assign], ...] = ((ev[:1], ev[1:]), (ev[1:], ev[:1]))
+            for part, cond in splits:
+                a = self._derive(part, tuple(sorted(gv + cond)), depth + 1, visiting)
+                if a is not None:
+                    b = self._derive(cond, gv, depth + 1, visiting)
+                    if b is not None:
+                        return a * b
         # Bayes: P(ev | gv) = P(ev, gv) / P(gv)
         if gv:
             joint = self._derive(tuple(sorted(ev + gv)), (), depth + 1, visiting)
             if joint is not None:
                 marg = self._derive(gv, (), depth + 1, visiting)
                 if marg is not None and marg > 0:
-                    return min(1.0, joint / marg)
+                    if joint > marg + TOL:  # never clamp a contradiction into a probability
+                        raise InconsistentInputError(
+                            f"the given numbers imply {term_text(tuple(sorted(ev + gv)), ())} = {pct(joint)}, "
+                            f"more than {term_text(gv, ())} = {pct(marg)}",
+                            CONTRADICTION_HINT)
+                    return min(1.0, joint / marg)  # up to rounding
         # marginalise a joint over one extra event variable: P(A | g) = Σ_c P(A, c | g)
         for (kev, kgv) in list(self._known):
             extra = [x for x in kev if x not in ev]
@@ -171,7 +223,7 @@ class ProbabilityStore:
             parts = [self._derive(tuple(sorted(ev + ((var, val),))), gv, depth + 1, visiting)
                      for val in self.domains.get(var, (0, 1))]
             if all(p is not None for p in parts):
-                return float(sum(parts))
+                return float(sum(p for p in parts if p is not None))
         # total probability over one extra conditioning variable present in the statements
         used = used_vars(ev, gv)
         for (kev, kgv) in list(self._known):
@@ -186,9 +238,8 @@ class ProbabilityStore:
                 a = self._derive(ev, tuple(sorted(gv + ((var, val),))), depth + 1, visiting)
                 b = self._derive(((var, val),), gv, depth + 1, visiting)
                 if a is None or b is None:
-                    total = None
                     break
                 total += a * b
-            if total is not None:
+            else:
                 return total
         return None

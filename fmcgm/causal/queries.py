@@ -10,7 +10,8 @@ natural direct and indirect effects.  Deterministic counterfactuals live in
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import combinations
+
+import networkx as nx
 
 from fmcgm.causal import graph as G
 from fmcgm.causal.expr import Const, Diff, Expr, Prob, Product, Sum, substitute
@@ -20,9 +21,11 @@ from fmcgm.causal.identification import (
     ate_iv_estimands,
     backdoor_expr,
     backdoor_sets,
+    bounded_sets,
     do_estimands,
     frontdoor_sets,
     is_backdoor_set,
+    nearest,
 )
 from fmcgm.errors import NotIdentifiableError, QueryError
 from fmcgm.vocabulary import QueryKind
@@ -54,7 +57,8 @@ class Query:
             "ett": f"P({y}_{{{x}={x0}}}={yv} | {x}={x1}) - P({y}={yv} | {x}={x1})",
             "nde": f"E[{y}_{{{x}={x1}, M_{{{x}={x0}}}}}] - E[{y}_{{{x}={x0}}}] with M = {{{', '.join(self.mediators)}}}",
             "nie": f"E[{y}_{{{x}={x0}, M_{{{x}={x1}}}}}] - E[{y}_{{{x}={x0}}}] with M = {{{', '.join(self.mediators)}}}",
-            "backadj": f"is adjusting for {set(self.adjustment_sets[0]) if self.adjustment_sets else '?'} a valid way to estimate the effect of {x} on {y}?",
+            "backadj": f"is adjusting for {set(self.adjustment_sets[0]) if self.adjustment_sets else '?'} "
+                       f"a valid way to estimate the effect of {x} on {y}?",
             "collider_bias": f"does {x} causally affect {y}?",
             "det_counterfactual": f"{y} under do({x}={x1})",
         }[self.kind]
@@ -112,7 +116,7 @@ def _ate(g, x, y, x1, x0, yv) -> list[Estimand]:
     try:
         e1 = do_estimands(g, y, x, x1, yv)
         e0 = do_estimands(g, y, x, x0, yv)
-        return [Estimand(Diff(a.expr, b.expr), a.method, a.assumptions, a.exact) for a, b in zip(e1, e0)]
+        return [Estimand(Diff(a.expr, b.expr), a.method, a.assumptions, a.exact) for a, b in zip(e1, e0, strict=True)]
     except NotIdentifiableError as err:
         iv = ate_iv_estimands(g, y, x, yv)
         if not iv:
@@ -121,7 +125,8 @@ def _ate(g, x, y, x1, x0, yv) -> list[Estimand]:
         out = []
         for est in iv:
             expr = est.expr if sign == 1 else Diff(Const(0), est.expr)
-            out.append(Estimand(expr, est.method, (f"not identifiable without assumptions: {err.message}", *est.assumptions), False))
+            why = f"not identifiable without assumptions: {err.message}"
+            out.append(Estimand(expr, est.method, (why, *est.assumptions), False))
         return out
 
 
@@ -131,11 +136,13 @@ def _ett(g, x, y, treated, other, yv) -> list[Estimand]:
     for z in backdoor_sets(g, x, y):
         zs = sorted(z)
         if not zs:
-            out.append(Estimand(Diff(Prob(((y, yv),), ((x, other),)), factual), "no confounding: ETT equals the conditional contrast"))
+            out.append(Estimand(Diff(Prob(((y, yv),), ((x, other),)), factual),
+                                "no confounding: ETT equals the conditional contrast"))
             continue
         syms = tuple((v, v.lower() + "'") for v in zs)
         body = Product((Prob(((y, yv),), ((x, other), *syms)), Prob(syms, ((x, treated),))))
-        out.append(Estimand(Diff(Sum(syms, body), factual), "back-door adjustment for {" + ", ".join(zs) + "} weighted by the treated"))
+        out.append(Estimand(Diff(Sum(syms, body), factual),
+                            "back-door adjustment for {" + ", ".join(zs) + "} weighted by the treated"))
     for m in frontdoor_sets(g, x, y):
         ms = tuple((v, v.lower()) for v in sorted(m))
         body = Product((Prob(((y, yv),), ((x, treated), *ms)), Diff(Prob(ms, ((x, other),)), Prob(ms, ((x, treated),)))))
@@ -199,17 +206,16 @@ def _natural(g: G.CausalGraph, q: Query) -> list[Estimand]:
 
 def _mediation_covariates(g: G.CausalGraph, x: str, y: str, meds: list[str]) -> list[set[str]]:
     """Observed sets W (non-descendants of x) under which the mediation formula is exact:
-    W blocks the back-door paths x→y, x→m and, together with x, m→y."""
+    W blocks the back-door paths x→y, x→m and, together with x, m→y (a bounded search)."""
     cands = [v for v in g.observed if v not in (x, y, *meds) and v not in G.descendants(g, [x])]
-    out = []
-    for k in range(len(cands) + 1):
-        for combo in combinations(cands, k):
-            w = set(combo)
-            if not is_backdoor_set(g, x, y, w) or not all(is_backdoor_set(g, x, m, w) for m in meds):
-                continue
-            if all(G.d_separated(G.remove_outgoing(g, [m]), {m}, {y}, w | {x}) for m in meds):
-                out.append(w)
-    return out
+    bd = G.outgoing_cut(g, [x])
+    cut = {m: G.outgoing_cut(g, [m]) for m in meds}
+
+    def valid(w: set[str]) -> bool:
+        return (all(G.separated(bd, {x}, {t}, w) for t in (y, *meds))
+                and all(G.separated(cut[m], {m}, {y}, w | {x}) for m in meds))
+
+    return bounded_sets(g, nearest(g, cands, (x, y, *meds), 4), valid, 4)
 
 
 def _covariate_mediation(g: G.CausalGraph, q: Query, meds: list[str], msyms) -> list[Estimand]:
@@ -217,8 +223,8 @@ def _covariate_mediation(g: G.CausalGraph, q: Query, meds: list[str], msyms) -> 
     out = []
     for w in _mediation_covariates(g, x, y, meds):
         wsyms = tuple((v, v.lower() + "'") for v in sorted(w))
-        py = lambda xv: Prob(((y, yv),), ((x, xv), *msyms, *wsyms))  # noqa: E731
-        pm = lambda xv: Prob(msyms, ((x, xv), *wsyms))  # noqa: E731
+        py = lambda xv, wsyms=wsyms: Prob(((y, yv),), ((x, xv), *msyms, *wsyms))  # noqa: E731
+        pm = lambda xv, wsyms=wsyms: Prob(msyms, ((x, xv), *wsyms))  # noqa: E731
         if q.kind == "nde":
             inner = Sum(msyms, Product((pm(x0), Diff(py(x1), py(x0)))))
         else:
@@ -257,8 +263,7 @@ def backadj_answer(g: G.CausalGraph, q: Query) -> tuple[bool, str]:
         unobs = f" (but {sorted(s & g.latent)} is unobserved, so it cannot be computed from data)" if s & g.latent else ""
         if not is_backdoor_set(g, x, y, s, allow_latent=True):
             return 0, "not a valid back-door set"
-        minimal = not any(is_backdoor_set(g, x, y, set(c), allow_latent=True)
-                          for k in range(len(s)) for c in combinations(sorted(s), k))
+        minimal = nx.is_minimal_d_separator(G.outgoing_cut(g, [x]), {x}, {y}, s)
         return (2, "a minimal valid back-door set" + unobs) if minimal else (1, "valid but not minimal" + unobs)
 
     s1, s2 = (set(s) for s in q.adjustment_sets)

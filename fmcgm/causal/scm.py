@@ -16,8 +16,8 @@ mechanisms) → prediction (solve again in the same worlds).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -50,12 +50,13 @@ class FiniteSCM:
                 if p not in seen:
                     raise QueryError(f"parent {p!r} of {v.name!r} must come before it", "list variables in causal order")
             if abs(sum(v.noise) - 1) > 1e-9 or min(v.noise) < 0:
-                raise InconsistentInputError(f"noise of {v.name!r} is not a distribution", "probabilities must be >= 0 and sum to 1")
+                raise InconsistentInputError(f"noise of {v.name!r} is not a distribution",
+                                             "probabilities must be >= 0 and sum to 1")
             seen.add(v.name)
         self._by_name = {v.name: v for v in self.variables}
         sizes = [len(v.noise) for v in self.variables]
         grids = np.meshgrid(*[np.arange(s) for s in sizes], indexing="ij")
-        self._u = {v.name: g.ravel() for v, g in zip(self.variables, grids)}
+        self._u = {v.name: g.ravel() for v, g in zip(self.variables, grids, strict=True)}
         weights = np.ones(int(np.prod(sizes)))
         for v in self.variables:
             weights = weights * np.asarray(v.noise)[self._u[v.name]]
@@ -69,9 +70,6 @@ class FiniteSCM:
     def graph(self) -> CausalGraph:
         edges = [(p, v.name) for v in self.variables for p in v.parents]
         return CausalGraph.build(edges, nodes=self.names, latent=self.latent)
-
-    def domain(self, name: str) -> tuple[int, ...]:
-        return self._var(name).domain
 
     def _var(self, name: str) -> FiniteVariable:
         if name not in self._by_name:
@@ -190,19 +188,6 @@ def response_variable(name: str, parents: Sequence[str], p_one: Sequence[float])
         return table[u, cfg]
 
     return FiniteVariable(name, tuple(parents), tuple(noise), mech)
-
-
-def boolean_variable(name: str, parents: Sequence[str], rule: Callable[..., bool] | None,
-                     p_root: float = 0.5) -> FiniteVariable:
-    """A deterministic boolean mechanism over parents, or a root with P(V=1) = p_root."""
-    if not parents:
-        return FiniteVariable(name, (), (1 - p_root, p_root), lambda u, pa: u)
-
-    def mech(u: np.ndarray, pa: Mapping[str, np.ndarray]) -> np.ndarray:
-        cols = [pa[p].astype(bool) for p in parents]
-        return np.array([bool(rule(*row)) for row in zip(*cols)], dtype=int) if cols else u
-
-    return FiniteVariable(name, tuple(parents), (1.0,), mech)
 
 
 @dataclass
