@@ -19,7 +19,7 @@ from fmcgm.causal.deterministic import Mechanism
 from fmcgm.causal.graph import CausalGraph
 from fmcgm.causal.probability import Statement
 from fmcgm.causal.queries import Query
-from fmcgm.errors import FMCGMError
+from fmcgm.errors import FMCGMError, InconsistentInputError
 from fmcgm.language.asking import Asked, read_question
 from fmcgm.language.formal import FormalQuery
 from fmcgm.language.names import Mention, mentions, modifier, name_stems, tokens, unknown_words, unsure
@@ -386,6 +386,9 @@ def decide(readings: list[Problem], check: Callable[[Problem], object]) -> Decis
     for p in readings[:MAX_CHECKED]:
         try:
             answered.append((p, check(p)))
+        except InconsistentInputError as e:
+            # contradicting numbers are reported, never stepped around by choosing another reading
+            return Decision(p, error=e)
         except FMCGMError as e:
             first_error = first_error or e
     if not answered:

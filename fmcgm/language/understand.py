@@ -111,6 +111,8 @@ def _probabilistic(story: Story, spec: QuestionSpec, g: CausalGraph, check: Chec
                 check(prob)
             return prob
         except FMCGMError as e:
+            # contradicting numbers under one grounding usually mean the grounding is wrong (CLadder phrases
+            # name several variables); the engine's own consistency check then vets the next grounding too
             if first_error is None:
                 first_error = e
                 best = locals().get("prob")
