@@ -22,7 +22,8 @@ from fmcgm.errors import FMCGMError
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="FMCGM_", extra="ignore")
 
-    backend: Literal["offline", "ollama", "openai", "llamacpp"] = Field(default="offline", description="reasoning backend")
+    backend: Literal["offline", "ollama", "openai", "llamacpp"] = Field(default="offline",
+                                                                       description="reasoning backend")
     model: str = Field(default="", description="model name for ollama / openai backends")
     model_path: str = Field(default="", description="GGUF model file for the llamacpp backend (run in process)")
     base_url: str = Field(default="", description="server URL (default: http://localhost:11434 for ollama, "
@@ -32,8 +33,10 @@ class Settings(BaseSettings):
     timeout: float = Field(default=60.0, gt=0, description="seconds per model call")
     max_retries: int = Field(default=2, ge=0, le=10, description="retries of a failed model call, with backoff")
     retry_backoff: float = Field(default=1.0, ge=0.0, description="first backoff in seconds (doubles each retry)")
-    num_ctx: int = Field(default=16384, ge=2048, description="context window (ollama, llamacpp): tools and prompts must fit")
-    max_tokens: int | None = Field(default=None, ge=16, description="most tokens per model reply (llamacpp: 512 when unset)")
+    num_ctx: int = Field(default=16384, ge=2048,
+                         description="context window (ollama, llamacpp): tools and prompts must fit")
+    max_tokens: int | None = Field(default=None, ge=16,
+                                   description="most tokens per model reply (llamacpp: 512 when unset)")
     recursion_limit: int = Field(default=40, ge=4, le=500,
                                  description="most graph steps per question (LangGraph's own default is no guard)")
     max_critique_rounds: int = Field(default=3, ge=1, le=20, description="graph revisions the critique allows")
