@@ -64,7 +64,8 @@ def _load(path: str, n_ctx: int, seed: int) -> tuple[Any, threading.Lock]:
     try:
         llama = Llama(model_path=path, n_ctx=n_ctx, seed=seed, verbose=False)
     except (ValueError, RuntimeError) as e:
-        raise FMCGMError(f"llama.cpp could not load {path}: {e}", "check that the file is a complete GGUF model") from None
+        raise FMCGMError(f"llama.cpp could not load {path}: {e}",
+                         "check that the file is a complete GGUF model") from None
     return llama, threading.Lock()
 
 
