@@ -137,14 +137,18 @@ class LlamaCppChat(BaseChatModel):
             response = self._llama.create_chat_completion(
                 messages=request, max_tokens=self.max_tokens, temperature=self.temperature, seed=self.seed,
                 stop=stop or [])
-        choice = response["choices"][0]
-        text = choice["message"].get("content") or ""
-        calls = tool_calls_in_text(text, {t["function"]["name"] for t in tools}) if tools else []
-        usage = response.get("usage") or {}
-        message = AIMessage(
-            content=text, tool_calls=calls,
-            usage_metadata={"input_tokens": usage.get("prompt_tokens", 0),
-                            "output_tokens": usage.get("completion_tokens", 0),
-                            "total_tokens": usage.get("total_tokens", 0)},
-            response_metadata={"finish_reason": choice.get("finish_reason"), "model_name": Path(self.model_path).name})
-        return ChatResult(generations=[ChatGeneration(message=message)])
+        return ChatResult(generations=[ChatGeneration(message=to_ai_message(response, tools))])
+
+
+def to_ai_message(response: dict[str, Any], tools: Sequence[dict[str, Any]]) -> AIMessage:
+    """A llama.cpp chat completion as an AIMessage: tool calls read from its JSON, token usage kept."""
+    choice = response["choices"][0]
+    text = choice["message"].get("content") or ""
+    calls = tool_calls_in_text(text, {t["function"]["name"] for t in tools}) if tools else []
+    usage = response.get("usage") or {}
+    return AIMessage(
+        content=text, tool_calls=calls,
+        usage_metadata={"input_tokens": usage.get("prompt_tokens", 0),
+                        "output_tokens": usage.get("completion_tokens", 0),
+                        "total_tokens": usage.get("total_tokens", 0)},
+        response_metadata={"finish_reason": choice.get("finish_reason"), "model_name": response.get("model")})
