@@ -65,15 +65,13 @@ def assert_contract(state: dict) -> None:
 
 def test_in_process_backend_answers_through_the_agent(gguf):
     settings = Settings(backend="llamacpp", model_path=str(gguf), **LIMITS)
-    t0 = time.perf_counter()
     state = run_question(Q, settings=settings, app=build_graph(settings=settings))
-    assert time.perf_counter() - t0 < 120
     assert_contract(state)
     first = next(st for st in state["trace"] if st["node"] == "model")
     assert first["tokens"]["input_tokens"] > 2000  # the tool schemas reached the model
 
 
-def test_the_wrapper_speaks_the_tool_protocol(gguf):
+def test_the_wrapper_speaks_the_tool_protocol():
     """JSON in the reply becomes a tool call; earlier calls and tool results go back in the same written form."""
     tools = [convert_to_openai_tool(t) for t in get_tools()]
     call = {"name": "propose_edges", "arguments": {"edges": [["rain", "wet"]], "latent": []}}
@@ -90,11 +88,6 @@ def test_the_wrapper_speaks_the_tool_protocol(gguf):
     assert all(f"- {t['function']['name']}:" in msgs[0]["content"] for t in tools)
     assert json.loads(msgs[2]["content"]) == {"name": "propose_edges", "arguments": {"edges": []}}
     assert msgs[3] == {"role": "user", "content": 'Result of propose_edges: {"ok": true}'}
-    # and the real model, bound to the tools, answers with its token counts
-    bound = LlamaCppChat(model_path=str(gguf), n_ctx=LIMITS["num_ctx"], max_tokens=16).bind_tools(get_tools())
-    real = bound.invoke([HumanMessage(content="Say hello.")])
-    assert isinstance(real, AIMessage) and real.usage_metadata["input_tokens"] > 2000
-    assert 0 < real.usage_metadata["output_tokens"] <= 16
 
 
 def _free_port() -> int:
@@ -136,9 +129,7 @@ def llama_server(gguf, tmp_path_factory):
 
 def test_openai_backend_against_the_llama_cpp_server(llama_server):
     settings = Settings(backend="openai", model="smollm2", base_url=llama_server, api_key="none", timeout=60, **LIMITS)
-    t0 = time.perf_counter()
     state = run_question(Q, settings=settings, app=build_graph(settings=settings))
-    assert time.perf_counter() - t0 < 120
     assert_contract(state)
 
 
