@@ -134,9 +134,13 @@ class LlamaCppChat(BaseChatModel):
         tools = kwargs.get("tools") or []
         request = to_chat_messages(messages, tools)
         with self._lock:
-            response = self._llama.create_chat_completion(
-                messages=request, max_tokens=self.max_tokens, temperature=self.temperature, seed=self.seed,
-                stop=stop or [])
+            try:
+                response = self._llama.create_chat_completion(
+                    messages=request, max_tokens=self.max_tokens, temperature=self.temperature, seed=self.seed,
+                    stop=stop or [])
+            except ValueError as e:  # llama.cpp's only request error: the prompt does not fit the context
+                raise FMCGMError(f"the conversation does not fit the model's context window: {e}",
+                                 f"raise num_ctx (now {self.n_ctx}; FMCGM_NUM_CTX or the config file)") from None
         return ChatResult(generations=[ChatGeneration(message=to_ai_message(response, tools))])
 
 

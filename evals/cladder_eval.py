@@ -65,21 +65,13 @@ def _acc(rows: list[dict]) -> dict[str, Any]:
             "computed_rate": sum(r["computed"] for r in rows) / n if n else 0.0}
 
 
-def _computed(state: dict[str, Any], ans: dict[str, Any]) -> bool:
-    """Whether the answer came from a tool result of this turn (each question runs on a fresh thread)."""
-    if "computed" in ans:
-        return bool(ans["computed"])
-    return any(st.get("tool") == "estimate_effect" and (st.get("result") or {}).get("ok")
-               for st in state.get("trace", []))
-
-
 def _one(rec: Record, settings: Settings | None, app) -> dict[str, Any]:
     state = run_question(rec.prompt, settings=settings, app=app)
     ans = state["answer"]
     predicted = ans.get("answer")
     return {
         "question_id": rec.question_id, "predicted": predicted, "answer": rec.answer.strip().lower(),
-        "correct": predicted == rec.answer.strip().lower(), "computed": _computed(state, ans),
+        "correct": predicted == rec.answer.strip().lower(), "computed": bool(ans.get("computed")),
         "estimand": ans.get("estimand"),
         "value": ans.get("value"), "error": ans.get("error"), "query_type": rec.query_type, "rung": rec.rung,
     }
