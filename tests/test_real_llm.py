@@ -18,15 +18,18 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
+from langchain_core.utils.function_calling import convert_to_openai_tool
 from typer.testing import CliRunner
 
+from agent.answer import ANSWERING_TOOLS, Answer
 from agent.configuration import Settings
 from agent.graph import build_graph, run_question
 from agent.llamacpp_model import LlamaCppChat, to_ai_message, to_chat_messages
+from agent.traces import open_store
 from fmcgm.cli import app
 from fmcgm.errors import FMCGMError
-from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
-from langchain_core.utils.function_calling import convert_to_openai_tool
+from fmcgm.vocabulary import Outcome
 from test_agent import Q
 from tools import get_tools
 
@@ -46,26 +49,32 @@ def gguf() -> Path:
 
 
 def assert_contract(state: dict) -> None:
-    """The run ended cleanly; an answer is only given when a tool computed it this turn; model calls are recorded."""
-    ans = state["answer"]
-    assert ans is not None and isinstance(ans.get("text"), str)
-    computed = any(st.get("tool") == "estimate_effect" and (st.get("result") or {}).get("ok")
-                   for st in state["trace"])
-    if not computed:
-        assert ans["answer"] is None and ans["value"] is None, ans
+    """The run ended cleanly; only a tool result of this turn makes an answer; every model call is recorded."""
+    ans = Answer.model_validate(state["answer"])
+    assert ans.outcome is not Outcome.ERROR or ans.error_kind == "limit", ans  # a clean end, or a limit that stopped it
+    answering = [st for st in state["trace"] if st["node"] == "tools" and st["tool"] in ANSWERING_TOOLS]
+    if ans.computed:
+        assert answering and ans.outcome in (Outcome.ANSWERED, Outcome.NOT_IDENTIFIABLE), ans
+    else:
+        assert ans.answer is None and ans.value is None and ans.estimand is None, ans
+        assert ans.text.startswith("NOT COMPUTED") or ans.missing, ans.text  # the model's words are labelled
     model_steps = [st for st in state["trace"] if st["node"] == "model"]
     assert model_steps, state["trace"]
     for st in model_steps:
         assert st["seconds"] > 0
-        if not (st.get("result") or {}).get("error"):
-            tok = st["tokens"]
-            assert tok["input_tokens"] > 0 and tok["output_tokens"] > 0 and \
-                tok["total_tokens"] == tok["input_tokens"] + tok["output_tokens"], st
+        tok = st["tokens"]
+        assert tok["input_tokens"] > 0 and tok["output_tokens"] > 0, st
+        assert tok["total_tokens"] == tok["input_tokens"] + tok["output_tokens"], st
 
 
-def test_in_process_backend_answers_through_the_agent(gguf):
-    settings = Settings(backend="llamacpp", model_path=str(gguf), **LIMITS)
-    state = run_question(Q, settings=settings, app=build_graph(settings=settings))
+def run(settings: Settings, tmp_path: Path) -> dict:
+    """One question with a trace store, as the CLI runs it (a run stopped by a limit keeps its steps)."""
+    app = build_graph(settings=settings, checkpointer=open_store(tmp_path / "traces.sqlite"))
+    return run_question(Q, settings=settings, app=app)
+
+
+def test_in_process_backend_answers_through_the_agent(gguf, tmp_path):
+    state = run(Settings(backend="llamacpp", model_path=str(gguf), **LIMITS), tmp_path)
     assert_contract(state)
     first = next(st for st in state["trace"] if st["node"] == "model")
     assert first["tokens"]["input_tokens"] > 2000  # the tool schemas reached the model
