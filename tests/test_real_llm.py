@@ -23,9 +23,11 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from typer.testing import CliRunner
 
 from agent.answer import ANSWERING_TOOLS, Answer
+from agent.backends import invoke_with_retries, make_model
 from agent.configuration import Settings
 from agent.graph import build_graph, run_question
 from agent.llamacpp_model import LlamaCppChat, to_ai_message, to_chat_messages
+from agent.parsing import normalize_reply
 from agent.traces import open_store
 from fmcgm.cli import app
 from fmcgm.errors import FMCGMError
@@ -141,6 +143,20 @@ def test_openai_backend_against_the_llama_cpp_server(llama_server, tmp_path):
     settings = Settings(backend="openai", model="smollm2", base_url=llama_server, api_key="none", timeout=300,
                         **LIMITS)
     assert_contract(run(settings, tmp_path))
+
+
+def test_a_call_written_as_text_goes_back_to_a_server_whose_template_knows_no_tools(llama_server):
+    """The server renders requests with the GGUF's chat template; SmolLM2's joins each message's content as text,
+    so the assistant turn of a call rescued from the model's text must keep that text (not null)."""
+    settings = Settings(backend="openai", model="smollm2", base_url=llama_server, api_key="none", timeout=300,
+                        max_tokens=16, max_retries=0)
+    written = json.dumps({"name": "propose_edges", "arguments": {"edges": [["rain", "wet"]]}})
+    call = normalize_reply(AIMessage(content=written), {"propose_edges"})
+    assert call.tool_calls and call.content == written
+    history = [HumanMessage(content="Rain has a direct effect on wet."), call,
+               ToolMessage(content='{"ok": true}', tool_call_id=call.tool_calls[0]["id"], name="propose_edges")]
+    reply = invoke_with_retries(make_model(settings), history, settings)  # a 500 from the template before the fix
+    assert reply.usage_metadata["input_tokens"] > 0
 
 
 def test_model_path_errors_are_precise(tmp_path):
