@@ -48,7 +48,7 @@ class Settings(BaseSettings):
     data_path: str = Field(default="", description="optional CSV of observations for the critique's independence tests")
 
     @model_validator(mode="after")
-    def _model_file(self) -> "Settings":
+    def _model_file(self) -> Settings:
         if self.backend == "llamacpp":
             from agent.llamacpp_model import check_model_file
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
 from langchain_core.utils.function_calling import convert_to_openai_tool
+from test_agent import Q
 from typer.testing import CliRunner
 
 from agent.answer import ANSWERING_TOOLS, Answer
@@ -32,10 +33,9 @@ from agent.traces import open_store
 from fmcgm.cli import app
 from fmcgm.errors import FMCGMError
 from fmcgm.vocabulary import Outcome
-from test_agent import Q
 from tools import get_tools
 
-# The tool schemas and the system prompt take about 2,600 tokens; a few turns of 256 tokens must fit.
+# The system prompt, the tool schemas and the question take about 3,600 tokens; a few turns of 256 must fit.
 LIMITS = dict(num_ctx=6144, max_tokens=256, temperature=0.0, recursion_limit=12, max_retries=0)
 
 
