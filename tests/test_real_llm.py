@@ -36,7 +36,7 @@ from fmcgm.vocabulary import Outcome
 from tools import get_tools
 
 # The system prompt, the tool schemas and the question take about 3,600 tokens; a few turns of 256 must fit.
-LIMITS = dict(num_ctx=6144, max_tokens=256, temperature=0.0, recursion_limit=12, max_retries=0)
+LIMITS = dict(num_ctx=8192, max_tokens=256, temperature=0.0, recursion_limit=12, max_retries=0)
 
 
 @pytest.fixture(scope="module")
