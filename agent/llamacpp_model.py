@@ -19,6 +19,7 @@ messages, the one role every chat template accepts.
 
 from __future__ import annotations
 
+import atexit
 import json
 import threading
 from collections.abc import Sequence
@@ -67,6 +68,7 @@ def _load(path: str, n_ctx: int, seed: int) -> tuple[Any, threading.Lock]:
     except (ValueError, RuntimeError) as e:
         raise FMCGMError(f"llama.cpp could not load {path}: {e}",
                          "check that the file is a complete GGUF model") from None
+    atexit.register(llama.close)  # before interpreter teardown unloads the library its destructor calls
     return llama, threading.Lock()
 
 
