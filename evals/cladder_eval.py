@@ -94,7 +94,7 @@ def evaluate(records: list[Record], settings: Settings | None = None, console: C
         else:
             with ThreadPoolExecutor(max_workers=concurrency) as pool:
                 futures = [pool.submit(_one, rec, settings, app) for rec in records]
-                for f in as_completed(futures):
+                for _ in as_completed(futures):
                     bar.advance(task)
                 results = [f.result() for f in futures]
     seconds = time.perf_counter() - t0
