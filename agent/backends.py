@@ -1,4 +1,4 @@
-"""Reasoning backends: the offline reasoner, Ollama, any OpenAI-compatible server."""
+"""Reasoning backends: the offline reasoner, Ollama, any OpenAI-compatible server, a GGUF file in process."""
 
 from __future__ import annotations
 
@@ -17,6 +17,11 @@ from fmcgm.errors import FMCGMError
 def make_model(settings: Settings) -> BaseChatModel:
     if settings.backend == "offline":
         return OfflineReasoner()
+    if settings.backend == "llamacpp":
+        from agent.llamacpp_model import LlamaCppChat
+
+        return LlamaCppChat(model_path=settings.model_path, n_ctx=settings.num_ctx, temperature=settings.temperature,
+                            max_tokens=settings.max_tokens or 512)
     if not settings.model:
         raise FMCGMError(f"the {settings.backend} backend needs a model name", "pass --model NAME (or FMCGM_MODEL)")
     if settings.backend == "ollama":
@@ -27,7 +32,8 @@ def make_model(settings: Settings) -> BaseChatModel:
                           num_ctx=settings.num_ctx, client_kwargs={"timeout": settings.timeout})
     # retries are ours (with backoff and a clear final message), so the client's are off
     return _robust_openai()(model=settings.model, base_url=settings.server_url(), api_key=settings.api_key or "not-needed",
-                      temperature=settings.temperature, timeout=settings.timeout, max_retries=0)
+                      temperature=settings.temperature, timeout=settings.timeout, max_retries=0,
+                      max_tokens=settings.max_tokens)
 
 
 class BackendUnavailable(FMCGMError):

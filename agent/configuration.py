@@ -13,7 +13,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from fmcgm.errors import FMCGMError
@@ -22,8 +22,10 @@ from fmcgm.errors import FMCGMError
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="FMCGM_", extra="ignore")
 
-    backend: Literal["offline", "ollama", "openai"] = Field(default="offline", description="reasoning backend")
+    backend: Literal["offline", "ollama", "openai", "llamacpp"] = Field(default="offline",
+                                                                       description="reasoning backend")
     model: str = Field(default="", description="model name for ollama / openai backends")
+    model_path: str = Field(default="", description="GGUF model file for the llamacpp backend (run in process)")
     base_url: str = Field(default="", description="server URL (default: http://localhost:11434 for ollama, "
                                                   "the OpenAI API for openai)")
     api_key: str = Field(default="", description="API key for OpenAI-compatible servers (many local ones ignore it)")
@@ -31,7 +33,10 @@ class Settings(BaseSettings):
     timeout: float = Field(default=60.0, gt=0, description="seconds per model call")
     max_retries: int = Field(default=2, ge=0, le=10, description="retries of a failed model call, with backoff")
     retry_backoff: float = Field(default=1.0, ge=0.0, description="first backoff in seconds (doubles each retry)")
-    num_ctx: int = Field(default=16384, ge=2048, description="Ollama context window: tools and prompts must fit")
+    num_ctx: int = Field(default=16384, ge=2048,
+                         description="context window (ollama, llamacpp): tools and prompts must fit")
+    max_tokens: int | None = Field(default=None, ge=16,
+                                   description="most tokens per model reply (llamacpp: 512 when unset)")
     recursion_limit: int = Field(default=40, ge=4, le=500,
                                  description="most graph steps per question (LangGraph's own default is no guard)")
     max_critique_rounds: int = Field(default=3, ge=1, le=20, description="graph revisions the critique allows")
@@ -41,6 +46,14 @@ class Settings(BaseSettings):
                                        description="times a model that ends without a computed answer is sent back")
     trace_db: str = Field(default=".fmcgm/traces.sqlite", description="SQLite file of the checkpointed traces")
     data_path: str = Field(default="", description="optional CSV of observations for the critique's independence tests")
+
+    @model_validator(mode="after")
+    def _model_file(self) -> Settings:
+        if self.backend == "llamacpp":
+            from agent.llamacpp_model import check_model_file
+
+            check_model_file(self.model_path)  # a precise FMCGMError (not a pydantic one) before anything loads
+        return self
 
     def server_url(self) -> str:
         if self.base_url:

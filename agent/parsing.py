@@ -58,7 +58,9 @@ def normalize_reply(msg: AIMessage, known: set[str]) -> AIMessage:
     calls = tool_calls_in_text(msg.content, known)
     if not calls:
         return msg
-    return AIMessage(content="", tool_calls=calls, response_metadata=msg.response_metadata,
+    # the text stays: the model sees its own call in the history, and chat templates that know no tool
+    # calls (SmolLM2's, as llama.cpp's server renders it) fail on an assistant message without content
+    return AIMessage(content=msg.content, tool_calls=calls, response_metadata=msg.response_metadata,
                      usage_metadata=msg.usage_metadata, id=msg.id)
 
 

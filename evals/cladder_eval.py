@@ -60,7 +60,9 @@ def load_records(path: str | Path, limit: int | None = None) -> list[Record]:
 
 
 def _acc(rows: list[dict]) -> dict[str, Any]:
-    return {"n": len(rows), "accuracy": sum(r["correct"] for r in rows) / len(rows) if rows else 0.0}
+    n = len(rows)
+    return {"n": n, "accuracy": sum(r["correct"] for r in rows) / n if n else 0.0,
+            "computed_rate": sum(r["computed"] for r in rows) / n if n else 0.0}
 
 
 def _one(rec: Record, settings: Settings | None, app) -> dict[str, Any]:
@@ -69,7 +71,8 @@ def _one(rec: Record, settings: Settings | None, app) -> dict[str, Any]:
     predicted = ans.get("answer")
     return {
         "question_id": rec.question_id, "predicted": predicted, "answer": rec.answer.strip().lower(),
-        "correct": predicted == rec.answer.strip().lower(), "estimand": ans.get("estimand"),
+        "correct": predicted == rec.answer.strip().lower(), "computed": bool(ans.get("computed")),
+        "estimand": ans.get("estimand"),
         "value": ans.get("value"), "error": ans.get("error"), "query_type": rec.query_type, "rung": rec.rung,
     }
 
@@ -91,7 +94,7 @@ def evaluate(records: list[Record], settings: Settings | None = None, console: C
         else:
             with ThreadPoolExecutor(max_workers=concurrency) as pool:
                 futures = [pool.submit(_one, rec, settings, app) for rec in records]
-                for f in as_completed(futures):
+                for _ in as_completed(futures):
                     bar.advance(task)
                 results = [f.result() for f in futures]
     seconds = time.perf_counter() - t0
@@ -105,12 +108,15 @@ def evaluate(records: list[Record], settings: Settings | None = None, console: C
             refs[name].append(a.strip().lower() == rec.answer.strip().lower())
     n = len(results)
     correct = sum(r["correct"] for r in results)
+    computed = sum(r["computed"] for r in results)
     return {
         "n": n, "correct": correct, "accuracy": correct / n if n else 0.0, "seconds": seconds,
+        "computed": computed, "computed_rate": computed / n if n else 0.0,
         "by_query_type": {k: _acc(v) for k, v in sorted(by_type.items())},
         "by_rung": {k: _acc(v) for k, v in sorted(by_rung.items())},
         "reference_accuracy": {k: sum(v) / len(v) for k, v in sorted(refs.items())},
-        "results": [{k: r[k] for k in ("question_id", "predicted", "answer", "correct", "estimand", "value", "error")}
+        "results": [{k: r[k] for k in ("question_id", "predicted", "answer", "correct", "computed", "estimand", "value",
+                                       "error")}
                     for r in results],
     }
 
@@ -134,14 +140,17 @@ def print_report(report: dict[str, Any], records: list[Record], console: Console
         t.add_column(title.split()[-1] if key == "by_rung" else "query type")
         t.add_column("n", justify="right")
         t.add_column("fm-cgm", justify="right")
+        t.add_column("computed", justify="right")
         for nm in names:
             t.add_column(nm, justify="right")
         for group, m in report[key].items():
-            t.add_row(group, str(m["n"]), f"{m['accuracy']:.3f}", *[f"{refs[nm].get(group, float('nan')):.3f}" for nm in names])
-        t.add_row("[bold]all", str(report["n"]), f"[bold]{report['accuracy']:.3f}",
+            t.add_row(group, str(m["n"]), f"{m['accuracy']:.3f}", f"{m['computed_rate']:.3f}",
+                      *[f"{refs[nm].get(group, float('nan')):.3f}" for nm in names])
+        t.add_row("[bold]all", str(report["n"]), f"[bold]{report['accuracy']:.3f}", f"{report['computed_rate']:.3f}",
                   *[f"{report['reference_accuracy'][nm]:.3f}" for nm in names])
         console.print(t)
-    console.print(f"{report['correct']}/{report['n']} correct in {report['seconds']:.1f} s "
+    console.print(f"{report['correct']}/{report['n']} correct, {report['computed']}/{report['n']} computed by the tools, "
+                  f"in {report['seconds']:.1f} s "
                   f"({report['seconds'] / max(report['n'], 1) * 1000:.1f} ms per question)")
     misses = [r for r in report["results"] if not r["correct"]]
     if misses:

@@ -22,8 +22,9 @@ app.add_typer(trace_app, name="trace")
 console = Console()
 err_console = Console(stderr=True, soft_wrap=True)  # an error stays one line, whatever the width
 
-BackendOpt = typer.Option(None, "--backend", help="offline (default), ollama or openai")
+BackendOpt = typer.Option(None, "--backend", help="offline (default), ollama, openai or llamacpp")
 ModelOpt = typer.Option(None, "--model", help="model name for ollama/openai")
+ModelPathOpt = typer.Option(None, "--model-path", help="GGUF model file for the llamacpp backend")
 UrlOpt = typer.Option(None, "--base-url", help="server URL, e.g. http://localhost:11434 or http://host:8000/v1")
 KeyOpt = typer.Option(None, "--api-key", help="API key for an OpenAI-compatible server")
 TempOpt = typer.Option(None, "--temperature")
@@ -144,6 +145,7 @@ def _summary(st: dict) -> str:
 def ask(question: str = typer.Argument(..., help="a causal question in plain language"),
         as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
         backend: Optional[str] = BackendOpt, model: Optional[str] = ModelOpt, base_url: Optional[str] = UrlOpt,
+        model_path: Optional[str] = ModelPathOpt,
         api_key: Optional[str] = KeyOpt, temperature: Optional[float] = TempOpt, timeout: Optional[float] = TimeoutOpt,
         recursion_limit: Optional[int] = RecOpt, trace_db: Optional[str] = DbOpt,
         thread: Optional[str] = typer.Option(None, "--thread", help="continue this conversation thread"),
@@ -159,7 +161,8 @@ def ask(question: str = typer.Argument(..., help="a causal question in plain lan
 
     thread = _thread_id(thread)
     settings = _settings(config, backend=backend, model=model, base_url=base_url, api_key=api_key,
-                         temperature=temperature, timeout=timeout, recursion_limit=recursion_limit,
+                         model_path=model_path, temperature=temperature, timeout=timeout,
+                         recursion_limit=recursion_limit,
                          trace_db=trace_db, data_path=data)
     if data:
         try:
@@ -388,6 +391,7 @@ def eval_cladder(data: Path = typer.Option(..., "--data", help="CLadder-format J
                  json_out: Optional[Path] = typer.Option(None, "--json", help="write the report as JSON here"),
                  concurrency: int = typer.Option(1, "--concurrency", min=1, max=64, help="questions in flight"),
                  backend: Optional[str] = BackendOpt, model: Optional[str] = ModelOpt, base_url: Optional[str] = UrlOpt,
+                 model_path: Optional[str] = ModelPathOpt,
                  api_key: Optional[str] = KeyOpt, temperature: Optional[float] = TempOpt,
                  timeout: Optional[float] = TimeoutOpt, config: Optional[str] = ConfigOpt) -> None:
     """Run every question through the agent; print accuracy by rung and query type."""
@@ -395,7 +399,7 @@ def eval_cladder(data: Path = typer.Option(..., "--data", help="CLadder-format J
     from fmcgm.errors import FMCGMError
 
     settings = _settings(config, backend=backend, model=model, base_url=base_url, api_key=api_key,
-                         temperature=temperature, timeout=timeout)
+                         model_path=model_path, temperature=temperature, timeout=timeout)
     try:
         records = load_records(data, limit)
     except FMCGMError as e:

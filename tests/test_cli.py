@@ -30,7 +30,10 @@ def test_eval_cladder_json(tmp_path, dev_rows):
     assert r.exit_code == 0, r.output
     rep = json.loads(out.read_text())
     assert rep["n"] == 20 and set(rep) >= {"n", "correct", "accuracy", "seconds", "by_query_type", "by_rung", "results"}
-    assert set(rep["results"][0]) == {"question_id", "predicted", "answer", "correct", "estimand", "value", "error"}
+    assert set(rep["results"][0]) == {"question_id", "predicted", "answer", "correct", "computed", "estimand", "value",
+                                      "error"}
+    assert rep["computed"] == sum(r["computed"] for r in rep["results"]) and rep["computed_rate"] == rep["computed"] / 20
+    assert all(r["computed"] for r in rep["results"] if r["correct"])  # the offline reasoner answers by the tools
     assert "o1-preview" in r.output
 
 
