@@ -47,6 +47,8 @@ def invoke_with_retries(model: Runnable, messages: Sequence[BaseMessage], settin
         try:
             reply = model.invoke(messages)
             return reply if isinstance(reply, AIMessage) else AIMessage(content=str(getattr(reply, "content", reply)))
+        except FMCGMError:
+            raise  # already precise (e.g. a context overflow)
         except Exception as e:  # noqa: BLE001 - any client failure becomes a clear message
             if is_transient(e) and attempt < settings.max_retries:
                 time.sleep(settings.retry_backoff * 2 ** attempt)

@@ -34,7 +34,7 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import PrivateAttr
 
 from agent.parsing import tool_calls_in_text
-from fmcgm.errors import FMCGMError
+from fmcgm.errors import ContextOverflowError, FMCGMError
 from prompts import load
 
 GGUF_MAGIC = b"GGUF"
@@ -142,7 +142,7 @@ class LlamaCppChat(BaseChatModel):
                     messages=request, max_tokens=self.max_tokens, temperature=self.temperature, seed=self.seed,
                     stop=stop or [])
             except ValueError as e:  # llama.cpp's only request error: the prompt does not fit the context
-                raise FMCGMError(f"the conversation does not fit the model's context window: {e}",
+                raise ContextOverflowError(f"the conversation does not fit the model's context window: {e}",
                                  f"raise num_ctx (now {self.n_ctx}; FMCGM_NUM_CTX or the config file)") from None
         return ChatResult(generations=[ChatGeneration(message=to_ai_message(response, tools))])
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -26,15 +26,15 @@ from agent.guards import count_calls, empty_reply_error
 from agent.parsing import is_empty, normalize_reply
 from agent.state import AgentState, TurnResult
 from fmcgm.critique import Finding, review
-from fmcgm.errors import FMCGMError
+from fmcgm.errors import ContextOverflowError, FMCGMError
 from prompts import load
 from tools import call_tool
 from tools.registry import decode_arguments
 from tools.schemas import EstimateEffectArgs, GraphSpec, ToolResult
 
 GRAPH_CONSUMERS = frozenset({"estimate_effect", "render_image"})  # tools that must run on the committed graph
-NUDGE = "fmcgm_nudge"
-NUMBER_CODES = frozenset({"invalid_probability", "inconsistent_input", "inconsistent_probabilities"})  # marks messages the agent itself adds to the conversation
+NUDGE = "fmcgm_nudge"  # marks messages the agent itself adds to the conversation
+NUMBER_CODES = frozenset({"invalid_probability", "inconsistent_input"})  # findings fixed by correcting a number
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def start(state: AgentState, deps: Deps) -> dict:
     """Reset every per-turn field: nothing of an earlier turn can leak into this turn's answer."""
     t0 = time.perf_counter()
     q = last_question(state.get("messages", []))
-    return {"question": q, "backend": deps.settings.backend, "started_at": datetime.now(timezone.utc).isoformat(),
+    return {"question": q, "backend": deps.settings.backend, "started_at": datetime.now(UTC).isoformat(),
             "proposed_graph": None, "committed_graph": None, "critique_rounds": 0, "critiques": [],
             "call_counts": {}, "empty_replies": 0, "nudges": 0, "error": None, "error_kind": None,
             "turn_result": None, "answer": None, "outcome": "running",
@@ -78,7 +78,8 @@ def call_model(state: AgentState, deps: Deps) -> dict:
     try:
         reply = invoke_with_retries(deps.model, msgs, deps.settings)
     except FMCGMError as e:
-        kind = "backend" if isinstance(e, BackendUnavailable) else "internal"
+        kind = ("backend" if isinstance(e, BackendUnavailable)
+                else "limit" if isinstance(e, ContextOverflowError) else "internal")
         return {"error": str(e), "error_kind": kind, "trace": [_step("model", t0, result={"error": str(e)})]}
     reply = normalize_reply(reply, set(deps.tool_names))
     usage = dict(reply.usage_metadata) if reply.usage_metadata else None
@@ -198,7 +199,8 @@ def review_call(tool: str, args: dict, graph: Any, question: str, data) -> list[
         except ValidationError as e:
             first = e.errors()[0]
             where = ".".join(str(x) for x in first["loc"])
-            return [Finding("error", "invalid_arguments", f"the estimate_effect arguments are malformed: {where}: {first['msg']}")]
+            return [Finding("error", "invalid_arguments",
+                            f"the estimate_effect arguments are malformed: {where}: {first['msg']}")]
         statements = [s.to_statement() for s in call.statements]
         query = call.query.to_query()
     return review(list(spec.edges), list(spec.latent), named=named, said_latent=said_latent,

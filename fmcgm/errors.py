@@ -79,6 +79,12 @@ class NotIdentifiableError(FMCGMError):
     code = "not_identifiable"
 
 
+class ContextOverflowError(FMCGMError):
+    """A model's context window cannot hold the conversation: a limit of the run, not a broken backend."""
+
+    code = "context_overflow"
+
+
 class ParseError(FMCGMError):
     code = "unparseable"
 

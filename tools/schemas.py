@@ -50,7 +50,7 @@ class GraphSpec(_Strict):
         return G.CausalGraph.build(self.edges, nodes=self.nodes, latent=self.latent, bidirected=self.bidirected)
 
     @classmethod
-    def of(cls, g: G.CausalGraph) -> "GraphSpec":
+    def of(cls, g: G.CausalGraph) -> GraphSpec:
         return cls(edges=[tuple(e) for e in g.edges], latent=sorted(g.latent), nodes=list(g.nodes),
                    bidirected=[tuple(e) for e in g.bidirected])
 
@@ -91,7 +91,7 @@ class ProbabilityStatement(_Strict):
         return Statement.of(self.event, self.given, self.p)
 
     @classmethod
-    def of(cls, s: Statement) -> "ProbabilityStatement":
+    def of(cls, s: Statement) -> ProbabilityStatement:
         return cls(event=dict(s.event), given=dict(s.given), p=s.p)
 
 
@@ -107,7 +107,7 @@ class MechanismSpec(_Strict):
         return Mechanism(self.target, self.target_value, self.op, tuple((v, x) for v, x in self.inputs))
 
     @classmethod
-    def of(cls, m: Mechanism) -> "MechanismSpec":
+    def of(cls, m: Mechanism) -> MechanismSpec:
         return cls(target=m.target, target_value=m.target_value, op=m.op, inputs=[tuple(i) for i in m.inputs])
 
 
@@ -140,7 +140,7 @@ class QuerySpec(_Strict):
                      tuple(tuple(s) for s in self.adjustment_sets))
 
     @classmethod
-    def of(cls, q: Query) -> "QuerySpec":
+    def of(cls, q: Query) -> QuerySpec:
         return cls(kind=q.kind, outcome=q.outcome, treatment=q.treatment, treatment_value=q.treatment_value,
                    control_value=q.control_value, outcome_value=q.outcome_value, mediators=list(q.mediators),
                    condition=dict(q.condition), adjustment_sets=[list(s) for s in q.adjustment_sets])
@@ -182,5 +182,5 @@ class ToolResult(_Strict):
     error: ToolError | None = None
 
     @classmethod
-    def failure(cls, code: str, message: str, hint: str = "") -> "ToolResult":
+    def failure(cls, code: str, message: str, hint: str = "") -> ToolResult:
         return cls(ok=False, summary=f"error: {message}", error=ToolError(code=code, message=message, hint=hint))
