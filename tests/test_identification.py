@@ -70,3 +70,23 @@ def test_sympy_form_expands_sums():
     expr = to_sympy(est.expr)
     names = sorted(str(s) for s in expr.free_symbols)
     assert names == ["P(Y=1 | X=1, Z=0)", "P(Y=1 | X=1, Z=1)", "P(Z=0)", "P(Z=1)"]
+
+
+
+def test_napkin_leftover_fixed_at_a_value_with_support():
+    from fmcgm.causal.estimate_data import effect_by_identification
+    from fmcgm.discovery.table import from_frame
+    import pandas as pd
+
+    rng = np.random.default_rng(5)
+    n = 20000
+    u1, u2 = rng.random(n) < 0.5, rng.random(n) < 0.5
+    w = rng.random(n) < 0.2 + 0.3 * u1 + 0.3 * u2
+    z = np.ones(n, dtype=bool)  # Z is never 0: fixing it at 0, as the estimand did, has no support
+    x = rng.random(n) < 0.1 + 0.3 * z + 0.4 * u1
+    y = rng.random(n) < 0.1 + 0.5 * x + 0.3 * u2
+    t = from_frame(pd.DataFrame({"W": w, "Z": z, "X": x, "Y": y}).astype(int))
+    g = CausalGraph.build([("W", "Z"), ("Z", "X"), ("X", "Y")], bidirected=[("W", "X"), ("W", "Y")])
+    r = effect_by_identification(t, g, "X", "Y")
+    truth = 0.5  # y's probability rises by 0.5 with x, whatever u2
+    assert "Z=1" in r.method and r.ci[0] <= truth <= r.ci[1]

@@ -15,7 +15,7 @@ from fmcgm.causal.expr import Prob, concrete_terms, evaluate, to_sympy
 from fmcgm.causal.identification import Estimand, backdoor_sets
 from fmcgm.causal.probability import ProbabilityStore, Statement
 from fmcgm.causal.queries import EFFECT_KINDS, Query, backadj_answer, candidates, collider_answer
-from fmcgm.errors import FMCGMError, MissingQuantityError
+from fmcgm.errors import FMCGMError, InconsistentInputError, MissingQuantityError
 from fmcgm.vocabulary import Claim
 
 # Effects smaller than half a percentage point are reported as "no effect": the given numbers are
@@ -62,6 +62,7 @@ def answer_query(g: G.CausalGraph, q: Query, statements: list[Statement], claim:
     cands = candidates(g, q)
     steps = [f"query: {q.describe()}"]
     missing: list[str] = []
+    empty: list[str] = []
     for est in cands.estimands:
         terms = concrete_terms(est.expr)
         lacking = [t.text() for t in terms if not store.can_derive(t.event, t.given)]
@@ -69,13 +70,21 @@ def answer_query(g: G.CausalGraph, q: Query, statements: list[Statement], claim:
             missing.extend(x for x in lacking if x not in missing)
             steps.append(f"skip {est.method}: needs {', '.join(lacking)}")
             continue
-        value = evaluate(est.expr, store.lookup)
+        try:
+            value = evaluate(est.expr, store.lookup)
+        except ZeroDivisionError as e:  # e.g. a leftover variable fixed at a value of probability 0
+            steps.append(f"skip {est.method}: {e} (no support)")
+            empty.append(str(e))
+            continue
         res = _result(q, est, value, store, terms, steps)
         return _decide(res, claim)
     if q.kind == "ett":
         res = _ett_bounds(g, q, store, steps)
         if res is not None:
             return _decide(res, claim)
+    if empty and not missing:
+        raise InconsistentInputError(f"every estimand divides by a probability that is zero here ({empty[0]})",
+                                     "the conditionals it needs have no support; give data where that cell occurs")
     raise MissingQuantityError(missing or ["(no estimand)"], q.describe())
 
 
