@@ -22,21 +22,24 @@ def collider_frame(n=2000, seed=0):
 
 
 def test_table_kinds_csv_and_parquet(tmp_path):
-    df = pd.DataFrame({"rain": ["yes", "no"] * 50, "temp": np.linspace(0, 30, 100), "n": [0, 1, 2, 3] * 25})
+    df = pd.DataFrame({"rain": [True, False] * 50, "temp": np.linspace(0, 30, 100), "n": [3, 4, 5, 6] * 25})
     df.to_csv(tmp_path / "a.csv", index=False)
     df.to_parquet(tmp_path / "a.parquet")
     for name in ("a.csv", "a.parquet"):
         t = load_table(tmp_path / name)
         assert t.kinds == {"rain": "discrete", "temp": "continuous", "n": "discrete"}
-        assert t.labels["rain"] == ["no", "yes"] and set(t.columns["rain"]) == {0, 1}
+        assert t.labels["n"] == [3, 4, 5, 6] and set(t.columns["n"]) == {0, 1, 2, 3}
 
 
 def test_table_errors_name_the_file_and_line(tmp_path):
-    with pytest.raises(DataError, match="nope.csv not found"):
+    with pytest.raises(DataError, match="nope.csv does not exist"):
         load_table(tmp_path / "nope.csv")
     (tmp_path / "b.csv").write_text("a,b\n1,2\n3,\n5,6\n")
-    with pytest.raises(DataError, match=r"b.csv: column 'b' has missing values \(line\(s\) 3\)"):
+    with pytest.raises(DataError, match=r"b.csv, line 3: column 'b' has a missing value"):
         load_table(tmp_path / "b.csv")
+    (tmp_path / "c.csv").write_text("a,b\nyes,2\nno,3\n")
+    with pytest.raises(DataError, match=r"c.csv has non-numeric values in column 'a'"):
+        load_table(tmp_path / "c.csv")
 
 
 def test_causallearn_marks_are_kept():
