@@ -39,9 +39,10 @@ def true_edges(name: str) -> list[tuple[str, str]]:
 
 
 def sample(name: str, n: int, seed: int = 0) -> pd.DataFrame:
-    """n forward samples of the network (state names as values)."""
+    """n forward samples of the network, each variable's states coded 0..k-1 in the network's state order."""
     from pgmpy.sampling import BayesianModelSampling
 
     model = load_network(name)
     df = BayesianModelSampling(model).forward_sample(size=n, seed=seed, show_progress=False)
-    return df[sorted(df.columns)]
+    codes = {c: pd.Categorical(df[c], categories=model.states[c]).codes.astype(int) for c in sorted(df.columns)}
+    return pd.DataFrame(codes)
