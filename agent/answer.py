@@ -17,7 +17,7 @@ from fmcgm.vocabulary import Outcome
 from prompts import load
 from tools.schemas import GraphSpec
 
-ANSWERING_TOOLS = frozenset({"estimate_effect", "render_image"})  # their ok results are answers
+ANSWERING_TOOLS = frozenset({"estimate_effect", "render_image", "estimate_from_data"})  # their ok results are answers
 CLARIFY_TOOL = "request_clarification"
 TURN_TOOLS = ANSWERING_TOOLS | {CLARIFY_TOOL}  # results that end a turn's search for an answer
 # tool error codes that mean "the user must supply something", not "the run broke"
@@ -100,6 +100,10 @@ def turn_answer(state: Mapping[str, Any]) -> Answer:
 def result_text(result: dict[str, Any]) -> str:
     """The answer as a person reads it, written from the tool result (never from a model's prose)."""
     data = result.get("data", {})
+    if data.get("kind") == "ate_from_data":
+        from fmcgm.discovery.agent_support import data_answer_text
+
+        return data_answer_text(result)
     if "paths" in data:  # a counterfactual image: the tool's own summary says what changed and what it measured
         return str(result.get("summary", ""))
     verdict = {"yes": "Yes.", "no": "No."}.get(data.get("answer") or "", "")

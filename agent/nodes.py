@@ -26,13 +26,18 @@ from agent.guards import count_calls, empty_reply_error
 from agent.parsing import is_empty, normalize_reply
 from agent.state import AgentState, TurnResult
 from fmcgm.critique import Finding, review
+from fmcgm.discovery.agent_support import dag_member, data_note
+from fmcgm.discovery.table import load_table
 from fmcgm.errors import ContextOverflowError, FMCGMError
 from prompts import load
 from tools import call_tool
 from tools.registry import decode_arguments
+from tools.discovery_tools import discover_with_model
 from tools.schemas import EstimateEffectArgs, GraphSpec, ToolResult
 
-GRAPH_CONSUMERS = frozenset({"estimate_effect", "render_image"})  # tools that must run on the committed graph
+# tools that must run on the committed graph
+GRAPH_CONSUMERS = frozenset({"estimate_effect", "render_image", "estimate_from_data"})
+DATA_TOOLS = frozenset({"discover_graph", "estimate_from_data"})  # they read the attached file
 NUDGE = "fmcgm_nudge"  # marks messages the agent itself adds to the conversation
 NUMBER_CODES = frozenset({"invalid_probability", "inconsistent_input"})  # findings fixed by correcting a number
 
@@ -75,6 +80,8 @@ def start(state: AgentState, deps: Deps) -> dict:
 def call_model(state: AgentState, deps: Deps) -> dict:
     t0 = time.perf_counter()
     msgs = [SystemMessage(content=load("system")), *state["messages"]]
+    if deps.settings.data_path and deps.data is not None:  # the model learns that observations are attached
+        msgs.insert(1, data_note(deps.settings.data_path, load_table(deps.settings.data_path)))
     try:
         reply = invoke_with_retries(deps.model, msgs, deps.settings)
     except FMCGMError as e:
@@ -163,7 +170,12 @@ def call_tools(state: AgentState, deps: Deps) -> dict:
         args, _ = decode_arguments(tc.get("args"))
         if tc["name"] in GRAPH_CONSUMERS and committed is not None and args is not None:
             args = {**args, "graph": committed}  # the frozen graph, whatever the call carried
-        result = call_tool(tc["name"], args if args is not None else tc.get("args"))
+        if tc["name"] in DATA_TOOLS and deps.settings.data_path and args is not None:
+            args = {**args, "data_path": deps.settings.data_path}  # the attached file, not a path a model made up
+        if tc["name"] == "discover_graph" and deps.settings.backend != "offline" and args is not None:
+            result = discover_with_model(args, deps.review_model)  # the LLM answers the pairwise knowledge questions
+        else:
+            result = call_tool(tc["name"], args if args is not None else tc.get("args"))
         if tc["name"] == "propose_edges" and result.get("ok"):
             proposed = result["data"]["graph"]
         if tc["name"] in TURN_TOOLS:
@@ -187,6 +199,8 @@ def finalize(state: AgentState, deps: Deps) -> dict:
 
 def review_call(tool: str, args: dict, graph: Any, question: str, data) -> list[Finding]:
     """The deterministic critique of a graph-consuming call, validated with the tools' own models."""
+    if isinstance(graph, dict) and (graph.get("undirected") or graph.get("partial")):
+        graph = {**graph, "edges": dag_member(graph)}  # a discovered class: its members imply the same independences
     try:
         spec = GraphSpec.model_validate(graph)
     except ValidationError:

@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 from langchain_core.language_models.chat_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.utils.function_calling import convert_to_openai_tool
 
@@ -220,6 +220,9 @@ class OfflineReasoner(BaseChatModel):
         plan = _read(str(messages[start].content))
         if isinstance(plan, Clarification) and question != str(messages[start].content):
             plan = _read(question)  # the latest message with what the user said before it
+        attached = _attached(messages)
+        if attached is not None and (isinstance(plan, Clarification) or not plan.graph.edges):
+            return _data_turn(str(messages[start].content), attached, results)
         if isinstance(plan, Clarification):
             if results and results[-1][0] == CLARIFY:
                 return _asked(plan.text())
@@ -241,6 +244,32 @@ class OfflineReasoner(BaseChatModel):
         if name == "estimate_effect":
             return _final(result_text(res))
         return _final(res.get("summary", ""))
+
+
+def _attached(messages: list[BaseMessage]) -> dict | None:
+    from fmcgm.discovery.agent_support import DATA_KEY
+
+    return next((m.additional_kwargs[DATA_KEY] for m in messages
+                 if isinstance(m, SystemMessage) and DATA_KEY in m.additional_kwargs), None)
+
+
+def _data_turn(question: str, attached: dict, results: list) -> AIMessage:
+    """discover_graph → estimate_from_data → answer, for a question with data and no graph."""
+    from fmcgm.discovery.question import read_effect_question
+
+    try:
+        q = read_effect_question(question, attached["columns"])
+    except FMCGMError as e:
+        return _final(f"{e.message}. {e.hint}".strip())
+    if not results:
+        return _call("discover_graph", {})
+    name, res = results[-1]
+    if not res.get("ok", False):
+        return _failure("I could not answer from the data", res)
+    if name == "discover_graph":
+        return _call("estimate_from_data", {"graph": res["data"]["graph"], "treatment": q.treatment,
+                                            "outcome": q.outcome, "claim": q.claim})
+    return _final(result_text(res))
 
 
 def _visual_graph(world_name: str) -> dict:

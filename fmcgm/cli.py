@@ -149,14 +149,15 @@ def ask(question: str = typer.Argument(..., help="a causal question in plain lan
         api_key: Optional[str] = KeyOpt, temperature: Optional[float] = TempOpt, timeout: Optional[float] = TimeoutOpt,
         recursion_limit: Optional[int] = RecOpt, trace_db: Optional[str] = DbOpt,
         thread: Optional[str] = typer.Option(None, "--thread", help="continue this conversation thread"),
-        data: Optional[str] = typer.Option(None, "--data", help="CSV of observations for the critique's tests"),
+        data: Optional[str] = typer.Option(None, "--data", help="CSV or Parquet observations: the critique tests the graph "
+                                           "on them; with no graph in the question, the graph is discovered from them"),
         config: Optional[str] = ConfigOpt) -> None:
     """Answer one causal question; show the graph, estimand, value and steps (stored as a trace).
 
     Exit codes: 0 answered (an honest "not identifiable" too), 1 no computed answer, 2 bad input or usage,
     3 backend unreachable."""
     from agent.graph import run_question
-    from fmcgm.critique import load_csv
+    from fmcgm.discovery.table import load_table
     from fmcgm.errors import FMCGMError
 
     thread = _thread_id(thread)
@@ -166,7 +167,7 @@ def ask(question: str = typer.Argument(..., help="a causal question in plain lan
                          trace_db=trace_db, data_path=data)
     if data:
         try:
-            load_csv(data)  # read once here so a bad file is a usage error with the file's name, before any model call
+            load_table(data)  # read once here so a bad file is a usage error with the file's name, before any model call
         except FMCGMError as e:
             fail(str(e))
     graph_app, _ = _store(settings)
@@ -410,6 +411,18 @@ def eval_cladder(data: Path = typer.Option(..., "--data", help="CLadder-format J
     if json_out:
         json_out.write_text(json.dumps(report, indent=2))
         console.print(f"wrote {json_out}")
+
+
+@eval_app.command("discovery")
+def eval_discovery(networks: Optional[str] = typer.Option(None, "--networks", help="comma-separated, e.g. asia,sachs,pendulum"),
+                   n: Optional[int] = typer.Option(None, "--n", help="rows (default: 1000 and 10000; worlds at most 2000)"),
+                   json_out: Optional[Path] = typer.Option(None, "--json"),
+                   plots: Path = typer.Option(Path("runs"), "--plots", help="folder for the F1 plots"),
+                   ges_limit: float = typer.Option(300.0, "--ges-limit", help="seconds before a GES run is cut off")) -> None:
+    """Causal discovery benchmark: PC, GES, FCI, our pipeline, and the pipeline with simulated knowledge."""
+    from evals.discovery_eval import main
+
+    main(networks, n, json_out, plots, ges_limit)
 
 
 @eval_app.command("visual")

@@ -108,7 +108,34 @@ def implied_independences(g: G.CausalGraph) -> list[tuple[str, str, tuple[str, .
     return out
 
 
+def is_discrete(col: np.ndarray) -> bool:
+    return np.issubdtype(col.dtype, np.integer) or np.issubdtype(col.dtype, np.bool_)
+
+
 def ci_test(data: dict[str, np.ndarray], a: str, b: str, given: tuple[str, ...]) -> tuple[float, int]:
+    """Test of a ⫫ b | given: a stratified G-test when every column is discrete (integer codes),
+    Fisher's z on the partial correlation otherwise.  Returns (p-value, degrees of freedom)."""
+    if not all(is_discrete(data[c]) for c in (a, b, *given)):
+        return fisher_z(data, a, b, given)
+    return g_test(data, a, b, given)
+
+
+def fisher_z(data: dict[str, np.ndarray], a: str, b: str, given: tuple[str, ...]) -> tuple[float, int]:
+    """Fisher's z test of zero partial correlation (continuous, roughly Gaussian data)."""
+    from scipy.stats import norm
+
+    x = np.column_stack([data[c].astype(float) for c in (a, b, *given)])
+    n = len(x)
+    dof = n - len(given) - 3
+    if dof < 1:
+        return 1.0, 0
+    prec = np.linalg.pinv(np.corrcoef(x, rowvar=False))
+    r = float(np.clip(-prec[0, 1] / np.sqrt(prec[0, 0] * prec[1, 1]), -0.999999, 0.999999))
+    z = np.sqrt(dof) * 0.5 * np.log((1 + r) / (1 - r))
+    return float(2 * norm.sf(abs(z))), dof
+
+
+def g_test(data: dict[str, np.ndarray], a: str, b: str, given: tuple[str, ...]) -> tuple[float, int]:
     """G-test of a ⫫ b | given on discrete data (stratified); returns (p-value, degrees of freedom)."""
     from scipy.stats import chi2
 
@@ -132,24 +159,36 @@ def ci_test(data: dict[str, np.ndarray], a: str, b: str, given: tuple[str, ...])
     return float(chi2.sf(stat, dof)), dof
 
 
-def check_data(g: G.CausalGraph, data: dict[str, np.ndarray] | None, alpha: float = 0.01) -> list[Finding]:
-    if not data:
-        return []
-    out = []
+def data_violations(g: G.CausalGraph, data: dict[str, np.ndarray],
+                    alpha: float = 0.01) -> tuple[int, list[tuple[str, str, tuple[str, ...], float]]]:
+    """The implied independences the data reject (Bonferroni over the tests run): (tests run, violations)."""
     tests = [t for t in implied_independences(g) if all(v in data for v in (t[0], t[1], *t[2]))]
     if not tests:
-        return [Finding("info", "no_testable_independence", "the data cover no independence the graph implies")]
-    level = alpha / len(tests)  # Bonferroni over the tests run
+        return 0, []
+    level = alpha / len(tests)
+    found = []
     for a, b, given in tests:
         p, _ = ci_test(data, a, b, given)
         if p < level:
-            cond = f" given {', '.join(given)}" if given else ""
-            out.append(Finding("error", "data_contradicts_graph",
-                               f"the graph implies {a} ⫫ {b}{cond}, but the data reject it (p = {p:.2g}); "
-                               f"add an edge or a latent confounder between them"))
-    if not out:
-        out.append(Finding("info", "data_consistent", f"{len(tests)} implied independence(s) hold in the data"))
-    return out
+            found.append((a, b, given, p))
+    return len(tests), found
+
+
+def independence_text(a: str, b: str, given: tuple[str, ...]) -> str:
+    return f"{a} ⫫ {b}" + (f" given {', '.join(given)}" if given else "")
+
+
+def check_data(g: G.CausalGraph, data: dict[str, np.ndarray] | None, alpha: float = 0.01) -> list[Finding]:
+    if not data:
+        return []
+    ran, violations = data_violations(g, data, alpha)
+    if not ran:
+        return [Finding("info", "no_testable_independence", "the data cover no independence the graph implies")]
+    out = [Finding("error", "data_contradicts_graph",
+                   f"the graph implies {independence_text(a, b, given)}, but the data reject it (p = {p:.2g}); "
+                   "add an edge or a latent confounder between them")
+           for a, b, given, p in violations]
+    return out or [Finding("info", "data_consistent", f"{ran} implied independence(s) hold in the data")]
 
 
 def review(edges: list[tuple[str, str]], latent: list[str], *, named: Sequence[str] = (), said_latent: Sequence[str] = (),
@@ -175,35 +214,3 @@ def review(edges: list[tuple[str, str]], latent: list[str], *, named: Sequence[s
     found += check_data(g, data)
     return found
 
-
-def load_csv(path: str) -> dict[str, np.ndarray]:
-    """Columns of a CSV file of discrete values (header row of variable names); errors name the file."""
-    import csv
-
-    try:
-        with open(path, newline="", encoding="utf-8") as fh:
-            rows = list(csv.reader(fh))
-    except FileNotFoundError:
-        raise FMCGMError(f"data file {path} does not exist", "pass the path of an existing CSV file to --data") from None
-    except IsADirectoryError:
-        raise FMCGMError(f"data path {path} is a folder, not a file", "pass the path of a CSV file to --data") from None
-    except PermissionError:
-        raise FMCGMError(f"data file {path} cannot be read (permission denied)", "make the file readable") from None
-    except UnicodeDecodeError as e:
-        raise FMCGMError(f"data file {path} is not UTF-8 text (undecodable byte at position {e.start})",
-                         "save the CSV as UTF-8 text") from None
-    except csv.Error as e:
-        raise FMCGMError(f"data file {path} is not a valid CSV: {e}", "fix the file's CSV syntax") from None
-    rows = [r for r in rows if r]
-    if len(rows) < 2:
-        raise FMCGMError(f"data file {path} has no data rows", "give a header row of variable names and one row per unit")
-    head = [h.strip() for h in rows[0]]
-    for i, r in enumerate(rows[1:], start=2):
-        if len(r) != len(head):
-            raise FMCGMError(f"data file {path}, line {i}: {len(r)} values for {len(head)} columns",
-                             "give every row one value per column of the header")
-    try:
-        cols = np.array([[int(float(x)) for x in r] for r in rows[1:]], dtype=int)
-    except (ValueError, OverflowError):
-        raise FMCGMError(f"data file {path} has non-numeric values", "code each variable as integers (0/1)") from None
-    return {h: cols[:, i] for i, h in enumerate(head)}

@@ -87,3 +87,22 @@ def test_hedge_met_in_a_sub_query_names_the_query_asked():
     with pytest.raises(NotIdentifiableError) as e:
         identify(g, ["Y"], ["X"])
     assert e.value.message.startswith("P(Y | do(X)) is not identifiable") and "hedge for {W, X}" in e.value.message
+
+
+def test_napkin_leftover_fixed_at_a_value_with_support():
+    from fmcgm.causal.estimate_data import effect_by_identification
+    from fmcgm.discovery.table import from_frame
+    import pandas as pd
+
+    rng = np.random.default_rng(5)
+    n = 20000
+    u1, u2 = rng.random(n) < 0.5, rng.random(n) < 0.5
+    w = rng.random(n) < 0.2 + 0.3 * u1 + 0.3 * u2
+    z = np.ones(n, dtype=bool)  # Z is never 0: fixing it at 0, as the estimand did, has no support
+    x = rng.random(n) < 0.1 + 0.3 * z + 0.4 * u1
+    y = rng.random(n) < 0.1 + 0.5 * x + 0.3 * u2
+    t = from_frame(pd.DataFrame({"W": w, "Z": z, "X": x, "Y": y}).astype(int))
+    g = CausalGraph.build([("W", "Z"), ("Z", "X"), ("X", "Y")], bidirected=[("W", "X"), ("W", "Y")])
+    r = effect_by_identification(t, g, "X", "Y")
+    truth = 0.5  # y's probability rises by 0.5 with x, whatever u2
+    assert "Z=1" in r.method and r.ci[0] <= truth <= r.ci[1]

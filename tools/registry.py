@@ -24,6 +24,7 @@ from tools.causal_tools import (
     request_clarification,
     safe,
 )
+from tools.discovery_tools import DiscoverGraphArgs, EstimateFromDataArgs, discover_graph, estimate_from_data
 from tools.render_tool import RenderImageArgs, render_image
 from tools.schemas import (
     ApplyDoArgs,
@@ -131,3 +132,5 @@ register(apply_do, ApplyDoArgs)
 register(estimate_effect, EstimateEffectArgs)
 register(render_image, RenderImageArgs)
 register(request_clarification, RequestClarificationArgs)
+register(discover_graph, DiscoverGraphArgs)
+register(estimate_from_data, EstimateFromDataArgs)

@@ -15,7 +15,7 @@ from fmcgm.causal.expr import Prob, concrete_terms, evaluate, term_count, to_sym
 from fmcgm.causal.identification import Estimand, backdoor_sets
 from fmcgm.causal.probability import ProbabilityStore, Statement
 from fmcgm.causal.queries import EFFECT_KINDS, Query, backadj_answer, candidates, collider_answer
-from fmcgm.errors import FMCGMError, MissingQuantityError
+from fmcgm.errors import FMCGMError, InconsistentInputError, MissingQuantityError
 from fmcgm.vocabulary import Claim
 
 # Effects smaller than half a percentage point are reported as "no effect": the given numbers are
@@ -66,6 +66,7 @@ def answer_query(g: G.CausalGraph, q: Query, statements: list[Statement], claim:
     steps = [f"query: {q.describe()}"]
     missing: list[str] = []
     too_long: list[str] = []
+    empty: list[str] = []
     for est in cands.estimands:
         if term_count(est.expr) > MAX_TERMS:
             too_long.append(est.method)
@@ -80,13 +81,21 @@ def answer_query(g: G.CausalGraph, q: Query, statements: list[Statement], claim:
             missing.extend(x for x in lacking if x not in missing)
             steps.append(f"skip {est.method}: needs {', '.join(lacking)}")
             continue
-        value = evaluate(est.expr, store.lookup)
+        try:
+            value = evaluate(est.expr, store.lookup)
+        except ZeroDivisionError as e:  # e.g. a leftover variable fixed at a value of probability 0
+            steps.append(f"skip {est.method}: {e} (no support)")
+            empty.append(str(e))
+            continue
         res = _result(q, est, value, store, terms, steps)
         return _decide(res, claim)
     if q.kind == "ett":
         res = _ett_bounds(g, q, store, steps)
         if res is not None:
             return _decide(res, claim)
+    if empty and not missing:
+        raise InconsistentInputError(f"every estimand divides by a probability that is zero here ({empty[0]})",
+                                     "the conditionals it needs have no support; give data where that cell occurs")
     if too_long and not missing:
         raise FMCGMError(f"every estimand of {q.describe()} has more than {MAX_TERMS} terms "
                          f"({', '.join(too_long)})", "ask about a smaller part of the graph")

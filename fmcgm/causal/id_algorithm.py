@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import product
 
 import networkx as nx
 
@@ -168,6 +169,15 @@ def identify(g: CausalGraph, outcomes: list[str], treatments: list[str]) -> Expr
 
     Raises :class:`NotIdentifiableError` (naming the hedge) when no estimand exists.
     """
+    return identify_all(g, outcomes, treatments)[0][1]
+
+
+def identify_all(g: CausalGraph, outcomes: list[str], treatments: list[str]) -> list[tuple[dict[str, int], Expr]]:
+    """The estimand once for every value of the symbols it leaves free beyond the query (the napkin's Z).
+
+    Any such value gives the same effect — provided it has support: fixing Z at a value of
+    probability 0 makes a denominator zero, so a caller tries the next one.  All-zeros first.
+    """
     g.require(*outcomes, *treatments)
     for v in [*outcomes, *treatments]:
         if v in g.latent:
@@ -182,6 +192,11 @@ def identify(g: CausalGraph, outcomes: list[str], treatments: list[str]) -> Expr
             "the latent confounding cannot be removed by adjustment; measure a confounder or mediator, "
             "or ask a different query",
         ) from None
-    # Symbols left free beyond the query (the napkin's Z) do not change the value: fix them at 0.
-    extra = free_symbols(est) - set(outcomes) - set(treatments)
-    return substitute(est, {s: 0 for s in extra}) if extra else est
+    extra = sorted(free_symbols(est) - set(outcomes) - set(treatments))
+    if not extra:
+        return [({}, est)]
+    out = []
+    for combo in product((0, 1), repeat=len(extra)):
+        fixed = dict(zip(extra, combo))
+        out.append((fixed, substitute(est, fixed)))
+    return out

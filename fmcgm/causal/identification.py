@@ -23,6 +23,7 @@ import networkx as nx
 from fmcgm.causal import graph as G
 from fmcgm.causal.expr import Diff, Expr, Prob, Product, Ratio, Sum, substitute
 from fmcgm.causal.id_algorithm import identify as id_identify
+from fmcgm.causal.id_algorithm import identify_all
 from fmcgm.errors import NotIdentifiableError
 
 
@@ -227,8 +228,12 @@ def do_estimands(g: G.CausalGraph, y: str, x: str, xv: int, yv: int = 1) -> list
     if cands and len(G.ancestors(g, [y]) & set(g.observed)) > MAX_SUM_VARIABLES:
         return cands
     try:
-        e = id_identify(g, [y], [x])
-        cands.append(Estimand(substitute(e, {x: xv, y: yv}), "ID algorithm (Shpitser & Pearl)"))
+        for fixed, e in identify_all(g, [y], [x]):
+            label = "ID algorithm (Shpitser & Pearl)" + (
+                f" with {', '.join(f'{k}={v}' for k, v in fixed.items())}" if fixed else "")
+            cands.append(Estimand(substitute(e, {x: xv, y: yv}), label,
+                                  notes=("leftover variables fixed at a value with support; any such value "
+                                         "gives the same effect",) if fixed else ()))
     except NotIdentifiableError:
         if not cands:
             raise

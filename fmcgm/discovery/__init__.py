@@ -1,0 +1,1 @@
+"""Causal discovery: from data, from knowledge, from both, and from images of a world."""

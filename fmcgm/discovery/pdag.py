@@ -1,0 +1,169 @@
+"""A discovered graph that keeps its uncertainty: directed, undirected and PAG edges, each with its source.
+
+Marks follow causal-learn's conventions: ``->`` directed, ``--`` undirected (the CPDAG
+leaves the orientation open), ``<->`` bidirected (a latent common cause), ``o->`` and
+``o-o`` (a PAG's circle: the mark is not determined).  Nothing here orients an edge that
+the evidence left open; :func:`consistent_extension` builds one member of the class only
+where a caller needs a DAG (testing implied independences, enumerating members).
+"""
+
+from __future__ import annotations
+
+from itertools import product
+from typing import Literal
+
+import networkx as nx
+from pydantic import BaseModel, Field
+
+from fmcgm.causal import graph as G
+
+Mark = Literal["->", "--", "<->", "o->", "o-o"]
+Source = Literal["data", "knowledge", "data+knowledge", "critique"]
+OPEN: frozenset[str] = frozenset({"--", "o->", "o-o"})
+
+
+class Edge(BaseModel):
+    a: str
+    b: str
+    mark: Mark
+    source: Source = "data"
+    confidence: float | None = Field(default=None, description="knowledge confidence, when knowledge decided it")
+
+    @property
+    def pair(self) -> frozenset[str]:
+        return frozenset((self.a, self.b))
+
+    def text(self) -> str:
+        return f"{self.a} {self.mark} {self.b}"
+
+
+class DiscoveredGraph(BaseModel):
+    nodes: list[str]
+    edges: list[Edge]
+    method: str = ""
+    test: str = ""
+    notes: list[str] = Field(default_factory=list)
+
+    def directed(self) -> list[tuple[str, str]]:
+        return [(e.a, e.b) for e in self.edges if e.mark == "->"]
+
+    def undirected(self) -> list[tuple[str, str]]:
+        return [(e.a, e.b) for e in self.edges if e.mark == "--"]
+
+    def uncertain(self) -> list[Edge]:
+        return [e for e in self.edges if e.mark in OPEN or e.mark == "<->"]
+
+    def adjacent(self, v: str) -> set[str]:
+        return {e.b if e.a == v else e.a for e in self.edges if v in (e.a, e.b)}
+
+    def to_agent_graph(self) -> dict:
+        """The graph as the agent's tools carry it: directed edges plus the open ones, named apart."""
+        return {"nodes": list(self.nodes), "edges": [list(e) for e in self.directed()], "latent": [],
+                "undirected": [list(e) for e in self.undirected()],
+                "bidirected": [[e.a, e.b] for e in self.edges if e.mark == "<->"],
+                "partial": [[e.a, e.mark, e.b] for e in self.edges if e.mark in ("o->", "o-o")],
+                "sources": {e.text(): e.source for e in self.edges}}
+
+    @classmethod
+    def from_agent_graph(cls, g: dict) -> "DiscoveredGraph":
+        src = g.get("sources") or {}
+        edges = [Edge(a=a, b=b, mark="->") for a, b in g.get("edges", [])]
+        edges += [Edge(a=a, b=b, mark="--") for a, b in g.get("undirected", [])]
+        edges += [Edge(a=a, b=b, mark="<->") for a, b in g.get("bidirected", [])]
+        edges += [Edge(a=a, b=b, mark=m) for a, m, b in g.get("partial", [])]
+        for e in edges:
+            e.source = src.get(e.text(), "data")
+        nodes = list(g.get("nodes") or sorted({v for e in edges for v in (e.a, e.b)}))
+        return cls(nodes=nodes, edges=edges)
+
+
+# causal-learn endpoint codes: graph[i, j] is the mark at node i on the edge i–j
+_TAIL, _ARROW, _CIRCLE = -1, 1, 2
+
+
+def from_causallearn(matrix, names: list[str], source: Source = "data") -> list[Edge]:
+    """Edges of a causal-learn GeneralGraph adjacency matrix, marks kept as they are."""
+    out = []
+    k = len(names)
+    for i in range(k):
+        for j in range(i + 1, k):
+            mi, mj = int(matrix[i, j]), int(matrix[j, i])
+            if mi == 0 and mj == 0:
+                continue
+            a, b = names[i], names[j]
+            if (mi, mj) == (_TAIL, _ARROW):
+                out.append(Edge(a=a, b=b, mark="->", source=source))
+            elif (mi, mj) == (_ARROW, _TAIL):
+                out.append(Edge(a=b, b=a, mark="->", source=source))
+            elif (mi, mj) == (_TAIL, _TAIL):
+                out.append(Edge(a=a, b=b, mark="--", source=source))
+            elif (mi, mj) == (_ARROW, _ARROW):
+                out.append(Edge(a=a, b=b, mark="<->", source=source))
+            elif (mi, mj) == (_CIRCLE, _ARROW):
+                out.append(Edge(a=a, b=b, mark="o->", source=source))
+            elif (mi, mj) == (_ARROW, _CIRCLE):
+                out.append(Edge(a=b, b=a, mark="o->", source=source))
+            else:  # circle–circle, or a circle against a tail: the orientation is open
+                out.append(Edge(a=a, b=b, mark="o-o", source=source))
+    return out
+
+
+def consistent_extension(g: DiscoveredGraph) -> list[tuple[str, str]] | None:
+    """One DAG of the class (Dor–Tarsi): orients every open edge without a new collider or cycle.
+
+    PAG circle marks are read as tails/arrows in the same way; a bidirected edge has no DAG
+    member over the observed variables and is left out.  Returns ``None`` when none exists.
+    """
+    directed = set(g.directed()) | {(e.a, e.b) for e in g.edges if e.mark == "o->"}
+    undirected = {frozenset((e.a, e.b)) for e in g.edges if e.mark in ("--", "o-o")}
+    remaining = set(g.nodes)
+    result = set(directed)
+    while remaining:
+        picked = None
+        for x in sorted(remaining):
+            out_d = any(a == x and b in remaining for a, b in directed)
+            if out_d:
+                continue  # x must be a sink among the remaining nodes
+            und_nb = {y for p in undirected if x in p for y in p if y != x and y in remaining}
+            adj = {y for y in remaining if y != x and ((x, y) in directed or (y, x) in directed
+                                                      or frozenset((x, y)) in undirected)}
+            if all(all(z == y or z in _adj(y, directed, undirected) for z in adj) for y in und_nb):
+                picked = x
+                break
+        if picked is None:
+            return None
+        for p in list(undirected):
+            if picked in p:
+                (y,) = p - {picked}
+                if y in remaining:
+                    result.add((y, picked))
+                    undirected.discard(p)
+        remaining.discard(picked)
+    return sorted(result) if nx.is_directed_acyclic_graph(nx.DiGraph(list(result))) or not result else None
+
+
+def _adj(v: str, directed: set[tuple[str, str]], undirected: set[frozenset[str]]) -> set[str]:
+    return {b for a, b in directed if a == v} | {a for a, b in directed if b == v} | \
+           {y for p in undirected if v in p for y in p if y != v}
+
+
+def local_members(g: DiscoveredGraph, x: str) -> list[set[str]]:
+    """IDA: the parent sets of ``x`` that members of the CPDAG allow.
+
+    Every subset of x's undirected neighbours may be its extra parents, provided the new
+    parents are pairwise adjacent (no new collider at x) — the local criterion of
+    Maathuis, Kalisch & Bühlmann (2009).
+    """
+    fixed = {a for a, b in g.directed() if b == x}
+    sib = sorted({e.b if e.a == x else e.a for e in g.edges if e.mark == "--" and x in (e.a, e.b)})
+    pairs = {frozenset((e.a, e.b)) for e in g.edges}
+    out = []
+    for choice in product((0, 1), repeat=len(sib)):
+        extra = {s for s, c in zip(sib, choice) if c}
+        if all(frozenset((u, v)) in pairs for u in extra for v in extra if u < v):
+            out.append(fixed | extra)
+    return out
+
+
+def to_causal_graph(edges: list[tuple[str, str]], nodes: list[str]) -> G.CausalGraph:
+    return G.CausalGraph.build(edges, nodes=nodes)
