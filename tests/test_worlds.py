@@ -75,5 +75,6 @@ def test_values_words_and_errors():
     with pytest.raises(QueryError) as e:
         w.counterfactual(w.sample(np.random.default_rng(0)), {"light_position": 500})
     assert "outside its range" in e.value.message
-    with pytest.raises(UnknownVariableError):
+    with pytest.raises(QueryError) as e:
         get_world("mars")
+    assert e.value.message == "unknown world 'mars'; worlds: pendulum, waterflow"

@@ -11,22 +11,19 @@ from __future__ import annotations
 import base64
 import io
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
 import torch
 from torch import nn
 
 from fmcgm.errors import FMCGMError
+from fmcgm.vision.model import WEIGHTS_DIR
 
-WEIGHTS_DIR = Path(__file__).resolve().parents[1] / "weights"
-
-
-class ConceptExtractor(Protocol):
-    def extract(self, image: np.ndarray) -> dict[str, float]: ...
 
 
 class GeometricExtractor:
+    """The world's geometric measurer as an extractor (the fallback when no CNN weights are shipped)."""
+
     def __init__(self, world):
         self.world = world
 

@@ -17,6 +17,8 @@ from pathlib import Path
 import torch
 from torch import nn
 
+WEIGHTS_DIR = Path(__file__).resolve().parents[1] / "weights"  # the shipped weights
+
 
 @dataclass
 class ModelConfig:
