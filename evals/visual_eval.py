@@ -106,7 +106,17 @@ def _psnr(a: np.ndarray, b: np.ndarray) -> float:
 
 def evaluate_visual(world_name: str, n: int = 200, seed: int = 0, steps: int = 50, composition_n: int = 10,
                     noise: float = 0.5, grid_path: str | Path | None = None, ablations: bool = False,
+                    baseline_every: int = 1, shard: tuple[int, int] = (0, 1),
                     console: Console | None = None) -> dict[str, Any]:
+    """Run the cases (``shard`` = (i, k): every k-th case from the i-th) and summarise; ``baseline_every``
+    runs the no-guidance baseline on every such case only (it serves the invariance ratio)."""
+    records = run_cases(world_name, n, seed, steps, composition_n, noise, ablations, baseline_every, shard,
+                        Path(grid_path).parent if grid_path else Path("runs"), console)
+    return summarize(world_name, records, steps, grid_path)
+
+
+def run_cases(world_name: str, n: int, seed: int, steps: int, composition_n: int, noise: float, ablations: bool,
+              baseline_every: int, shard: tuple[int, int], out_dir: Path, console: Console | None) -> list[dict]:
     from fmcgm.vision.check import check_counterfactual
     from fmcgm.vision.pipeline import CounterfactualOptions
     from fmcgm.vision.render import RETRIES, pipeline_for
@@ -117,103 +127,137 @@ def evaluate_visual(world_name: str, n: int = 200, seed: int = 0, steps: int = 5
     pipe = pipeline_for(world.name)
     size = pipe.model.cfg.size
     cases = stratified_cases(world, n, seed, get_world(world_name, noise=noise))
-    methods = ["full", "checked", "no_guidance", *(OPTIONAL if ablations else ()), "oracle"]
-    acc: dict[str, dict[str, list[float]]] = {m: {} for m in methods}
-    success: dict[str, list[tuple[Case, bool]]] = {m: [] for m in methods}
-    per_case = []
-
-    def add(method, key, value):
-        acc[method].setdefault(key, []).append(value)
-
+    mine = list(range(min(n, len(cases))))[shard[0]::shard[1]]
+    records = []
+    out_dir.mkdir(parents=True, exist_ok=True)
     with Progress(TextColumn(f"[bold]visual {world_name}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console) as bar:
-        task = bar.add_task("eval", total=len(cases))
-        for i, case in enumerate(cases):
+        task = bar.add_task("eval", total=len(mine))
+        for i in mine:
+            case = cases[i]
             f, do = case.factual, {case.concept: case.value}
             img = world.render(f, size)
             cf = world.counterfactual(f, do)
             oracle = world.render(cf, size)
             same = np.all(oracle == img, axis=-1)  # where factual and counterfactual agree
             changed = pipe.changed_concepts(f, cf, list(do))
-            runs = {"full": CounterfactualOptions(steps=steps, seed=seed + i),
-                    "no_guidance": CounterfactualOptions(steps=steps, csg=False, seed=seed + i)}
+            runs = {"full": CounterfactualOptions(steps=steps, seed=seed + i)}
+            if i % baseline_every == 0:
+                runs["no_guidance"] = CounterfactualOptions(steps=steps, csg=False, seed=seed + i)
             if ablations:
                 runs["attention_mask"] = CounterfactualOptions(steps=steps, mask_mode="attention", mask_threshold=0.35,
                                                                region=False, seed=seed + i)
                 runs["no_abduction"] = CounterfactualOptions(steps=steps, csg=False, abduction=False, seed=seed + i)
             outs: dict[str, np.ndarray] = {"oracle": oracle}
+            timing: dict[str, tuple[float, float]] = {"oracle": (0.0, 0.0)}
             for method, opts in runs.items():
                 cpu0, t0 = time.process_time(), time.perf_counter()
                 res = pipe.counterfactual(img, f, do, opts)
-                add(method, "seconds_per_image", time.perf_counter() - t0)
-                add(method, "cpu_seconds_per_image", time.process_time() - cpu0)
+                timing[method] = (time.perf_counter() - t0, time.process_time() - cpu0)
                 outs[method] = res.image
                 if method == "full":
                     mask, first = res.mask, res
             # checked: the self-check and the same bounded retries as render_image
-            checked, attempts = outs["full"], 1
-            chk = check_counterfactual(world, checked, cf, changed)
-            best = (len(chk.problems), checked, chk)
+            chk = check_counterfactual(world, outs["full"], cf, changed)
+            best, attempts = (len(chk.problems), outs["full"]), 1
             for k, retry in enumerate(RETRIES, 1):
                 if chk.ok:
                     break
-                s = retry["strength"]
-                s = min(1.0, first.strength + 0.2) if s == "+0.2" else s
-                r = pipe.counterfactual(img, f, do, CounterfactualOptions(steps=steps, seed=seed + i + k, strength=s,
+                st = retry["strength"]
+                st = min(1.0, first.strength + 0.2) if st == "+0.2" else st
+                r = pipe.counterfactual(img, f, do, CounterfactualOptions(steps=steps, seed=seed + i + k, strength=st,
                                                                           guidance_scale=retry["guidance_scale"]))
                 attempts += 1
                 chk = check_counterfactual(world, r.image, cf, changed)
-                if len(chk.problems) < best[0] or chk.ok:
-                    best = (len(chk.problems), r.image, chk)
+                if chk.ok or len(chk.problems) < best[0]:
+                    best = (len(chk.problems), r.image)
             outs["checked"] = best[1]
-            add("checked", "attempts", attempts)
+            rec: dict[str, Any] = {"index": i, "case": case.label(), "concept": case.concept, "size": case.size,
+                                   "word": case.word, "attempts": attempts, "methods": {}}
             for method, out in outs.items():
                 c = check_counterfactual(world, out, cf, changed)
-                success[method].append((case, c.ok))
                 hit = next(x for x in c.concepts if x.concept == case.concept)
-                add(method, "effectiveness_intervened_pct", 100.0 if hit.error_pct is None else hit.error_pct)
                 desc = [x.error_pct if x.error_pct is not None else 100.0 for x in c.concepts if x.concept != case.concept]
-                if desc:
-                    add(method, "effectiveness_descendants_pct", float(np.mean(desc)))
-                add(method, "ghosts", float(any(v > 1 for v in c.objects.values())))
-                add(method, "invariance", _l1(out, img, same))
-                add(method, "psnr", _psnr(out, oracle))
-                add(method, "mae", _l1(out, oracle))
+                rec["methods"][method] = {
+                    "ok": c.ok, "intervened_pct": 100.0 if hit.error_pct is None else hit.error_pct,
+                    "descendants_pct": float(np.mean(desc)) if desc else None,
+                    "ghost": any(v > 1 for v in c.objects.values()), "invariance": _l1(out, img, same),
+                    "psnr": _psnr(out, oracle), "mae": _l1(out, oracle),
+                    "seconds": timing.get(method, (None, None))[0], "cpu_seconds": timing.get(method, (None, None))[1]}
                 if method == "full":
-                    per_case.append({"case": case.label(), "ok": c.ok, "worst_error_pct": max(
-                        (x.error_pct if x.error_pct is not None else 100.0 for x in c.concepts), default=0.0),
-                        "errors": {x.concept: x.error_pct for x in c.concepts}, "objects": c.objects,
-                        "problems": c.problems, "images": (img, out, oracle, mask), "values": (f, cf, changed)})
+                    rec.update(ok=c.ok, errors={x.concept: x.error_pct for x in c.concepts}, objects=c.objects,
+                               problems=c.problems, worst_error_pct=max(
+                                   (x.error_pct if x.error_pct is not None else 100.0 for x in c.concepts), default=0.0))
+                    path = out_dir / f"{world.name}_case_{i}.png"
+                    from fmcgm.vision.figures import save
+
+                    save(_panels(world, {**rec, "images": (img, out, oracle, mask), "values": (f, cf, changed)}), path)
+                    rec["panel"] = str(path)
             if i < composition_n:
                 back = pipe.counterfactual(outs["full"], cf, {case.concept: f[case.concept]},
                                            CounterfactualOptions(steps=steps, seed=seed + i))
-                add("full", "reversibility", _l1(back.image, img))
+                rec["reversibility"] = _l1(back.image, img)
                 cur = img
                 for k in range(10):
                     cur = _null(pipe, cur, f, steps, seed + i)
                     if k == 0:
-                        add("full", "composition_1", _l1(cur, img))
-                add("full", "composition_10", _l1(cur, img))
+                        rec["composition_1"] = _l1(cur, img)
+                rec["composition_10"] = _l1(cur, img)
+            records.append(rec)
             bar.advance(task)
-    acc["oracle"]["seconds_per_image"] = [0.0]
-    report: dict[str, Any] = {
-        "world": world.name, "n": len(cases), "steps": steps, "composition_n": min(composition_n, len(cases)),
-        "methods": {m: {k: float(np.nanmean(v)) if len(v) else float("nan") for k, v in acc[m].items()} for m in methods}}
+    return records
+
+
+def summarize(world_name: str, records: list[dict], steps: int, grid_path: str | Path | None = None) -> dict[str, Any]:
+    """The report from per-case records (of one run or of merged shards)."""
+    from fmcgm.worlds import get_world
+
+    world = get_world(world_name)
+    methods = [m for m in ("full", "checked", "no_guidance", *OPTIONAL, "oracle") if any(m in r["methods"] for r in records)]
+
+    def mean(vals):
+        vals = [v for v in vals if v is not None and not (isinstance(v, float) and math.isnan(v))]
+        return float(np.mean(vals)) if vals else None
+
+    report: dict[str, Any] = {"world": world.name, "n": len(records), "steps": steps, "methods": {}}
     for m in methods:
-        rows = success[m]
-        report["methods"][m]["success_rate"] = _rate([ok for _, ok in rows])
-        report["methods"][m]["success_large"] = _rate([ok for c, ok in rows if c.size == "large"])
+        rows = [(r, r["methods"][m]) for r in records if m in r["methods"]]
+        report["methods"][m] = {
+            "n": len(rows), "success_rate": mean([float(x["ok"]) for _, x in rows]),
+            "success_large": mean([float(x["ok"]) for r, x in rows if r["size"] == "large"]),
+            "effectiveness_intervened_pct": mean([x["intervened_pct"] for _, x in rows]),
+            "effectiveness_descendants_pct": mean([x["descendants_pct"] for _, x in rows]),
+            "ghosts": mean([float(x["ghost"]) for _, x in rows]),
+            "invariance": mean([x["invariance"] for _, x in rows]),
+            "psnr": mean([x["psnr"] for _, x in rows]), "mae": mean([x["mae"] for _, x in rows]),
+            "seconds_per_image": mean([x["seconds"] for _, x in rows]),
+            "cpu_seconds_per_image": mean([x["cpu_seconds"] for _, x in rows])}
+    for k in ("composition_1", "composition_10", "reversibility"):
+        report["methods"]["full"][k] = mean([r.get(k) for r in records])
+    report["methods"]["checked"]["attempts"] = mean([r["attempts"] for r in records])
     report["success_rate"] = report["methods"]["full"]["success_rate"]
     report["success_rate_checked"] = report["methods"]["checked"]["success_rate"]
-    report["success_by_stratum"] = _strata(world, success["full"])
-    report["success_by_stratum_checked"] = _strata(world, success["checked"])
-    report["value_words"] = {f"{c.concept}={c.word}": ok for c, ok in success["full"] if c.word}
-    report["invariance_ratio"] = report["methods"]["no_guidance"]["invariance"] / max(report["methods"]["full"]["invariance"], 1e-6)
-    worst = sorted(per_case, key=lambda r: (r["ok"], -r["worst_error_pct"]))[:8]
-    out_dir = Path(grid_path).parent if grid_path else Path("runs")
-    report["worst"] = [_save_worst(world, r, out_dir, j) for j, r in enumerate(worst)]
+    report["success_large"] = report["methods"]["full"]["success_large"]
+    report["success_by_stratum"] = _strata(world, records, "full")
+    report["success_by_stratum_checked"] = _strata(world, records, "checked")
+    report["value_words"] = {f"{r['concept']}={r['word']}#{r['index']}": r["methods"]["full"]["ok"] for r in records if r["word"]}
+    # the invariance ratio on the same cases for both (the baseline may run on a subset)
+    paired = [r for r in records if "no_guidance" in r["methods"]]
+    inv_full = mean([r["methods"]["full"]["invariance"] for r in paired])
+    inv_none = mean([r["methods"]["no_guidance"]["invariance"] for r in paired])
+    report["invariance_paired"] = {"n": len(paired), "full": inv_full, "no_guidance": inv_none}
+    report["invariance_ratio"] = inv_none / max(inv_full, 1e-6) if inv_full is not None and inv_none is not None else None
+    worst = sorted(records, key=lambda r: (r["ok"], -r["worst_error_pct"]))[:8]
+    report["worst"] = [{"case": r["case"], "ok": r["ok"], "errors": r["errors"], "objects": r["objects"],
+                        "problems": r["problems"], "paths": {"side_by_side": r["panel"]}} for r in worst]
+    report["records"] = records
     if grid_path:
-        _save_grid(world, worst, grid_path)
+        from PIL import Image
+
+        from fmcgm.vision.figures import column, save
+
+        Path(grid_path).parent.mkdir(parents=True, exist_ok=True)
+        save(column([np.asarray(Image.open(r["panel"]).convert("RGB")) for r in worst]), grid_path)
         report["grid"] = str(grid_path)
     return report
 
@@ -222,13 +266,13 @@ def _rate(oks: list[bool]) -> float | None:
     return float(np.mean(oks)) if oks else None
 
 
-def _strata(world, rows) -> dict[str, dict[str, dict[str, float | int | None]]]:
+def _strata(world, records: list[dict], method: str) -> dict[str, dict[str, dict[str, float | int | None]]]:
     out: dict[str, dict[str, dict[str, float | int | None]]] = {}
     for c in world.concepts:
         out[c.name] = {}
-        for s in SIZES:
-            oks = [ok for case, ok in rows if case.concept == c.name and case.size == s]
-            out[c.name][s] = {"n": len(oks), "success_rate": _rate(oks)}
+        for z in SIZES:
+            oks = [r["methods"][method]["ok"] for r in records if r["concept"] == c.name and r["size"] == z]
+            out[c.name][z] = {"n": len(oks), "success_rate": _rate(oks)}
     return out
 
 
@@ -246,16 +290,6 @@ def _panels(world, r: dict) -> np.ndarray:
                 panel(m, "mask", [r["case"][:30]], side=160, n_lines=n)])
 
 
-def _save_worst(world, r: dict, out_dir: Path, j: int) -> dict:
-    from fmcgm.vision.figures import save
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / f"{world.name}_worst_{j}.png"
-    save(_panels(world, r), path)
-    return {"case": r["case"], "ok": r["ok"], "errors": r["errors"], "objects": r["objects"], "problems": r["problems"],
-            "paths": {"side_by_side": str(path)}}
-
-
 def _null(pipe, image, values, steps, seed):
     from fmcgm.vision.model import to_image
     from fmcgm.vision.pipeline import CounterfactualOptions
@@ -264,13 +298,6 @@ def _null(pipe, image, values, steps, seed):
     traj = pipe.invert(image, values, opts)
     x, _ = pipe.generate(traj[pipe._timesteps(opts)[0]], values, opts, traj, [])
     return to_image(x)
-
-
-def _save_grid(world, rows: list[dict], path: str | Path) -> None:
-    from fmcgm.vision.figures import column, save
-
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    save(column([_panels(world, r) for r in rows]), path)
 
 
 KEYS = ("success_rate", "success_large", "effectiveness_intervened_pct", "effectiveness_descendants_pct", "ghosts",
@@ -285,7 +312,7 @@ def print_visual(report: dict[str, Any], console: Console | None = None) -> None
     for k in KEYS:
         t.add_column(k.replace("effectiveness_", "eff_").replace("_pct", " %").replace("_per_image", "/img"), justify="right")
     for m, vals in report["methods"].items():
-        t.add_row(m, *[_fmt(vals.get(k)) for k in KEYS])
+        t.add_row(f"{m} (n={vals['n']})", *[_fmt(vals.get(k)) for k in KEYS])
     console.print(t)
     s = Table(title="success rate of `full` (`checked`) by concept and move size")
     s.add_column("concept")
@@ -298,8 +325,9 @@ def print_visual(report: dict[str, Any], console: Console | None = None) -> None
     bad = [k for k, ok in report["value_words"].items() if not ok]
     console.print(f"value words: {len(report['value_words']) - len(bad)}/{len(report['value_words'])} cases right"
                   + (f"; failed: {', '.join(bad)}" if bad else ""))
-    console.print(f"invariance: {report['methods']['full']['invariance']:.2f}/255 with guidance, "
-                  f"{report['invariance_ratio']:.1f}× better than without")
+    inv = report["invariance_paired"]
+    console.print(f"invariance on {inv['n']} paired cases: {_fmt(inv['full'])}/255 with guidance, "
+                  f"{_fmt(inv['no_guidance'])}/255 without ({_fmt(report['invariance_ratio'])}× better)")
     for w in report["worst"][:5]:
         console.print(f"worst: {w['case']}: {'ok' if w['ok'] else '; '.join(w['problems'])} ({w['paths']['side_by_side']})")
     if report.get("grid"):
@@ -311,6 +339,8 @@ def _fmt(v) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m evals.visual_eval WORLD [--shard I/K]`` runs (a shard of) the cases and writes their records;
+    ``python -m evals.visual_eval WORLD --merge A.json B.json ...`` summarises shards into one report."""
     import argparse
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -319,12 +349,25 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--steps", type=int, default=50)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--ablations", action="store_true")
+    ap.add_argument("--baseline-every", type=int, default=1)
+    ap.add_argument("--composition-n", type=int, default=10)
+    ap.add_argument("--shard", default="0/1")
+    ap.add_argument("--merge", nargs="*")
     ap.add_argument("--out", default="runs")
     a = ap.parse_args(argv)
-    rep = evaluate_visual(a.world, n=a.n, steps=a.steps, seed=a.seed, ablations=a.ablations,
-                          grid_path=f"{a.out}/{a.world}_grid.png")
+    if a.merge:
+        records = [r for p in a.merge for r in json.loads(Path(p).read_text())["records"]]
+        steps = json.loads(Path(a.merge[0]).read_text())["steps"]
+        rep = summarize(a.world, records, steps, f"{a.out}/{a.world}_grid.png")
+        name = f"{a.out}/{a.world}_visual.json"
+    else:
+        i, k = (int(x) for x in a.shard.split("/"))
+        rep = evaluate_visual(a.world, n=a.n, steps=a.steps, seed=a.seed, ablations=a.ablations,
+                              baseline_every=a.baseline_every, composition_n=a.composition_n, shard=(i, k),
+                              grid_path=f"{a.out}/{a.world}_grid.png")
+        name = f"{a.out}/{a.world}_visual" + (f"_shard{i}of{k}" if k > 1 else "") + ".json"
     print_visual(rep)
-    Path(f"{a.out}/{a.world}_visual.json").write_text(json.dumps(rep, indent=2))
+    Path(name).write_text(json.dumps(rep, indent=2))
     return 0
 
 

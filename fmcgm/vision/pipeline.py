@@ -52,7 +52,7 @@ class CounterfactualOptions:
     # "attention": the changed concepts' cross-attention maps; "contrast": where the clean-image
     # predictions under counterfactual and factual tokens differ (both are the changed concepts'
     # footprint; we measured contrast far sharper on our small models, see evals/visual_eval.py);
-    # "both": their union
+    # "both": their union; "region": the region alone (below)
     mask_mode: str = "contrast"
     # also release the changed objects' old and new places, from the world's renderer geometry
     region: bool = True
