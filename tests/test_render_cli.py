@@ -70,3 +70,24 @@ def test_a_checked_picture_exits_0_and_shows_the_check(out_root):
     r = run("--world", "pendulum", "--do", "light=far left", "--oracle")
     assert r.exit_code == 0, r.output
     assert "check 1" in r.output and "→ ok" in r.output and "side_by_side" in r.output
+
+
+def test_a_user_image_shows_the_extracted_factual_values(tmp_path):
+    import numpy as np
+    from PIL import Image
+
+    from fmcgm.worlds import get_world
+
+    w = get_world("waterflow")
+    f = w.sample(np.random.default_rng(2))
+    p = tmp_path / "mine.png"
+    Image.fromarray(w.render(f, 128)).save(p)
+    r = run("--world", "waterflow", "--do", "ball=small", "--oracle", "--image", str(p), "--json")
+    assert r.exit_code == 0, r.output
+    import json
+
+    d = json.loads(r.output)
+    assert d["factual_source"] == "CNN concept extractor"
+    assert any("read from" in n and "CNN concept extractor" in n for n in d["notes"])
+    for c in w.concepts:
+        assert abs(d["factual_values"][c.name] - f[c.name]) / c.span < 0.1, c.name

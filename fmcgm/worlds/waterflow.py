@@ -72,7 +72,6 @@ def _draw(values: Mapping[str, float], size: int) -> np.ndarray:
 def _measure(img: np.ndarray) -> dict[str, float]:
     size = img.shape[0]
     unit = 20.0 / size
-    ys, xs = np.mgrid[0:size, 0:size]
     sx = np.array([pixel_to_scene(c, 0, size, WINDOW)[0] for c in range(size)])
     sy = np.array([pixel_to_scene(0, r, size, WINDOW)[1] for r in range(size)])
     out: dict[str, float] = {}
