@@ -9,7 +9,7 @@ faded copy at the old place is a ghost).  Pure: image and values in, verdict out
 from __future__ import annotations
 
 import math
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 from pydantic import BaseModel

@@ -20,7 +20,6 @@ from fmcgm.errors import FMCGMError
 from fmcgm.vision.model import WEIGHTS_DIR
 
 
-
 class GeometricExtractor:
     """The world's geometric measurer as an extractor (the fallback when no CNN weights are shipped)."""
 
@@ -65,7 +64,7 @@ class CNNExtractor:
         torch.save({"world": self.world.name, "state": self.net.state_dict()}, path)
 
     @classmethod
-    def load(cls, world, path: str | Path | None = None) -> "CNNExtractor":
+    def load(cls, world, path: str | Path | None = None) -> CNNExtractor:
         p = Path(path or WEIGHTS_DIR / f"{world.name}_extractor.pt")
         if not p.is_file():
             raise FMCGMError(f"no extractor weights at {p}", f"train them with `fmcgm train-extractor {world.name}`")
@@ -108,7 +107,7 @@ def train_extractor(world_name: str, steps: int = 1500, batch: int = 128, seed: 
     ext = CNNExtractor(world, net)
     path = Path(out or WEIGHTS_DIR / f"{world_name}_extractor.pt")
     ext.save(path)
-    return path, {n: float(e) for n, e in zip(world.names, err)}
+    return path, {n: float(e) for n, e in zip(world.names, err, strict=True)}
 
 
 class VLMExtractor:

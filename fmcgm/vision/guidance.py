@@ -8,7 +8,8 @@ other source, ``mask_mode="attention"``: an attention processor (the standard
 diffusers computation, plus recording) stores each cross-attention layer's map
 from image positions to concept tokens, and the maps of the concepts an
 intervention changes (the intervened node and its descendants whose value
-changed), averaged over heads, layers and steps, form a soft spatial mask.  The same processor serves our concept UNet and a Stable
+changed), averaged over heads, layers and steps, form a soft spatial mask.  The same processor serves our concept UNet and a
+Stable
 Diffusion UNet (there the "tokens" are the prompt positions of each concept phrase).
 """
 

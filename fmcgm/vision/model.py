@@ -104,7 +104,7 @@ class ConceptDiffusion(nn.Module):
         torch.save({"config": cfg, "state": state, "extra": extra or {}}, p)
 
     @classmethod
-    def load(cls, path: str | Path, device: str = "cpu") -> "ConceptDiffusion":
+    def load(cls, path: str | Path, device: str = "cpu") -> ConceptDiffusion:
         blob = torch.load(Path(path), map_location=device, weights_only=False)
         cfg = blob["config"]
         cfg["channels"] = tuple(cfg["channels"])

@@ -27,8 +27,8 @@ move (see :func:`strength_for`).
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Mapping
 
 import numpy as np
 import torch
@@ -105,7 +105,7 @@ class CounterfactualPipeline:
             return self._as_eps(self.model(x, tt, cond), x, t)
         self.recorder.batch_slice = slice(1, 2)  # record the conditional row only
         parts = [uncond, cond] + ([factual] if factual is not None else [])
-        batch = tuple(None if p[0] is None else torch.cat(p) for p in zip(*parts))
+        batch = tuple(None if p[0] is None else torch.cat(p) for p in zip(*parts, strict=True))
         e = self._as_eps(self.model(torch.cat([x] * len(parts)), torch.cat([tt] * len(parts)), batch), x, t)
         eu, ec = e[:1], e[1:2]
         guided = eu + scale * (ec - eu)

@@ -12,10 +12,10 @@ import hashlib
 import json
 import math
 import os
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping
 
 import numpy as np
 
@@ -121,9 +121,8 @@ def load_image(path: str | Path, size: int) -> np.ndarray:
 @lru_cache(maxsize=4)
 def pipeline_for(world_name: str, weights: str | None = None):
 
-    from fmcgm.vision.model import ConceptDiffusion
+    from fmcgm.vision.model import WEIGHTS_DIR, ConceptDiffusion
     from fmcgm.vision.pipeline import CounterfactualPipeline
-    from fmcgm.vision.model import WEIGHTS_DIR
 
     path = Path(weights or WEIGHTS_DIR / f"{world_name}.pt")
     if not path.is_file():
@@ -273,7 +272,7 @@ def _save_pictures(world, folder: Path, tag: str, img, out, mask, factual, cf, c
     mask_img = np.zeros_like(img) if mask is None else np.repeat((np.clip(mask, 0, 1) * 255).astype(np.uint8)[..., None], 3, -1)
     f_panel = panel(img, "factual", value_lines(factual, world), n_lines=n + 1)
     cf_lines = [f"{line}  (image {measured[c.name]:.3g})" if c.name in measured and c.name in changed else line
-                for c, line in zip(world.concepts, value_lines(cf, world, changed))]
+                for c, line in zip(world.concepts, value_lines(cf, world, changed), strict=True)]
     cf_panel = panel(out, "counterfactual" + ("" if ok else " (off, see check)"), cf_lines + ["* changed"], n_lines=n + 1)
     m_panel = panel(mask_img, "edit mask", [f"changed: {', '.join(changed) or 'nothing'}"[:40]], n_lines=n + 1)
     paths = {k: str(folder / f"{world.name}_{tag}_{k}.png") for k in ("factual", "counterfactual", "mask", "side_by_side")}

@@ -99,7 +99,7 @@ def train(world_name: str, steps: int, out: str | Path | None = None, batch: int
             opt.step()
             with torch.no_grad():
                 decay = min(0.999, (1 + step) / (10 + step))
-                for pe, pm in zip(ema.parameters(), model.parameters()):
+                for pe, pm in zip(ema.parameters(), model.parameters(), strict=True):
                     pe.mul_(decay).add_(pm.detach(), alpha=1 - decay)
             losses.append(float(loss.detach()))
             bar.update(task, advance=1, loss=float(np.mean(losses[-50:])))

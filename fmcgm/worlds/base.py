@@ -10,8 +10,8 @@ per image.  Measurers read concept values back from pixels with geometry only.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
 
 import numpy as np
 

@@ -13,7 +13,7 @@ the pivot and of the ball's far edge (length at least 3).
 from __future__ import annotations
 
 import math
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 

@@ -12,7 +12,7 @@ ground.  Heights in the scene are 0.5 + 2.5 · (value).
 from __future__ import annotations
 
 import math
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 
