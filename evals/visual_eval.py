@@ -127,9 +127,13 @@ def run_cases(world_name: str, n: int, seed: int, steps: int, composition_n: int
     pipe = pipeline_for(world.name)
     size = pipe.model.cfg.size
     cases = stratified_cases(world, n, seed, get_world(world_name, noise=noise))
-    mine = list(range(min(n, len(cases))))[shard[0]::shard[1]]
+    # a fixed random order, so that a run stopped early is still a stratified sample
+    order = [int(j) for j in np.random.default_rng(seed).permutation(min(n, len(cases)))]
+    mine = order[shard[0]::shard[1]]
     records = []
     out_dir.mkdir(parents=True, exist_ok=True)
+    log = out_dir / f"{world.name}_records_shard{shard[0]}of{shard[1]}.jsonl"  # one line per finished case
+    log.write_text("")
     with Progress(TextColumn(f"[bold]visual {world_name}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console) as bar:
         task = bar.add_task("eval", total=len(mine))
@@ -204,6 +208,8 @@ def run_cases(world_name: str, n: int, seed: int, steps: int, composition_n: int
                         rec["composition_1"] = _l1(cur, img)
                 rec["composition_10"] = _l1(cur, img)
             records.append(rec)
+            with log.open("a") as fh:
+                fh.write(json.dumps(rec) + "\n")
             bar.advance(task)
     return records
 
@@ -340,7 +346,7 @@ def _fmt(v) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m evals.visual_eval WORLD [--shard I/K]`` runs (a shard of) the cases and writes their records;
-    ``python -m evals.visual_eval WORLD --merge A.json B.json ...`` summarises shards into one report."""
+    ``python -m evals.visual_eval WORLD --merge A.json B.jsonl ... --steps S`` summarises shards into one report."""
     import argparse
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -355,10 +361,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--merge", nargs="*")
     ap.add_argument("--out", default="runs")
     a = ap.parse_args(argv)
-    if a.merge:
-        records = [r for p in a.merge for r in json.loads(Path(p).read_text())["records"]]
-        steps = json.loads(Path(a.merge[0]).read_text())["steps"]
-        rep = summarize(a.world, records, steps, f"{a.out}/{a.world}_grid.png")
+    if a.merge:  # shard reports (.json) or their per-case logs (.jsonl, also of runs still going)
+        records = [r for p in a.merge for r in (
+            [json.loads(line) for line in Path(p).read_text().splitlines() if line.strip()] if p.endswith(".jsonl")
+            else json.loads(Path(p).read_text())["records"])]
+        rep = summarize(a.world, records, a.steps, f"{a.out}/{a.world}_grid.png")
         name = f"{a.out}/{a.world}_visual.json"
     else:
         i, k = (int(x) for x in a.shard.split("/"))
