@@ -314,11 +314,12 @@ KEYS = ("success_rate", "success_large", "effectiveness_intervened_pct", "effect
 def print_visual(report: dict[str, Any], console: Console | None = None) -> None:
     console = console or Console()
     t = Table(title=f"counterfactual images: {report['world']} (n={report['n']}, {report['steps']} DDIM steps)")
-    t.add_column("method")
-    for k in KEYS:
-        t.add_column(k.replace("effectiveness_", "eff_").replace("_pct", " %").replace("_per_image", "/img"), justify="right")
+    t.add_column("metric")  # metrics as rows: the table stays narrow enough for a terminal
     for m, vals in report["methods"].items():
-        t.add_row(f"{m} (n={vals['n']})", *[_fmt(vals.get(k)) for k in KEYS])
+        t.add_column(f"{m} (n={vals['n']})", justify="right")
+    for k in KEYS:
+        t.add_row(k.replace("effectiveness_", "eff_").replace("_pct", " %").replace("_per_image", "/img"),
+                  *[_fmt(vals.get(k)) for vals in report["methods"].values()])
     console.print(t)
     s = Table(title="success rate of `full` (`checked`) by concept and move size")
     s.add_column("concept")
