@@ -283,9 +283,19 @@ def _visual_answer(res: dict) -> str:
     fv, cv = d.get("factual_values", {}), d.get("counterfactual_values", {})
     lines = [f"In the {d.get('world')} world, do({', '.join(f'{k}={v:.3g}' for k, v in d.get('intervention', {}).items())}) "
              f"changes {', '.join(d.get('changed', []))}; everything else stays."]
+    if d.get("factual_source") not in (None, "sampled", "given"):
+        lines.append(f"Factual values read from the image by the {d['factual_source']}: "
+                     + ", ".join(f"{k}={v:.3g}" for k, v in fv.items()))
     for c in d.get("changed", []):
         lines.append(f"- {c}: {fv.get(c, float('nan')):.3g} -> {cv.get(c, float('nan')):.3g} "
                      f"(measured in the generated image: {d.get('measured', {}).get(c, float('nan')):.3g})")
+    check = d.get("check") or {}
+    if check and not check.get("ok"):
+        lines.append(f"The picture is off after {len(d.get('attempts', []))} attempt(s), so do not trust it: "
+                     + "; ".join(check.get("problems", [])))
+    elif check:
+        lines.append(f"Checked: every changed concept measures within {check.get('tolerance_pct', 10):g}% of its range "
+                     "of the counterfactual value, one of each object.")
     lines.append(f"Counterfactual image: {d.get('paths', {}).get('side_by_side')} (factual | counterfactual | mask)")
     return "\n".join(lines)
 

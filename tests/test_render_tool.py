@@ -87,3 +87,59 @@ def test_offline_agent_answers_a_visual_question_with_an_image(out_root):
     assert ans["error"] is None, ans
     assert ans["images"]["side_by_side"].startswith(str(out_root))
     assert ans["counterfactual_values"]["light_position"] == pytest.approx(132.3, abs=0.1)
+
+
+def test_the_result_carries_the_self_check():
+    r = call_tool("render_image", {"world": "waterflow", "intervention": {"ball": "large"}, "method": "oracle"})
+    d = r["data"]
+    assert d["ok"] and d["check"]["ok"] and set(d["check"]["objects"].values()) == {1}
+    assert {c["concept"] for c in d["check"]["concepts"]} == set(d["changed"])
+    assert d["steps"] and d["steps"][0].startswith("check 1") and "→ ok" in d["steps"][0]
+    assert "checked:" in r["summary"]
+
+
+FULL = {"pendulum_angle": 0.0, "light_position": 90.0, "shadow_position": 10.0, "shadow_length": 3.0}
+
+
+def test_partial_factual_names_the_missing_concepts():
+    r = call_tool("render_image", {"world": "pendulum", "intervention": {"light": "left"}, "method": "oracle",
+                                   "factual": {"pendulum_angle": 0.0, "light_position": 90.0}})
+    assert not r["ok"]
+    assert r["error"]["message"] == "factual values missing for shadow_position, shadow_length"
+
+
+@pytest.mark.parametrize("bad,needle", [
+    (float("nan"), "the factual shadow_length is nan, not a finite number"),
+    (float("inf"), "the factual shadow_length is inf, not a finite number"),
+    (-float("inf"), "the factual shadow_length is -inf, not a finite number"),
+    (1e9, "the factual shadow_length = 1e+09 is outside its range [3, 12.6] scene units"),
+])
+def test_non_finite_or_huge_factual_values_are_refused(bad, needle):
+    r = call_tool("render_image", {"world": "pendulum", "intervention": {"light": "left"}, "method": "oracle",
+                                   "factual": {**FULL, "shadow_length": bad}})
+    assert not r["ok"] and r["error"]["message"] == needle
+
+
+def test_a_committed_graph_must_match_the_world():
+    from fmcgm.worlds import get_world
+
+    edges = [list(e) for e in get_world("pendulum").graph().edges]
+    ok = call_tool("render_image", {"world": "pendulum", "intervention": {"light": "left"}, "method": "oracle",
+                                    "graph": {"edges": edges}})
+    assert ok["ok"], ok
+    wrong = call_tool("render_image", {"world": "pendulum", "intervention": {"light": "left"}, "method": "oracle",
+                                       "graph": {"edges": [*edges, ["shadow_length", "light_position"]]}})
+    assert not wrong["ok"] and "shadow_length → light_position" in wrong["error"]["message"]
+    short = call_tool("render_image", {"world": "pendulum", "intervention": {"light": "left"}, "method": "oracle",
+                                       "graph": {"edges": edges[1:]}})
+    assert not short["ok"] and "lacks the edge " + " → ".join(edges[0]) in short["error"]["message"]
+
+
+def test_the_agent_renders_on_its_committed_graph(out_root):
+    from agent.graph import run_question
+
+    state = run_question("What would the stream look like if the ball were large?")
+    call = next(s for s in state["trace"] if s.get("tool") == "render_image")
+    committed = next(s for s in state["trace"] if s["node"] == "commit")["result"]["graph"]
+    assert call["args"]["graph"] == committed
+    assert call["result"]["data"]["check"]["concepts"]  # the self-check is in the trace step

@@ -45,16 +45,41 @@ def test_pipeline_plumbing_on_an_untrained_model():
     assert nog.mask is None
 
 
-def test_guidance_keeps_unmasked_pixels_factual():
-    """With CSG every step outside the mask is tied to the factual trajectory, so with a mask of
-    zeros the output is the factual image itself."""
+def test_guidance_keeps_pixels_outside_the_mask_and_edits_inside():
+    """Outside the mask every step is tied to the factual trajectory, so the output there is the factual
+    image; inside (the changed objects' old and new places) the model redraws."""
     w = get_world("pendulum")
     pipe = CounterfactualPipeline(tiny_model(w), w)
     f = w.sample(np.random.default_rng(1))
     img = w.render(f, 32)
-    opts = CounterfactualOptions(steps=6, mask_threshold=2.0, mask_dilate=0)  # threshold above every map: mask ≈ 0
-    out = pipe.counterfactual(img, f, {"pendulum_angle": 20.0}, opts)
-    assert np.abs(out.image.astype(int) - img).max() <= 2
+    # the region alone: on an untrained model the prediction contrast is everywhere
+    out = pipe.counterfactual(img, f, {"pendulum_angle": 20.0}, CounterfactualOptions(steps=6, mask_mode="region"))
+    outside, inside = out.mask < 1e-3, out.mask > 0.5
+    assert outside.sum() > 200 and inside.sum() > 10
+    d = np.abs(out.image.astype(int) - img).max(-1)
+    assert d[outside].max() <= 1  # only rounding
+    assert d[inside].mean() > 10  # an untrained model redraws the masked region with something else
+
+
+def test_region_covers_the_old_and_the_new_place():
+    w = get_world("pendulum")
+    pipe = CounterfactualPipeline(tiny_model(w), w)
+    f = w.scm.solve({"pendulum_angle": 0.0, "light_position": 70.0, "shadow_position": 0.0, "shadow_length": 0.0})
+    cf = w.counterfactual(f, {"light_position": w.concept("light").high})
+    region = pipe.region(f, cf)[0, 0].numpy() > 0.5
+    from fmcgm.worlds.base import color_weight
+    from fmcgm.worlds.pendulum import ORANGE
+
+    old, new = color_weight(w.render(f, 32), ORANGE) > 0.3, color_weight(w.render(cf, 32), ORANGE) > 0.3
+    assert old.any() and new.any() and region[old].all() and region[new].all()
+    assert region.mean() < 0.5  # the ball and rod, which do not move, are mostly outside
+
+
+def test_inversion_depth_grows_with_the_move():
+    from fmcgm.vision.pipeline import strength_for
+
+    assert strength_for(0.05) < strength_for(0.3) < strength_for(0.9) <= 1.0
+    assert strength_for(0.0) == pytest.approx(0.6)
 
 
 @pytest.mark.skipif(not (WEIGHTS / "pendulum.pt").is_file(), reason="no shipped pendulum weights")
@@ -75,6 +100,23 @@ def test_inversion_reconstruction_on_the_shipped_model():
 
         errs.append(np.abs(to_image(x).astype(float) - img).mean())
     assert np.mean(errs) < 6.0, errs  # L1 on 0-255
+
+
+@pytest.mark.skipif(not (WEIGHTS / "pendulum.pt").is_file(), reason="no shipped pendulum weights")
+def test_shipped_model_moves_the_sun_far_left_without_a_ghost():
+    """The README's example: the light to the far left from a scene lit from the right (a large move)."""
+    from fmcgm.vision.check import check_counterfactual
+    from fmcgm.vision.render import pipeline_for
+
+    pipe = pipeline_for("pendulum")
+    w = pipe.world
+    f = w.scm.solve({"pendulum_angle": -20.0, "light_position": 75.0, "shadow_position": 0.0, "shadow_length": 0.0})
+    img = w.render(f, 32)
+    res = pipe.counterfactual(img, f, {"light_position": w.parse_value("light", "far left")}, CounterfactualOptions(steps=20))
+    chk = check_counterfactual(w, res.image, res.counterfactual_values, res.changed)
+    assert chk.ok, chk.problems
+    same = np.all(w.render(res.counterfactual_values, 32) == img, axis=-1)
+    assert np.abs(res.image.astype(float) - img)[same].mean() <= 3.0  # invariance outside the change
 
 
 def test_training_smoke_checkpoints_and_resumes(tmp_path):

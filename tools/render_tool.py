@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from tools.schemas import ToolResult
+from tools.schemas import GraphSpec, ToolResult
 
 
 class RenderImageArgs(BaseModel):
@@ -15,8 +15,9 @@ class RenderImageArgs(BaseModel):
         description="concept -> value (a number in the concept's unit, or a value word such as 'far left')")
     image: str | None = Field(default=None, description="optional path of a factual image (else one is sampled)")
     factual: dict[str, float] | None = Field(default=None, description="optional factual concept values")
+    graph: GraphSpec | None = Field(default=None, description="the committed causal graph (must match the world's)")
     seed: int = 0
-    steps: int = Field(default=50, ge=5, le=200, description="DDIM steps")
+    steps: int = Field(default=50, ge=1, le=200, description="DDIM steps")
     guidance: bool = Field(default=True, description="Causal Semantic Guidance on/off")
     method: Literal["diffusion", "oracle"] = Field(default="diffusion", description="oracle: the exact renderer")
     out_dir: str | None = Field(default=None, description="a folder inside the output folder")
@@ -24,15 +25,21 @@ class RenderImageArgs(BaseModel):
 
 def render_image(args: RenderImageArgs) -> ToolResult:
     """Render the counterfactual image of a causal world under an intervention: the intervened concept
-    and its causal descendants change, everything else stays. Returns the factual and counterfactual
-    concept values, the paths of the factual, counterfactual, mask and side-by-side PNGs, and the
-    measured effects."""
+    and its causal descendants change, everything else stays. The picture is measured against the
+    SCM's counterfactual values before it is returned (retried with stronger settings when off);
+    the result says whether it passed that check, with the measured numbers, the factual and
+    counterfactual concept values, and the paths of the factual, counterfactual, mask and
+    side-by-side PNGs."""
     from fmcgm.vision.render import render_counterfactual
 
+    graph = args.graph.model_dump() if args.graph is not None else None
     res = render_counterfactual(args.world, args.intervention, image=args.image, factual=args.factual, seed=args.seed,
-                                steps=args.steps, guidance=args.guidance, method=args.method, out_dir=args.out_dir)
+                                steps=args.steps, guidance=args.guidance, method=args.method, out_dir=args.out_dir,
+                                graph=graph)
     what = ", ".join(f"{k}={v:.3g}" for k, v in res.intervention.items())
     errs = ", ".join(f"{k} {v:.1f}%" for k, v in res.effect_error_pct.items())
+    verdict = (f"checked: every changed concept within {res.check['tolerance_pct']:g}% of its range, one of each object"
+               if res.ok else f"THE PICTURE IS OFF after {len(res.attempts)} attempt(s): " + "; ".join(res.check["problems"]))
     return ToolResult(ok=True, summary=f"{res.world}: do({what}) changes {', '.join(res.changed)}; "
-                                       f"measured error {errs}; image {res.paths['side_by_side']}",
+                                       f"measured error {errs}; {verdict}; image {res.paths['side_by_side']}",
                       data=res.to_dict())

@@ -11,22 +11,18 @@ from __future__ import annotations
 import base64
 import io
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
 import torch
 from torch import nn
 
 from fmcgm.errors import FMCGMError
-
-WEIGHTS_DIR = Path(__file__).resolve().parents[1] / "weights"
-
-
-class ConceptExtractor(Protocol):
-    def extract(self, image: np.ndarray) -> dict[str, float]: ...
+from fmcgm.vision.model import WEIGHTS_DIR
 
 
 class GeometricExtractor:
+    """The world's geometric measurer as an extractor (the fallback when no CNN weights are shipped)."""
+
     def __init__(self, world):
         self.world = world
 
@@ -68,7 +64,7 @@ class CNNExtractor:
         torch.save({"world": self.world.name, "state": self.net.state_dict()}, path)
 
     @classmethod
-    def load(cls, world, path: str | Path | None = None) -> "CNNExtractor":
+    def load(cls, world, path: str | Path | None = None) -> CNNExtractor:
         p = Path(path or WEIGHTS_DIR / f"{world.name}_extractor.pt")
         if not p.is_file():
             raise FMCGMError(f"no extractor weights at {p}", f"train them with `fmcgm train-extractor {world.name}`")
@@ -111,7 +107,7 @@ def train_extractor(world_name: str, steps: int = 1500, batch: int = 128, seed: 
     ext = CNNExtractor(world, net)
     path = Path(out or WEIGHTS_DIR / f"{world_name}_extractor.pt")
     ext.save(path)
-    return path, {n: float(e) for n, e in zip(world.names, err)}
+    return path, {n: float(e) for n, e in zip(world.names, err, strict=True)}
 
 
 class VLMExtractor:

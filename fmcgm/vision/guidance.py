@@ -1,12 +1,15 @@
-"""Causal Semantic Guidance: cross-attention maps of the changed concepts make the edit mask.
+"""Causal Semantic Guidance: the attention-map edit mask and the blend that applies a mask.
 
-An attention processor (the standard diffusers computation, plus recording)
-stores each cross-attention layer's map from image positions to concept
-tokens.  The maps of the concepts an intervention changes (the intervened node
-and its descendants whose value changed), averaged over heads, layers and
-steps, form a soft spatial mask: inside it the denoising follows the
-counterfactual tokens, outside it the trajectory is tied to the factual
-(inverted) one.  The same processor serves our concept UNet and a Stable
+Inside the edit mask the denoising follows the counterfactual tokens, outside
+it the trajectory is tied to the factual (inverted) one (:func:`blend`).  The
+pipeline's default mask is the prediction contrast united with the changed
+objects' region (see :mod:`fmcgm.vision.pipeline`); this module provides the
+other source, ``mask_mode="attention"``: an attention processor (the standard
+diffusers computation, plus recording) stores each cross-attention layer's map
+from image positions to concept tokens, and the maps of the concepts an
+intervention changes (the intervened node and its descendants whose value
+changed), averaged over heads, layers and steps, form a soft spatial mask.  The same processor serves our concept UNet and a
+Stable
 Diffusion UNet (there the "tokens" are the prompt positions of each concept phrase).
 """
 

@@ -17,6 +17,8 @@ from pathlib import Path
 import torch
 from torch import nn
 
+WEIGHTS_DIR = Path(__file__).resolve().parents[1] / "weights"  # the shipped weights
+
 
 @dataclass
 class ModelConfig:
@@ -102,7 +104,7 @@ class ConceptDiffusion(nn.Module):
         torch.save({"config": cfg, "state": state, "extra": extra or {}}, p)
 
     @classmethod
-    def load(cls, path: str | Path, device: str = "cpu") -> "ConceptDiffusion":
+    def load(cls, path: str | Path, device: str = "cpu") -> ConceptDiffusion:
         blob = torch.load(Path(path), map_location=device, weights_only=False)
         cfg = blob["config"]
         cfg["channels"] = tuple(cfg["channels"])

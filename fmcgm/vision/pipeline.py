@@ -6,16 +6,29 @@
 2. Action: the world's SCM gives the counterfactual concept values; concepts
    outside the changed set keep their factual tokens.
 3. Prediction: denoise from the inverted latent under the counterfactual
-   tokens, with classifier-free guidance; with Causal Semantic Guidance the
-   cross-attention maps of the changed concepts give a mask, and outside it
-   each step is tied back to the factual trajectory.
+   tokens, with classifier-free guidance.  With Causal Semantic Guidance a
+   mask of where the changed concepts act decides where the trajectory may
+   follow the counterfactual tokens; outside it each step is tied back to the
+   factual trajectory.  The default mask is the union of the prediction
+   contrast (where the clean-image predictions under counterfactual and
+   factual tokens differ) and the changed objects' region — where the world's
+   renderer draws them in the factual *or* the counterfactual scene, so the old
+   place is released as well as the new one.
+
+Large moves of small objects (the sun from one side to the other) failed with a
+fixed inversion depth of 0.6: we measured the inverted latent keeping the old
+object, which then survived as a ghost (and the contrast mask, where the model
+barely distinguishes the tokens at a range's edge, did not release it).  So the
+region inside the mask is re-noised from a background fill (the old object is
+erased before prediction) and the inversion depth grows with the size of the
+move (see :func:`strength_for`).
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
-from typing import Mapping
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
@@ -28,7 +41,8 @@ from fmcgm.vision.train import scheduler_config
 @dataclass
 class CounterfactualOptions:
     steps: int = 50  # DDIM steps over the whole schedule
-    strength: float = 0.6  # invert to this fraction of the schedule (Diff-SCM style)
+    # invert to this fraction of the schedule (Diff-SCM style); None: chosen by the size of the move
+    strength: float | None = None
     guidance_scale: float = 3.0  # classifier-free guidance
     csg: bool = True  # Causal Semantic Guidance
     abduction: bool = True  # False: start from fresh noise (ablation)
@@ -38,9 +52,18 @@ class CounterfactualOptions:
     # "attention": the changed concepts' cross-attention maps; "contrast": where the clean-image
     # predictions under counterfactual and factual tokens differ (both are the changed concepts'
     # footprint; we measured contrast far sharper on our small models, see evals/visual_eval.py);
-    # "both": their union
+    # "both": their union; "region": the region alone (below)
     mask_mode: str = "contrast"
+    # also release the changed objects' old and new places, from the world's renderer geometry
+    region: bool = True
+    renoise: bool = True  # erase the old objects inside the region and re-noise it before prediction
     seed: int = 0
+
+
+def strength_for(move: float) -> float:
+    """Inversion depth for a move of ``move`` (largest change of a changed concept, as a fraction of its
+    range): 0.6 for small moves (keeps the most of the factual image), up to 0.8 for large ones."""
+    return 0.6 + 0.2 * min(1.0, max(0.0, move) / 0.5)
 
 
 @dataclass
@@ -51,8 +74,7 @@ class CounterfactualOutput:
     counterfactual_values: dict[str, float]
     changed: list[str]
     seconds: float
-    reconstruction: np.ndarray | None = None
-    extra: dict = field(default_factory=dict)
+    strength: float = 0.6
 
 
 class CounterfactualPipeline:
@@ -74,17 +96,20 @@ class CounterfactualPipeline:
         keep = torch.zeros_like(v, dtype=torch.bool) if null else torch.ones_like(v, dtype=torch.bool)
         return self.model.condition(v, keep)
 
-    def _eps(self, x, t, cond, uncond=None, scale=1.0):
-        """The noise prediction (converted from v when the model predicts v), with classifier-free guidance."""
+    def _eps(self, x, t, cond, uncond=None, scale=1.0, factual=None):
+        """The noise prediction (converted from v when the model predicts v), with classifier-free guidance;
+        with ``factual`` tokens also the prediction under them (for the contrast mask), in the same batch."""
         tt = torch.full((x.shape[0],), int(t), device=self.device, dtype=torch.long)
         if uncond is None or scale == 1.0:
             self.recorder.batch_slice = slice(None)
             return self._as_eps(self.model(x, tt, cond), x, t)
-        self.recorder.batch_slice = slice(1, 2)  # record the conditional half
-        both = tuple(None if u is None else torch.cat([u, c]) for u, c in zip(uncond, cond))
-        e = self.model(torch.cat([x, x]), torch.cat([tt, tt]), both)
-        eu, ec = e.chunk(2)
-        return self._as_eps(eu + scale * (ec - eu), x, t)
+        self.recorder.batch_slice = slice(1, 2)  # record the conditional row only
+        parts = [uncond, cond] + ([factual] if factual is not None else [])
+        batch = tuple(None if p[0] is None else torch.cat(p) for p in zip(*parts, strict=True))
+        e = self._as_eps(self.model(torch.cat([x] * len(parts)), torch.cat([tt] * len(parts)), batch), x, t)
+        eu, ec = e[:1], e[1:2]
+        guided = eu + scale * (ec - eu)
+        return guided if factual is None else (guided, e[2:3])
 
     def _as_eps(self, out, x, t):
         if self.model.cfg.prediction != "v_prediction":
@@ -95,7 +120,7 @@ class CounterfactualPipeline:
     def _timesteps(self, opts: CounterfactualOptions) -> list[int]:
         self.scheduler.set_timesteps(opts.steps)
         ts = [int(t) for t in self.scheduler.timesteps]  # descending
-        k = max(1, int(round(opts.strength * len(ts))))
+        k = max(1, int(round((0.6 if opts.strength is None else opts.strength) * len(ts))))
         return ts[-k:]
 
     def _step(self, x, eps, t_from, t_to):
@@ -125,8 +150,9 @@ class CounterfactualPipeline:
 
     # -- prediction -----------------------------------------------------------------------
     @torch.no_grad()
-    def _mask(self, opts: CounterfactualOptions, contrast: torch.Tensor | None) -> torch.Tensor | None:
-        parts = []
+    def _mask(self, opts: CounterfactualOptions, contrast: torch.Tensor | None,
+              region: torch.Tensor | None = None) -> torch.Tensor | None:
+        parts = [region]
         if opts.mask_mode in ("attention", "both"):
             parts.append(self.recorder.mask(opts.mask_threshold, opts.mask_sharpness, opts.mask_dilate))
         if opts.mask_mode in ("contrast", "both") and contrast is not None:
@@ -138,11 +164,14 @@ class CounterfactualPipeline:
         parts = [p for p in parts if p is not None]
         if not parts:
             return None
-        return parts[0] if len(parts) == 1 else torch.maximum(*parts)  # two parts only in "both": their union
+        out = parts[0]
+        for p in parts[1:]:
+            out = torch.maximum(out, p)  # the union of the parts
+        return out
 
     def generate(self, start: torch.Tensor, values: Mapping[str, float], opts: CounterfactualOptions,
                  traj: dict | None = None, changed_tokens: list[int] | None = None,
-                 factual: Mapping[str, float] | None = None):
+                 factual: Mapping[str, float] | None = None, region: torch.Tensor | None = None):
         ts = self._timesteps(opts)  # descending
         cond, uncond = self.tokens(values), self.tokens(values, null=True)
         factual_cond = self.tokens(factual) if factual is not None else cond
@@ -155,17 +184,17 @@ class CounterfactualPipeline:
         guided = opts.csg and traj is not None and bool(changed_tokens)
         for i, t in enumerate(ts):
             t_next = ts[i + 1] if i + 1 < len(ts) else -1
-            eps = self._eps(x, t, cond, uncond, opts.guidance_scale)
             if guided and opts.mask_mode in ("contrast", "both"):
-                self.recorder.active = False  # the factual-token pass must not enter the attention maps
-                eps_f = self._eps(x, t, factual_cond)
-                self.recorder.active = True
+                # the factual-token row rides in the same batch (the recorder records only the conditional row)
+                eps, eps_f = self._eps(x, t, cond, uncond, opts.guidance_scale, factual=factual_cond)
                 a = self.alphas[int(t)]
                 d = ((1 - a).sqrt() / a.sqrt() * (eps - eps_f)).abs().mean(1, keepdim=True)
                 contrast = d if contrast is None else contrast + d
+            else:
+                eps = self._eps(x, t, cond, uncond, opts.guidance_scale)
             x = self._step(x, eps, t, t_next)
             if guided:
-                mask = self._mask(opts, contrast)
+                mask = self._mask(opts, contrast, region)
                 x = blend(x, traj[t_next], mask)
         self.recorder.active = False
         return x, mask
@@ -188,15 +217,47 @@ class CounterfactualPipeline:
         # concepts outside the changed set keep their factual tokens
         token_values = {c: (cf[c] if c in changed else factual[c]) for c in self.model.cfg.concepts}
         idx = [self.model.cfg.concepts.index(c) for c in changed]
+        if opts.strength is None:
+            move = max((abs(cf[c] - factual[c]) / self.world.concept(c).span for c in changed), default=0.0)
+            opts = replace(opts, strength=strength_for(move))
+        noise = torch.Generator().manual_seed(opts.seed)
+        region = self.region(factual, token_values, opts.mask_dilate) if opts.csg and opts.region and changed else None
         if opts.abduction:
             traj = self.invert(image, factual, opts)
-            start = traj[self._timesteps(opts)[0]]
+            t_start = self._timesteps(opts)[0]
+            start = traj[t_start]
+            if opts.renoise and region is not None:
+                start = self._renoise(start, traj[-1], region, t_start, noise)
         else:
             traj = None
-            start = torch.randn((1, 3, self.model.cfg.size, self.model.cfg.size),
-                                generator=torch.Generator().manual_seed(opts.seed)).to(self.device)
-        x, mask = self.generate(start, token_values, opts, traj, idx, factual)
+            start = torch.randn((1, 3, self.model.cfg.size, self.model.cfg.size), generator=noise).to(self.device)
+        x, mask = self.generate(start, token_values, opts, traj, idx, factual, region)
         return CounterfactualOutput(
             image=to_image(x), mask=None if mask is None else mask[0, 0].cpu().numpy(),
             factual_values=dict(factual), counterfactual_values=cf, changed=changed,
-            seconds=time.perf_counter() - t0)
+            seconds=time.perf_counter() - t0, strength=float(opts.strength))
+
+    def region(self, factual: Mapping[str, float], target: Mapping[str, float], dilate: int = 1) -> torch.Tensor | None:
+        """Where the world's renderer draws differently for the factual and the target values: the changed
+        objects' old and new places (dilated), (1, 1, size, size) in {0, 1}; None when nothing differs."""
+        size = self.model.cfg.size
+        a = self.world.render(factual, size).astype(np.int16)
+        b = self.world.render({**factual, **target}, size).astype(np.int16)
+        diff = torch.from_numpy((np.abs(a - b).max(-1) > 8).astype(np.float32))[None, None].to(self.device)
+        if not diff.any():
+            return None
+        k = 2 * max(dilate, 1) + 1
+        return torch.nn.functional.max_pool2d(diff, k, 1, k // 2)
+
+    def _renoise(self, x_t: torch.Tensor, x0: torch.Tensor, region: torch.Tensor, t: int,
+                 generator: torch.Generator) -> torch.Tensor:
+        """Inside ``region``: the latent at ``t`` of a background fill (the mean colour of the ring just
+        outside the region) with fresh noise, so no trace of the old object survives inversion."""
+        ring = torch.nn.functional.max_pool2d(region, 5, 1, 2) - region
+        if ring.sum() > 0:
+            fill = (x0 * ring).sum(dim=(2, 3), keepdim=True) / ring.sum()
+        else:
+            fill = torch.ones_like(x0[:, :, :1, :1])  # white: every world's background
+        a = self.alphas[int(t)]
+        fresh = a.sqrt() * fill + (1 - a).sqrt() * torch.randn(x_t.shape, generator=generator).to(self.device)
+        return region * fresh + (1 - region) * x_t

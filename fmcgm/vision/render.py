@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping
 
 import numpy as np
 
-from fmcgm.errors import FMCGMError, ParseError, QueryError
+from fmcgm.errors import FMCGMError, ParseError, QueryError, UnknownVariableError
 from fmcgm.worlds import get_world
 
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
@@ -28,6 +29,12 @@ MAX_IMAGE_SIDE = 4096
 def output_root() -> Path:
     """Where images are written: FMCGM_OUTPUT_DIR, else ./fmcgm_output."""
     return Path(os.environ.get("FMCGM_OUTPUT_DIR", "fmcgm_output"))
+
+
+class RenderFailure(FMCGMError):
+    """The picture could not be produced (missing weights): not the caller's input."""
+
+    code = "render_failed"
 
 
 @dataclass
@@ -42,10 +49,32 @@ class RenderResult:
     paths: dict[str, str]
     method: str
     seconds: float
+    factual_source: str  # "sampled", "given", or which extractor read them from the image
+    check: dict  # the final picture's self-check (CheckResult as a dict)
+    attempts: list[dict]  # every try: its settings and its check
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def ok(self) -> bool:
+        return bool(self.check.get("ok"))
+
+    def steps(self) -> list[str]:
+        """The self-check, one line per attempt (shown under the tool's trace step)."""
+        return [f"check {i} ({a['settings']}): {_check_line(a['check'])}" for i, a in enumerate(self.attempts, 1)]
+
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {**asdict(self), "ok": self.ok, "steps": self.steps()}
+
+
+def _check_line(check: dict) -> str:
+    def one(c: dict) -> str:
+        if c["measured"] is None:
+            return f"{c['concept']} not found (expected {c['expected']:.3g})"
+        return f"{c['concept']} {c['measured']:.3g} vs {c['expected']:.3g} ({c['error_pct']:.1f}% of range)"
+
+    objects = ", ".join(f"{n} {k}" for k, n in check["objects"].items())
+    verdict = "ok" if check["ok"] else "off: " + "; ".join(check["problems"])
+    return f"measured {', '.join(one(c) for c in check['concepts']) or 'no changed concept'}; objects: {objects} → {verdict}"
 
 
 def safe_out_dir(out_dir: str | Path | None, root: Path | None = None) -> Path:
@@ -55,7 +84,14 @@ def safe_out_dir(out_dir: str | Path | None, root: Path | None = None) -> Path:
     if target != root and root not in target.parents:
         raise FMCGMError(f"output path {out_dir!r} is outside the output folder {root}",
                          "give a folder name inside the output folder (set FMCGM_OUTPUT_DIR to move the folder)")
-    target.mkdir(parents=True, exist_ok=True)
+    if target.exists() and not target.is_dir():
+        raise FMCGMError(f"output path {target} is an existing file, not a folder",
+                         "give a new or existing folder name with --out")
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as e:  # a parent that is a file, a read-only folder
+        raise FMCGMError(f"cannot create the output folder {target} ({e.strerror})",
+                         "give a folder you can write to") from None
     return target
 
 
@@ -73,86 +109,186 @@ def load_image(path: str | Path, size: int) -> np.ndarray:
             if max(im.size) > MAX_IMAGE_SIDE:
                 raise ParseError(f"{p} is {im.size[0]}×{im.size[1]} pixels, over the {MAX_IMAGE_SIDE} limit",
                                  "use a smaller image")
-            return np.asarray(im.convert("RGB").resize((size, size)), dtype=np.uint8)
-    except (UnidentifiedImageError, OSError) as e:
+            # box filter: averages every source pixel, the way the worlds anti-alias their scenes
+            return np.asarray(im.convert("RGB").resize((size, size), Image.Resampling.BOX), dtype=np.uint8)
+    except Image.DecompressionBombError:
+        raise ParseError(f"{p} declares more pixels than is safe to decode (a decompression bomb)",
+                         f"use an image of at most {MAX_IMAGE_SIDE}×{MAX_IMAGE_SIDE} pixels") from None
+    except (UnidentifiedImageError, OSError, ValueError) as e:
         raise ParseError(f"cannot read {p} as an image ({e})", "give a PNG or JPEG file") from None
 
 
 @lru_cache(maxsize=4)
 def pipeline_for(world_name: str, weights: str | None = None):
 
-    from fmcgm.vision.model import ConceptDiffusion
+    from fmcgm.vision.model import WEIGHTS_DIR, ConceptDiffusion
     from fmcgm.vision.pipeline import CounterfactualPipeline
-    from fmcgm.vision.train import WEIGHTS_DIR
 
     path = Path(weights or WEIGHTS_DIR / f"{world_name}.pt")
     if not path.is_file():
-        raise FMCGMError(f"no model weights at {path}", f"train them with `fmcgm train-world {world_name}`")
+        raise RenderFailure(f"no model weights at {path}", f"train them with `fmcgm train-world {world_name}`")
     return CounterfactualPipeline(ConceptDiffusion.load(path), get_world(world_name))
+
+
+# bounded retries, each stronger: deeper inversion (less of the factual image kept inside the mask), more guidance
+RETRIES = ({"strength": "+0.2", "guidance_scale": 5.0}, {"strength": 1.0, "guidance_scale": 6.0})
 
 
 def render_counterfactual(world_name: str, intervention: Mapping[str, str | float], *, image: str | None = None,
                           factual: Mapping[str, float] | None = None, seed: int = 0, steps: int = 50,
                           guidance: bool = True, method: str = "diffusion", out_dir: str | None = None,
-                          size: int = 32) -> RenderResult:
-    from PIL import Image
-
+                          size: int = 32, graph: Mapping | None = None, retries: int = len(RETRIES)) -> RenderResult:
+    from fmcgm.vision.check import check_counterfactual
     from fmcgm.vision.pipeline import CounterfactualOptions
 
     world = get_world(world_name)
+    if not 1 <= steps <= MAX_STEPS:
+        raise QueryError(f"steps must be between 1 and {MAX_STEPS}, got {steps}", "50 is the default")
+    if graph is not None:
+        check_graph(world, graph)
     if not intervention:
         raise QueryError("no intervention given", "say what to change, e.g. light_position=far left")
     do = {world.concept(k).name: world.parse_value(k, v) for k, v in intervention.items()}
-    notes = []
+    folder = safe_out_dir(out_dir)  # before the work: a bad folder is the caller's input
+    notes: list[str] = []
     if image:
         img = load_image(image, size)
         if factual is None:
-            factual = _extract(world, img, notes)
+            factual, source = _extract(world, img)
+            notes.append(f"factual values read from {image} by the {source}: "
+                         + ", ".join(f"{k}={v:.3g}" for k, v in factual.items()))
+        else:
+            source = "given"
     else:
-        if factual is None:
-            factual = world.sample(np.random.default_rng(seed))
+        source = "sampled" if factual is None else "given"
+        factual = world.sample(np.random.default_rng(seed)) if factual is None else factual
+    factual = validate_factual(world, factual)
+    if not image:
         img = world.render(factual, size)
-    factual = {k: float(v) for k, v in factual.items()}
-    missing = [c for c in world.names if c not in factual]
-    if missing:
-        raise QueryError(f"factual values missing for {', '.join(missing)}", "give every concept's factual value")
     cf_values = world.counterfactual(factual, do)  # validates ranges
+    attempts: list[dict] = []
     if method == "oracle":
         out = world.render(cf_values, size)
         mask = np.any(out != img, axis=-1).astype(float)
         changed = [c for c in world.names if abs(cf_values[c] - factual[c]) > 1e-9]
         seconds = 0.0
+        chk = check_counterfactual(world, out, cf_values, changed)
+        attempts.append({"settings": "oracle renderer", "check": chk.model_dump()})
     else:
         pipe = pipeline_for(world.name)
-        res = pipe.counterfactual(img, factual, do, CounterfactualOptions(steps=steps, csg=guidance, seed=seed))
-        out, mask, changed, seconds = res.image, res.mask, res.changed, res.seconds
+        base = CounterfactualOptions(steps=steps, csg=guidance, seed=seed)
+        best, seconds = None, 0.0
+        for k, retry in enumerate(({}, *RETRIES[:max(0, retries)])):
+            opts = base
+            if retry:
+                prev = best[0].strength if best else 0.6
+                strength = retry["strength"]
+                strength = min(1.0, prev + 0.2) if strength == "+0.2" else strength
+                opts = CounterfactualOptions(steps=steps, csg=guidance, seed=seed + k, strength=strength,
+                                             guidance_scale=retry["guidance_scale"])
+            res = pipe.counterfactual(img, factual, do, opts)
+            seconds += res.seconds
+            chk = check_counterfactual(world, res.image, cf_values, res.changed)
+            attempts.append({"settings": f"inversion depth {res.strength:.2f}, guidance {opts.guidance_scale:g}, "
+                                         f"seed {opts.seed}", "check": chk.model_dump()})
+            if best is None or _badness(chk) < _badness(best[1]):
+                best = (res, chk)
+            if chk.ok:
+                break
+        res, chk = best
+        out, mask, changed = res.image, res.mask, res.changed
     measured = world.measure(out)
     err = {c: abs(measured.get(c, float("nan")) - cf_values[c]) / world.concept(c).span * 100 for c in changed}
-    folder = safe_out_dir(out_dir)
+    if not chk.ok:
+        notes.append(f"after {len(attempts)} attempt(s) the picture is still off: " + "; ".join(chk.problems))
     tag = hashlib.sha1(json.dumps([world.name, factual, do, seed, steps, guidance, method], sort_keys=True,
                                   default=str).encode()).hexdigest()[:10]
-    paths = {}
-    scale = 8
-    big = lambda a: Image.fromarray(a).resize((a.shape[1] * scale, a.shape[0] * scale), Image.Resampling.NEAREST)  # noqa: E731
-    paths["factual"] = str(folder / f"{world.name}_{tag}_factual.png")
-    big(img).save(paths["factual"])
-    paths["counterfactual"] = str(folder / f"{world.name}_{tag}_counterfactual.png")
-    big(out).save(paths["counterfactual"])
+    paths = _save_pictures(world, folder, tag, img, out, mask, factual, cf_values, changed, measured, chk.ok)
+    return RenderResult(world.name, do, factual, cf_values, changed, measured, err, paths, method, seconds, source,
+                        chk.model_dump(), attempts, notes)
+
+
+MAX_STEPS = 200
+
+
+def _badness(chk) -> tuple[int, float]:
+    """Order attempts: fewer problems first, then the smaller worst error."""
+    worst = max((c.error_pct if c.error_pct is not None else 100.0 for c in chk.concepts), default=0.0)
+    return len(chk.problems), worst
+
+
+def validate_factual(world, factual: Mapping[str, float]) -> dict[str, float]:
+    """Every concept's factual value, finite and inside (a margin around) its range; names may be synonyms."""
+    out: dict[str, float] = {}
+    for k, v in factual.items():
+        try:
+            c = world.concept(k)
+        except UnknownVariableError:
+            raise UnknownVariableError(k, world.names) from None
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise QueryError(f"the factual {c.name} is {v!r}, not a number", f"give a number in {c.unit}")
+        if not math.isfinite(v):
+            raise QueryError(f"the factual {c.name} is {v}, not a finite number",
+                             f"give a number in {c.unit} between {c.low:g} and {c.high:g}")
+        margin = 0.1 * c.span  # the non-root concepts carry additive noise, which may step a little outside
+        if not c.low - margin <= v <= c.high + margin:
+            raise QueryError(f"the factual {c.name} = {v:g} is outside its range [{c.low:g}, {c.high:g}] {c.unit}",
+                             f"give a value between {c.low:g} and {c.high:g}")
+        out[c.name] = float(v)
+    missing = [c for c in world.names if c not in out]
+    if missing:
+        raise QueryError(f"factual values missing for {', '.join(missing)}",
+                         f"give every concept of the {world.name} world: {', '.join(world.names)} "
+                         "(or leave the factual values out to sample a scene)")
+    return out
+
+
+def check_graph(world, graph: Mapping) -> None:
+    """Refuse a committed graph that contradicts the world's mechanisms, naming the edge."""
+    def name(v: str) -> str:
+        try:
+            return world.concept(v).name
+        except UnknownVariableError:
+            raise QueryError(f"the committed graph's variable {v!r} is not a concept of the {world.name} world",
+                             "concepts: " + ", ".join(world.names)) from None
+
+    edges = {(name(a), name(b)) for a, b in graph.get("edges", [])}
+    truth = set(world.graph().edges)
+    extra, missing = sorted(edges - truth), sorted(truth - edges)
+    if extra:
+        a, b = extra[0]
+        raise QueryError(f"the committed graph has the edge {a} → {b}, which the {world.name} world's mechanisms "
+                         "do not have", "the world's edges: " + ", ".join(f"{x} → {y}" for x, y in sorted(truth)))
+    if missing:
+        a, b = missing[0]
+        raise QueryError(f"the committed graph lacks the edge {a} → {b} of the {world.name} world's mechanisms",
+                         "the world's edges: " + ", ".join(f"{x} → {y}" for x, y in sorted(truth)))
+
+
+def _save_pictures(world, folder: Path, tag: str, img, out, mask, factual, cf, changed, measured, ok) -> dict[str, str]:
+    from fmcgm.vision.figures import panel, row, save, value_lines
+
+    n = len(world.concepts)
     mask_img = np.zeros_like(img) if mask is None else np.repeat((np.clip(mask, 0, 1) * 255).astype(np.uint8)[..., None], 3, -1)
-    paths["mask"] = str(folder / f"{world.name}_{tag}_mask.png")
-    big(mask_img).save(paths["mask"])
-    paths["side_by_side"] = str(folder / f"{world.name}_{tag}_side_by_side.png")
-    big(np.concatenate([img, np.full((size, 2, 3), 255, np.uint8), out, np.full((size, 2, 3), 255, np.uint8), mask_img], 1)).save(paths["side_by_side"])
-    return RenderResult(world.name, do, factual, cf_values, changed, measured, err, paths, method, seconds, notes)
+    f_panel = panel(img, "factual", value_lines(factual, world), n_lines=n + 1)
+    cf_lines = [f"{line}  (image {measured[c.name]:.3g})" if c.name in measured and c.name in changed else line
+                for c, line in zip(world.concepts, value_lines(cf, world, changed), strict=True)]
+    cf_panel = panel(out, "counterfactual" + ("" if ok else " (off, see check)"), cf_lines + ["* changed"], n_lines=n + 1)
+    m_panel = panel(mask_img, "edit mask", [f"changed: {', '.join(changed) or 'nothing'}"[:40]], n_lines=n + 1)
+    paths = {k: str(folder / f"{world.name}_{tag}_{k}.png") for k in ("factual", "counterfactual", "mask", "side_by_side")}
+    save(f_panel, paths["factual"])
+    save(cf_panel, paths["counterfactual"])
+    save(m_panel, paths["mask"])
+    save(row([f_panel, cf_panel, m_panel]), paths["side_by_side"])
+    return paths
 
 
-def _extract(world, img: np.ndarray, notes: list[str]) -> dict[str, float]:
-    from fmcgm.vision.extractor import CNNExtractor
+def _extract(world, img: np.ndarray) -> tuple[dict[str, float], str]:
+    """Factual values from an image: the CNN extractor when its weights are shipped, else the geometric measurer."""
+    from fmcgm.vision.extractor import CNNExtractor, GeometricExtractor
 
     try:
-        values = CNNExtractor.load(world).extract(img)
-        notes.append("factual values read by the CNN concept extractor")
+        values, source = CNNExtractor.load(world).extract(img), "CNN concept extractor"
     except FMCGMError:
-        values = world.measure(img)
-        notes.append("factual values read by the geometric measurer (no extractor weights)")
-    return {c.name: float(np.clip(values.get(c.name, (c.low + c.high) / 2), c.low, c.high)) for c in world.concepts}
+        values, source = GeometricExtractor(world).extract(img), "geometric measurer"
+    return {c.name: float(np.clip(values.get(c.name, (c.low + c.high) / 2), c.low, c.high)) for c in world.concepts}, source

@@ -2,8 +2,10 @@
 
 Images are rendered once from the world's SCM (with additive noise on the
 non-root mechanisms, so every concept varies on its own and its token learns
-its own effect), then the UNet learns ε-prediction with per-token dropout
-(classifier-free guidance) and an exponential moving average of its weights.
+its own effect), then the UNet learns v-prediction (the model config's
+``prediction``; ε-prediction is still supported) with a foreground-weighted
+loss, per-token dropout (classifier-free guidance) and an exponential moving
+average of its weights.
 """
 
 from __future__ import annotations
@@ -16,10 +18,9 @@ import numpy as np
 import torch
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from fmcgm.vision.model import ConceptDiffusion, config_for, to_tensor
+from fmcgm.vision.model import WEIGHTS_DIR, ConceptDiffusion, config_for, to_tensor
 from fmcgm.worlds import get_world
 
-WEIGHTS_DIR = Path(__file__).resolve().parents[1] / "weights"
 BETA_SCHEDULE = "squaredcos_cap_v2"
 
 
@@ -98,7 +99,7 @@ def train(world_name: str, steps: int, out: str | Path | None = None, batch: int
             opt.step()
             with torch.no_grad():
                 decay = min(0.999, (1 + step) / (10 + step))
-                for pe, pm in zip(ema.parameters(), model.parameters()):
+                for pe, pm in zip(ema.parameters(), model.parameters(), strict=True):
                     pe.mul_(decay).add_(pm.detach(), alpha=1 - decay)
             losses.append(float(loss.detach()))
             bar.update(task, advance=1, loss=float(np.mean(losses[-50:])))

@@ -1,6 +1,6 @@
 """Procedural causal worlds (pendulum, water flow): SCM, renderer, geometric measurer."""
 
-from fmcgm.errors import UnknownVariableError
+from fmcgm.errors import QueryError
 from fmcgm.worlds.base import Concept, World
 
 
@@ -10,7 +10,7 @@ def get_world(name: str, noise: float = 0.0) -> World:
 
     makers = {"pendulum": make_pendulum, "waterflow": make_waterflow, "water_flow": make_waterflow}
     if name not in makers:
-        raise UnknownVariableError(name, ["pendulum", "waterflow"])
+        raise QueryError(f"unknown world {name!r}; worlds: pendulum, waterflow", "choose one of these worlds")
     return makers[name](noise)
 
 

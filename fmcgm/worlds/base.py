@@ -10,8 +10,8 @@ per image.  Measurers read concept values back from pixels with geometry only.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
 
 import numpy as np
 
@@ -34,9 +34,6 @@ class Concept:
     def span(self) -> float:
         return self.high - self.low
 
-    def normalize(self, v: float) -> float:
-        return (v - self.low) / self.span
-
 
 @dataclass
 class World:
@@ -47,6 +44,8 @@ class World:
     sample_roots: Callable[[np.random.Generator], dict[str, float]]
     draw: Callable[[Mapping[str, float], int], np.ndarray]
     read: Callable[[np.ndarray], dict[str, float]]
+    # how many of each drawn object an image shows (a scene has exactly one of each: two is a ghost)
+    count: Callable[[np.ndarray], dict[str, int]]
 
     # -- structure ------------------------------------------------------------------
     @property
@@ -104,6 +103,10 @@ class World:
     def measure(self, image: np.ndarray) -> dict[str, float]:
         return self.read(image)
 
+    def objects(self, image: np.ndarray) -> dict[str, int]:
+        """Visible copies of each object (exactly 1 each in a right picture)."""
+        return self.count(image)
+
 
 def supersampled(size: int, paint: Callable[[object, Callable], None], scale: int = 4,
                  window: tuple[float, float, float, float] = (-1.0, 21.0, -1.0, 21.0)) -> np.ndarray:
@@ -140,3 +143,23 @@ def color_weight(img: np.ndarray, rgb: tuple[int, int, int], tol: float = 60.0,
     t = np.clip(((x - white) @ d) / (d @ d), 0, 1)
     resid = np.linalg.norm(x - (white + t[..., None] * d), axis=-1)
     return np.where(resid < tol, t, 0.0)
+
+
+def blobs(weight: np.ndarray, peak: float = 0.35, share: float = 0.2, min_mass: float = 0.5, join: int = 0) -> int:
+    """Connected blobs of a soft colour map that a person would see as objects: a blob counts when its
+    strongest pixel reaches ``peak`` and its mass (summed coverage) is at least ``share`` of the largest
+    blob's and ``min_mass`` pixels — faint anti-aliasing fringes do not count, a half-faded ghost does.
+    ``join`` pixels of dilation first join the pieces of a thin line that sampling broke apart."""
+    from scipy import ndimage
+
+    support = weight > 0.1
+    if join:
+        support = ndimage.binary_dilation(support, np.ones((3, 3)), iterations=join)
+    labels, n = ndimage.label(support, structure=np.ones((3, 3)))
+    if n == 0:
+        return 0
+    idx = np.arange(1, n + 1)
+    mass = np.asarray(ndimage.sum(weight, labels, idx))
+    top = np.asarray(ndimage.maximum(weight, labels, idx))
+    keep = (top >= peak) & (mass >= max(min_mass, share * mass.max()))
+    return int(keep.sum())

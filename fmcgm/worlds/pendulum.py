@@ -1,6 +1,9 @@
-"""The pendulum world (the CausalVAE benchmark world), from the geometry in shared/notes/worlds.md.
+"""The pendulum world (the CausalVAE benchmark world, Yang et al. 2021).
 
-Scene window x, y in [-1, 21].  Pivot (10, 10.5); ball centre at distance 8
+Its concepts and ranges follow CausalVAE's generator: the pendulum angle in
+[-40π/200, 43π/200] and the light angle in [60π/200, 147π/200] (radians, here
+in degrees); the shadow's position and length are the projections of the
+pendulum by the light onto the ground.  Scene window x, y in [-1, 21].  Pivot (10, 10.5); ball centre at distance 8
 along the pendulum angle θ (0 = straight down, positive to the right), radius
 1.5; a sun of radius 3 at (10 + 10 / tan φ, 20.5) casts parallel light of
 slope tan φ; the shadow on the ground line y = -0.5 spans the projections of
@@ -10,12 +13,12 @@ the pivot and of the ball's far edge (length at least 3).
 from __future__ import annotations
 
 import math
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 
 from fmcgm.causal.scm import AdditiveSCM
-from fmcgm.worlds.base import Concept, World, color_weight, pixel_to_scene, supersampled
+from fmcgm.worlds.base import Concept, World, blobs, color_weight, pixel_to_scene, supersampled
 
 PIVOT = (10.0, 10.5)
 ROD, RADIUS, SUN_R, SUN_Y, GROUND = 8.0, 1.5, 3.0, 20.5, -0.5
@@ -108,6 +111,15 @@ def _measure(img: np.ndarray) -> dict[str, float]:
     return out
 
 
+def _count(img: np.ndarray) -> dict[str, int]:
+    size = img.shape[0]
+    band = np.array([pixel_to_scene(0, r, size)[1] < GROUND + 1.0 for r in range(size)])
+    black = color_weight(img, BLACK, tol=80) * band[:, None]
+    # the ball never reaches the ground band, where a dark shadow with a reddish cast would pass for red
+    red = color_weight(img, RED) * ~band[:, None]
+    return {"sun": blobs(color_weight(img, ORANGE)), "ball": blobs(red), "shadow": blobs(black)}
+
+
 def _sun_x(orange: np.ndarray, size: int, unit: float) -> float:
     """The sun's centre from its widest visible row, correcting for clipping at a side of the frame."""
     widths = orange.sum(1)
@@ -142,4 +154,4 @@ def make_pendulum(noise: float = 0.0) -> World:
         return {"pendulum_angle": float(rng.uniform(ANGLE_LO, ANGLE_HI)),
                 "light_position": float(rng.uniform(LIGHT_LO, LIGHT_HI))}
 
-    return World("pendulum", CONCEPTS, scm, {"shadow_position": noise, "shadow_length": noise}, roots, _draw, _measure)
+    return World("pendulum", CONCEPTS, scm, {"shadow_position": noise, "shadow_length": noise}, roots, _draw, _measure, _count)

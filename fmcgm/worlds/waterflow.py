@@ -1,7 +1,9 @@
 """The water-flow world: ball size → water level; water level and hole height → the stream's reach.
 
-From shared/notes/worlds.md: level h = ball³ + h0 (h0, the base level, is the
-level's exogenous noise, uniform in [0.5, 3.9]); reach = sqrt(2 · 0.98 · h · (d − 0.5)).
+The mechanisms follow CausalVAE's flow world (Yang et al. 2021): level h = ball³ + h0 (h0, the
+base level, is the level's exogenous noise, uniform in [0.5, 3.9]; the ball's radius is uniform in
+[5/30, 34/30] and the hole height in [2, 14/3]); the reach is Torricelli's
+sqrt(2 · 0.98 · h · (d − 0.5)).
 Scene on [0, 20]²: a water column between walls at x = 3 and x = 8, the ball in
 it, a gap in the right wall at the hole height, the stream from the hole to the
 ground.  Heights in the scene are 0.5 + 2.5 · (value).
@@ -10,12 +12,12 @@ ground.  Heights in the scene are 0.5 + 2.5 · (value).
 from __future__ import annotations
 
 import math
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 
 from fmcgm.causal.scm import AdditiveSCM
-from fmcgm.worlds.base import Concept, World, color_weight, pixel_to_scene, supersampled
+from fmcgm.worlds.base import Concept, World, blobs, color_weight, pixel_to_scene, supersampled
 
 WINDOW = (0.0, 20.0, 0.0, 20.0)
 LEFT, RIGHT, FLOOR, TOP = 3.0, 8.0, 0.5, 16.5
@@ -70,21 +72,18 @@ def _draw(values: Mapping[str, float], size: int) -> np.ndarray:
 def _measure(img: np.ndarray) -> dict[str, float]:
     size = img.shape[0]
     unit = 20.0 / size
-    ys, xs = np.mgrid[0:size, 0:size]
     sx = np.array([pixel_to_scene(c, 0, size, WINDOW)[0] for c in range(size)])
     sy = np.array([pixel_to_scene(0, r, size, WINDOW)[1] for r in range(size)])
     out: dict[str, float] = {}
     ball = np.maximum(color_weight(img, BALL, tol=40), color_weight(img, BALL, tol=40, background=BLUE_WATER))
     centre = np.abs(sx - (LEFT + RIGHT) / 2) < 1.0
     diameter = float(ball[:, centre].sum(0).max()) * unit if centre.any() else 0.0  # the longest vertical chord
-    ball_area = math.pi * (diameter / 2) ** 2
     if diameter > 0:
         out["ball_size"] = diameter / 4.0
     water = color_weight(img, BLUE_WATER, tol=50)
     inside = (sx > LEFT + WALL_W) & (sx < RIGHT - WALL_W)
-    water_area = float(water[:, inside].sum()) * unit ** 2 + ball_area
-    width = RIGHT - LEFT - 2 * WALL_W
-    out["water_level"] = ((FLOOR + water_area / width) - FLOOR) / 2.5 if water_area > 0 else 0.0
+    water_area = float(water[:, inside].sum()) * unit ** 2
+    out["water_level"] = (_surface(water_area, diameter / 2) - FLOOR) / 2.5 if water_area > 0 else 0.0
     wall = color_weight(img, WALL, tol=90)
     col = int(np.argmin(np.abs(sx - RIGHT)))
     strip = wall[:, max(col - 1, 0):col + 2].max(1)
@@ -100,6 +99,35 @@ def _measure(img: np.ndarray) -> dict[str, float]:
     if len(cols):
         out["flow"] = (float(sx[cols.max()]) + unit / 2 - RIGHT) / REACH_SCALE
     return out
+
+
+def _surface(water_area: float, r: float) -> float:
+    """The water surface's height: the water seen plus the ball's submerged part fill the column to it
+    (only the part below the surface is submerged when the level is low)."""
+    width = RIGHT - LEFT - 2 * WALL_W
+
+    def below(y: float) -> float:  # area of the ball (resting on the floor) below height y
+        if r <= 0:
+            return 0.0
+        d = min(max(y - (FLOOR + r), -r), r)
+        return math.pi * r * r - (r * r * math.acos(d / r) - d * math.sqrt(r * r - d * d))
+
+    lo, hi = FLOOR, TOP + 2.0
+    for _ in range(40):  # width·(y − floor) − submerged(y) grows with y: bisection
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if width * (mid - FLOOR) - below(mid) < water_area else (lo, mid)
+    return (lo + hi) / 2
+
+
+def _count(img: np.ndarray) -> dict[str, int]:
+    size = img.shape[0]
+    sx = np.array([pixel_to_scene(c, 0, size, WINDOW)[0] for c in range(size)])
+    inside = np.abs(sx - (LEFT + RIGHT) / 2) < (RIGHT - LEFT) / 2 - WALL_W  # the ball sits between the walls
+    ball = np.maximum(color_weight(img, BALL, tol=40), color_weight(img, BALL, tol=40, background=BLUE_WATER)) * inside
+    stream = color_weight(img, STREAM, tol=60) * (sx > RIGHT + 0.5)
+    # a ball a few pixels wide peaks low at 32 px: a lower peak still tells a ball from a fringe; the thin
+    # stream breaks into pieces at 32 px, joined by one pixel of dilation
+    return {"ball": blobs(ball, peak=0.2), "stream": blobs(stream, peak=0.3, join=1)}
 
 
 def make_waterflow(noise: float = 0.0) -> World:
@@ -118,4 +146,4 @@ def make_waterflow(noise: float = 0.0) -> World:
         return {"ball_size": float(rng.uniform(5 / 30, 34 / 30)), "hole_height": float(rng.uniform(2.0, 14 / 3)),
                 "water_level": float(rng.uniform(0.5, 3.9))}
 
-    return World("waterflow", CONCEPTS, scm, {"flow": noise}, roots, _draw, _measure)
+    return World("waterflow", CONCEPTS, scm, {"flow": noise}, roots, _draw, _measure, _count)

@@ -1,0 +1,65 @@
+"""``fmcgm render``: one counterfactual picture from the command line, with exit codes and one-line errors.
+
+Exit codes: 0 a picture that passed its self-check; 1 no correct picture (missing weights, or still off
+after the bounded retries — said with the measured numbers); 2 bad input (a world, a value, a step count,
+an image or an output folder that cannot be used).
+"""
+
+from __future__ import annotations
+
+import json
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from fmcgm.errors import FMCGMError, QueryError
+
+
+def parse_do(text: str) -> tuple[str, str]:
+    if "=" not in text:
+        raise QueryError(f"cannot read the intervention {text!r}", 'write it as "concept=value", e.g. "light=far left"')
+    k, v = text.split("=", 1)
+    return k.strip(), v.strip()
+
+
+def render_cli(world: str, do: list[str], *, image: str | None, seed: int, steps: int, guidance: bool, oracle: bool,
+               out: str | None, as_json: bool, console: Console) -> int:
+    from fmcgm.vision.render import MAX_STEPS, RenderFailure, render_counterfactual
+
+    def fail(e: FMCGMError, code: int) -> int:
+        console.print(f"[red]error:[/] {escape(e.message)}" + (f" — {escape(e.hint)}" if e.hint else ""), soft_wrap=True)
+        return code
+
+    if not 1 <= steps <= MAX_STEPS:
+        return fail(QueryError(f"--steps must be between 1 and {MAX_STEPS}, got {steps}", "50 is the default"), 2)
+    try:
+        pairs = dict(parse_do(d) for d in do)
+        res = render_counterfactual(world, pairs, image=image, seed=seed, steps=steps, guidance=guidance,
+                                    method="oracle" if oracle else "diffusion", out_dir=out)
+    except RenderFailure as e:
+        return fail(e, 1)
+    except FMCGMError as e:
+        return fail(e, 2)
+    if as_json:
+        print(json.dumps(res.to_dict()))
+        return 0 if res.ok else 1
+    t = Table(title=f"{res.world}: do({', '.join(f'{k}={v:.3g}' for k, v in res.intervention.items())})")
+    for c in ("concept", f"factual ({res.factual_source})", "counterfactual", "measured in image", "error % of range"):
+        t.add_column(c)
+    for c in res.factual_values:
+        t.add_row(c, f"{res.factual_values[c]:.3g}", f"{res.counterfactual_values[c]:.3g}",
+                  f"{res.measured.get(c, float('nan')):.3g}",
+                  f"{res.effect_error_pct[c]:.1f}" if c in res.effect_error_pct else "unchanged")
+    console.print(t)
+    for note in res.notes:
+        console.print(escape(note), soft_wrap=True)
+    for line in res.steps():
+        console.print(f"  · {escape(line)}", soft_wrap=True)
+    for k, v in res.paths.items():
+        console.print(f"{k}: {escape(v)}")
+    console.print(f"{res.seconds:.2f} s")
+    if not res.ok:
+        console.print("[red]the picture is off[/]: " + escape("; ".join(res.check["problems"])), soft_wrap=True)
+        return 1
+    return 0

@@ -1,0 +1,55 @@
+"""The self-check of counterfactual pictures, the object counter, the stratified benchmark cases."""
+
+import numpy as np
+import pytest
+
+from evals.visual_eval import SIZES, size_of, stratified_cases
+from fmcgm.vision.check import check_counterfactual
+from fmcgm.worlds import get_world
+
+
+@pytest.mark.parametrize("name", ["pendulum", "waterflow"])
+def test_right_pictures_pass_and_count_one_of_each_object(name):
+    w = get_world(name, noise=0.5)
+    rng = np.random.default_rng(3)
+    for _ in range(40):
+        f = w.sample(rng)
+        c = w.concepts[int(rng.integers(len(w.concepts)))]
+        cf = w.counterfactual(f, {c.name: float(rng.choice([c.low, c.high]))})
+        changed = [k for k in w.names if abs(cf[k] - f[k]) > 1e-9]
+        chk = check_counterfactual(w, w.render(cf, 32), cf, changed)
+        assert chk.ok, chk.problems
+        assert set(chk.objects.values()) == {1}
+
+
+def test_a_ghost_and_a_wrong_value_fail_with_numbers():
+    w = get_world("pendulum")
+    f = {"pendulum_angle": 0.0, "light_position": 70.0}
+    f = w.scm.solve({**f, "shadow_position": 0.0, "shadow_length": 0.0})
+    cf = w.counterfactual(f, {"light_position": w.parse_value("light", "far left")})
+    changed = ["light_position", "shadow_position", "shadow_length"]
+    old, new = w.render(f, 32), w.render(cf, 32)
+    ghost = np.minimum(old, new)  # both suns drawn
+    chk = check_counterfactual(w, ghost, cf, changed)
+    assert not chk.ok and chk.objects["sun"] == 2 and any("ghost" in p for p in chk.problems)
+    stale = check_counterfactual(w, old, cf, changed)  # the light left where it was
+    assert not stale.ok
+    light = next(c for c in stale.concepts if c.concept == "light_position")
+    assert light.error_pct > 30 and light.measured == pytest.approx(f["light_position"], abs=3)
+    assert any("light_position measures" in p and "132" in p for p in stale.problems)
+
+
+@pytest.mark.parametrize("name", ["pendulum", "waterflow"])
+def test_stratified_cases_cover_every_word_and_stratum(name):
+    w = get_world(name)
+    cases = stratified_cases(w, 200, 0, get_world(name, noise=0.5))
+    assert len(cases) >= 200
+    words = {(c.concept, c.word) for c in cases if c.word}
+    assert words == {(c.name, k) for c in w.concepts for k in c.value_words}
+    for c in w.concepts:
+        for s in SIZES:
+            assert sum(1 for x in cases if x.concept == c.name and x.size == s) >= 5, (c.name, s)
+    for x in cases:
+        c = w.concept(x.concept)
+        assert c.low - 1e-9 <= x.value <= c.high + 1e-9
+        assert size_of(abs(x.value - x.factual[x.concept]) / c.span) == x.size
