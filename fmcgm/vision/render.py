@@ -13,6 +13,7 @@ import json
 import math
 import os
 from collections.abc import Mapping
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -186,7 +187,8 @@ def render_counterfactual(world_name: str, intervention: Mapping[str, str | floa
                 strength = min(1.0, prev + 0.2) if strength == "+0.2" else strength
                 opts = CounterfactualOptions(steps=steps, csg=guidance, seed=seed + k, strength=strength,
                                              guidance_scale=retry["guidance_scale"])
-            res = pipe.counterfactual(img, factual, do, opts)
+            with one_torch_thread():
+                res = pipe.counterfactual(img, factual, do, opts)
             seconds += res.seconds
             chk = check_counterfactual(world, res.image, cf_values, res.changed)
             attempts.append({"settings": f"inversion depth {res.strength:.2f}, guidance {opts.guidance_scale:g}, "
@@ -209,6 +211,21 @@ def render_counterfactual(world_name: str, intervention: Mapping[str, str | floa
 
 
 MAX_STEPS = 200
+
+
+@contextmanager
+def one_torch_thread():
+    """Run the 32-px model on one thread. Its operations are tiny, so a second thread buys little, and when
+    the cores are shared, torch's spinning worker threads made a 50-step render take 42-100 s instead of 6 s
+    (measured on the 2-core machine under load; alone, one thread is as fast as two)."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def _badness(chk) -> tuple[int, float]:
