@@ -51,10 +51,10 @@ def build_scm(g: CausalGraph, mechanisms: list[Mechanism]) -> FiniteSCM:
     order = _order(g, by_target)
     variables = []
     for name in order:
-        m = by_target.get(name)
-        if m is None:
+        if name not in by_target:
             variables.append(FiniteVariable(name, (), (0.5, 0.5), lambda u, pa: u))
             continue
+        m = by_target[name]
 
         def mech(u, pa, m=m):
             lits = [pa[v] == x for v, x in m.inputs]

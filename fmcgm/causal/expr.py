@@ -201,7 +201,7 @@ def free_symbols(e: Expr, bound: frozenset[str] = frozenset()) -> set[str]:
     return out
 
 
-def substitute(e: Expr, values: Mapping[str, int], bound: frozenset[str] = frozenset()) -> Expr:
+def substitute(e: Expr, values: Mapping[str, Value], bound: frozenset[str] = frozenset()) -> Expr:
     """Replace free value symbols by concrete values."""
     def sub(pairs):
         return tuple((v, values[x] if isinstance(x, str) and x in values and x not in bound else x) for v, x in pairs)

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from itertools import combinations
+from typing import cast
 
 import networkx as nx
 
@@ -56,7 +57,9 @@ class CausalGraph:
         for name in lat:
             if name not in order:
                 raise UnknownVariableError(name, list(order))
-        g = cls(tuple(order), tuple(edge_list), lat, tuple(bi_list))
+        # the pair unpacking above has checked every edge has two ends
+        pairs, bi_pairs = cast(list[tuple[str, str]], edge_list), cast(list[tuple[str, str]], bi_list)
+        g = cls(tuple(order), tuple(pairs), lat, tuple(bi_pairs))
         acyclic, cycle = is_acyclic(g.edges)
         if not acyclic:
             raise CycleError(cycle)
