@@ -9,6 +9,7 @@ natural direct and indirect effects.  Deterministic counterfactuals live in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -88,12 +89,20 @@ def validate_query(g: G.CausalGraph, q: Query) -> None:
         raise QueryError("backadj compares exactly two adjustment sets", "give method 1's and method 2's sets")
 
 
+def treatment_of(q: Query) -> str:
+    """The treatment of a query that needs one (validate_query has checked it is there)."""
+    if not q.treatment:
+        raise QueryError(f"a {q.kind} query needs a treatment variable", "name the cause (treatment)")
+    return q.treatment
+
+
 def candidates(g: G.CausalGraph, q: Query) -> Candidates:
     """Candidate estimands for an effect or probability query (rung 1-3, not backadj/collider)."""
     validate_query(g, q)
-    x, y, yv, x1, x0 = q.treatment, q.outcome, q.outcome_value, q.treatment_value, q.control_value
+    y, yv, x1, x0 = q.outcome, q.outcome_value, q.treatment_value, q.control_value
     if q.kind == "marginal":
         return Candidates([Estimand(Prob(((y, yv),)), "marginal probability")])
+    x = treatment_of(q)
     if q.kind == "conditional":
         return Candidates([Estimand(Prob(((y, yv),), ((x, x1),)), "conditional probability")])
     if q.kind == "correlation":
@@ -161,7 +170,7 @@ def mediators_cover_all_paths(g: G.CausalGraph, x: str, y: str, mediators) -> bo
 
 
 def _natural(g: G.CausalGraph, q: Query) -> list[Estimand]:
-    x, y, yv, x1, x0 = q.treatment, q.outcome, q.outcome_value, q.treatment_value, q.control_value
+    x, y, yv, x1, x0 = treatment_of(q), q.outcome, q.outcome_value, q.treatment_value, q.control_value
     meds = list(q.mediators)
     if mediators_cover_all_paths(g, x, y, meds):
         if q.kind == "nde":
@@ -184,6 +193,7 @@ def _natural(g: G.CausalGraph, q: Query) -> list[Estimand]:
                      f"assumed no unobserved mediator-outcome confounding")
         pyxm = lambda xv: Prob(((y, yv),), ((x, xv), *msyms))  # noqa: E731
     # P(m | do(x)) candidates
+    pm_cands: list[Callable[..., Expr]]  # called with the treatment value only
     if len(meds) == 1:
         pm_cands = [(lambda xv, e=e: _rebind(g, meds[0], x, xv, e)) for e in _pm_sets(g, x, meds[0])]
     else:
@@ -219,7 +229,7 @@ def _mediation_covariates(g: G.CausalGraph, x: str, y: str, meds: list[str]) -> 
 
 
 def _covariate_mediation(g: G.CausalGraph, q: Query, meds: list[str], msyms) -> list[Estimand]:
-    x, y, yv, x1, x0 = q.treatment, q.outcome, q.outcome_value, q.treatment_value, q.control_value
+    x, y, yv, x1, x0 = treatment_of(q), q.outcome, q.outcome_value, q.treatment_value, q.control_value
     out = []
     for w in _mediation_covariates(g, x, y, meds):
         wsyms = tuple((v, v.lower() + "'") for v in sorted(w))
@@ -256,7 +266,7 @@ def backadj_answer(g: G.CausalGraph, q: Query) -> tuple[bool, str]:
     variable adds terms to estimate.
     """
     validate_query(g, q)
-    x, y = q.treatment, q.outcome
+    x, y = treatment_of(q), q.outcome
 
     def grade(s: set[str]) -> tuple[int, str]:
         # Correctness is judged on the graph; an unobserved set is correct but cannot be computed from data.
@@ -275,7 +285,7 @@ def backadj_answer(g: G.CausalGraph, q: Query) -> tuple[bool, str]:
 def collider_answer(g: G.CausalGraph, q: Query) -> tuple[bool, str]:
     """Does x causally affect y (a directed path), whatever a selected group's correlation shows?"""
     validate_query(g, q)
-    path = G.has_directed_path(g, q.treatment, q.outcome)
+    path = G.has_directed_path(g, treatment_of(q), q.outcome)
     why = (f"there is {'a' if path else 'no'} directed path {q.treatment} -> {q.outcome}; "
            "a correlation inside a group selected on a common effect (collider) is not evidence of causation")
     return path, why
