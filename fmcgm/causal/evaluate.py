@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import islice, product
+from typing import cast
 
 from fmcgm.causal import graph as G
 from fmcgm.causal.expr import Prob, concrete_terms, evaluate, term_count, to_sympy
 from fmcgm.causal.identification import Estimand, backdoor_sets
 from fmcgm.causal.probability import ProbabilityStore, Statement
-from fmcgm.causal.queries import EFFECT_KINDS, Query, backadj_answer, candidates, collider_answer
+from fmcgm.causal.queries import EFFECT_KINDS, Query, backadj_answer, candidates, collider_answer, treatment_of
+from fmcgm.causal.terms import Assign
 from fmcgm.errors import FMCGMError, InconsistentInputError, MissingQuantityError
 from fmcgm.vocabulary import Claim
 
@@ -51,7 +53,7 @@ class QueryResult:
         }
 
 
-def answer_query(g: G.CausalGraph, q: Query, statements: list[Statement], claim: Claim = "none") -> QueryResult:
+def answer_query(g: G.CausalGraph, q: Query, statements: list[Statement], claim: Claim = Claim.NONE) -> QueryResult:
     """Exact answer of a query on a graph from given probability statements."""
     if q.kind == "backadj":
         ok, why = backadj_answer(g, q)
@@ -75,7 +77,7 @@ def answer_query(g: G.CausalGraph, q: Query, statements: list[Statement], claim:
         terms = concrete_terms(est.expr)
         # The first candidate names every term it lacks (what to give); later ones stop at their
         # first gap, so declining on a large graph does not try to derive every term of every set.
-        gaps = (t.text() for t in terms if not store.can_derive(t.event, t.given))
+        gaps = (t.text() for t in terms if not store.can_derive(*_key(t)))
         lacking = list(gaps) if not missing else list(islice(gaps, 1))
         if lacking:
             missing.extend(x for x in lacking if x not in missing)
@@ -90,9 +92,9 @@ def answer_query(g: G.CausalGraph, q: Query, statements: list[Statement], claim:
         res = _result(q, est, value, store, terms, steps)
         return _decide(res, claim)
     if q.kind == "ett":
-        res = _ett_bounds(g, q, store, steps)
-        if res is not None:
-            return _decide(res, claim)
+        bounded = _ett_bounds(g, q, store, steps)
+        if bounded is not None:
+            return _decide(bounded, claim)
     if empty and not missing:
         raise InconsistentInputError(f"every estimand divides by a probability that is zero here ({empty[0]})",
                                      "the conditionals it needs have no support; give data where that cell occurs")
@@ -102,8 +104,13 @@ def answer_query(g: G.CausalGraph, q: Query, statements: list[Statement], claim:
     raise MissingQuantityError(missing or ["(no estimand)"], q.describe())
 
 
+def _key(t: Prob) -> tuple[Assign, Assign]:
+    """A concrete term's (event, given): concrete_terms has bound every symbol to a value."""
+    return cast(Assign, t.event), cast(Assign, t.given)
+
+
 def _result(q: Query, est: Estimand, value: float, store: ProbabilityStore, terms: list[Prob], steps: list[str]) -> QueryResult:
-    used = {t.text(): store.lookup(t.event, t.given) for t in terms}
+    used = {t.text(): store.lookup(*_key(t)) for t in terms}
     steps.append(f"identify with {est.method}: {est.expr.text()}")
     steps.append("plug in: " + ", ".join(f"{k} = {v:.4g}" for k, v in used.items()))
     steps.append(f"value = {value:.4f}")
@@ -118,12 +125,13 @@ def _ett_bounds(g: G.CausalGraph, q: Query, store: ProbabilityStore, steps: list
     ETT = Σ_z P(z | x) [P(y | x', z) - P(y | x, z)] lies between the smallest and
     largest stratum effect; when both have one sign, the direction is known exactly.
     """
-    x, y, yv, t, o = q.treatment, q.outcome, q.outcome_value, q.treatment_value, q.control_value
+    x, y, yv, t, o = treatment_of(q), q.outcome, q.outcome_value, q.treatment_value, q.control_value
     for z in backdoor_sets(g, x, y):
         zs = sorted(z)
         if not zs or 2 ** len(zs) > MAX_TERMS:
             continue
-        diffs, weights = [], []
+        diffs: list[float] = []
+        weights: list[float | None] = []
         for combo in product((0, 1), repeat=len(zs)):
             zz = tuple(zip(zs, combo, strict=True))
             a, b = (((y, yv),), tuple(sorted(((x, o), *zz)))), (((y, yv),), tuple(sorted(((x, t), *zz))))
@@ -143,8 +151,9 @@ def _ett_bounds(g: G.CausalGraph, q: Query, store: ProbabilityStore, steps: list
                 res.value = None
                 res.reason = "the sign is identified exactly: every stratum effect has the same sign"
                 return res
-            if all(w is not None for w in weights):
-                res.value = sum(w * d for w, d in zip(weights, diffs, strict=True))
+            known = [w for w in weights if w is not None]
+            if len(known) == len(weights):
+                res.value = sum(w * d for w, d in zip(known, diffs, strict=True))
                 res.exact = False
                 res.assumptions.append(f"weights P({', '.join(zs)}) used for P({', '.join(zs)} | {x}={t}) "
                                        f"(assumes {x} independent of {', '.join(zs)}; not implied by the graph)")
@@ -166,6 +175,8 @@ def _decide(res: QueryResult, claim: Claim) -> QueryResult:
     if claim in ("positive", "negative"):
         if q.kind not in EFFECT_KINDS:
             raise FMCGMError(f"claim {claim!r} needs an effect query", "use more_likely/less_likely for probabilities")
+        if lo is None or hi is None:
+            raise FMCGMError(f"{q.describe()} has neither a value nor bounds", "a bug: an answered effect has one")
         positive = lo >= MIN_EFFECT
         negative = hi <= -MIN_EFFECT
         holds = positive if claim == "positive" else negative
@@ -174,6 +185,9 @@ def _decide(res: QueryResult, claim: Claim) -> QueryResult:
         res.reason = (res.reason + "; " if res.reason else "") + f"the effect is {sign}"
     elif claim in ("more_likely", "less_likely"):
         p = res.value
+        if p is None:
+            raise FMCGMError(f"claim {claim!r} needs the value of {q.describe()}, not only bounds",
+                             "ask for the effect's direction instead")
         holds = p > 0.5 if claim == "more_likely" else p < 0.5
         res.answer = _yn(holds)
         res.reason = f"P = {p:.4f} {'>' if p > 0.5 else '<=' } 0.5"
