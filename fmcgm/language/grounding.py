@@ -54,13 +54,13 @@ def _splits(text: str, k: int) -> list[list[str]]:
     """Every way to cut text at k-1 of its ' and ' joints."""
     if k == 1:
         return [[text]]
-    idx = [m.start() for m in re.finditer(r"\s+and\s+", text)]
+    seps = list(re.finditer(r"\s+and\s+", text))
     out = []
-    for cut in itertools.combinations(idx, k - 1):
+    for cut in itertools.combinations(seps, k - 1):
         parts, last = [], 0
         for c in cut:
-            parts.append(text[last:c])
-            last = c + len(re.match(r"\s+and\s+", text[c:]).group(0))
+            parts.append(text[last:c.start()])
+            last = c.end()
         parts.append(text[last:])
         out.append([p.strip() for p in parts])
     return out
@@ -243,7 +243,7 @@ def assignments(items: list[Item], nodes: list[str], distinct: list[set[int]],
         ps[(a.id, b.id)] = ps[(b.id, a.id)] = item_sim(a, b)
     cands: dict[int, list[str]] = {}
     for it in items:
-        opts = allowed.get(it.id) if allowed and it.id in allowed else nodes
+        opts = allowed[it.id] if allowed and it.id in allowed else nodes
         ranked = sorted(opts, key=lambda n: -ns[(it.id, n)])
         top = ns[(it.id, ranked[0])] if ranked else 0
         if widen:  # every node, best first: for phrases that share words with the wrong variable
@@ -254,8 +254,8 @@ def assignments(items: list[Item], nodes: list[str], distinct: list[set[int]],
     order = sorted(items, key=lambda it: (len(cands[it.id]), -max(ns[(it.id, n)] for n in cands[it.id])))
     conflicts: dict[int, set[int]] = {it.id: set() for it in items}
     for group in distinct:
-        for a in group:
-            conflicts[a] |= group - {a}
+        for i in group:
+            conflicts[i] |= group - {i}
     results: list[tuple[float, dict[int, str]]] = []
 
     def dfs(k: int, cur: dict[int, str], score: float) -> None:
@@ -281,8 +281,8 @@ def assignments(items: list[Item], nodes: list[str], distinct: list[set[int]],
 
     dfs(0, {}, 0.0)
     results.sort(key=lambda r: -r[0])
-    for _, a in results[:limit]:
-        yield a
+    for _, assignment in results[:limit]:
+        yield assignment
 
 
 # -- values of free-standing phrases --------------------------------------------------------
