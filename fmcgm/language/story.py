@@ -192,7 +192,9 @@ CAUSES_RE = re.compile(r"^(.+?)\s+causes\s+(.+?)\.?$", re.I)
 
 
 def parse_given(sents: list[str]) -> tuple[list, list[MechanismText], list[str], list[str]]:
-    given, mechs, obs, unparsed = [], [], [], []
+    mechs: list[MechanismText] = []
+    obs: list[str] = []
+    given, unparsed = [], []
     for s in sents:
         # "X causes Y, and we know that Z causes W" holds two rules
         chunks = re.split(r",\s*and\s+we know that\s+", s, flags=re.I)
