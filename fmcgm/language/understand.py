@@ -21,6 +21,7 @@ from fmcgm.language.grounding import Item, assignments, collect, norm, phrase_va
 from fmcgm.language.question import QuestionSpec, parse_question
 from fmcgm.language.story import Story, parse_story
 from fmcgm.language.text import polarity, similarity
+from fmcgm.vocabulary import QueryKind
 
 MAX_TRIES = 12  # groundings checked per question (issue 12: declining took minutes at 80)
 Check = Callable[["Problem"], object]
@@ -155,6 +156,14 @@ def _value(item: Item | None, node: str, known: dict[str, dict], default: int = 
     return phrase_value(phrase, known.get(node, {}), default)
 
 
+def _grounded(node: dict[str, str], key: str, kind: str) -> str:
+    """The variable a question role is grounded to (parse_question gives every role its kind uses)."""
+    if key not in node:
+        raise ParseError(f"the {kind} question names no {'treatment' if key == 'x' else 'outcome'}",
+                         "name the cause and the effect the question asks about")
+    return node[key]
+
+
 def _build(story, spec: QuestionSpec, g: CausalGraph, col, items, q_items, method_items, amap) -> Problem:
     known = _node_phrases(items, amap)
     by_id = {it.id: it for it in items}
@@ -178,35 +187,36 @@ def _build(story, spec: QuestionSpec, g: CausalGraph, col, items, q_items, metho
                     phrases[p] = f"{amap[it.id]}" + (f"={v}" if v is not None and v >= 0 else "")
     node = {k: amap[it.id] for k, it in q_items.items()}
     _require_known(q_items, node, known)
-    x, y = node.get("x"), node.get("y")
+    y = _grounded(node, "y", spec.kind)
+    x = _grounded(node, "x", spec.kind) if spec.kind != "marginal" else ""  # a marginal question has no treatment
     claim = spec.claim
     kind = spec.kind
     if kind in ("ate", "correlation"):
         x1 = _value(q_items.get("x"), x, known)
         yv = _value(q_items.get("y"), y, known)
-        query = Query(kind, y, x, x1, 1 - x1, yv)
+        query = Query(QueryKind(kind), y, x, x1, 1 - x1, yv)
     elif kind == "marginal":
-        query = Query("marginal", y, None, outcome_value=_value(q_items.get("y"), y, known))
+        query = Query(QueryKind.MARGINAL, y, None, outcome_value=_value(q_items.get("y"), y, known))
     elif kind == "ett":
         treated = _value(q_items.get("x"), x, known)
-        query = Query("ett", y, x, treated, 1 - treated, _value(q_items.get("y"), y, known))
+        query = Query(QueryKind.ETT, y, x, treated, 1 - treated, _value(q_items.get("y"), y, known))
     elif kind in ("nde", "nie"):
         meds = tuple(node[k] for k in sorted(node) if k.startswith("m"))
-        query = Query(kind, y, x, 1, 0, 1, mediators=meds)
+        query = Query(QueryKind(kind), y, x, 1, 0, 1, mediators=meds)
     elif kind == "exp_away":
         c = node["c"]
         cv = _value(q_items.get("c"), c, known)
         x1 = _value(q_items.get("x"), x, known)
-        query = Query("exp_away", y, x, x1, 1 - x1,
+        query = Query(QueryKind.EXP_AWAY, y, x, x1, 1 - x1,
                       _value(q_items.get("y"), y, known), condition=((c, cv),))
     elif kind == "collider_bias":
-        query = Query("collider_bias", y, x)
+        query = Query(QueryKind.COLLIDER_BIAS, y, x)
     elif kind == "backadj":
         sets = {n: tuple(sorted({amap[a.id] for a in adj})) for n, adj in method_items}
         if set(sets) != {1, 2}:
             raise ParseError("the question compares Method 1 and Method 2 but they were not both described",
                              "describe both methods")
-        query = Query("backadj", y, x, adjustment_sets=(sets[1], sets[2]))
+        query = Query(QueryKind.BACKADJ, y, x, adjustment_sets=(sets[1], sets[2]))
     else:  # pragma: no cover - parse_question only yields the kinds above
         raise ParseError(f"unsupported question kind {kind}")
     return Problem(g, story.question, kind, claim, statements, query, phrases=phrases,
@@ -216,6 +226,9 @@ def _build(story, spec: QuestionSpec, g: CausalGraph, col, items, q_items, metho
 # -- deterministic counterfactuals -------------------------------------------------------------
 
 def _det(story: Story, spec: QuestionSpec, g: CausalGraph) -> Problem:
+    if spec.outcome is None or spec.counterfactual is None or spec.factual is None:  # parse_question sets all three
+        raise ParseError("a counterfactual question needs an outcome, a counterfactual and a factual clause",
+                         "ask e.g. 'Would Y happen if A instead of B?'")
     lits: list[Item] = []
     mech_refs: list[tuple[list[int], str, list[int]]] = []
     for m in story.mechanisms:
@@ -243,6 +256,8 @@ def _det(story: Story, spec: QuestionSpec, g: CausalGraph) -> Problem:
                 continue
             try:
                 prob = _det_problem(story, spec, g, items, mech_refs, obs, qy, qa, qb, amap)
+                if prob.outcome is None:  # _det_problem always sets it
+                    raise ParseError("the counterfactual question has no outcome", "name the outcome asked about")
                 res = counterfactual(g, prob.mechanisms, prob.observations, prob.intervention, prob.outcome)
             except FMCGMError as e:
                 first_error = first_error or e
