@@ -30,7 +30,7 @@ def parse_visual(question: str) -> VisualRequest | None:
     if not any(w in q for w in VISUAL_WORDS):
         return None
     scores = {w: sum(q.count(f" {k}") for k in words) for w, words in WORLD_WORDS.items()}
-    world_name = max(scores, key=scores.get)
+    world_name = max(scores, key=scores.__getitem__)
     if scores[world_name] == 0:
         return None
     world = get_world(world_name)
