@@ -36,15 +36,20 @@ FORMS: list[tuple[str, re.Pattern]] = [
     ("correlation", re.compile(r"^is the (?:chance|probability) of (.+?) (larger|smaller) when observing (.+?)\?$", re.I)),
     ("marginal", re.compile(r"^is (.+?) (more|less) likely than (.+?) overall\?$", re.I)),
     ("ett", re.compile(r"^for (.+?), would it be (more|less) likely to see (.+?) if (.+?)\?$", re.I)),
-    ("nde", re.compile(r"^if we disregard the mediation effect through (.+?), would (.+?) (positively|negatively) affect (.+?)\?$", re.I)),
+    ("nde", re.compile(r"^if we disregard the mediation effect through (.+?), "
+                       r"would (.+?) (positively|negatively) affect (.+?)\?$", re.I)),
     ("nie", re.compile(r"^does (.+?) (positively|negatively) affect (.+?) through (.+?)\?$", re.I)),
-    ("backadj", re.compile(r"^to understand how (.+?) affects (.+?), is it more correct to use the method 1 than method 2\?$", re.I)),
-    ("collider_bias", re.compile(r"^if we look at (.+?), does it mean that (.+?) (does not affect|doesn't affect|affects) (.+?)\?$", re.I)),
-    ("exp_away", re.compile(r"^if we look at (.+?), does the (?:chance|probability) of (.+?) (increase|decrease) when (.+?)\?$", re.I)),
+    ("backadj", re.compile(r"^to understand how (.+?) affects (.+?), "
+                           r"is it more correct to use the method 1 than method 2\?$", re.I)),
+    ("collider_bias", re.compile(r"^if we look at (.+?), "
+                                 r"does it mean that (.+?) (does not affect|doesn't affect|affects) (.+?)\?$", re.I)),
+    ("exp_away", re.compile(r"^if we look at (.+?), "
+                            r"does the (?:chance|probability) of (.+?) (increase|decrease) when (.+?)\?$", re.I)),
     ("det_counterfactual", re.compile(r"^would (.+?) if (.+?) instead of (.+?)\?$", re.I)),
     # general forms for chat users
     ("ate_value", re.compile(r"^what (?:is|would be) the (?:average )?(?:causal |treatment )?effect of (.+?) on (.+?)\?$", re.I)),
-    ("ate_sign", re.compile(r"^does (.+?) (?:causally )?(increase|decrease|raise|lower) (?:the (?:chance|probability|risk) of )?(.+?)\?$", re.I)),
+    ("ate_sign", re.compile(r"^does (.+?) (?:causally )?(increase|decrease|raise|lower) "
+                            r"(?:the (?:chance|probability|risk) of )?(.+?)\?$", re.I)),
 ]
 
 

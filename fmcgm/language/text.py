@@ -58,8 +58,10 @@ _ANTONYM_PAIRS = [
     ("married", "single"), ("tall", "short"), ("raised", "lowered"), ("gain", "loss"), ("safe", "dangerous"),
     ("clean", "dirty"), ("wide", "narrow"), ("thick", "thin"), ("hard", "soft"), ("hard-working", "lazy"),
     ("smart", "stupid"), ("urban", "rural"), ("white-collar", "blue-collar"), ("expensive", "cheap"),
-    ("far", "close"), ("far", "near"), ("higher", "lower"), ("more", "fewer"), ("pale", "tanned"), ("local", "global"), ("local", "foreign"), ("normal", "low"), ("normal", "high"), ("normal", "obese"),
-    ("thin", "obese"), ("clean", "polluted"), ("kind", "mean"), ("ringing", "silent"), ("noisy", "quiet"), ("loud", "quiet"), ("guilty", "innocent"), ("legal", "illegal"), ("black", "white"),
+    ("far", "close"), ("far", "near"), ("higher", "lower"), ("more", "fewer"), ("pale", "tanned"),
+    ("local", "global"), ("local", "foreign"), ("normal", "low"), ("normal", "high"), ("normal", "obese"),
+    ("thin", "obese"), ("clean", "polluted"), ("kind", "mean"), ("ringing", "silent"), ("noisy", "quiet"),
+    ("loud", "quiet"), ("guilty", "innocent"), ("legal", "illegal"), ("black", "white"),
 ]
 # Different surface words for one concept (so "dead" finds "death").
 _SYNONYM_WORDS = {"dead": "death", "die": "death", "dies": "death", "died": "death", "kill": "death",
