@@ -72,7 +72,7 @@ def _plugin(cols: dict[str, np.ndarray], x: str, y: str, z: list[str], x0: int, 
     n = len(yv)
     for s, row in enumerate(strata):
         in_s = inv == s
-        where = ", ".join(f"{c}={int(v)}" for c, v in zip(z, row))
+        where = ", ".join(f"{c}={int(v)}" for c, v in zip(z, row, strict=True))
         diff = _mean(yv, in_s & (cols[x] == x1), x, x1, where) - _mean(yv, in_s & (cols[x] == x0), x, x0, where)
         total += diff * in_s.sum() / n
     return total
@@ -200,8 +200,8 @@ def effect_by_identification(t: Table, g, x: str, y: str, seed: int = 0) -> Memb
         raise FMCGMError(f"identification from counts needs 0/1 columns; {', '.join(bad)} are not",
                          "code those variables as 0/1")
     empty = []
-    for e1, e0 in zip(do_estimands(g, y, x, 1), do_estimands(g, y, x, 0)):
-        def f(tab: Table) -> float:
+    for e1, e0 in zip(do_estimands(g, y, x, 1), do_estimands(g, y, x, 0), strict=True):
+        def f(tab: Table, e1=e1, e0=e0) -> float:  # bind this pair (B023)
             lk = _count_lookup(tab)
             return evaluate(e1.expr, lk) - evaluate(e0.expr, lk)
         try:

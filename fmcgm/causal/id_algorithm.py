@@ -197,6 +197,6 @@ def identify_all(g: CausalGraph, outcomes: list[str], treatments: list[str]) -> 
         return [({}, est)]
     out = []
     for combo in product((0, 1), repeat=len(extra)):
-        fixed = dict(zip(extra, combo))
+        fixed = dict(zip(extra, combo, strict=True))
         out.append((fixed, substitute(est, fixed)))
     return out

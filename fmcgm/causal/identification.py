@@ -22,7 +22,6 @@ import networkx as nx
 
 from fmcgm.causal import graph as G
 from fmcgm.causal.expr import Diff, Expr, Prob, Product, Ratio, Sum, substitute
-from fmcgm.causal.id_algorithm import identify as id_identify
 from fmcgm.causal.id_algorithm import identify_all
 from fmcgm.errors import NotIdentifiableError
 
