@@ -81,6 +81,11 @@ class DiscoveredGraph(BaseModel):
 _TAIL, _ARROW, _CIRCLE = -1, 1, 2
 
 
+# (mark at i, mark at j) -> (edge mark, whether the edge reads j -> i); anything else with a circle is open
+_MARKS = {(_TAIL, _ARROW): ("->", False), (_ARROW, _TAIL): ("->", True), (_TAIL, _TAIL): ("--", False),
+          (_ARROW, _ARROW): ("<->", False), (_CIRCLE, _ARROW): ("o->", False), (_ARROW, _CIRCLE): ("o->", True)}
+
+
 def from_causallearn(matrix, names: list[str], source: Source = "data") -> list[Edge]:
     """Edges of a causal-learn GeneralGraph adjacency matrix, marks kept as they are."""
     out = []
@@ -90,21 +95,9 @@ def from_causallearn(matrix, names: list[str], source: Source = "data") -> list[
             mi, mj = int(matrix[i, j]), int(matrix[j, i])
             if mi == 0 and mj == 0:
                 continue
-            a, b = names[i], names[j]
-            if (mi, mj) == (_TAIL, _ARROW):
-                out.append(Edge(a=a, b=b, mark="->", source=source))
-            elif (mi, mj) == (_ARROW, _TAIL):
-                out.append(Edge(a=b, b=a, mark="->", source=source))
-            elif (mi, mj) == (_TAIL, _TAIL):
-                out.append(Edge(a=a, b=b, mark="--", source=source))
-            elif (mi, mj) == (_ARROW, _ARROW):
-                out.append(Edge(a=a, b=b, mark="<->", source=source))
-            elif (mi, mj) == (_CIRCLE, _ARROW):
-                out.append(Edge(a=a, b=b, mark="o->", source=source))
-            elif (mi, mj) == (_ARROW, _CIRCLE):
-                out.append(Edge(a=b, b=a, mark="o->", source=source))
-            else:  # circle–circle, or a circle against a tail: the orientation is open
-                out.append(Edge(a=a, b=b, mark="o-o", source=source))
+            mark, reverse = _MARKS.get((mi, mj), ("o-o", False))  # circle–circle or circle–tail: open
+            a, b = (names[j], names[i]) if reverse else (names[i], names[j])
+            out.append(Edge(a=a, b=b, mark=mark, source=source))
     return out
 
 
