@@ -31,8 +31,8 @@ from fmcgm.discovery.table import load_table
 from fmcgm.errors import ContextOverflowError, FMCGMError
 from prompts import load
 from tools import call_tool
-from tools.registry import decode_arguments
 from tools.discovery_tools import discover_with_model
+from tools.registry import decode_arguments
 from tools.schemas import EstimateEffectArgs, GraphSpec, ToolResult
 
 # tools that must run on the committed graph

@@ -142,7 +142,7 @@ def plot(report: dict[str, Any], out_dir: Path) -> list[Path]:
     datasets = list(dict.fromkeys(r["dataset"] for r in rows))
     paths = []
     fig, axes = plt.subplots(1, len(datasets), figsize=(3.2 * len(datasets), 3), squeeze=False)
-    for ax, d in zip(axes[0], datasets):
+    for ax, d in zip(axes[0], datasets, strict=True):
         for label in dict.fromkeys(_label(r) for r in rows if r["dataset"] == d):
             pts = sorted((r["n"], r["f1_oriented"]) for r in rows if r["dataset"] == d and _label(r) == label)
             ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=label)

@@ -9,10 +9,10 @@ from typing import Any, NoReturn, Optional
 import typer
 from rich.console import Console
 from rich.markup import escape
-
-from fmcgm.terminal import plain, safe
 from rich.panel import Panel
 from rich.table import Table
+
+from fmcgm.terminal import plain, safe
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="FM-CGM: causal questions answered exactly.")
 eval_app = typer.Typer(no_args_is_help=True, help="Benchmarks.")
@@ -102,7 +102,8 @@ def show_run(state: dict, title: str = "") -> None:
     console.print(Panel(safe(ans.text or ans.error or ""), title=safe(head), border_style=style))
     if ans.graph:
         edges = ", ".join(f"{a} → {b}" for a, b in ans.graph.edges)
-        console.print(f"[bold]graph[/]: {safe(edges)}" + (f"  (unobserved: {safe(', '.join(ans.graph.latent))})" if ans.graph.latent else ""))
+        latent = f"  (unobserved: {safe(', '.join(ans.graph.latent))})" if ans.graph.latent else ""
+        console.print(f"[bold]graph[/]: {safe(edges)}" + latent)
     if ans.estimand:
         console.print(f"[bold]estimand[/]: {safe(ans.estimand)}")
     if ans.value is not None:
@@ -246,7 +247,8 @@ def trace_show(thread: str = typer.Argument(..., help="thread id"), trace_db: Op
     console.print(safe(rec["question"]), style="dim")
     show_run({"answer": rec["answer"] or {}, "trace": rec["steps"], "thread_id": thread})
     for c in rec["critiques"]:
-        console.print(f"critique round {c['round']}: " + safe("; ".join(f"{f['severity']}: {f['message']}" for f in c["findings"]))
+        console.print(f"critique round {c['round']}: "
+                      + safe("; ".join(f"{f['severity']}: {f['message']}" for f in c["findings"]))
                       + (f"  changed: {safe(json.dumps(c['changed']))}" if c.get("changed") else ""))
     console.print(f"{len(rec['checkpoints'])} checkpoints; resume one with `fmcgm trace resume {safe(thread)} --checkpoint ID`")
 
@@ -288,7 +290,8 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="address to bind 
                       "use the app and read its traces; there is no login")
     out = prepare_output(Path(output) if output else output_root())
     console.print(f"FM-CGM on http://{safe(host)}:{port}  (traces {safe(settings.trace_db)}, files {safe(out)})")
-    from fmcgm.app.web import AppConfig, serve as run_server  # after prepare_output: Gradio reads its cache folder
+    from fmcgm.app.web import AppConfig  # after prepare_output: Gradio reads its cache folder
+    from fmcgm.app.web import serve as run_server
 
     try:
         run_server(AppConfig(settings, out), host=host, port=port)

@@ -143,7 +143,7 @@ def g_test(data: dict[str, np.ndarray], a: str, b: str, given: tuple[str, ...]) 
     strata = product(*[np.unique(data[c]) for c in given]) if given else [()]
     for combo in strata:
         mask = np.ones(len(data[a]), dtype=bool)
-        for c, val in zip(given, combo):
+        for c, val in zip(given, combo, strict=True):
             mask &= data[c] == val
         xa, xb = data[a][mask], data[b][mask]
         va, vb = np.unique(xa), np.unique(xb)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(name: str) -> str:
     """The text of prompts/NAME.md."""
     return resources.files(__package__).joinpath(f"{name}.md").read_text(encoding="utf-8")

@@ -1,10 +1,10 @@
 import json
 
 from langchain_core.messages import AIMessage, ToolMessage
+from scripted import ScriptedModel, call
 
 from agent.configuration import Settings
 from agent.graph import build_graph, run_question
-from scripted import ScriptedModel, call
 
 Q = ("Rain has a direct effect on traffic and accidents. Traffic has a direct effect on accidents. "
      "For days without rain, the probability of heavy traffic is 30%. For rainy days, the probability of heavy traffic is 60%. "

@@ -3,10 +3,10 @@
 import json
 
 import pytest
+from fake_servers import ScriptedServer
 
 from agent.configuration import Settings
 from agent.graph import build_graph, run_question
-from fake_servers import ScriptedServer
 
 GRAPH = {"edges": [["rain", "wet"]], "latent": []}
 EST = {"graph": GRAPH, "query": {"kind": "ate", "treatment": "rain", "outcome": "wet"},

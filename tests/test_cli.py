@@ -1,9 +1,9 @@
 import json
 
+from test_agent import Q
 from typer.testing import CliRunner
 
 from fmcgm.cli import app
-from test_agent import Q
 
 runner = CliRunner()
 

@@ -4,11 +4,11 @@ import json
 import os
 
 import pytest
+from test_agent import Q
 from typer.testing import CliRunner
 
 from fmcgm.cli import app
 from fmcgm.terminal import plain
-from test_agent import Q
 
 runner = CliRunner()
 

@@ -5,6 +5,8 @@ import socket
 
 import pytest
 from langchain_core.messages import AIMessage
+from scripted import ScriptedModel, call
+from test_agent import Q
 from typer.testing import CliRunner
 
 from agent.answer import Answer
@@ -13,8 +15,6 @@ from agent.graph import build_graph, run_question
 from agent.traces import list_threads, open_store
 from fmcgm.cli import app
 from fmcgm.vocabulary import Outcome
-from scripted import ScriptedModel, call
-from test_agent import Q
 
 runner = CliRunner()
 PROSE = "The answer is no. Smoking increases the chance of cancer by 50%."

@@ -106,7 +106,8 @@ def test_committed_graph_is_used_after_commit():
 
 def test_empty_replies_are_nudged_then_stopped():
     model = ScriptedModel(replies=[AIMessage(content="")], loop_last=True)
-    state = run_question("q?", settings=Settings(max_empty_replies=2), app=build_graph(model=model, settings=Settings(max_empty_replies=2)))
+    settings = Settings(max_empty_replies=2)
+    state = run_question("q?", settings=settings, app=build_graph(model=model, settings=settings))
     assert "3 empty replies" in state["answer"]["error"]
     assert len(model.seen) == 3
 

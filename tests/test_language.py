@@ -94,6 +94,7 @@ def test_understands_value_phrases_in_an_ate_question():
 
 
 def test_story_sentences_are_classified():
-    s = parse_story("A has a direct effect on B. B is unobserved. We know that A causes B. We observed A. Would B if A instead of not A?")
+    s = parse_story("A has a direct effect on B. B is unobserved. We know that A causes B. We observed A. "
+                    "Would B if A instead of not A?")
     assert s.background.edges == [("A", "B")] and s.background.latent == ["B"]
     assert len(s.mechanisms) == 1 and s.observations == ["A"]

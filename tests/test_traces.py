@@ -3,10 +3,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from test_agent import Q
+
 from agent.configuration import Settings
 from agent.graph import build_graph, run_question
 from agent.traces import list_threads, open_store, resume, show_thread
-from test_agent import Q
 
 ROOT = Path(__file__).resolve().parents[1]
 

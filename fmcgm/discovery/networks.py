@@ -7,7 +7,7 @@ the gzipped BIF files in ``pgmpy/utils/example_models`` are read directly instea
 from __future__ import annotations
 
 import gzip
-from functools import lru_cache
+from functools import cache
 from importlib.resources import files
 
 import pandas as pd
@@ -23,7 +23,7 @@ def shipped() -> list[str]:
     return [n for n in BNLEARN if (root / f"{n}.bif.gz").is_file()]
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_network(name: str):
     from pgmpy.readwrite import BIFReader
 

@@ -65,7 +65,7 @@ class DiscoveredGraph(BaseModel):
                 "sources": {e.text(): e.source for e in self.edges}}
 
     @classmethod
-    def from_agent_graph(cls, g: dict) -> "DiscoveredGraph":
+    def from_agent_graph(cls, g: dict) -> DiscoveredGraph:
         src = g.get("sources") or {}
         edges = [Edge(a=a, b=b, mark="->") for a, b in g.get("edges", [])]
         edges += [Edge(a=a, b=b, mark="--") for a, b in g.get("undirected", [])]
@@ -152,7 +152,7 @@ def local_members(g: DiscoveredGraph, x: str) -> list[set[str]]:
     pairs = {frozenset((e.a, e.b)) for e in g.edges}
     out = []
     for choice in product((0, 1), repeat=len(sib)):
-        extra = {s for s, c in zip(sib, choice) if c}
+        extra = {s for s, c in zip(sib, choice, strict=True) if c}
         if all(frozenset((u, v)) in pairs for u in extra for v in extra if u < v):
             out.append(fixed | extra)
     return out

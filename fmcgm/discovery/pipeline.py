@@ -21,7 +21,6 @@ from fmcgm.discovery.knowledge import NO_SOURCE, Knowledge
 from fmcgm.discovery.pdag import DiscoveredGraph, Edge, consistent_extension
 from fmcgm.discovery.table import Table
 
-
 # Removing an edge the data support takes a near-certain "unrelated": at 0.9 accuracy, one answer in
 # twenty about a true edge says "unrelated", and deleting those costs more than the false edges saved.
 FORBID_CONFIDENCE = 0.95

@@ -53,7 +53,7 @@ class Table:
         names = names or self.names
         return np.column_stack([self.columns[c].astype(float) for c in names])
 
-    def subset(self, rows: np.ndarray) -> "Table":
+    def subset(self, rows: np.ndarray) -> Table:
         return Table({k: v[rows] for k, v in self.columns.items()}, dict(self.kinds), dict(self.labels), self.source)
 
 
@@ -68,7 +68,7 @@ def from_frame(df: pd.DataFrame, source: str = "the table") -> Table:
     if dup:
         raise DataError(f"{source} repeats the column name(s) {', '.join(dup)}", "give every column its own name")
     cols, kinds, labels = {}, {}, {}
-    for name, col in zip(names, df.columns):
+    for name, col in zip(names, df.columns, strict=True):
         s = df[col]
         if s.isna().any():
             rows = [int(i) + 2 for i in np.flatnonzero(s.isna().to_numpy())[:3]]  # +2: header, 1-based
