@@ -52,7 +52,7 @@ def _ges(table: Table, limit: float):
         p.join()
 
 
-def _dataset(name: str, n: int, seed: int) -> tuple[Table, list[tuple[str, str]], str]:
+def _dataset(name: str, n: int, seed: int) -> tuple[Table, list[tuple[str, str]], search.Test]:
     if name in WORLDS:
         if n > 2000:
             raise DataError(f"the {name} world is read from at most 2,000 images (asked {n})", "use --n 2000 or less")

@@ -118,7 +118,7 @@ def gather(nodes: list[str], source: KnowledgeSource) -> Knowledge:
 
 def resolve_cycles(edges: dict[tuple[str, str], float]) -> list[tuple[str, str]]:
     g = nx.DiGraph(list(edges))
-    dropped = []
+    dropped: list[tuple[str, str]] = []
     while True:
         try:
             cycle = nx.find_cycle(g)

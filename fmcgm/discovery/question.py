@@ -26,7 +26,7 @@ def _words(name: str) -> str:
 
 def read_effect_question(question: str, columns: list[str]) -> EffectQuestion:
     text = " " + re.sub(r"[^a-z0-9]+", " ", question.lower()) + " "
-    hits = []
+    hits: list[tuple[int, int, str]] = []
     for c in sorted(columns, key=len, reverse=True):  # longest first: "wet pavement" before "pavement"
         m = re.search(r" " + re.escape(_words(c)) + r"(?:s|es)? ", text)
         if m and not any(s <= m.start() < e for s, e, _ in hits):

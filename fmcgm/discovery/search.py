@@ -12,6 +12,7 @@ import contextlib
 import io
 import time
 import warnings
+from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
@@ -66,7 +67,7 @@ def background(names: list[str], required: list[tuple[str, str]], forbidden: lis
 
 
 def run(table: Table, method: Method = "pc", alpha: float = 0.01, test: Test = "auto",
-        required: list[tuple[str, str]] = (), forbidden: list[tuple[str, str]] = (), seed: int = 0) -> DiscoveredGraph:
+        required: Sequence[tuple[str, str]] = (), forbidden: Sequence[tuple[str, str]] = (), seed: int = 0) -> DiscoveredGraph:
     """One search on the table; ``required``/``forbidden`` enter as causal-learn background knowledge."""
     names = table.names
     t = choose_test(table, test)

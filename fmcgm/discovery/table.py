@@ -67,7 +67,9 @@ def from_frame(df: pd.DataFrame, source: str = "the table") -> Table:
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
         raise DataError(f"{source} repeats the column name(s) {', '.join(dup)}", "give every column its own name")
-    cols, kinds, labels = {}, {}, {}
+    cols: dict[str, np.ndarray] = {}
+    kinds: dict[str, Kind] = {}
+    labels: dict[str, list] = {}
     for name, col in zip(names, df.columns, strict=True):
         s = df[col]
         if s.isna().any():
