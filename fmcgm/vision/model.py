@@ -35,6 +35,11 @@ class ModelConfig:
 
 
 class ConceptEncoder(nn.Module):
+    # buffers registered in __init__, declared so they type as tensors (not Tensor | Module)
+    lows: torch.Tensor
+    highs: torch.Tensor
+    freqs: torch.Tensor
+
     def __init__(self, cfg: ModelConfig, n_freq: int = 8):
         super().__init__()
         self.register_buffer("lows", torch.tensor(cfg.lows, dtype=torch.float32))

@@ -79,7 +79,7 @@ class CounterfactualOutput:
 
 class CounterfactualPipeline:
     def __init__(self, model: ConceptDiffusion, world, device: str = "cpu"):
-        from diffusers import DDIMScheduler
+        from diffusers.schedulers.scheduling_ddim import DDIMScheduler
 
         self.model = model.to(device).eval()
         self.world = world
@@ -161,11 +161,11 @@ class CounterfactualPipeline:
             if opts.mask_dilate:
                 c = torch.nn.functional.max_pool2d(c, 2 * opts.mask_dilate + 1, 1, opts.mask_dilate)
             parts.append(c)
-        parts = [p for p in parts if p is not None]
-        if not parts:
+        present = [p for p in parts if p is not None]
+        if not present:
             return None
-        out = parts[0]
-        for p in parts[1:]:
+        out = present[0]
+        for p in present[1:]:
             out = torch.maximum(out, p)  # the union of the parts
         return out
 
@@ -194,6 +194,7 @@ class CounterfactualPipeline:
                 eps = self._eps(x, t, cond, uncond, opts.guidance_scale)
             x = self._step(x, eps, t, t_next)
             if guided:
+                assert traj is not None  # guided implies a factual trajectory
                 mask = self._mask(opts, contrast, region)
                 x = blend(x, traj[t_next], mask)
         self.recorder.active = False
@@ -220,6 +221,7 @@ class CounterfactualPipeline:
         if opts.strength is None:
             move = max((abs(cf[c] - factual[c]) / self.world.concept(c).span for c in changed), default=0.0)
             opts = replace(opts, strength=strength_for(move))
+        assert opts.strength is not None
         noise = torch.Generator().manual_seed(opts.seed)
         region = self.region(factual, token_values, opts.mask_dilate) if opts.csg and opts.region and changed else None
         if opts.abduction:

@@ -52,7 +52,7 @@ def render_dataset(world_name: str, n: int, seed: int, size: int = 32, noise: fl
 def train(world_name: str, steps: int, out: str | Path | None = None, batch: int = 64, lr: float = 1e-3,
           seed: int = 0, n_images: int = 20000, checkpoint_every: int = 100, state_path: str | Path | None = None,
           device: str | None = None, log=print) -> Path:
-    from diffusers import DDPMScheduler
+    from diffusers.schedulers.scheduling_ddpm import DDPMScheduler
 
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
     torch.manual_seed(seed)
