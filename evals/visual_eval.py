@@ -119,7 +119,7 @@ def run_cases(world_name: str, n: int, seed: int, steps: int, composition_n: int
               baseline_every: int, shard: tuple[int, int], out_dir: Path, console: Console | None) -> list[dict]:
     from fmcgm.vision.check import check_counterfactual
     from fmcgm.vision.pipeline import CounterfactualOptions
-    from fmcgm.vision.render import RETRIES, pipeline_for
+    from fmcgm.vision.render import RETRIES, pipeline_for, retry_strength
     from fmcgm.worlds import get_world
 
     console = console or Console(stderr=True)
@@ -167,8 +167,7 @@ def run_cases(world_name: str, n: int, seed: int, steps: int, composition_n: int
             for k, retry in enumerate(RETRIES, 1):
                 if chk.ok:
                     break
-                st = retry["strength"]
-                st = min(1.0, first.strength + 0.2) if st == "+0.2" else st
+                st = retry_strength(retry, first.strength)
                 r = pipe.counterfactual(img, f, do, CounterfactualOptions(steps=steps, seed=seed + i + k, strength=st,
                                                                           guidance_scale=retry["guidance_scale"]))
                 attempts += 1

@@ -17,11 +17,16 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal, TypedDict
 
 import numpy as np
 
 from fmcgm.errors import FMCGMError, ParseError, QueryError, UnknownVariableError
 from fmcgm.worlds import get_world
+
+if TYPE_CHECKING:
+    from fmcgm.vision.check import CheckResult
+    from fmcgm.vision.pipeline import CounterfactualOutput
 
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 MAX_IMAGE_SIDE = 4096
@@ -131,8 +136,19 @@ def pipeline_for(world_name: str, weights: str | None = None):
     return CounterfactualPipeline(ConceptDiffusion.load(path), get_world(world_name))
 
 
+class Retry(TypedDict):
+    strength: float | Literal["+0.2"]  # an inversion depth, or "+0.2": 0.2 deeper than an earlier attempt (at most 1)
+    guidance_scale: float
+
+
 # bounded retries, each stronger: deeper inversion (less of the factual image kept inside the mask), more guidance
-RETRIES = ({"strength": "+0.2", "guidance_scale": 5.0}, {"strength": 1.0, "guidance_scale": 6.0})
+RETRIES: tuple[Retry, ...] = ({"strength": "+0.2", "guidance_scale": 5.0}, {"strength": 1.0, "guidance_scale": 6.0})
+
+
+def retry_strength(retry: Retry, previous: float) -> float:
+    """The inversion depth of ``retry`` after an attempt at depth ``previous``."""
+    strength = retry["strength"]
+    return min(1.0, previous + 0.2) if isinstance(strength, str) else strength
 
 
 def render_counterfactual(world_name: str, intervention: Mapping[str, str | float], *, image: str | None = None,
@@ -178,14 +194,14 @@ def render_counterfactual(world_name: str, intervention: Mapping[str, str | floa
     else:
         pipe = pipeline_for(world.name)
         base = CounterfactualOptions(steps=steps, csg=guidance, seed=seed)
-        best, seconds = None, 0.0
-        for k, retry in enumerate(({}, *RETRIES[:max(0, retries)])):
+        best: tuple[CounterfactualOutput, CheckResult] | None = None
+        seconds = 0.0
+        tries: tuple[Retry | None, ...] = (None, *RETRIES[:max(0, retries)])
+        for k, retry in enumerate(tries):
             opts = base
             if retry:
                 prev = best[0].strength if best else 0.6
-                strength = retry["strength"]
-                strength = min(1.0, prev + 0.2) if strength == "+0.2" else strength
-                opts = CounterfactualOptions(steps=steps, csg=guidance, seed=seed + k, strength=strength,
+                opts = CounterfactualOptions(steps=steps, csg=guidance, seed=seed + k, strength=retry_strength(retry, prev),
                                              guidance_scale=retry["guidance_scale"])
             with one_torch_thread():
                 res = pipe.counterfactual(img, factual, do, opts)
@@ -197,6 +213,7 @@ def render_counterfactual(world_name: str, intervention: Mapping[str, str | floa
                 best = (res, chk)
             if chk.ok:
                 break
+        assert best is not None  # the first attempt always runs
         res, chk = best
         out, mask, changed = res.image, res.mask, res.changed
     measured = world.measure(out)
