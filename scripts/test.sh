@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Set up, then run the test suite.
+# Set up, lint (ruff) and type-check (mypy, packages from pyproject.toml), then run the test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 ./scripts/install_browser.sh
+.venv/bin/ruff check .
+.venv/bin/mypy
 .venv/bin/python -m pytest "$@"
