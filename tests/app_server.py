@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,31 +32,39 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def start_server(folder: Path, timeout: float = 180.0):
-    port = free_port()
-    server = Server(f"http://127.0.0.1:{port}/", folder / "traces.sqlite", folder / "out", folder / "server.log")
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "GRADIO_ANALYTICS_ENABLED": "False"}
-    with open(server.log, "w") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "fmcgm.cli", "serve", "--port", str(port), "--trace-db",
-                                 str(server.trace_db), "--output", str(server.output)],
-                                cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)
+def serving(cmd: list[str], probe: str, log: Path, timeout: float, **popen) -> Iterator[subprocess.Popen]:
+    """Run a server command for the block: wait (bounded) until ``probe`` answers 200, fail with its log."""
+    with open(log, "w") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, **popen)
     try:
         deadline = time.monotonic() + timeout
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"the server exited ({proc.returncode}):\n{server.log.read_text()}")
+                raise RuntimeError(f"the server exited ({proc.returncode}):\n{log.read_text()[-4000:]}")
             try:
-                if httpx.get(server.url, timeout=2).status_code == 200:
+                if httpx.get(probe, timeout=2).status_code == 200:
                     break
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError(f"the server did not answer within {timeout} s:\n{server.log.read_text()}")
-            time.sleep(0.5)
-        yield server
+                raise RuntimeError(f"the server did not answer within {timeout} s:\n{log.read_text()[-4000:]}")
+            time.sleep(0.3)
+        yield proc
     finally:
         proc.terminate()
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
+
+
+@contextlib.contextmanager
+def start_server(folder: Path, timeout: float = 180.0):
+    port = free_port()
+    server = Server(f"http://127.0.0.1:{port}/", folder / "traces.sqlite", folder / "out", folder / "server.log")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "GRADIO_ANALYTICS_ENABLED": "False"}
+    cmd = [sys.executable, "-m", "fmcgm.cli", "serve", "--port", str(port), "--trace-db", str(server.trace_db),
+           "--output", str(server.output)]
+    with serving(cmd, server.url, server.log, timeout, cwd=folder, env=env):
+        yield server

@@ -1,9 +1,9 @@
 """The agent's contract: one answer per turn, computed or visibly not, exit codes that tell."""
 
 import json
-import socket
 
 import pytest
+from app_server import free_port
 from langchain_core.messages import AIMessage
 from scripted import ScriptedModel, call
 from test_agent import Q
@@ -72,12 +72,6 @@ def test_exit_code_follows_the_outcome(outcome, kind, code):
     assert Answer(outcome=outcome, error_kind=kind).exit_code == code
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_cli_exit_codes(tmp_path, monkeypatch):
     db = ["--trace-db", str(tmp_path / "t.sqlite")]
     r = runner.invoke(app, ["ask", "--json", *db, Q])
@@ -88,7 +82,7 @@ def test_cli_exit_codes(tmp_path, monkeypatch):
     assert r.exit_code == 2 and "missing.csv" in r.output and "does not exist" in r.output and "Errno" not in r.output
     monkeypatch.setenv("FMCGM_MAX_RETRIES", "0")
     r = runner.invoke(app, ["ask", "--json", *db, "--backend", "openai", "--model", "m", "--timeout", "2",
-                            "--base-url", f"http://127.0.0.1:{_free_port()}/v1", Q])
+                            "--base-url", f"http://127.0.0.1:{free_port()}/v1", Q])
     out = json.loads(r.stdout)
     assert r.exit_code == 3 and out["outcome"] == "error" and "127.0.0.1" in out["error"] and out["computed"] is False
 

@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import importlib.metadata
 import json
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from app_server import free_port, serving
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from test_agent import Q
@@ -101,41 +98,15 @@ def test_the_wrapper_speaks_the_tool_protocol():
     assert msgs[3] == {"role": "user", "content": 'Result of propose_edges: {"ok": true}'}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def llama_server(gguf, tmp_path_factory):
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("server") / "server.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--host", "127.0.0.1",
-                                 "--port", str(port), "--n_ctx", str(LIMITS["num_ctx"]), "--model_alias", "smollm2"],
-                                stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert proc.poll() is None, f"llama_cpp.server exited: {log.read_text()[-2000:]}"
-            try:
-                with urllib.request.urlopen(f"{url}/models", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, f"llama_cpp.server not ready in 60 s: {log.read_text()[-2000:]}"
-            time.sleep(0.2)
+    cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--host", "127.0.0.1", "--port", str(port),
+           "--n_ctx", str(LIMITS["num_ctx"]), "--model_alias", "smollm2"]
+    with serving(cmd, f"{url}/models", log, timeout=60):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def test_openai_backend_against_the_llama_cpp_server(llama_server, tmp_path):

@@ -203,7 +203,7 @@ def render_counterfactual(world_name: str, intervention: Mapping[str, str | floa
                 prev = best[0].strength if best else 0.6
                 opts = CounterfactualOptions(steps=steps, csg=guidance, seed=seed + k, strength=retry_strength(retry, prev),
                                              guidance_scale=retry["guidance_scale"])
-            with one_torch_thread():
+            with idle_torch_threads():
                 res = pipe.counterfactual(img, factual, do, opts)
             seconds += res.seconds
             chk = check_counterfactual(world, res.image, cf_values, res.changed)
@@ -231,14 +231,16 @@ MAX_STEPS = 200
 
 
 @contextmanager
-def one_torch_thread():
-    """Run the 32-px model on one thread. Its operations are tiny, so a second thread buys little, and when
-    the cores are shared, torch's spinning worker threads made a 50-step render take 42-100 s instead of 6 s
-    (measured on the 2-core machine under load; alone, one thread is as fast as two)."""
+def idle_torch_threads():
+    """Use only the cores that are idle. Measured on the 2-core machine, 50-step render: idle, two threads
+    2.5-3.3 s and one thread 3.5-4.4 s; with the cores shared by other processes, torch's spinning worker
+    threads made the same render take 42-100 s, against 6 s on one thread."""
     import torch
 
     before = torch.get_num_threads()
-    torch.set_num_threads(1)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    # the 1-minute load counts this process too: oversubscribed only when it reaches the core count
+    torch.set_num_threads(before if load < (os.cpu_count() or 1) else 1)
     try:
         yield
     finally:
