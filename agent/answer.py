@@ -91,9 +91,10 @@ def turn_answer(state: Mapping[str, Any]) -> Answer:
             return Answer(**base, outcome=Outcome.NOT_IDENTIFIABLE, computed=True, error=None,
                           text=f"Not identifiable: {msg}")
         need = [err["message"]] if err.get("code") == "missing_quantity" else []
-        kind: ErrorKind = "input" if err.get("code") in _DECLINE_CODES else "internal"
-        return Answer(**base, outcome=Outcome.DECLINED, error=msg, error_kind=kind if kind == "internal" else None,
-                      missing=need, text=_labelled(model_text, msg))
+        # something the user can fix is a decline (exit 1); anything else is reported as an internal failure
+        kind: ErrorKind | None = None if err.get("code") in _DECLINE_CODES else "internal"
+        return Answer(**base, outcome=Outcome.DECLINED, error=msg, error_kind=kind, missing=need,
+                      text=_labelled(model_text, msg))
     return Answer(**base, outcome=Outcome.DECLINED, text=_labelled(model_text, "no tool computed an answer"))
 
 
