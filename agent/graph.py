@@ -64,7 +64,7 @@ def build_graph(model: BaseChatModel | None = None, settings: Settings | None = 
         review_model = base  # an LLM also reviews its own graph with the critique prompt
     tools = get_tools()
     deps = N.Deps(model=base.bind_tools(tools), settings=settings, tool_names=frozenset(t.name for t in tools),
-                  review_model=review_model, data=load_table(settings.data_path).columns if settings.data_path else None)
+                  review_model=review_model, table=load_table(settings.data_path) if settings.data_path else None)
     g = StateGraph(AgentState)
     for name, fn in (("start", N.start), ("model", N.call_model), ("nudge", N.nudge), ("critique", N.critique),
                      ("commit", N.commit), ("tools", N.call_tools), ("finalize", N.finalize)):

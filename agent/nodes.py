@@ -27,7 +27,7 @@ from agent.parsing import is_empty, normalize_reply
 from agent.state import AgentState, TurnResult
 from fmcgm.critique import Finding, review
 from fmcgm.discovery.agent_support import dag_member, data_note
-from fmcgm.discovery.table import load_table
+from fmcgm.discovery.table import Table
 from fmcgm.errors import ContextOverflowError, FMCGMError
 from prompts import load
 from tools import call_tool
@@ -50,7 +50,11 @@ class Deps:
     settings: Settings
     tool_names: frozenset[str]
     review_model: BaseChatModel | None = None
-    data: dict[str, np.ndarray] | None = None
+    table: Table | None = None  # the attached observations, read once when the agent is built
+
+    @property
+    def data(self) -> dict[str, np.ndarray] | None:
+        return self.table.columns if self.table is not None else None
 
 
 def _step(node: str, t0: float, tool: str | None = None, args: Any = None, result: Any = None,
@@ -80,8 +84,8 @@ def start(state: AgentState, deps: Deps) -> dict:
 def call_model(state: AgentState, deps: Deps) -> dict:
     t0 = time.perf_counter()
     msgs = [SystemMessage(content=load("system")), *state["messages"]]
-    if deps.settings.data_path and deps.data is not None:  # the model learns that observations are attached
-        msgs.insert(1, data_note(deps.settings.data_path, load_table(deps.settings.data_path)))
+    if deps.table is not None:  # the model learns that observations are attached
+        msgs.insert(1, data_note(deps.settings.data_path, deps.table))
     try:
         reply = invoke_with_retries(deps.model, msgs, deps.settings)
     except FMCGMError as e:
