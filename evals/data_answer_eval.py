@@ -3,7 +3,8 @@
 Simulated structural models with known effects (linear-Gaussian and binary), in three
 kinds of case: the data determine the answer (the treatment's edges are oriented by
 colliders), the equivalence class leaves it open (a reversible edge at the treatment),
-and no effect (the outcome is a cause, or unrelated).  Scores: correct verdicts where
+and no effect (the outcome is a cause, or unrelated); plus a nonlinear pair that only additive-noise
+asymmetry orients (asked both ways).  Scores: correct verdicts where
 determined, "not determined" where open, and the truth inside the agent's own 95% CI.
 
     python -m evals.data_answer_eval [--seeds 3] [--json OUT]
@@ -65,6 +66,13 @@ def _unrelated(rng, n):
                          "sleep": w}), 0.0
 
 
+def _nonlinear(rng, n):
+    # x -> y with y = x³ + uniform noise: one edge, so only additive-noise asymmetry can orient it; the
+    # effect is not one number (a linear fit summarises it), so only the verdict is scored
+    x = rng.uniform(0, 2, n)
+    return pd.DataFrame({"fertilizer": x, "crop_yield": x ** 3 + rng.uniform(0, 3, n)}), float("nan")
+
+
 CASES: list[Case] = [
     ("collider-oriented, linear", _collider, "Does exercise affect blood pressure?", "yes"),
     ("confounded, oriented by a collider", _confounded, "Does wet pavement affect slipping?", "yes"),
@@ -72,6 +80,8 @@ CASES: list[Case] = [
     ("reversible edge (open class)", _open, "Does rain affect wet grass?", None),
     ("outcome is the cause", _reverse, "Does headache affect blood pressure?", "no"),
     ("unrelated", _unrelated, "Does height affect mood?", "no"),
+    ("nonlinear pair, additive noise", _nonlinear, "Does fertilizer affect crop yield?", "yes"),
+    ("nonlinear pair, asked backwards", _nonlinear, "Does crop yield affect fertilizer?", "no"),
 ]
 
 
@@ -95,7 +105,7 @@ def evaluate(seeds: int = 3, n: int = 2000) -> dict[str, Any]:
             st = Settings(data_path=str(path), trace_db=str(Path(tmp) / "t.sqlite"))
             ans = run_question(question, settings=st, app=build_graph(settings=st))["answer"]
             ci = _ci(ans.get("text") or "")
-            covered = None if expected is None or ci is None else bool(ci[0] <= truth <= ci[1])
+            covered = None if expected is None or ci is None or np.isnan(truth) else bool(ci[0] <= truth <= ci[1])
             rows.append({"case": name, "seed": seed, "expected": expected, "answer": ans.get("answer"),
                          "correct": ans.get("answer") == expected and not ans.get("error"),
                          "value": ans.get("value"), "truth": None if np.isnan(truth) else truth,

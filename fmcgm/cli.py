@@ -343,12 +343,16 @@ def train_world(world: str = typer.Argument(..., help="pendulum or waterflow"),
                 images: int = typer.Option(20000, help="rendered training images"),
                 out: Optional[str] = typer.Option(None, help="weights file (default fmcgm/weights/WORLD.pt)"),
                 state: Optional[str] = typer.Option(None, help="resumable training state (default runs/WORLD_train_state.pt)"),
-                device: Optional[str] = typer.Option(None, help="cpu or cuda (default: cuda when present)")) -> None:
+                device: Optional[str] = typer.Option(None, help="cpu or cuda (default: cuda when present)"),
+                init: Optional[str] = typer.Option(None, help="fine-tune from these weights instead of from scratch"),
+                decouple: Optional[float] = typer.Option(
+                    None, help="share of scenes whose non-root concepts are drawn over their whole range "
+                               "(default per world)")) -> None:
     """Train a world's counterfactual diffusion model (checkpointed, resumable, seeded)."""
     from fmcgm.vision.train import train
 
     path = train(world, steps, out=out, batch=batch, lr=lr, seed=seed, n_images=images, state_path=state,
-                 device=device, log=lambda m: console.print(escape(m)))
+                 device=device, init=init, decouple=decouple, log=lambda m: console.print(escape(m)))
     console.print(f"weights: {path}")
 
 

@@ -53,3 +53,20 @@ def test_stratified_cases_cover_every_word_and_stratum(name):
         c = w.concept(x.concept)
         assert c.low - 1e-9 <= x.value <= c.high + 1e-9
         assert size_of(abs(x.value - x.factual[x.concept]) / c.span) == x.size
+
+
+def test_a_second_ball_counts_but_a_tinted_water_surface_does_not():
+    from fmcgm.worlds.waterflow import BALL
+
+    w = get_world("waterflow")
+    f = w.scm.solve({"ball_size": 0.35, "hole_height": 3.8, "water_level": 3.1, "flow": 0.0})
+    img = w.render(f, 32).copy()
+    assert w.objects(img)["ball"] == 1
+    rows = np.nonzero((np.abs(img.astype(int) - (120, 170, 230)).max(-1) < 30).any(1))[0]
+    tinted = img.copy()
+    # the model's rendering of a surface: one row across the column, a quarter of the way to the ball's colour
+    tinted[rows.min(), 5:12] = (0.75 * np.array((120, 170, 230)) + 0.25 * np.array(BALL)).astype(np.uint8)
+    assert w.objects(tinted)["ball"] == 1
+    ghost = tinted.copy()
+    ghost[rows.min() + 2:rows.min() + 4, 6:8] = BALL  # a round purple blob floating in the water
+    assert w.objects(ghost)["ball"] == 2

@@ -9,6 +9,7 @@ from langchain_core.messages import AIMessage
 
 from fmcgm.critique import ci_test
 from fmcgm.discovery import knowledge, metrics, pipeline, search
+from fmcgm.discovery.noise_orientation import orient_by_noise
 from fmcgm.discovery.pdag import DiscoveredGraph, Edge, consistent_extension, from_causallearn, local_members
 from fmcgm.discovery.table import DataError, from_frame, load_table
 
@@ -136,3 +137,54 @@ def test_bnlearn_network_recovered_with_perfect_knowledge():
     truth = networks.true_edges("earthquake")
     k = knowledge.gather(t.names, knowledge.SimulatedKnowledge(truth, 1.0))
     assert metrics.score(pipeline.discover(t, knowledge=k).graph, truth).shd == 0
+
+
+def _nonlinear_chain(n=2000, seed=0) -> pd.DataFrame:
+    """x → m → y, nonlinear, with uniform (additive) noise: the water-flow world's shape."""
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(0, 2, n)
+    m = x ** 3 + rng.uniform(0, 3, n)
+    return pd.DataFrame({"x": x, "m": m, "y": np.sqrt(m) + 0.1 * rng.normal(size=n)})
+
+
+def test_kernel_critique_tests_what_fisher_z_misreads_on_nonlinear_data():
+    t = from_frame(_nonlinear_chain())
+    assert ci_test(t.columns, "x", "y", ("m",))[0] < 1e-4  # a linear test sees a dependence that is not there
+    assert search.kernel_tester(t)(t.columns, "x", "y", ("m",))[0] > 0.05
+    d = pipeline.discover(t, "pc", 0.01, "kci")
+    assert {e.pair for e in d.graph.edges} == {frozenset(("x", "m")), frozenset(("m", "y"))}
+    assert not d.violations
+
+
+def test_additive_noise_orients_the_edge_independences_leave_open():
+    t = from_frame(_nonlinear_chain(800, seed=1)[["x", "m"]])
+    g = DiscoveredGraph(nodes=["x", "m"], edges=[Edge(a="m", b="x", mark="--")])
+    notes = orient_by_noise(g, t)
+    assert g.directed() == [("x", "m")] and g.edges[0].source == "noise"
+    assert "additive-noise" in notes[0] and "reverse p" in notes[0]
+
+
+def test_additive_noise_leaves_a_linear_gaussian_edge_open():
+    rng = np.random.default_rng(2)
+    a = rng.normal(size=800)
+    t = from_frame(pd.DataFrame({"a": a, "b": a + rng.normal(size=800)}))
+    g = DiscoveredGraph(nodes=["a", "b"], edges=[Edge(a="a", b="b", mark="--")])
+    notes = orient_by_noise(g, t)
+    assert g.undirected() == [("a", "b")] and "not decisive" in notes[0]
+
+
+def test_additive_noise_adds_no_collider():
+    # a -> c is known and b -- c is open with b not adjacent to a: b -> c would make a new collider
+    t = from_frame(_nonlinear_chain(300, seed=3).rename(columns={"x": "b", "m": "c", "y": "a"}))
+    g = DiscoveredGraph(nodes=["a", "b", "c"], edges=[Edge(a="a", b="c", mark="->"), Edge(a="b", b="c", mark="--")])
+    orient_by_noise(g, t, keep=0.0, reject=1.0)  # force the test to favour b -> c
+    assert g.undirected() == [("b", "c")]
+
+
+def test_water_flow_world_recovered_exactly_from_images():
+    from fmcgm.discovery import images
+
+    t = images.image_table("flow", 800, seed=2)
+    d = pipeline.discover(t, "pc", 0.01, "kci")
+    assert metrics.score(d.graph, images.world_edges("flow")).shd == 0
+    assert next(e for e in d.graph.edges if e.pair == frozenset(("ball_size", "water_level"))).source == "noise"

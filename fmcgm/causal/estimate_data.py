@@ -153,6 +153,10 @@ def effect_from_data(t: Table, graph: DiscoveredGraph, x: str, y: str, claim: st
                    "the discovered equivalence class contains the true graph"]
     if any("regression" in m.method for m in members):
         assumptions.append("linear effects (least squares)")
+    by_noise = [e.text() for e in graph.edges if e.source == "noise" and x in (e.a, e.b)]
+    if by_noise:
+        assumptions.append(f"additive noise: {', '.join(by_noise)} was oriented by the asymmetry of regression "
+                           "residuals, not by independences")
     warnings = [f"the direction of {u} is not determined by the data" for u in uncertain]
     value = float(np.mean(vals)) if answer else None
     ci = (min(m.ci[0] for m in members), max(m.ci[1] for m in members))

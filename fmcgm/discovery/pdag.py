@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 from fmcgm.causal import graph as G
 
 Mark = Literal["->", "--", "<->", "o->", "o-o"]
-Source = Literal["data", "knowledge", "data+knowledge", "critique"]
+Source = Literal["data", "knowledge", "data+knowledge", "critique", "noise"]
 OPEN: frozenset[str] = frozenset({"--", "o->", "o-o"})
 
 

@@ -7,6 +7,10 @@
 3. Critique: the independences that one member of the result implies (local Markov) are
    tested on the data; each violation (Bonferroni) is reported with its p-value and the
    pair is joined by an undirected edge (source ``critique``) unless knowledge excluded it.
+   The critique uses the search's own test family (KCI after a KCI search).
+4. Orientation by additive noise (continuous tables): an edge the class leaves open is
+   oriented where only one direction leaves a residual independent of its cause
+   (:mod:`fmcgm.discovery.noise_orientation`, source ``noise``).
 Every edge records where it came from.
 """
 
@@ -15,9 +19,10 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from fmcgm.causal import graph as G
-from fmcgm.critique import ci_test, data_violations, independence_text
+from fmcgm.critique import CITest, ci_test, data_violations, independence_text
 from fmcgm.discovery import search
 from fmcgm.discovery.knowledge import NO_SOURCE, Knowledge
+from fmcgm.discovery.noise_orientation import orient_by_noise
 from fmcgm.discovery.pdag import DiscoveredGraph, Edge, consistent_extension
 from fmcgm.discovery.table import Table
 
@@ -43,7 +48,8 @@ class Discovery(BaseModel):
 
 
 def discover(table: Table, method: search.Method = "pc", alpha: float = 0.01, test: search.Test = "auto",
-             knowledge: Knowledge | None = None, critique: bool = True, rounds: int = 5) -> Discovery:
+             knowledge: Knowledge | None = None, critique: bool = True, rounds: int = 5,
+             orient: bool = True) -> Discovery:
     required, forbidden, claimed = [], [], {}
     notes = []
     if knowledge is None:
@@ -61,10 +67,13 @@ def discover(table: Table, method: search.Method = "pc", alpha: float = 0.01, te
         method = "pc"  # causal-learn's GES takes no background knowledge
     g = search.run(table, method, alpha, test, required, forbidden)
     _label(g, claimed)
-    rejected = _rejected(g, claimed, table)
+    tester = search.kernel_tester(table) if g.test == "kci" else None
+    rejected = _rejected(g, claimed, table, tester)
     out = Discovery(graph=g, rejected_knowledge=rejected, notes=[*notes, *g.notes])
     if critique:
-        _critique(out, table, alpha, knowledge, rounds)
+        _critique(out, table, alpha, knowledge, rounds, tester)
+    if orient and table.all_continuous and out.graph.undirected():
+        out.notes += orient_by_noise(out.graph, table)
     return out
 
 
@@ -74,7 +83,8 @@ def _label(g: DiscoveredGraph, claimed: dict[tuple[str, str], float]) -> None:
             e.source, e.confidence = "data+knowledge", claimed[(e.a, e.b)]
 
 
-def _rejected(g: DiscoveredGraph, claimed: dict[tuple[str, str], float], table: Table) -> list[str]:
+def _rejected(g: DiscoveredGraph, claimed: dict[tuple[str, str], float], table: Table,
+              tester: CITest | None = None) -> list[str]:
     """Claimed edges the data separated, with the p-value of the separating test."""
     found = {e.pair for e in g.edges}
     out = []
@@ -83,13 +93,14 @@ def _rejected(g: DiscoveredGraph, claimed: dict[tuple[str, str], float], table: 
         if frozenset((a, b)) in found:
             continue
         given = tuple(sorted({u for u, v in dag if v == b} - {a}))
-        p, _ = ci_test(table.columns, a, b, given)
+        p, _ = (tester or ci_test)(table.columns, a, b, given)
         out.append(f"knowledge claims {a} -> {b}, but the data separate them ({independence_text(a, b, given)}, "
                    f"p = {p:.2g}); the edge was left out")
     return out
 
 
-def _critique(d: Discovery, table: Table, alpha: float, knowledge: Knowledge | None, rounds: int = 5) -> None:
+def _critique(d: Discovery, table: Table, alpha: float, knowledge: Knowledge | None, rounds: int = 5,
+              tester: CITest | None = None) -> None:
     """Test the implied independences; repair greedily, the most significant violation first.
 
     One edge a round: a single missing edge (often one a deterministic relation hid from
@@ -105,7 +116,8 @@ def _critique(d: Discovery, table: Table, alpha: float, knowledge: Knowledge | N
         if dag is None:
             d.notes.append("the critique found no DAG in the class (conflicting marks); its tests were skipped")
             return
-        ran, violations = data_violations(G.CausalGraph.build(dag, nodes=d.graph.nodes), table.columns, alpha)
+        ran, violations = data_violations(G.CausalGraph.build(dag, nodes=d.graph.nodes), table.columns, alpha,
+                                          tester)
         if r == 0:
             d.tests_run = ran
             d.violations = [Violation(a=a, b=b, given=list(g), p=p,

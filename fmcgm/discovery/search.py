@@ -33,6 +33,22 @@ def choose_test(table: Table, test: Test = "auto") -> str:
     return "fisherz"
 
 
+def kernel_tester(table: Table, seed: int = 0):
+    """A KCI conditional-independence test on a fixed random subsample of ``KCI_MAX_N`` rows, in the
+    critique's calling convention ``(data, a, b, given) -> (p, 0)`` (``data`` is ignored: the table is bound)."""
+    from causallearn.utils.cit import CIT
+
+    rows = np.sort(np.random.default_rng(seed).choice(table.n, min(table.n, KCI_MAX_N), replace=False))
+    cit = CIT(table.subset(rows).matrix().astype(float), "kci")
+    idx = {c: i for i, c in enumerate(table.names)}
+
+    def test(_data, a: str, b: str, given: tuple[str, ...]) -> tuple[float, int]:
+        with _quiet():
+            return float(cit(idx[a], idx[b], [idx[g] for g in given])), 0
+
+    return test
+
+
 def _matrix(table: Table, test: str) -> np.ndarray:
     x = table.matrix()
     if test in ("chisq", "gsq"):

@@ -145,11 +145,14 @@ def color_weight(img: np.ndarray, rgb: tuple[int, int, int], tol: float = 60.0,
     return np.where(resid < tol, t, 0.0)
 
 
-def blobs(weight: np.ndarray, peak: float = 0.35, share: float = 0.2, min_mass: float = 0.5, join: int = 0) -> int:
+def blobs(weight: np.ndarray, peak: float = 0.35, share: float = 0.2, min_mass: float = 0.5, join: int = 0,
+          max_aspect: float | None = None) -> int:
     """Connected blobs of a soft colour map that a person would see as objects: a blob counts when its
     strongest pixel reaches ``peak`` and its mass (summed coverage) is at least ``share`` of the largest
     blob's and ``min_mass`` pixels — faint anti-aliasing fringes do not count, a half-faded ghost does.
-    ``join`` pixels of dilation first join the pieces of a thin line that sampling broke apart."""
+    ``join`` pixels of dilation first join the pieces of a thin line that sampling broke apart.
+    ``max_aspect`` (for round objects): a blob whose bounding box is more than this many times longer than
+    wide is a line — e.g. a tinted water surface one pixel high — not a second ball."""
     from scipy import ndimage
 
     support = weight > 0.1
@@ -162,4 +165,8 @@ def blobs(weight: np.ndarray, peak: float = 0.35, share: float = 0.2, min_mass: 
     mass = np.asarray(ndimage.sum(weight, labels, idx))
     top = np.asarray(ndimage.maximum(weight, labels, idx))
     keep = (top >= peak) & (mass >= max(min_mass, share * mass.max()))
+    if max_aspect is not None:
+        boxes = ndimage.find_objects(labels)
+        sides = np.array([sorted((b[0].stop - b[0].start, b[1].stop - b[1].start)) for b in boxes])
+        keep &= sides[:, 1] <= max_aspect * sides[:, 0]
     return int(keep.sum())

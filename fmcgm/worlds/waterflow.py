@@ -126,8 +126,9 @@ def _count(img: np.ndarray) -> dict[str, int]:
     ball = np.maximum(color_weight(img, BALL, tol=40), color_weight(img, BALL, tol=40, background=BLUE_WATER)) * inside
     stream = color_weight(img, STREAM, tol=60) * (sx > RIGHT + 0.5)
     # a ball a few pixels wide peaks low at 32 px: a lower peak still tells a ball from a fringe; the thin
-    # stream breaks into pieces at 32 px, joined by one pixel of dilation
-    return {"ball": blobs(ball, peak=0.2), "stream": blobs(stream, peak=0.3, join=1)}
+    # stream breaks into pieces at 32 px, joined by one pixel of dilation; a ball is round (the tinted edge
+    # of a water surface, one pixel high and the column wide, is not a second ball)
+    return {"ball": blobs(ball, peak=0.2, max_aspect=2.5), "stream": blobs(stream, peak=0.3, join=1)}
 
 
 def make_waterflow(noise: float = 0.0) -> World:
