@@ -200,12 +200,13 @@ def run_cases(world_name: str, n: int, seed: int, steps: int, composition_n: int
                 back = pipe.counterfactual(outs["full"], cf, {case.concept: f[case.concept]},
                                            CounterfactualOptions(steps=steps, seed=seed + i))
                 rec["reversibility"] = _l1(back.image, img)
-                cur = img
-                for k in range(10):
-                    cur = _null(pipe, cur, f, steps, seed + i)
-                    if k == 0:
-                        rec["composition_1"] = _l1(cur, img)
-                rec["composition_10"] = _l1(cur, img)
+                for key, concept in (("composition", case.concept), ("drift", None)):
+                    cur = img
+                    for k in range(10):
+                        cur = _null(pipe, cur, f, steps, seed + i, concept)
+                        if k == 0:
+                            rec[f"{key}_1"] = _l1(cur, img)
+                    rec[f"{key}_10"] = _l1(cur, img)
             records.append(rec)
             with log.open("a") as fh:
                 fh.write(json.dumps(rec) + "\n")
@@ -237,7 +238,7 @@ def summarize(world_name: str, records: list[dict], steps: int, grid_path: str |
             "psnr": mean([x["psnr"] for _, x in rows]), "mae": mean([x["mae"] for _, x in rows]),
             "seconds_per_image": mean([x["seconds"] for _, x in rows]),
             "cpu_seconds_per_image": mean([x["cpu_seconds"] for _, x in rows])}
-    for k in ("composition_1", "composition_10", "reversibility"):
+    for k in ("composition_1", "composition_10", "drift_1", "drift_10", "reversibility"):
         report["methods"]["full"][k] = mean([r.get(k) for r in records])
     report["methods"]["checked"]["attempts"] = mean([r["attempts"] for r in records])
     report["success_rate"] = report["methods"]["full"]["success_rate"]
@@ -295,18 +296,24 @@ def _panels(world, r: dict) -> np.ndarray:
                 panel(m, "mask", [r["case"][:30]], side=160, n_lines=n)])
 
 
-def _null(pipe, image, values, steps, seed):
+def _null(pipe, image, values, steps, seed, concept: str | None = None):
+    """One null edit: with ``concept``, the product's counterfactual that sets it to its own value (what a
+    user composing counterfactuals gets); without, raw inversion and regeneration with no guidance (the
+    model's own drift)."""
     from fmcgm.vision.model import to_image
     from fmcgm.vision.pipeline import CounterfactualOptions
 
     opts = CounterfactualOptions(steps=steps, seed=seed, strength=0.6)
+    if concept is not None:
+        return pipe.counterfactual(image, values, {concept: values[concept]}, opts).image
     traj = pipe.invert(image, values, opts)
     x, _ = pipe.generate(traj[pipe._timesteps(opts)[0]], values, opts, traj, [])
     return to_image(x)
 
 
 KEYS = ("success_rate", "success_large", "effectiveness_intervened_pct", "effectiveness_descendants_pct", "ghosts",
-        "invariance", "psnr", "mae", "composition_1", "composition_10", "reversibility", "seconds_per_image",
+        "invariance", "psnr", "mae", "composition_1", "composition_10", "drift_1", "drift_10", "reversibility",
+        "seconds_per_image",
         "cpu_seconds_per_image")
 
 

@@ -143,3 +143,29 @@ def test_model_path_errors_are_precise(tmp_path):
     assert r.exit_code == 2 and "--model-path" in r.output, r.output
     with pytest.raises(FMCGMError, match="not found"):
         LlamaCppChat(model_path=str(tmp_path / "missing.gguf"))
+
+
+def test_a_real_model_as_the_knowledge_source_of_discovery(gguf):
+    """The pairwise questions go to the real model; whatever it says becomes a vote, a readable relation
+    and a confidence — never a crash — and the hybrid search runs with it."""
+    import numpy as np
+    import pandas as pd
+
+    from fmcgm.discovery import knowledge, pipeline
+    from fmcgm.discovery.table import from_frame
+
+    model = make_model(Settings(backend="llamacpp", model_path=str(gguf), temperature=0.7, max_tokens=48,
+                                num_ctx=2048))
+    source = knowledge.LLMKnowledge(model, samples=2, context="health records")
+    k = knowledge.gather(["smoking", "tar", "cancer"], source)
+    assert [(a.a, a.b) for a in k.answers] == [("smoking", "tar"), ("smoking", "cancer"), ("tar", "cancer")]
+    for a in k.answers:
+        assert a.relation in ("a->b", "b->a", "none") and 0.0 <= a.confidence <= 1.0
+        assert sum(a.votes.values()) <= 2
+    rng = np.random.default_rng(0)
+    s = rng.random(500) < 0.5
+    t = s ^ (rng.random(500) < 0.2)
+    c = t ^ (rng.random(500) < 0.2)
+    table = from_frame(pd.DataFrame({"smoking": s, "tar": t, "cancer": c}).astype(int))
+    d = pipeline.discover(table, knowledge=k)
+    assert any(n.startswith("knowledge from LLM") for n in d.notes)

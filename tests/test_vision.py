@@ -128,6 +128,28 @@ def test_training_smoke_checkpoints_and_resumes(tmp_path):
     train("waterflow", steps=3, out=out, batch=4, n_images=16, checkpoint_every=1, state_path=state, log=lambda m: None)
     assert torch.load(state, weights_only=False)["step"] == 3
     assert ConceptDiffusion.load(out).extra["steps"] == 3
+    tuned = tmp_path / "tuned.pt"  # fine-tuning starts from the given weights, not from scratch
+    train("waterflow", steps=1, out=tuned, batch=4, n_images=16, checkpoint_every=1, state_path=tmp_path / "s2.pt",
+          init=out, lr=0.0, log=lambda m: None)
+    a, b = ConceptDiffusion.load(out).state_dict(), ConceptDiffusion.load(tuned).state_dict()
+    assert all(torch.allclose(a[k], b[k], atol=1e-2) for k in a)
+    assert ConceptDiffusion.load(tuned).extra["init"] == str(out)
+
+
+def test_decoupled_training_scenes_put_every_non_root_concept_anywhere():
+    from fmcgm.vision.train import render_dataset
+    from fmcgm.worlds.pendulum import shadow
+
+    world, images, table = render_dataset("pendulum", 400, seed=0, decouple=0.3)
+    pos = table[:, world.names.index("shadow_position")]
+    natural = np.array([shadow(a, b)[0] for a, b in table[:, :2]])
+    off = np.abs(pos - natural) > 3 * 0.5  # beyond the mechanism's noise
+    assert 0.15 < off.mean() < 0.45
+    c = world.concept("shadow_position")
+    assert pos.min() >= c.low and pos.max() <= c.high
+    assert np.array_equal(images[0], world.render(dict(zip(world.names, table[0].astype(float), strict=True)), 32))
+    _, _, plain = render_dataset("pendulum", 400, seed=0)
+    assert np.array_equal(plain[:, :2], table[:, :2])  # the roots are drawn as before
 
 
 def test_stable_diffusion_plumbing_offline(monkeypatch):
@@ -145,3 +167,21 @@ def test_stable_diffusion_plumbing_offline(monkeypatch):
     assert out["changed"] == ["light_position", "shadow_position", "shadow_length"]
     assert "light position left" in out["prompt_counterfactual"]
     assert sd.recorder.count > 0  # the cross-attention maps of the changed concepts were recorded
+
+
+def test_invisible_drift_is_set_back_to_the_factual_pixels():
+    from fmcgm.vision.pipeline import keep_unmoved
+
+    rng = np.random.default_rng(0)
+    factual = rng.integers(0, 256, (8, 8, 3)).astype(np.uint8)
+    drift = np.clip(factual.astype(int) + rng.integers(-6, 7, factual.shape), 0, 255).astype(np.uint8)
+    edited = drift.copy()
+    edited[2:4, 2:4] = 0  # a real edit
+    edited[5, 5, 1] = np.uint8((int(factual[5, 5, 1]) + 40) % 256)  # one channel moved far: the pixel is edited
+    out = keep_unmoved(edited, factual, 6)
+    moved = np.zeros((8, 8), bool)
+    moved[2:4, 2:4] = np.abs(factual[2:4, 2:4].astype(int)).max(-1) > 6
+    moved[5, 5] = True
+    assert np.array_equal(out[~moved], factual[~moved])
+    assert np.array_equal(out[moved], edited[moved])
+    assert np.array_equal(keep_unmoved(edited, factual[:4], 6), edited)  # another size: left as it is
