@@ -35,7 +35,7 @@ def evaluate(world_name: str, n: int = 60, steps: int = 20, size: int = 256, see
     world = get_world(world_name)
     cases = stratified_cases(world, n, seed, get_world(world_name, noise=0.5))
     order = [int(j) for j in np.random.default_rng(seed).permutation(len(cases))[:n]]
-    rows = []
+    rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
         for i in track(order, description=f"{world_name}: own images"):
             case = cases[i]
