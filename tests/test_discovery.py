@@ -188,3 +188,28 @@ def test_water_flow_world_recovered_exactly_from_images():
     d = pipeline.discover(t, "pc", 0.01, "kci")
     assert metrics.score(d.graph, images.world_edges("flow")).shd == 0
     assert next(e for e in d.graph.edges if e.pair == frozenset(("ball_size", "water_level"))).source == "noise"
+
+
+def _chain_discovery():
+    g = DiscoveredGraph(nodes=["x", "m", "y"], edges=[Edge(a="x", b="m", mark="->"), Edge(a="m", b="y", mark="->")])
+    return pipeline.Discovery(graph=g)
+
+
+def test_critique_adds_an_edge_only_when_no_smaller_set_separates_the_pair():
+    t = from_frame(_nonlinear_chain(200))
+
+    def conflicting(_data, a, b, given):  # rejects x ⫫ y | m, accepts x ⫫ y
+        return (1e-9 if {a, b} == {"x", "y"} and given else 0.5), 0
+
+    d = _chain_discovery()
+    pipeline._critique(d, t, 0.01, None, tester=conflicting)
+    assert {e.pair for e in d.graph.edges} == {frozenset(("x", "m")), frozenset(("m", "y"))}
+    assert d.violations and any("left x -- y out" in n and "p = 0.5" in n for n in d.notes)
+
+    def dependent(_data, a, b, given):  # x and y dependent whatever the conditioning
+        return (1e-9 if {a, b} == {"x", "y"} else 0.5), 0
+
+    d = _chain_discovery()
+    pipeline._critique(d, t, 0.01, None, tester=dependent)
+    added = [e for e in d.graph.edges if e.source == "critique"]
+    assert [(e.pair, e.mark) for e in added] == [(frozenset(("x", "y")), "--")]
