@@ -70,3 +70,18 @@ def test_a_second_ball_counts_but_a_tinted_water_surface_does_not():
     ghost = tinted.copy()
     ghost[rows.min() + 2:rows.min() + 4, 6:8] = BALL  # a round purple blob floating in the water
     assert w.objects(ghost)["ball"] == 2
+
+
+def test_an_object_reaching_past_the_frame_is_compared_with_what_is_in_view():
+    w = get_world("pendulum")
+    f = w.scm.solve({"pendulum_angle": 0.0, "light_position": 80.0, "shadow_position": 0.0, "shadow_length": 0.0})
+    cf = w.counterfactual(f, {"light_position": w.parse_value("light", "far left"),
+                              "pendulum_angle": w.parse_value("angle", "far right"), "shadow_length": 12.0})
+    changed = ["pendulum_angle", "light_position", "shadow_position", "shadow_length"]
+    right = check_counterfactual(w, w.render(cf, 32), cf, changed)
+    assert right.ok, right.problems
+    length = next(c for c in right.concepts if c.concept == "shadow_length")
+    assert length.expected == 12.0 and length.visible is not None and length.visible < 9
+    assert any("reaches past the frame" in n for n in right.notes)
+    short = w.render({**cf, "shadow_length": 3.0}, 32)  # a short shadow: wrong whatever the frame hides
+    assert not check_counterfactual(w, short, cf, changed).ok

@@ -76,7 +76,8 @@ def _check_line(check: dict) -> str:
     def one(c: dict) -> str:
         if c["measured"] is None:
             return f"{c['concept']} not found (expected {c['expected']:.3g})"
-        return f"{c['concept']} {c['measured']:.3g} vs {c['expected']:.3g} ({c['error_pct']:.1f}% of range)"
+        seen = f", {c['visible']:.3g} of it in view" if c.get("visible") is not None else ""
+        return f"{c['concept']} {c['measured']:.3g} vs {c['expected']:.3g}{seen} ({c['error_pct']:.1f}% of range)"
 
     objects = ", ".join(f"{n} {k}" for k, n in check["objects"].items())
     verdict = "ok" if check["ok"] else "off: " + "; ".join(check["problems"])
