@@ -9,7 +9,7 @@ from itertools import combinations, product
 import networkx as nx
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from evals.perf_eval import chain, local_conditionals, sparse_graph
@@ -29,6 +29,16 @@ def random_dag(rng: np.random.Generator, n: int, p: float = 0.4, latent_share: f
     edges = [(names[i], names[j]) for i in range(n) for j in range(i + 1, n) if rng.random() < p]
     latent = [v for v in names if rng.random() < latent_share]
     return G.CausalGraph.build(edges, nodes=names, latent=latent)
+
+
+def observed_draw(seed: int, n: int, latent_share: float, at_least: int = 2):
+    """A random DAG from ``seed`` and its observed variables; hypothesis rejects a draw with fewer than
+    ``at_least`` observed (nothing to query there)."""
+    rng = np.random.default_rng(seed)
+    g = random_dag(rng, n, latent_share=latent_share)
+    obs = list(g.observed)
+    assume(len(obs) >= at_least)
+    return rng, g, obs
 
 
 def joint_table(g: G.CausalGraph, rng: np.random.Generator) -> tuple[list[str], np.ndarray]:
@@ -69,11 +79,7 @@ def network_statements(g: G.CausalGraph, names: list[str], joint: np.ndarray) ->
 @given(seed=seeds, n=st.integers(3, 7), latent_share=st.sampled_from([0.0, 0.3]))
 def test_elimination_equals_enumeration(seed, n, latent_share):
     """Any P(event | given) over observed variables, from the local conditionals, equals the joint's."""
-    rng = np.random.default_rng(seed)
-    g = random_dag(rng, n, latent_share=latent_share)
-    obs = list(g.observed)
-    if len(obs) < 2:
-        return
+    rng, g, obs = observed_draw(seed, n, latent_share)
     names, joint = joint_table(g, rng)
     store = ProbabilityStore(network_statements(g, names, joint), g)
     for _ in range(5):
@@ -137,11 +143,7 @@ def test_too_dense_elimination_gives_up_instead_of_allocating():
 @settings(max_examples=40, deadline=None)
 @given(seed=seeds, n=st.integers(3, 9), latent_share=st.sampled_from([0.0, 0.25]))
 def test_backdoor_sets_equal_enumeration_on_small_graphs(seed, n, latent_share):
-    rng = np.random.default_rng(seed)
-    g = random_dag(rng, n, latent_share=latent_share)
-    obs = list(g.observed)
-    if len(obs) < 2:
-        return
+    rng, g, obs = observed_draw(seed, n, latent_share)
     x, y = (str(v) for v in rng.choice(obs, size=2, replace=False))
     desc = G.descendants(g, [x])
     cands = [v for v in obs if v not in (x, y) and v not in desc]
@@ -155,11 +157,7 @@ def test_backdoor_sets_equal_enumeration_on_small_graphs(seed, n, latent_share):
 @settings(max_examples=40, deadline=None)
 @given(seed=seeds, n=st.integers(3, 8))
 def test_frontdoor_singles_equal_enumeration(seed, n):
-    rng = np.random.default_rng(seed)
-    g = random_dag(rng, n, latent_share=0.25)
-    obs = list(g.observed)
-    if len(obs) < 3:
-        return
+    rng, g, obs = observed_draw(seed, n, 0.25, at_least=3)
     x, y = (str(v) for v in rng.choice(obs, size=2, replace=False))
 
     def criterion(m: set[str]) -> bool:  # the front-door criterion, test by test
