@@ -21,6 +21,7 @@ the orientation rests on the additive-noise assumption, and answers say so.
 
 from __future__ import annotations
 
+import networkx as nx
 import numpy as np
 
 from fmcgm.discovery.pdag import DiscoveredGraph
@@ -32,13 +33,13 @@ KEEP, REJECT = 0.05, 0.001
 MAX_EDGES = 20  # open edges tried (each costs two GP fits and two kernel tests); the rest stay open, said so
 
 
-def residual_p(table: Table, cause: list[str], effect: str, rows: np.ndarray) -> float:
+def residual_p(table: Table, cause: list[str], effect: str) -> float:
     """p-value of the kernel test that effect's regression residual on ``cause`` is independent of ``cause``."""
     from causallearn.search.FCMBased.ANM.ANM import ANM
     from causallearn.utils.KCI.KCI import KCI_UInd
 
-    x = _standard(np.column_stack([table.columns[c].astype(float)[rows] for c in cause]))
-    y = _standard(table.columns[effect].astype(float)[rows].reshape(-1, 1))
+    x = _standard(table.matrix(cause))
+    y = _standard(table.matrix([effect]))
     res = y - ANM().fit_gp(x, y)
     p, _ = KCI_UInd("Gaussian", "Gaussian").compute_pvalue(x, res)
     return float(p)
@@ -49,16 +50,10 @@ def _standard(x: np.ndarray) -> np.ndarray:
     return (x - x.mean(axis=0)) / np.where(sd > 0, sd, 1.0)
 
 
-def _parents(g: DiscoveredGraph, v: str) -> list[str]:
-    return sorted(a for a, b in g.directed() if b == v)
-
-
 def _safe(g: DiscoveredGraph, a: str, b: str) -> bool:
     """a → b creates no new collider at b (every other parent of b adjacent to a) and no directed cycle."""
-    if any(p != a and p not in g.adjacent(a) for p in _parents(g, b)):
+    if any(p != a and p not in g.adjacent(a) for p in g.parents(b)):
         return False
-    import networkx as nx
-
     d = nx.DiGraph(g.directed())
     return not (d.has_node(b) and d.has_node(a) and nx.has_path(d, b, a))
 
@@ -68,8 +63,7 @@ def orient_by_noise(g: DiscoveredGraph, table: Table, seed: int = 0, keep: float
     """Orient the undirected edges of ``g`` in place where the additive-noise test is decisive; notes."""
     if not table.all_continuous:
         return []
-    rng = np.random.default_rng(seed)
-    rows = rng.choice(table.n, size=min(table.n, MAX_ROWS), replace=False)
+    sub = table.sample(MAX_ROWS, seed)
     notes = []
     open_edges = [e for e in g.edges if e.mark == "--"]
     if len(open_edges) > MAX_EDGES:
@@ -77,8 +71,8 @@ def orient_by_noise(g: DiscoveredGraph, table: Table, seed: int = 0, keep: float
                      f"{MAX_EDGES} a table)")
     for e in open_edges[:MAX_EDGES]:
         a, b = e.a, e.b
-        p_ab = residual_p(table, [a, *[p for p in _parents(g, b) if p != a]], b, rows)
-        p_ba = residual_p(table, [b, *[p for p in _parents(g, a) if p != b]], a, rows)
+        p_ab = residual_p(sub, [a, *[p for p in g.parents(b) if p != a]], b)
+        p_ba = residual_p(sub, [b, *[p for p in g.parents(a) if p != b]], a)
         if p_ab >= keep and p_ba < reject:
             cause, effect, fwd, bwd = a, b, p_ab, p_ba
         elif p_ba >= keep and p_ab < reject:

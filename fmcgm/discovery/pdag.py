@@ -53,6 +53,10 @@ class DiscoveredGraph(BaseModel):
     def uncertain(self) -> list[Edge]:
         return [e for e in self.edges if e.mark in OPEN or e.mark == "<->"]
 
+    def parents(self, v: str) -> list[str]:
+        """The nodes with a directed edge into ``v``, sorted."""
+        return sorted(a for a, b in self.directed() if b == v)
+
     def adjacent(self, v: str) -> set[str]:
         return {e.b if e.a == v else e.a for e in self.edges if v in (e.a, e.b)}
 
@@ -147,7 +151,7 @@ def local_members(g: DiscoveredGraph, x: str) -> list[set[str]]:
     parents are pairwise adjacent (no new collider at x) — the local criterion of
     Maathuis, Kalisch & Bühlmann (2009).
     """
-    fixed = {a for a, b in g.directed() if b == x}
+    fixed = set(g.parents(x))
     sib = sorted({e.b if e.a == x else e.a for e in g.edges if e.mark == "--" and x in (e.a, e.b)})
     pairs = {frozenset((e.a, e.b)) for e in g.edges}
     out = []

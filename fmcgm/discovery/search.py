@@ -35,12 +35,11 @@ def choose_test(table: Table, test: Test = "auto") -> str:
 
 
 def kernel_tester(table: Table, seed: int = 0):
-    """A KCI conditional-independence test on a fixed random subsample of ``KCI_MAX_N`` rows, in the
+    """A KCI conditional-independence test on the search's own subsample of ``KCI_MAX_N`` rows, in the
     critique's calling convention ``(data, a, b, given) -> (p, 0)`` (``data`` is ignored: the table is bound)."""
     from causallearn.utils.cit import CIT
 
-    rows = np.sort(np.random.default_rng(seed).choice(table.n, min(table.n, KCI_MAX_N), replace=False))
-    cit = CIT(table.subset(rows).matrix().astype(float), "kci")
+    cit = CIT(table.sample(KCI_MAX_N, seed).matrix(), "kci")
     idx = {c: i for i, c in enumerate(table.names)}
 
     def test(_data, a: str, b: str, given: tuple[str, ...]) -> tuple[float, int]:
@@ -90,8 +89,7 @@ def run(table: Table, method: Method = "pc", alpha: float = 0.01, test: Test = "
     t = choose_test(table, test)
     notes = []
     if t == "kci" and table.n > KCI_MAX_N:
-        rows = np.random.default_rng(seed).choice(table.n, KCI_MAX_N, replace=False)
-        table = table.subset(np.sort(rows))
+        table = table.sample(KCI_MAX_N, seed)
         notes.append(f"KCI on a random subsample of {KCI_MAX_N} rows (its cost grows as n³)")
     if t == "fisherz" and not table.all_continuous:
         notes.append("mixed discrete and continuous columns: Fisher-z on the codes (linear approximation)")

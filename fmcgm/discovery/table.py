@@ -56,6 +56,13 @@ class Table:
     def subset(self, rows: np.ndarray) -> Table:
         return Table({k: v[rows] for k, v in self.columns.items()}, dict(self.kinds), dict(self.labels), self.source)
 
+    def sample(self, k: int, seed: int = 0) -> Table:
+        """A random subsample of ``k`` rows in their original order (the same rows for the same seed, so tests
+        that must see the same data do); the table itself when it has no more than ``k``."""
+        if self.n <= k:
+            return self
+        return self.subset(np.sort(np.random.default_rng(seed).choice(self.n, k, replace=False)))
+
 
 def from_frame(df: pd.DataFrame, source: str = "the table") -> Table:
     """A :class:`Table` from a data frame; raises :class:`DataError` naming the file and column."""
