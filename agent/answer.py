@@ -112,11 +112,14 @@ def result_text(result: dict[str, Any]) -> str:
     value_line = (f"Value: {value:.4f}\n" if isinstance(value, (int, float)) and data.get("kind") != "det_counterfactual"
                   else f"Value lies in [{bounds[0]:.4f}, {bounds[1]:.4f}]\n" if bounds else "")
     assumptions = data.get("assumptions") or []
-    return load("answer").format(
+    text = load("answer").format(
         verdict=verdict, summary=result.get("summary", ""), method=data.get("method", ""),
         estimand=data.get("estimand", ""), value_line=value_line,
         assumption_line=("Assumptions: " + "; ".join(assumptions)) if assumptions else "",
     ).strip()
+    if data.get("corrections"):
+        text += "\nChanged since the earlier turn: " + "; ".join(data["corrections"])
+    return text
 
 
 def clarification_text(data: dict[str, Any]) -> str:

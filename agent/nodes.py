@@ -29,6 +29,7 @@ from fmcgm.critique import Finding, review
 from fmcgm.discovery.agent_support import dag_member, data_note
 from fmcgm.discovery.table import Table
 from fmcgm.errors import ContextOverflowError, FMCGMError
+from fmcgm.language.normalize import normalize
 from prompts import load
 from tools import call_tool
 from tools.discovery_tools import discover_with_model
@@ -73,7 +74,7 @@ def last_question(messages: list) -> str:
 def start(state: AgentState, deps: Deps) -> dict:
     """Reset every per-turn field: nothing of an earlier turn can leak into this turn's answer."""
     t0 = time.perf_counter()
-    q = last_question(state.get("messages", []))
+    q = normalize(last_question(state.get("messages", [])))  # invisible characters never reach a name
     return {"question": q, "backend": deps.settings.backend, "started_at": datetime.now(UTC).isoformat(),
             "proposed_graph": None, "committed_graph": None, "critique_rounds": 0, "critiques": [],
             "call_counts": {}, "empty_replies": 0, "nudges": 0, "error": None, "error_kind": None,

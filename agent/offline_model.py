@@ -28,14 +28,17 @@ from agent.answer import result_text
 from fmcgm.causal.deterministic import counterfactual
 from fmcgm.causal.evaluate import answer_query
 from fmcgm.errors import FMCGMError, MissingQuantityError, NotIdentifiableError, ParseError
+from fmcgm.language.normalize import join_turns, normalize
+from fmcgm.language.numbers import refusals
 from fmcgm.language.prose import sentences as read_sentences
-from fmcgm.language.reader import decide, read_prose
+from fmcgm.language.reader import EXAMPLE, decide, read_prose
 from fmcgm.language.understand import Problem, understand
 from fmcgm.vocabulary import Claim, QueryKind
 from prompts import load
 from tools.schemas import EstimateEffectArgs, GraphSpec, MechanismSpec, ProbabilityStatement, QuerySpec
 
 CLARIFY = "request_clarification"
+MAX_SENTENCES = 2000  # a story longer than this is declined at once (2,000 graph sentences read in about 6 s)
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,7 @@ def engine_check(p: Problem) -> tuple:
     """The one check that decides between readings: the engine's answer (raises when it cannot answer)."""
     if p.kind == "det_counterfactual" and p.outcome is not None:
         res = counterfactual(p.graph, p.mechanisms, p.observations, p.intervention, p.outcome)
-        return ("det", res.determined, round(float(getattr(res, "share", 0.0) or 0.0), 4))
+        return ("det", res.determined, round(float(res.probability), 4))
     if p.query is None:
         raise ParseError("the reading has no query", "ask a causal question")
     r = answer_query(p.graph, p.query, p.statements, Claim(p.claim))
@@ -71,13 +74,25 @@ def engine_check(p: Problem) -> tuple:
 
 
 @lru_cache(maxsize=512)
-def _read(question: str) -> Problem | Clarification:
-    """Readings from both readers, ranked (free prose and notation first), decided by the engine check."""
-    res = read_prose(question)
+def _read(question: str, context: tuple[str, ...] = ()) -> Problem | Clarification:
+    """Readings from both readers, ranked (free prose and notation first), decided by the engine check.
+
+    ``context`` holds the earlier turns of the thread: their statements are the story the question is read
+    against (a later number corrects an earlier one); their answers are never carried over."""
+    n = len(read_sentences(join_turns([*context, question])))
+    if n > MAX_SENTENCES:  # reading is linear, but the engine on a graph of thousands of nodes is not interactive
+        return Clarification("nothing yet", (), (f"a shorter story: this one has {n} sentences and I read at most "
+                                                 f"{MAX_SENTENCES} in one question (attach a graph file or data instead)",),
+                             EXAMPLE)
+    refused = refusals(join_turns([*context, question]))
+    if refused:  # a number no probability can have: say which, before any reader takes part of it
+        return Clarification("nothing yet", (), tuple(r.message() for r in refused), EXAMPLE)
+    changes: list[str] = []
+    res = read_prose(question, context, changes)
     readings = list(res.readings)
     cladder_error: FMCGMError | None = None
-    try:
-        p = understand(question, check=engine_check)
+    try:  # the story-shaped reader has no notion of turns: it reads the thread only when nothing was corrected
+        p = understand(join_turns([*context, question] if not changes else [question]), check=engine_check)
         if not any(n.startswith("no reading") for n in p.notes):
             readings.append(p)
     except FMCGMError as e:
@@ -101,23 +116,22 @@ def _read(question: str) -> Problem | Clarification:
     return Clarification(res.understood[0], tuple(res.unreadable), tuple(needed), res.example)
 
 
-def pending_question(messages: list[BaseMessage]) -> tuple[int | None, str]:
-    """The user's text to read: the latest message, joined with earlier ones the reasoner asked back about."""
+def pending_question(messages: list[BaseMessage]) -> tuple[int | None, str, tuple[str, ...]]:
+    """The latest user message to read, and the earlier user turns of the thread as its story.
+
+    A message without a question continues the last question asked on the thread (the missing number was
+    given, or a number corrected); the story of earlier turns stays, their answers do not."""
     humans = [i for i, m in enumerate(messages)
               if isinstance(m, HumanMessage) and not m.additional_kwargs.get("fmcgm_nudge")]
     if not humans:
-        return None, ""
-    start = humans[-1]
-    latest = str(messages[start].content)
-    parts = [latest]
-    for prev in reversed(humans[:-1]):
-        if not any(_asked_back(m) for m in messages[prev + 1:start]):
-            break
-        parts.insert(0, str(messages[prev].content))
-        start = prev
-    if len(parts) > 1 and "?" in latest:  # a new question replaces the pending one; its facts still count
-        parts = [" ".join(s for s in read_sentences(p) if not s.endswith("?")) for p in parts[:-1]] + [latest]
-    return humans[-1], " ".join(p for p in parts if p)
+        return None, "", ()
+    latest = normalize(str(messages[humans[-1]].content))
+    earlier = tuple(t for t in (normalize(str(messages[i].content)) for i in humans[:-1]) if t)
+    if "?" not in latest:
+        asked = [s for t in earlier for s in read_sentences(t) if s.endswith("?")]
+        if asked:
+            latest = join_turns([latest, asked[-1]])
+    return humans[-1], latest, earlier
 
 
 def _asked_back(m: BaseMessage) -> bool:
@@ -141,7 +155,8 @@ def problem_arguments(p: Problem) -> dict[str, Any]:
     else:
         assert p.query is not None, "a probabilistic problem carries its query"
         args = EstimateEffectArgs(graph=graph, query=QuerySpec.of(p.query),
-                                  statements=[ProbabilityStatement.of(s) for s in p.statements], claim=p.claim)
+                                  statements=[ProbabilityStatement.of(s) for s in p.statements], claim=p.claim,
+                                  corrections=[n.removeprefix("changed: ") for n in p.notes if n.startswith("changed: ")])
     return args.model_dump(mode="json")
 
 
@@ -210,16 +225,14 @@ class OfflineReasoner(BaseChatModel):
         return ChatResult(generations=[ChatGeneration(message=self.next_message(messages, tools))])
 
     def next_message(self, messages: list[BaseMessage], tools: set[str] | None = None) -> AIMessage:
-        start, question = pending_question(messages)
+        start, question, context = pending_question(messages)
         if start is None:
             return _final("Ask me a causal question.")
         results = [(m.name, _json(m.content)) for m in messages[start + 1:] if isinstance(m, ToolMessage)]
         visual = _visual(str(messages[start].content))
         if visual is not None:
             return self._visual_turn(visual, results)
-        plan = _read(str(messages[start].content))
-        if isinstance(plan, Clarification) and question != str(messages[start].content):
-            plan = _read(question)  # the latest message with what the user said before it
+        plan = _read(question, context)
         attached = _attached(messages)
         if attached is not None and (isinstance(plan, Clarification) or not plan.graph.edges):
             return _data_turn(str(messages[start].content), attached, results)

@@ -88,7 +88,7 @@ def estimate_effect(args: EstimateEffectArgs) -> ToolResult:
         return _det(g, args)
     query = args.query.to_query()
     res = answer_query(g, query, [s.to_statement() for s in args.statements], args.claim)
-    data = res.to_dict()
+    data = {**res.to_dict(), "corrections": list(args.corrections)}
     if res.value is not None:
         val = f"{res.value:.4f}"
     elif res.bounds:

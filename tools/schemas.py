@@ -155,6 +155,9 @@ class EstimateEffectArgs(_Strict):
     observations: dict[Name, Binary] = Field(default_factory=dict, description="det_counterfactual: what was observed")
     factual: dict[Name, Binary] = Field(default_factory=dict,
                                         description="det_counterfactual: the factual value of the intervened variable")
+    corrections: list[Annotated[str, Field(max_length=300)]] = Field(
+        default_factory=list, max_length=20,
+        description="numbers a later turn corrected, said with the answer (e.g. 'P(cancer=1 | smoking=0): 0.1 -> 0.25')")
 
     _bools = field_validator("observations", "factual", mode="before")(_binary_map)
 

@@ -183,6 +183,10 @@ def _decide(res: QueryResult, claim: Claim) -> QueryResult:
         res.answer = _yn(holds)
         sign = "positive" if positive else "negative" if negative else f"below {MIN_EFFECT} in size (no effect)"
         res.reason = (res.reason + "; " if res.reason else "") + f"the effect is {sign}"
+        if not (positive or negative) and max(abs(lo), abs(hi)) > 1e-9:  # the convention, not the number, decided
+            res.assumptions.append(f"an effect smaller than {MIN_EFFECT} in size counts as no effect "
+                                   f"(here {lo:+.4f}{'' if lo == hi else f' to {hi:+.4f}'}; stated numbers are "
+                                   "rounded to whole percents)")
     elif claim in ("more_likely", "less_likely"):
         p = res.value
         if p is None:

@@ -17,6 +17,8 @@ from functools import lru_cache
 
 from nltk.stem import PorterStemmer
 
+from fmcgm.language.lexicon import words
+
 _STEM = PorterStemmer()
 
 # Function words and words that name a population rather than a variable.
@@ -30,8 +32,28 @@ catch catches develop develops show shows become becomes suffer suffers end up t
 """.split())
 NEGATORS = frozenset("""
 not no non never without none neither nor lack lacks lacking cannot quit quits quitted stopped stop stops avoid avoids
-avoided refuse refuses refused skip skips skipped free prevent prevents prevented
+avoided refuse refuses refused skip skips skipped free prevent prevents prevented nobody
 """.split())
+
+
+def negating(toks: list[str] | tuple[str, ...], j: int) -> bool:
+    """Token j negates what follows it: a negation ("not", "nobody") or a verb that negates its object
+    ("quitting", "giving up", "refrains from") — compared by stem, so every inflection counts."""
+    w = toks[j]
+    if w in NEGATORS:
+        return True
+    st = stem(w)
+    if st in words("negations") or st in words("negating_verbs"):
+        return True
+    return j + 1 < len(toks) and f"{st} {stem(toks[j + 1])}" in words("negating_verbs")
+
+
+def negating_suffix(toks: list[str] | tuple[str, ...], end: int) -> bool:
+    """The words right after a name negate it: "cancer-free", "cancer free"."""
+    k = end + 1 if end < len(toks) and toks[end] == "-" else end
+    return k < len(toks) and toks[k] in words("negating_suffixes")
+
+
 # Value words with a positive (1) and a negative (0) pole.
 POLES = {
     "high": 1, "low": 0, "good": 1, "bad": 0, "poor": 0, "rich": 1, "large": 1, "small": 0, "big": 1,
@@ -95,6 +117,7 @@ def words_match(a: str, b: str) -> bool:
     return len(short) >= 4 and long_.startswith(short) and len(long_) - len(short) <= 4
 
 
+@lru_cache(maxsize=50000)
 def name_stems(name: str) -> tuple[str, ...]:
     return tuple(stem(w) for w in tokens(name) if w not in FILLER and w != "-")
 
@@ -186,22 +209,24 @@ def _match(ns: tuple[str, ...], toks: list[str], stems: list[str], used: set[int
 
 
 def _negated_before(toks: list[str], i: int, others: frozenset[int] | set[int] = frozenset()) -> bool:
-    """A negation governs token i: 'not'/'no'/'without'/'non -' shortly before, not across a joint or a name."""
+    """An odd number of negations govern token i: 'not'/'no'/'without'/'quitting'/'non -' shortly before,
+    not across a joint or a name ("not quitting smoking" asserts smoking)."""
+    odd = False
     for j in range(i - 1, max(-1, i - 5), -1):
         w = toks[j]
         if j in others:
-            return False
+            break
         if w in ("and", "with", "who", "that", "which", "but", "or", ",", "while"):
-            return False
-        if w in NEGATORS:
-            return True
-    return False
+            break
+        if negating(toks, j):
+            odd = not odd
+    return odd
 
 
 def _value(toks: list[str], stems: list[str], i: int, flipped: bool, others: set[int], end: int | None = None) -> int:
     v = 1
     if end is not None and end < len(toks) and end not in others:  # right after the name: "sleep badly"
-        if toks[end] in POLES and POLES[toks[end]] == 0 or toks[end] == "fewer":
+        if toks[end] in POLES and POLES[toks[end]] == 0 or toks[end] == "fewer" or negating_suffix(toks, end):
             v = 1 - v
     if flipped:
         v = 0

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from fmcgm.language.formal import FormalQuery, FormalStatements, Term, read_formal
+from fmcgm.language.lexicon import words
 from fmcgm.language.names import FILLER, NEGATORS, POLES, Mention, mentions, name_stems, tokens
 
 # -- numbers ----------------------------------------------------------------------------------
@@ -66,6 +67,7 @@ class ProbText:
     conditions: list[str]
     p: float
     sentence: str
+    turn: int = 0  # which turn of a conversation stated it: a later turn corrects an earlier one
 
 
 @dataclass
@@ -89,14 +91,17 @@ class ProseStory:
     question: str = ""
     unreadable: list[str] = field(default_factory=list)
     understood: list[str] = field(default_factory=list)
+    _by_stems: dict[tuple[str, ...], str] = field(default_factory=dict, repr=False)  # one name per stem tuple
 
     def add_node(self, name: str) -> str:
         from fmcgm.language.story import _display
 
         name = _display(clean_name(name))
-        for n in self.nodes:
-            if name_stems(n) == name_stems(name):
-                return n
+        key = name_stems(name)
+        known = self._by_stems.get(key)
+        if known is not None:
+            return known
+        self._by_stems[key] = name
         self.nodes.append(name)
         return name
 
@@ -111,13 +116,25 @@ def clean_name(s: str) -> str:
     s = re.sub(r"\s*\(.*?\)\s*", " ", s).strip()
     while _ARTICLE.match(s):
         s = _ARTICLE.sub("", s)
-    return s.strip()
+    # a variable named by its negation ("not smoking", "non-smoking") is the variable itself: the graph is the same,
+    # and the phrases that mention it say the value
+    bare = _NEGATED_NAME.sub("", s).strip()
+    return bare if bare else s.strip()
+
+
+_NEGATED_NAME = re.compile(r"^(?:not|non)(?:\s*-\s*|\s+)(?=\w)", re.I)
+
+
+def is_closure(phrase: str) -> bool:
+    """ "nothing else (is involved)", "no other factors": a statement that the story is complete, never a variable."""
+    t = " ".join(tokens(phrase))
+    return any(t == c or t.startswith(c + " ") for c in words("closures")) or t in ("nothing", "none")
 
 
 def split_list(s: str) -> list[str]:
     s = re.sub(r"^both\s+", "", s.strip(), flags=re.I)
     parts = re.split(r",\s*(?:and\s+|as well as\s+)?|\s+and\s+|\s+as well as\s+", s)
-    return [clean_name(p) for p in parts if clean_name(p)]
+    return [clean_name(p) for p in parts if clean_name(p) and not is_closure(p)]
 
 
 # -- causal relations -----------------------------------------------------------------------
@@ -319,22 +336,36 @@ def _clauses(s: str) -> list[str]:
     return parts
 
 
-def read_story(text: str) -> ProseStory:
+def read_story(text: str, context: tuple[str, ...] = ()) -> ProseStory:
+    """The story of ``text``, read after the statements of earlier turns (``context``; their questions are
+    dropped): a later turn adds to the story, and its numbers correct earlier ones."""
     st = ProseStory()
     sents = sentences(text)
     qs = [s for s in sents if s.endswith("?")]
     st.question = qs[-1] if qs else ""
+    for turn, part in enumerate(context):
+        for s in sentences(part):
+            if not s.endswith("?"):
+                _read_sentence(s, st, turn)
     for s in sents:
         if s is st.question or (s.endswith("?") and s != st.question):
             if s != st.question:
                 st.unreadable.append(s)
             continue
-        for c in _clauses(s):
-            if _read_clause(c, st):
-                st.understood.append(c)
-            else:
-                st.unreadable.append(c)
+        _read_sentence(s, st, len(context))
+    st.edges = list(dict.fromkeys(st.edges))  # a restated relation is the same relation
     return st
+
+
+def _read_sentence(s: str, st: ProseStory, turn: int) -> None:
+    for c in _clauses(s):
+        first = len(st.probs)
+        if _read_clause(c, st):
+            st.understood.append(c)
+            for pt in st.probs[first:]:
+                pt.turn = turn
+        else:
+            st.unreadable.append(c)
 
 
 def graph_sentence(s: str) -> ProseStory | None:
@@ -352,7 +383,7 @@ def graph_sentence(s: str) -> ProseStory | None:
 
 def _read_clause(c: str, st: ProseStory) -> bool:
     c = re.sub(r"^(?:imagine|consider|suppose|assume)\b[^:]*:\s*", "", c, flags=re.I)
-    if not c or FILLER_SENTENCE.match(c):
+    if not c or FILLER_SENTENCE.match(c) or is_closure(c):
         return True
     f = read_formal(c)
     if isinstance(f, FormalStatements):
@@ -375,10 +406,13 @@ def _read_clause(c: str, st: ProseStory) -> bool:
     parts = re.split(r",\s*(?:and|while|but)\s+|\s+and\s+(?=(?:then\s+)?\w+(?:\s+\w+)?\s+(?:also\s+)?"
                      r"(?:causes|affects|influences|leads|raises|lowers|increases|reduces)\b)", c)
     if len(parts) > 1:
-        snapshot = (list(st.nodes), list(st.edges), list(st.latent), list(st.probs))
+        snapshot = (list(st.nodes), list(st.edges), list(st.latent), list(st.probs), list(st.rules),
+                    list(st.observations), list(st.formal_probs), dict(st._by_stems))
         if all(_read_clause(p, st) for p in parts):
             return True
-        st.nodes[:], st.edges[:], st.latent[:], st.probs[:] = snapshot
+        (st.nodes[:], st.edges[:], st.latent[:], st.probs[:], st.rules[:], st.observations[:],
+         st.formal_probs[:]) = snapshot[:7]
+        st._by_stems = snapshot[7]
     if st.rules or re.search(r"\b(?:was|were|did|had|it rained|there was)\b", c, re.I):
         if not NUMBER_RE.search(c) and not re.search(r"\b(?:causes?|affects?)\b", c, re.I):
             st.observations.append(c)

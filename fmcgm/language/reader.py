@@ -22,8 +22,19 @@ from fmcgm.causal.queries import Query
 from fmcgm.errors import FMCGMError, InconsistentInputError
 from fmcgm.language.asking import Asked, read_question
 from fmcgm.language.formal import FormalQuery
-from fmcgm.language.names import Mention, mentions, modifier, name_stems, tokens, unknown_words, unsure
-from fmcgm.language.prose import POLES, ProseStory, read_story
+from fmcgm.language.lexicon import words
+from fmcgm.language.names import (
+    Mention,
+    mentions,
+    modifier,
+    name_stems,
+    negating,
+    stem,
+    tokens,
+    unknown_words,
+    unsure,
+)
+from fmcgm.language.prose import POLES, ProbText, ProseStory, read_story
 from fmcgm.language.understand import Problem
 from fmcgm.vocabulary import QueryKind
 
@@ -64,14 +75,15 @@ def summary(st: ProseStory) -> str:
     return "; ".join(parts) or "nothing yet"
 
 
-def read_prose(text: str) -> ReadResult:
-    st = read_story(text)
+def read_prose(text: str, context: tuple[str, ...] = (), changes: list[str] | None = None) -> ReadResult:
+    """Read ``text`` against the statements of earlier turns (``context``); corrections go to ``changes``."""
+    st = read_story(text, context)
     res = ReadResult(understood=[summary(st)], unreadable=list(st.unreadable))
     if not st.question:
         res.missing.append("a question (a sentence ending with '?')")
         return res
     try:
-        prob = _problem(st)
+        prob = _problem(st, changes)
     except Unread as e:
         res.missing.append(e.missing)
         if e.unreadable:
@@ -123,9 +135,63 @@ def _one(phrase: str, nodes: list[str], what: str, sentence: str | None = None) 
     return ms[0]
 
 
-def _statements(st: ProseStory, nodes: list[str]) -> list[Statement]:
+_FUNCTION = frozenset("of the all a an are is were was be been do does did have has had both".split())
+
+
+def _joint(phrase: str, ms: list[Mention]) -> bool:
+    """Several variables joined as one event: "smoking and cancer", "people who smoke and get cancer" read as a
+    population ("12% of people smoke and get cancer", "12% of people are smokers with cancer") — not a group
+    ("30% of smokers get cancer", "12% of people who smoke get cancer")."""
+    if len(ms) < 2:
+        return False
+    toks = tokens(phrase)
+    if "who" in toks or "that" in toks or "which" in toks:
+        return False
+    lead = [j for j in range(ms[0].start) if toks[j] not in _FUNCTION]
+    if lead and not all(stem(toks[j]) in words("populations") or negating(toks, j) for j in lead):
+        return False
+    between = {w for a, b in zip(ms, ms[1:], strict=False) for w in toks[a.end:b.start]}
+    return bool(between & {"and", "with", "but", "while"})
+
+
+def _event(pt: ProbText, nodes: list[str], given: dict[str, int], last_event: dict[str, int] | None,
+           last_conds: set[str]) -> dict[str, int]:
+    """The event a probability sentence states the chance of: one variable, or several joined (a joint)."""
+    if pt.event.startswith("\x00"):
+        body = pt.event[1:]
+        _sure(body, nodes, pt.sentence)
+        ms = mentions(body, nodes)
+        if _joint(body, ms) and not given:
+            return {m.node: m.value for m in ms}
+        if ms and last_event and all(m.node in last_conds or m.node in given for m in ms):
+            for m in ms:
+                given[m.node] = m.value
+            return last_event
+        if ms:
+            for m in ms[:-1]:
+                given[m.node] = m.value
+            return {ms[-1].node: ms[-1].value}
+        if last_event:
+            return last_event
+        raise Unread("what the number in this sentence is the probability of", pt.sentence)
+    if not pt.event.strip():
+        if not last_event:
+            raise Unread("what the number in this sentence is the probability of", pt.sentence)
+        return last_event
+    ms = mentions(pt.event, nodes)
+    if _joint("of " + pt.event, ms):  # "the probability of not smoking and cancer"
+        _sure(pt.event, nodes, pt.sentence)
+        return {m.node: m.value for m in ms}
+    m = _one(pt.event, nodes, "the event", pt.sentence)
+    return {m.node: m.value}
+
+
+def _statements(st: ProseStory, nodes: list[str], changes: list[str] | None = None) -> list[Statement]:
+    """Probability statements in any order; a later turn's number for the same probability replaces an earlier
+    turn's (said in ``changes``), while two numbers for one probability within a turn are asked about."""
     out: list[Statement] = []
-    last_event: tuple[str, int] | None = None
+    turn_of: list[int] = []
+    last_event: dict[str, int] | None = None
     last_conds: set[str] = set()
     last_sentence = None
     for pt in st.probs:
@@ -138,37 +204,27 @@ def _statements(st: ProseStory, nodes: list[str]) -> list[Statement]:
                 given[m.node] = m.value
             if not mentions(c, nodes):
                 raise Unread(f"which variable the group {c!r} is", pt.sentence)
-        if pt.event.startswith("\x00"):
-            _sure(pt.event[1:], nodes, pt.sentence)
-            ms = mentions(pt.event[1:], nodes)
-            if ms and last_event and all(m.node in last_conds or m.node in given for m in ms):
-                for m in ms:
-                    given[m.node] = m.value
-                event = last_event
-            elif ms:
-                event = (ms[-1].node, ms[-1].value)
-                for m in ms[:-1]:
-                    given[m.node] = m.value
-            elif last_event:
-                event = last_event
-            else:
-                raise Unread("what the number in this sentence is the probability of", pt.sentence)
-        elif not pt.event.strip():
-            if not last_event:
-                raise Unread("what the number in this sentence is the probability of", pt.sentence)
-            event = last_event
-        else:
-            m = _one(pt.event, nodes, "the event", pt.sentence)
-            event = (m.node, m.value)
-        if event[0] in given:
-            raise Unread(f"the sentence names {event[0]} both as the event and as the group", pt.sentence)
-        s = Statement.of({event[0]: event[1]}, given, pt.p)
-        twin = next((o for o in out if (o.event, o.given) == (s.event, s.given) and abs(o.p - s.p) > 1e-9), None)
-        if twin is not None:  # two numbers for one probability: two phrases were read as the same value
+        event = _event(pt, nodes, given, last_event, last_conds)
+        both = set(event) & set(given)
+        if both:
+            name = sorted(both)[0]
+            raise Unread(f"what the number is the chance of: the sentence names only {name}, as the group; "
+                         "say the outcome as a variable of the story", pt.sentence)
+        s = Statement.of(event, given, pt.p)
+        k = next((i for i, o in enumerate(out) if (o.event, o.given) == (s.event, s.given)), None)
+        if k is not None and abs(out[k].p - s.p) > 1e-9:
+            if changes is not None and pt.turn > turn_of[k]:  # a correction in a later turn
+                changes.append(f"{s.text().split(' = ')[0]}: {out[k].p:g} -> {s.p:g}")
+                out[k], turn_of[k] = s, pt.turn
+                last_event, last_conds = event, set(given)
+                continue
+            # two numbers for one probability: two phrases were read as the same value
             raise Unread(f"whether two groups differ: both read as {s.text().split(' = ')[0]} "
-                         f"({twin.p:g} and {s.p:g}); say which group is which, e.g. 'non-smokers' or 'without X'",
+                         f"({out[k].p:g} and {s.p:g}); say which group is which, e.g. 'non-smokers' or 'without X'",
                          pt.sentence)
-        out.append(s)
+        if k is None:
+            out.append(s)
+            turn_of.append(pt.turn)
         last_event, last_conds = event, set(given)
     return out
 
@@ -192,7 +248,7 @@ def _formal_statements(st: ProseStory, nodes: list[str]) -> list[Statement]:
     return out
 
 
-def _problem(st: ProseStory) -> Problem:
+def _problem(st: ProseStory, changes: list[str] | None = None) -> Problem:
     has_numbers = bool(st.probs or st.formal_probs)
     asked = read_question(st.question, bool(st.rules), has_numbers)
     if asked is None:
@@ -202,14 +258,14 @@ def _problem(st: ProseStory) -> Problem:
         return _deterministic(st, asked)
     if not st.edges:
         raise Unread("the causal graph: which variable affects which (e.g. 'Smoking causes cancer.' or 'X -> Y')")
-    graph = CausalGraph.build(st.edges, nodes=st.nodes, latent=st.latent)
+    graph = CausalGraph.build(list(dict.fromkeys(st.edges)), nodes=st.nodes, latent=st.latent)
     nodes = Vars(graph)
-    statements = _statements(st, nodes) + _formal_statements(st, nodes)
+    statements = _statements(st, nodes, changes) + _formal_statements(st, nodes)
     query, claim = _query(asked, nodes)
     if query.kind not in ("collider_bias", "backadj") and not statements:
         raise Unread("the probabilities (e.g. 'Among smokers, 30% get cancer; among non-smokers, 10%.')")
     return Problem(graph, st.question, query.kind, claim, statements, query,
-                   notes=[f"read as {query.describe()}"])
+                   notes=[f"read as {query.describe()}", *(f"changed: {c}" for c in changes or ())])
 
 
 def _q(phrase: str | None, nodes: list[str], what: str) -> Mention:
@@ -306,11 +362,13 @@ def _formal_query(f: FormalQuery | None, nodes: Vars) -> tuple[Query, str]:
 # -- deterministic rules ----------------------------------------------------------------------
 
 def _literal_name(lit: str) -> str:
-    from fmcgm.language.names import FILLER, NEGATORS
+    from fmcgm.language.names import FILLER
 
-    skip = FILLER | NEGATORS | set(POLES) | {"it", "there", "been", "had"}
-    name = " ".join(w for w in tokens(lit) if w not in skip and w != "-")
-    return name or " ".join(w for w in tokens(lit) if w not in FILLER | NEGATORS and w != "-")
+    toks = tokens(lit)
+    skip = FILLER | set(POLES) | {"it", "there", "been", "had", "someon", "someone", "somebodi", "somebody", "anyon",
+                                  "anyone", "anybodi", "anybody", "everyon", "everyone", "everybodi", "everybody"}
+    name = " ".join(w for j, w in enumerate(toks) if w not in skip and not negating(toks, j) and w != "-")
+    return name or " ".join(w for j, w in enumerate(toks) if w not in FILLER and not negating(toks, j) and w != "-")
 
 
 def _literal(lit: str, nodes: list[str]) -> tuple[str, int]:
@@ -321,11 +379,8 @@ def _literal(lit: str, nodes: list[str]) -> tuple[str, int]:
     toks = tokens(lit)
     prefix_flip = any(re.fullmatch(r"(?:un|non|dis|in)[a-z]{3,}", toks[k]) and
                       all(not toks[k].startswith(s) for s in name_stems(m.node)) for k in range(m.start, m.end))
-    flips = prefix_flip + sum(w in NEG_WORDS or POLES.get(w) == 0 for w in toks)
+    flips = prefix_flip + sum(negating(toks, j) or POLES.get(w) == 0 for j, w in enumerate(toks))
     return m.node, 1 - flips % 2
-
-
-NEG_WORDS = frozenset({"not", "no", "never", "without", "none"})
 
 
 def _deterministic(st: ProseStory, asked: Asked) -> Problem:

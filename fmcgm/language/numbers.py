@@ -1,0 +1,75 @@
+"""Numbers a probability can never be: refused with the reason, before any reader runs.
+
+A reader that finds "40%" inside "20-40%" or "10%" inside "-10%" answers confidently from a number
+nobody stated. Every rule below is one shape of number that is not a probability, with an example;
+``refusals(text)`` lists each one found, naming the words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_NUM = r"(?:\d+(?:\.\d+)?|\.\d+)"
+_WORD = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|a hundred|hundred)"
+_PCT = r"(?:\s*%|\s+percent\b|\s+per\s*cent\b)"
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    pattern: re.Pattern[str]
+    reason: str
+    example: str
+
+
+RULES = (
+    Rule("negative", re.compile(rf"(?:(?<![\w.)])-\s*{_NUM}(?!\s*(?:->|=))|\b(?:minus|negative)\s+{_NUM}|"
+                                rf"\b(?:minus|negative)\s+{_WORD}\b)", re.I),
+         "a probability cannot be negative", "Among non-smokers, -10% get cancer."),
+    Rule("range", re.compile(rf"{_NUM}{_PCT}?\s*(?:-|to)\s*{_NUM}{_PCT}|\bbetween\s+{_NUM}{_PCT}?\s+and\s+{_NUM}{_PCT}",
+                             re.I),
+         "a range is not one probability; give one number", "Among smokers, 20-40% get cancer."),
+    Rule("over_100", re.compile(rf"(?<![\d.])(?:10[1-9]|1[1-9]\d|[2-9]\d\d|\d{{4,}})(?:\.\d+)?{_PCT}"
+                                rf"|(?<![\d.])100\.0*[1-9]\d*{_PCT}", re.I),
+         "a probability cannot exceed 100%", "Among smokers, 120% get cancer."),
+    Rule("zero_base", re.compile(rf"(?:{_NUM}|{_WORD})\s+(?:in|out of)\s+(?:0+(?:\.0+)?|zero)\b", re.I),
+         "'n in 0' is not a number", "1 in 0 smokers get cancer."),
+)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    words: str
+    reason: str
+
+    def message(self) -> str:
+        return f"the number {self.words!r}: {self.reason}"
+
+
+def refusals(text: str) -> list[Refusal]:
+    """Every number shape in ``text`` (normalized) that no probability can have."""
+    out: list[Refusal] = []
+    taken: list[tuple[int, int]] = []
+    for rule in RULES:
+        for m in rule.pattern.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            if rule.name == "negative" and (_is_formal_minus(text, m.start()) or _signed_quantity(text, m.start())):
+                continue
+            taken.append(m.span())
+            out.append(Refusal(m.group(0).strip(), rule.reason))
+    return out
+
+
+def _signed_quantity(text: str, i: int) -> bool:
+    """'the correlation ... is -0.05': a quantity that may be negative, stated in the same clause."""
+    clause = re.split(r"[.;?!]\s", text[:i])[-1].lower()
+    return "correlat" in clause or "covarian" in clause
+
+
+def _is_formal_minus(text: str, i: int) -> bool:
+    """'P(Y=1) - P(Y=0)', 'a - 0.3' and '... is 0.3 - 0.1': a subtraction, not a sign."""
+    before = text[:i].rstrip()
+    return bool(before) and (before[-1] in ")]" or before[-1].isalnum() and not before.endswith(("is", "was", "of", "be",
+                                                                                                   "are", "were", "equals")))

@@ -1,0 +1,208 @@
+"""Classes of confident wrong answers an adversarial probe found (issue 16), each with several phrasings.
+
+Every case states its truth, computed by hand beside it. A case passes when the agent answers it
+right or declines; a confident answer that differs from the truth fails. Where a class must be
+*answered* (not merely declined), the test says so.
+"""
+
+from __future__ import annotations
+
+import pytest
+from langgraph.checkpoint.memory import MemorySaver
+
+from agent.graph import build_graph, run_question
+
+APP = None
+
+
+def ask(q: str) -> dict:
+    global APP
+    APP = APP or build_graph()
+    return run_question(q, app=APP)["answer"]
+
+
+def confident(a: dict) -> bool:
+    return a["computed"] and (a["answer"] is not None or a["value"] is not None)
+
+
+def never_wrong(a: dict, expect: str | None, magnitude: float | None = None) -> None:
+    """Right or declined; never a confident answer that differs from the truth."""
+    if not confident(a):
+        assert a["outcome"] in ("declined", "not_identifiable"), a
+        return
+    assert a["answer"] == expect, (a["answer"], a["value"], a["text"])
+    if magnitude is not None and a["value"] is not None:
+        assert abs(abs(a["value"]) - magnitude) < 0.006, (a["value"], magnitude)
+
+
+# P(smoking) = 0.4; P(cancer | smoking) = 0.3, P(cancer | not) = 0.1: the effect of smoking is +0.2.
+BASE = "Smoking causes cancer. The probability of smoking is 40%."
+JOINTS = [
+    ("The probability of smoking and cancer is 12%.", "The probability of not smoking and cancer is 6%."),
+    ("12% of people smoke and get cancer.", "6% of people do not smoke but get cancer."),
+    ("12% of people are smokers with cancer.", "6% of people are non-smokers with cancer."),
+    ("The chance that a person smokes and has cancer is 0.12.", "The chance that a person does not smoke and has cancer is 0.06."),
+]
+
+
+@pytest.mark.parametrize("first_smoker", [True, False])
+@pytest.mark.parametrize("pair", JOINTS, ids=[f"joint{i}" for i in range(len(JOINTS))])
+def test_joint_probabilities_do_not_depend_on_sentence_order(pair, first_smoker):
+    s, ns = pair if first_smoker else pair[::-1]
+    a = ask(f"{BASE} {s} {ns} Does smoking increase the chance of cancer?")
+    never_wrong(a, "yes", 0.2)
+
+
+STORY = "Smoking causes cancer. Among smokers, 30% get cancer. Among non-smokers, 10% get cancer."
+
+
+@pytest.mark.parametrize("question,expect", [
+    ("Would quitting smoking reduce cancer?", "yes"),
+    ("Does stopping smoking lower the risk of cancer?", "yes"),
+    ("Would avoiding smoking prevent cancer?", "yes"),
+    ("Would banning smoking increase cancer?", "no"),
+    ("Does giving up smoking reduce the chance of cancer?", "yes"),
+    ("Would refraining from smoking make cancer less likely?", "yes"),
+    ("Would quitting smoking make cancer more likely?", "no"),
+    ("Does abstaining from smoking decrease cancer?", "yes"),
+    ("Would people who stop smoking get cancer more often?", "no"),
+])
+def test_verbs_that_negate_the_treatment(question, expect):
+    never_wrong(ask(f"{STORY} {question}"), expect, 0.2)
+
+
+def test_quitting_is_answered_not_only_declined():
+    a = ask(f"{STORY} Would quitting smoking reduce the risk of cancer?")
+    assert a["answer"] == "yes" and abs(abs(a["value"]) - 0.2) < 1e-6, a
+
+
+@pytest.mark.parametrize("story,question,expect", [
+    ("Not smoking prevents cancer. Among people who do not smoke, 10% get cancer; among smokers, 30% get cancer.",
+     "Does not smoking reduce cancer?", "yes"),
+    ("Not smoking prevents cancer. Among people who do not smoke, 10% get cancer; among smokers, 30% get cancer.",
+     "Does not smoking increase cancer?", "no"),
+    ("Staying home affects infection. Among people who stay home, 5% get infected; among people who do not, 25%.",
+     "Does staying home lower infection?", "yes"),
+    ("Non-smoking affects cancer. Among non-smokers, 10% get cancer. Among smokers, 30% get cancer.",
+     "Does non-smoking raise the chance of cancer?", "no"),
+])
+def test_a_variable_named_by_its_negation(story, question, expect):
+    never_wrong(ask(f"{story} {question}"), expect, 0.2)
+
+
+@pytest.mark.parametrize("story,question,expect,size", [
+    ("Smoking causes cancer. Among smokers, 70% stay cancer-free; among non-smokers, 90% stay cancer-free.",
+     "Does smoking increase the risk of cancer?", "yes", 0.2),
+    ("Smoking causes cancer. Among smokers, 70% remain free of cancer. Among non-smokers, 90% remain free of cancer.",
+     "Does smoking make cancer more likely?", "yes", 0.2),
+    ("The treatment affects recovery. Among treated patients, 20% fail to recover; among untreated patients, 50% fail to recover.",
+     "Does the treatment help recovery?", "yes", 0.3),
+    ("The treatment affects recovery. Among treated patients, 20% do not recover; among untreated patients, 50% do not recover.",
+     "Does the treatment reduce recovery?", "no", 0.3),
+    ("Exercise affects illness. Among people who exercise, 85% stay healthy; among people who do not exercise, 60% stay healthy.",
+     "Does exercise increase illness?", "no", None),
+])
+def test_negated_outcomes_in_the_numbers(story, question, expect, size):
+    never_wrong(ask(f"{story} {question}"), expect, size)
+
+
+@pytest.mark.parametrize("number", ["-10%", "minus 10%", "\u221210%", "-0.1", "\u2212 10 percent", "negative 10%"])
+def test_a_negative_probability_is_never_answered(number):
+    a = ask(f"Smoking causes cancer. Among smokers, 30% get cancer. Among non-smokers, {number} get cancer. "
+            "Does smoking increase the chance of cancer?")
+    assert not confident(a), a
+    assert a["outcome"] == "declined", a
+
+
+@pytest.mark.parametrize("number", ["20-40%", "20 to 40%", "between 20% and 40%", "20\u201340%", "120%", "1 in 0",
+                                    "five in zero", "3 out of 0"])
+def test_ranges_impossible_and_undefined_numbers_are_declined(number):
+    a = ask(f"Smoking causes cancer. Among smokers, 30% get cancer. Among non-smokers, {number} get cancer. "
+            "Does smoking increase the chance of cancer?")
+    assert not confident(a), a
+    assert a["outcome"] == "declined", a  # not an internal error blamed on a server
+    assert a["error_kind"] != "internal", a
+
+
+@pytest.mark.parametrize("story,question,expect", [
+    ("The alarm rings exactly when the button is pressed. Nobody pressed the button, and the alarm did not ring.",
+     "Had someone pressed the button, would the alarm have rung?", "yes"),
+    ("The alarm rings exactly when the button is pressed. No one pressed the button.",
+     "Would the alarm have rung if the button had been pressed?", "yes"),
+    ("The alarm rings exactly when the button is pressed. Nobody pressed the button.",
+     "Did the alarm ring?", "no"),
+    ("The light is on exactly when the switch is flipped. The switch was never flipped.",
+     "Had the switch been flipped, would the light be on?", "yes"),
+    ("The alarm rings exactly when the button is pressed. The button was pressed by nobody.",
+     "If the button had not been pressed, would the alarm have rung?", "no"),
+])
+def test_nobody_did_it_is_a_negative_observation(story, question, expect):
+    never_wrong(ask(f"{story} {question}"), expect)
+
+
+def test_a_restated_edge_is_not_an_error():
+    a = ask("Smoking causes cancer. Smoking increases the risk of cancer. Among smokers, 30% get cancer. "
+            "Among non-smokers, 10% get cancer. Does smoking increase the chance of cancer?")
+    assert a["answer"] == "yes" and abs(a["value"] - 0.2) < 1e-6, a
+
+
+@pytest.mark.parametrize("junk", ["\u200b", "\u200d", "\ufeff", "\u00ad"])
+def test_invisible_characters_never_enter_a_name(junk):
+    a = ask(f"Smo{junk}king causes cancer. Among smo{junk}kers, 30% get cancer. Among non-smokers, 10% get cancer. "
+            "Does smoking increase the chance of cancer?")
+    assert a["answer"] == "yes", a
+    assert all(junk not in n for n in a["graph"]["nodes"]), a["graph"]
+
+
+def test_an_exercise_group_is_not_read_as_its_own_event():
+    a = ask("Exercise affects weight. Among people who exercise, 20% are overweight. Among people who do not exercise, "
+            "35% are overweight. Does exercise reduce the chance of being overweight?")
+    never_wrong(a, "yes", 0.15)
+    assert "both as the event and" not in (a["text"] or ""), a["text"]
+
+
+def test_a_tiny_effect_says_the_convention_that_decided_it():
+    a = ask("Smoking causes cancer. Among smokers, 10.4% get cancer. Among non-smokers, 10% get cancer. "
+            "Does smoking increase the chance of cancer?")
+    if confident(a):
+        assert a["answer"] == "no"
+        assert "0.005" in a["text"], a["text"]
+
+
+def test_a_thousand_graph_statements_read_quickly():
+    import time
+
+    chain = " ".join(f"Node{i} causes node{i + 1}." for i in range(1000))
+    t0 = time.perf_counter()
+    a = ask(chain + " Does node0 increase node1000?")
+    assert time.perf_counter() - t0 < 5.0
+    assert not confident(a)  # no numbers were given
+
+
+def test_a_reply_without_a_final_period_is_not_glued_to_the_next():
+    app = build_graph(checkpointer=MemorySaver())
+    first = run_question("Smoking causes cancer. Among smokers, 30% get cancer. Does smoking increase cancer?", app=app)
+    tid = first["thread_id"]
+    assert not confident(first["answer"])
+    second = run_question("Among non-smokers, 10% get cancer", app=app, thread_id=tid)["answer"]
+    assert second["answer"] == "yes" and abs(second["value"] - 0.2) < 1e-6, second
+
+
+def test_a_thread_keeps_its_story_but_never_its_answer():
+    app = build_graph(checkpointer=MemorySaver())
+    first = run_question(f"{STORY} Does smoking increase the chance of cancer?", app=app)
+    assert first["answer"]["answer"] == "yes"
+    tid = first["thread_id"]
+    second = run_question("Would quitting smoking reduce cancer?", app=app, thread_id=tid)["answer"]
+    assert second["answer"] == "yes" and abs(abs(second["value"]) - 0.2) < 1e-6, second
+    third = run_question("Among non-smokers, 25% get cancer. Does smoking increase the chance of cancer?",
+                         app=app, thread_id=tid)["answer"]
+    assert third["answer"] == "yes" and abs(third["value"] - 0.05) < 1e-6, third
+    assert "25%" in third["text"] or "0.25" in third["text"], third["text"]  # says what changed
+
+
+def test_a_thread_question_about_an_unknown_variable_asks_back():
+    app = build_graph(checkpointer=MemorySaver())
+    first = run_question(f"{STORY} Does smoking increase the chance of cancer?", app=app)
+    second = run_question("Does exercise reduce cancer?", app=app, thread_id=first["thread_id"])["answer"]
+    assert not confident(second) and second["outcome"] == "declined", second
