@@ -15,7 +15,8 @@ Parts and their template fields:
   ``{grp_all}`` ("all people" for a root), ``{event}`` (``{inf}`` its infinitive), ``{noun}``, ``{p}`` (whole percent), ``{d}``
   (decimal), ``{frac}``/``{frac_bare}`` (words, only for round values), ``{note}`` ("P(Y=1 | X=1)").
 * ``pair``: two probabilities that differ in the value of the group's last condition: ``{base}``,
-  ``{g1}``/``{g0}``, ``{last_event}``, ``{event}``, ``{p1}``/``{p0}``, ``{d1}``/``{d0}``, ``{note1}``/``{note0}``.
+  ``{g1}``/``{g0}``, ``{last_event}``, ``{last_neg_event}``, ``{event}``, ``{p1}``/``{p0}``, ``{d1}``/``{d0}``,
+  ``{note1}``/``{note0}``.
 * ``joint``: ``P(X=x, Y=1)``: ``{unit}``, ``{a}`` (the treatment's event or its negation), ``{b}``, ``{p}``,
   ``{d}``, ``{note}``.
 * ``question``: ``{x}`` ``{X}`` ``{y}`` ``{Y}`` ``{unit}`` ``{x_event}`` ``{y_event}`` ``{y_inf}`` ``{y_neg_inf}``
@@ -123,6 +124,8 @@ PROB = _fams("prob", [
 
 PAIR = _fams("pair", [
     ("pr_otherwise", "{base} {event} {p1}% of the time if they {last_event}, and {p0}% of the time otherwise.", {}),
+    ("pr_if_not", "{base} {event} {p1}% of the time if they {last_event} and {p0}% of the time if they {last_neg_event}.",
+     {}),
     ("pr_compared", "{p1}% of {g1} {event}, compared with {p0}% of {g0}.", {}),
     ("pr_versus", "The share of {g1} {who} {event} is {p1}%, versus {p0}% for {g0}.", {}),
     ("pr_respectively", "Among {g1} and {g0}, respectively, {p1}% and {p0}% {event}.", {}),
@@ -183,7 +186,7 @@ QUESTION = _fams("question", [
     _q("q_marg_note", "marg", "What is P({Y}=1)?", answer="value"),
     _q("q_marg_prob", "marg", "What is the overall probability of {y}?", answer="value"),
     # effect of the treatment on the treated
-    _q("q_ett_less", "ett", "For {x_pos}, would {y} have been less likely had they not {x_pp}?", sign=-1, treat=-1),
+    _q("q_ett_less", "ett", "For those {who} {x_event}, would {y} have been less likely had they not {x_pp}?", sign=-1, treat=-1),
     _q("q_ett_more", "ett", "Would {x_pos} have been more likely to {y_inf} if they had not {x_pp}?", treat=-1),
     _q("q_ett_those", "ett", "For those {who} {x_event}, does {x} raise the chance of {y}?"),
     _q("q_ett_treated", "ett", "Is the effect of {x} on {y} among {x_pos} (the ETT) positive?"),
@@ -330,6 +333,10 @@ EXAMPLES: dict[str, str] = {
     "p_frac": "One in four smokers who do not carry the risk gene get lung cancer.",
     "p_frac_among": "Among smokers who do not carry the risk gene, one in four get lung cancer.",
     "pr_otherwise": "Smokers get lung cancer 40% of the time if they carry the risk gene, and 20% of the time otherwise.",
+    "pr_if_not": (
+        "Smokers get lung cancer 40% of the time if they carry the risk gene and 20% of the time if they do "
+        "not carry the risk gene."
+    ),
     "pr_compared": (
         "40% of smokers who carry the risk gene get lung cancer, compared with 20% of smokers who do not "
         "carry the risk gene."
@@ -383,7 +390,7 @@ EXAMPLES: dict[str, str] = {
     "q_marg_share": "Overall, what share of people get lung cancer?",
     "q_marg_note": "What is P(lung_cancer=1)?",
     "q_marg_prob": "What is the overall probability of lung cancer?",
-    "q_ett_less": "For smokers, would lung cancer have been less likely had they not smoked?",
+    "q_ett_less": "For those who smoke, would lung cancer have been less likely had they not smoked?",
     "q_ett_more": "Would smokers have been more likely to get lung cancer if they had not smoked?",
     "q_ett_those": "For those who smoke, does smoking raise the chance of lung cancer?",
     "q_ett_treated": "Is the effect of smoking on lung cancer among smokers (the ETT) positive?",

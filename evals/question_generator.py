@@ -323,14 +323,20 @@ def expected(fam: Family, q: Fraction | None) -> tuple[str | None, dict[str, flo
     return ("yes" if yes else "no"), {"value_abs": round(float(abs(q)), 6)}
 
 
+def answer_key(fam: Family, q: Fraction | None) -> str | float | None:
+    """What grading compares: the yes/no of a yes/no question, the number of a number question."""
+    expect, values = expected(fam, q)
+    return values.get("value") if fam.answer == "value" and expect is None else expect
+
+
 def ask_candidates(structure: str, kind: str, fam: Family, params: dict[str, int]) -> list[str]:
     """Stated numbers whose absence leaves the answer open: some value in GRID changes it."""
     spec = SPECS[structure]
-    answer = expected(fam, quantity(structure, kind, build_net(spec, params)))
+    answer = answer_key(fam, quantity(structure, kind, build_net(spec, params)))
     out = []
     for key in params:
         for v in GRID:
-            other = expected(fam, quantity(structure, kind, build_net(spec, {**params, key: v})))
+            other = answer_key(fam, quantity(structure, kind, build_net(spec, {**params, key: v})))
             if other != answer:
                 out.append(key)
                 break
@@ -391,9 +397,9 @@ def prob_flags(fact: Fact) -> set[str]:
 def pair_context(theme: Theme, f1: Fact, f0: Fact) -> dict[str, Any]:
     prefix, (last, _) = f1.cond[:-1], f1.cond[-1]
     return {"base": group(theme, prefix) or theme.unit, "g1": group(theme, f1.cond), "g0": group(theme, f0.cond),
-            "last_event": event(theme, last, 1), "event": theme.var(f1.target).event, "p1": f1.p, "p0": f0.p,
-            "d1": dec(f1.p), "d0": dec(f0.p), "note1": notation(theme, f1.target, f1.cond),
-            "note0": notation(theme, f0.target, f0.cond), "who": theme.who}
+            "last_event": event(theme, last, 1), "last_neg_event": event(theme, last, 0),
+            "event": theme.var(f1.target).event, "p1": f1.p, "p0": f0.p, "d1": dec(f1.p), "d0": dec(f0.p),
+            "note1": notation(theme, f1.target, f1.cond), "note0": notation(theme, f0.target, f0.cond), "who": theme.who}
 
 
 def joint_context(theme: Theme, fact: Fact) -> dict[str, Any]:

@@ -118,7 +118,7 @@ THEMES: tuple[Theme, ...] = (
     Theme(
         "smoking", "people",
         V("smoking", "smokers", "non-smokers", "smoke", "do not smoke", pp="smoked",
-          off=("quitting smoking", "giving up smoking", "a ban on smoking")),
+          off=("quitting smoking", "giving up smoking", "avoiding cigarettes", "a ban on smoking")),
         V("lung cancer", "people with lung cancer", "people without lung cancer", "get lung cancer", "stay cancer-free"),
         V("the risk gene", "carriers of the risk gene", "people without the risk gene", "carry the risk gene",
           "do not carry the risk gene", pnoun="carrying the risk gene", sym="gene"),
@@ -310,7 +310,7 @@ THEMES: tuple[Theme, ...] = (
     Theme(
         "coffee", "people",
         V("coffee", "coffee drinkers", "people who avoid coffee", "drink coffee", "do not drink coffee", pp="drunk coffee",
-          off=("quitting coffee", "cutting out coffee"), pnoun="drinking coffee"),
+          off=("quitting coffee", "cutting out coffee", "avoiding coffee"), pnoun="drinking coffee"),
         V("insomnia", "people with insomnia", "people who sleep well", "suffer from insomnia", "sleep well"),
         V("job stress", "people with stressful jobs", "people with calm jobs", "have a stressful job", "have a calm job",
           pnoun="having a stressful job", sym="stress"),
@@ -324,7 +324,7 @@ THEMES: tuple[Theme, ...] = (
     Theme(
         "high-fat diet", "mice",
         V("a high-fat diet", "mice on a high-fat diet", "mice on a normal diet", "eat a high-fat diet", "eat a normal diet",
-          pp="eaten a high-fat diet", off=("removing the high-fat diet", "stopping the high-fat diet"),
+          pp="eaten a high-fat diet", off=("removing the high-fat diet", "stopping the high-fat diet", "avoiding fatty food"),
           pnoun="eating a high-fat diet", sym="high_fat"),
         V("diabetes", "diabetic mice", "healthy mice", "develop diabetes", "stay healthy", pnoun="developing diabetes"),
         V("the obese strain", "mice of the obese strain", "mice of the lean strain", "belong to the obese strain",
@@ -483,7 +483,7 @@ THEMES: tuple[Theme, ...] = (
     Theme(
         "alcohol", "people",
         V("alcohol", "drinkers", "non-drinkers", "drink alcohol", "do not drink alcohol", pp="drunk alcohol",
-          off=("quitting alcohol", "giving up drinking"), pnoun="drinking alcohol"),
+          off=("quitting alcohol", "giving up drinking", "avoiding alcohol"), pnoun="drinking alcohol"),
         V("liver disease", "people with liver disease", "people with a healthy liver", "develop liver disease",
           "keep a healthy liver", pnoun="developing liver disease", sym="liver_disease"),
         V("being male", "men", "women", "are men", "are women", sym="male"),

@@ -247,6 +247,21 @@ def test_ask_rows_leave_out_a_number_that_matters(rows):
         assert missing in qg.ask_candidates(row["structure"], row["kind"], qfam, params)
 
 
+def test_ask_leaves_out_only_numbers_that_can_change_the_answer():
+    # ATE = (0.9-0.6)*0.5 + (0.4-0.3)*0.5 = 0.2 is positive in both strata, so P(Z) and P(X|Z) cannot flip the
+    # yes/no; nor can P(Y=1|X=1,Z=0) (at 0.01: 0.15 - 0.145 > 0) or P(Y=1|X=0,Z=1) (at 0.99: -0.045 + 0.05 > 0).
+    # P(Y=1|X=1,Z=1) at 0.01 gives -0.245 and P(Y=1|X=0,Z=0) at 0.99 gives -0.145: those two are needed.
+    params = {"P(Z=1)": 50, "P(X=1|Z=1)": 80, "P(X=1|Z=0)": 20, "P(Y=1|X=1,Z=1)": 90, "P(Y=1|X=1,Z=0)": 40,
+              "P(Y=1|X=0,Z=1)": 60, "P(Y=1|X=0,Z=0)": 30}
+    yes_no = qg.ask_candidates("confounder", "ate", BY_ID["q_does_increase"], params)
+    assert set(yes_no) == {"P(Y=1|X=1,Z=1)", "P(Y=1|X=0,Z=0)"}
+    number = qg.ask_candidates("confounder", "ate_value", BY_ID["q_ate_value"], params)
+    assert set(number) == set(yes_no) | {"P(Z=1)", "P(Y=1|X=1,Z=0)", "P(Y=1|X=0,Z=1)"}  # P(X|Z) never enters the ATE
+    assert qg.ask_candidates("collider", "ate", BY_ID["q_does_increase"],
+                             {"P(X=1)": 50, "P(Y=1)": 50, "P(C=1|X=1,Y=1)": 90, "P(C=1|X=1,Y=0)": 50,
+                              "P(C=1|X=0,Y=1)": 50, "P(C=1|X=0,Y=0)": 10}) == []
+
+
 # ------------------------------------------------------------------------------------------------ stated numbers
 
 WORDS = {v: k for k, v in qg.FRAC_OF.items()} | {v: k for k, v in qg.FRAC_BARE.items()}
