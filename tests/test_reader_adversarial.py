@@ -41,7 +41,8 @@ JOINTS = [
     ("The probability of smoking and cancer is 12%.", "The probability of not smoking and cancer is 6%."),
     ("12% of people smoke and get cancer.", "6% of people do not smoke but get cancer."),
     ("12% of people are smokers with cancer.", "6% of people are non-smokers with cancer."),
-    ("The chance that a person smokes and has cancer is 0.12.", "The chance that a person does not smoke and has cancer is 0.06."),
+    ("The chance that a person smokes and has cancer is 0.12.",
+     "The chance that a person does not smoke and has cancer is 0.06."),
 ]
 
 
@@ -95,9 +96,11 @@ def test_a_variable_named_by_its_negation(story, question, expect):
      "Does smoking increase the risk of cancer?", "yes", 0.2),
     ("Smoking causes cancer. Among smokers, 70% remain free of cancer. Among non-smokers, 90% remain free of cancer.",
      "Does smoking make cancer more likely?", "yes", 0.2),
-    ("The treatment affects recovery. Among treated patients, 20% fail to recover; among untreated patients, 50% fail to recover.",
+    ("The treatment affects recovery. Among treated patients, 20% fail to recover; "
+     "among untreated patients, 50% fail to recover.",
      "Does the treatment help recovery?", "yes", 0.3),
-    ("The treatment affects recovery. Among treated patients, 20% do not recover; among untreated patients, 50% do not recover.",
+    ("The treatment affects recovery. Among treated patients, 20% do not recover; "
+     "among untreated patients, 50% do not recover.",
      "Does the treatment reduce recovery?", "no", 0.3),
     ("Exercise affects illness. Among people who exercise, 85% stay healthy; among people who do not exercise, 60% stay healthy.",
      "Does exercise increase illness?", "no", None),
