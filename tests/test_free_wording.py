@@ -35,13 +35,23 @@ def test_accuracy_floor(results):
 
 
 @pytest.mark.parametrize("expect,answer,verdict", [
-    ("yes", {"answer": "yes", "value": 0.2}, "right"),
-    ("yes", {"answer": "no", "value": -0.2}, "wrong"),
-    ("yes", {"answer": None, "value": None, "text": "I need a graph"}, "declined"),
-    ("ask", {"answer": "yes", "value": 0.5}, "wrong"),
-    ("ask", {"answer": None, "value": None}, "right"),
-    ("not_identifiable", {"answer": None, "value": None, "error": "not identifiable: a hedge"}, "right"),
-    (None, {"answer": None, "value": 0.21}, "wrong"),
+    ("yes", {"answer": "yes", "value": 0.2, "computed": True, "outcome": "answered"}, "right"),
+    ("yes", {"answer": "no", "value": -0.2, "computed": True, "outcome": "answered"}, "wrong"),
+    ("yes", {"answer": None, "value": None, "text": "I need a graph", "outcome": "declined"}, "declined"),
+    ("ask", {"answer": "yes", "value": 0.5, "computed": True, "outcome": "answered"}, "wrong"),
+    ("ask", {"answer": None, "value": None, "outcome": "declined", "missing": ["P(Y=1 | X=0)"]}, "right"),
+    # an internal failure is never a right "ask" (issue 19: it used to count as one)
+    ("ask", {"answer": None, "value": None, "outcome": "error", "error": "ZeroDivisionError"}, "error"),
+    ("not_identifiable", {"answer": None, "value": None, "outcome": "not_identifiable"}, "right"),
+    ("not_identifiable", {"answer": None, "value": None, "outcome": "declined", "text": "not identifiable?"}, "declined"),
+    ("yes", {"answer": None, "value": None, "outcome": "not_identifiable"}, "wrong"),  # a computed claim, and false
+    (None, {"answer": None, "value": 0.21, "computed": True, "outcome": "answered"}, "wrong"),
 ])
 def test_grading(expect, answer, verdict):
     assert grade({"expect": expect, "value": 0.2}, answer) == verdict
+
+
+def test_grading_compares_the_size_of_a_phrased_effect():
+    row = {"expect": "yes", "value_abs": 0.2}
+    assert grade(row, {"answer": "yes", "value": -0.2, "computed": True, "outcome": "answered"}) == "right"
+    assert grade(row, {"answer": "yes", "value": 0.3, "computed": True, "outcome": "answered"}) == "wrong"

@@ -25,9 +25,10 @@ latent: var_list COPULA? LATENT
 prob_eq: term EQ number
 
 ?query: QPREFIX? qbody "?"
-?qbody: expr | estimand | sign_q
-sign_q: "is" estimand SIGN
-estimand: "the"? ESTIMAND ("of" | "(") var ("on" | "->" | ",") var ")"? ("through" var_list)?
+?qbody: expr | estimand | sign_q | cmp_q
+sign_q: "is"i estimand (SIGN | ABOVE ZERO | BELOW ZERO)
+cmp_q: "is"i term (ABOVE | BELOW) term
+estimand: "the"i? ESTIMAND ("of" | "(") var ("on" | "->" | ",") var ")"? ("through" var_list)?
 ?expr: term | term "-" term -> diff
 
 term: "P" "(" assigns ("|" cond)? ")"
@@ -45,8 +46,11 @@ BIARROW: "<->" | "↔"
 EQ: "=" | "is"
 COPULA: "is" | "are"
 LATENT: "unobserved" | "latent" | "hidden" | "unmeasured" | "not observed"
-ESTIMAND: /ATE|NDE|NIE|ETT|ATT|CDE/i
+ESTIMAND: /ATE|NDE|NIE|ETT|ATT|CDE|average (?:treatment|causal) effect|(?:total )?causal effect|natural direct effect|natural indirect effect/i
 SIGN: "positive" | "negative"
+ABOVE: /(?:larger|greater|bigger|higher|more) than|>/i
+BELOW: /(?:smaller|less|lower) than|</i
+ZERO: /zero|0(?:\.0+)?/i
 QPREFIX: /what is|what's|compute|find/i
 PCT: "%"
 NAME: /(?!(?:is|are|the|of|on|through|and|do|unobserved|latent|hidden|unmeasured)\b)[A-Za-z_][A-Za-z0-9_']*/
@@ -145,16 +149,29 @@ class _Build(Transformer):
         return out
 
     def estimand(self, name, x, y, meds=()):
-        return FormalQuery("estimand", str(name).lower(), x, y, tuple(meds))
+        return FormalQuery("estimand", _ESTIMAND_NAMES.get(str(name).lower(), str(name).lower()), x, y, tuple(meds))
 
-    def sign_q(self, est, sign):
-        return FormalQuery("estimand", est.name, est.treatment, est.outcome, est.mediators, str(sign))
+    def sign_q(self, est, sign, _zero=None):
+        return FormalQuery("estimand", est.name, est.treatment, est.outcome, est.mediators, _sign(sign))
+
+    def cmp_q(self, a, cmp, b):  # "Is P(Y=1 | do(X=1)) larger than P(Y=1 | do(X=0))?": the sign of a - b
+        return FormalQuery("diff", terms=(a, b), sign=_sign(cmp))
 
     def diff(self, a, b):
         return FormalQuery("diff", terms=(a, b))
 
     def query(self, *parts):
         return parts[-1]
+
+
+_ESTIMAND_NAMES = {"average treatment effect": "ate", "average causal effect": "ate", "causal effect": "ate",
+                   "total causal effect": "ate", "natural direct effect": "nde", "natural indirect effect": "nie"}
+
+
+def _sign(tok: Token) -> str:
+    t = str(tok).lower()
+    return "positive" if t in ("positive", ">") or t.endswith("er than") and not t.startswith(("smaller", "lower")) \
+        else "negative"
 
 
 _PARSER = Lark(GRAMMAR, parser="earley", maybe_placeholders=False)
@@ -165,7 +182,7 @@ def read_formal(clause: str) -> FormalStatements | FormalQuery | None:
     """The clause read as formal notation, or None when it is not (entirely) formal."""
     text = clause.strip().rstrip(".").strip()
     if not text or not any(s in text for s in ("->", "→", "P(", "unobserved", "latent", "hidden", "unmeasured",
-                                                "ATE", "NDE", "NIE", "ETT", "ATT", "<->", "do(")):
+                                                "ATE", "NDE", "NIE", "ETT", "ATT", "<->", "do(", "effect")):
         return None
     try:
         tree = _PARSER.parse(text)

@@ -89,6 +89,9 @@ def read_prose(text: str, context: tuple[str, ...] = (), changes: list[str] | No
         if e.unreadable:
             res.unreadable.append(e.unreadable)
         return res
+    except FMCGMError as e:  # what was read does not make a valid problem (a cycle, a self-loop): say so, as read
+        res.missing.append(f"a story I can use: as I read it, {e.message}")
+        return res
     if res.unreadable:
         res.missing.append("the sentences above in a form I can read, or drop them")
         return res
@@ -151,29 +154,56 @@ def _joint(phrase: str, ms: list[Mention]) -> bool:
     if lead and not all(stem(toks[j]) in words("populations") or negating(toks, j) for j in lead):
         return False
     between = {w for a, b in zip(ms, ms[1:], strict=False) for w in toks[a.end:b.start]}
-    return bool(between & {"and", "with", "but", "while"})
+    if between & {"and", "but", "while"}:
+        return True
+    # "people are smokers with cancer" is a joint; "patients recover with therapy" is a group ("with" opens it)
+    return "with" in between and bool({"are", "is", "were", "was"} & set(toks[:ms[0].start]))
+
+
+_MARKERS = frozenset("with without when whenever if given among for after".split())  # they open a group
+_PRONOUNS = frozenset("it them this that one ones so".split())
+_COMPLEMENTS = frozenset("others other rest remainder everyone everybody else remaining".split())
+
+
+def _marked(toks: tuple[str, ...], ms: list[Mention], k: int) -> bool:
+    """Mention k stands in a group phrase ("with therapy", "when it rains"), not as the event."""
+    start = ms[k - 1].end if k else 0
+    return any(w in _MARKERS for w in toks[start:ms[k].start])
 
 
 def _event(pt: ProbText, nodes: list[str], given: dict[str, int], last_event: dict[str, int] | None,
-           last_conds: set[str]) -> dict[str, int]:
+           last_conds: set[str], last_given: dict[str, int]) -> dict[str, int]:
     """The event a probability sentence states the chance of: one variable, or several joined (a joint)."""
     if pt.event.startswith("\x00"):
-        body = pt.event[1:]
+        body = _resolve_pronoun_group(pt.event[1:], given, last_given, pt.sentence)
         _sure(body, nodes, pt.sentence)
         ms = mentions(body, nodes)
+        toks = tokens(body)
         if _joint(body, ms) and not given:
             return {m.node: m.value for m in ms}
         if ms and last_event and all(m.node in last_conds or m.node in given for m in ms):
             for m in ms:
                 given[m.node] = m.value
             return last_event
+        free = [m for k, m in enumerate(ms) if not _marked(toks, ms, k)]
+        if ms and not free and last_event:  # "..., and 50% of the time without therapy": the event carries on
+            given.update({m.node: m.value for m in ms})
+            return last_event
+        if len(free) == 1 and len(ms) > 1:  # "patients recover 70% of the time with therapy": recovery is the event
+            for m in ms:
+                if m is not free[0]:
+                    given[m.node] = m.value
+            return {free[0].node: free[0].value}
         if ms:
             for m in ms[:-1]:
                 given[m.node] = m.value
             return {ms[-1].node: ms[-1].value}
-        if last_event:
+        if last_event and set(toks) & _COMPLEMENTS and not given:  # "..., compared with 40% of others"
+            given.update(_complement(last_given, pt.sentence))
             return last_event
-        raise Unread("what the number in this sentence is the probability of", pt.sentence)
+        if last_event and given:
+            return last_event
+        raise Unread("what the number in this sentence is the probability of, and for whom", pt.sentence)
     if not pt.event.strip():
         if not last_event:
             raise Unread("what the number in this sentence is the probability of", pt.sentence)
@@ -186,6 +216,48 @@ def _event(pt: ProbText, nodes: list[str], given: dict[str, int], last_event: di
     return {m.node: m.value}
 
 
+def _resolve_pronoun_group(body: str, given: dict[str, int], last_given: dict[str, int], sentence: str) -> str:
+    """'50% of the time without it': the group before, with its value flipped by the negation; the rest of
+    the body is returned to be read as usual."""
+    toks = list(tokens(body))
+    for i, w in enumerate(toks):
+        if w in _PRONOUNS and i and (toks[i - 1] in _MARKERS or negating(toks, i - 1)):
+            j = i - 1
+            while j > 0 and (toks[j - 1] in _MARKERS or negating(toks, j - 1)):
+                j -= 1
+            group = _group(" ".join(toks[j:i + 1]), [], last_given, sentence)
+            given.update(group)
+            return " ".join(toks[:j] + toks[i + 1:])
+    return body
+
+
+def _complement(group: dict[str, int], sentence: str) -> dict[str, int]:
+    """'others' after a group of one binary variable is its other value; after a conjunction it is no one group."""
+    if len(group) != 1:
+        raise Unread("who 'the others' are: the group before names "
+                     + (f"{len(group)} variables" if group else "no variable"), sentence)
+    ((k, v),) = group.items()
+    return {k: 1 - v}
+
+
+def _group(c: str, nodes: list[str], last_given: dict[str, int], sentence: str) -> dict[str, int]:
+    """The variables a group phrase names; 'without it' and 'the others' refer to the group before."""
+    ms = mentions(c, nodes)
+    if ms:
+        return {m.node: m.value for m in ms}
+    toks = tokens(c)
+    if toks and set(toks) & _PRONOUNS and all(w in _PRONOUNS or w in _MARKERS or negating(toks, j)
+                                               for j, w in enumerate(toks)):
+        if len(last_given) != 1:
+            raise Unread(f"what {c!r} refers to", sentence)
+        ((k, v),) = last_given.items()
+        flips = sum(negating(toks, j) for j in range(len(toks)))
+        return {k: v if flips % 2 == 0 else 1 - v}
+    if set(toks) & _COMPLEMENTS:
+        return _complement(last_given, sentence)
+    raise Unread(f"which variable the group {c!r} is", sentence)
+
+
 def _statements(st: ProseStory, nodes: list[str], changes: list[str] | None = None) -> list[Statement]:
     """Probability statements in any order; a later turn's number for the same probability replaces an earlier
     turn's (said in ``changes``), while two numbers for one probability within a turn are asked about."""
@@ -193,18 +265,17 @@ def _statements(st: ProseStory, nodes: list[str], changes: list[str] | None = No
     turn_of: list[int] = []
     last_event: dict[str, int] | None = None
     last_conds: set[str] = set()
+    last_given: dict[str, int] = {}
     last_sentence = None
     for pt in st.probs:
         if pt.sentence != last_sentence:  # "Among smokers, 30% get cancer; among non-smokers, 10%.": the event carries on
             last_conds, last_sentence = set(), pt.sentence
         given: dict[str, int] = {}
         for c in pt.conditions:
-            _sure(c, nodes, pt.sentence)
-            for m in mentions(c, nodes):
-                given[m.node] = m.value
-            if not mentions(c, nodes):
-                raise Unread(f"which variable the group {c!r} is", pt.sentence)
-        event = _event(pt, nodes, given, last_event, last_conds)
+            if mentions(c, nodes):
+                _sure(c, nodes, pt.sentence)
+            given.update(_group(c, nodes, last_given, pt.sentence))  # "without it": the most recent group
+        event = _event(pt, nodes, given, last_event, last_conds, last_given)
         both = set(event) & set(given)
         if both:
             name = sorted(both)[0]
@@ -216,7 +287,7 @@ def _statements(st: ProseStory, nodes: list[str], changes: list[str] | None = No
             if changes is not None and pt.turn > turn_of[k]:  # a correction in a later turn
                 changes.append(f"{s.text().split(' = ')[0]}: {out[k].p:g} -> {s.p:g}")
                 out[k], turn_of[k] = s, pt.turn
-                last_event, last_conds = event, set(given)
+                last_event, last_conds, last_given = event, set(given), dict(given)
                 continue
             # two numbers for one probability: two phrases were read as the same value
             raise Unread(f"whether two groups differ: both read as {s.text().split(' = ')[0]} "
@@ -225,7 +296,7 @@ def _statements(st: ProseStory, nodes: list[str], changes: list[str] | None = No
         if k is None:
             out.append(s)
             turn_of.append(pt.turn)
-        last_event, last_conds = event, set(given)
+        last_event, last_conds, last_given = event, set(given), dict(given)
     return out
 
 
@@ -235,6 +306,9 @@ def _formal_node(name: str, nodes: list[str]) -> str:
     low = [n for n in nodes if n.lower() == name.lower()]
     if len(low) == 1:
         return low[0]
+    ms = mentions(name, nodes)  # "smoking" for the variable "smoking" read from prose
+    if len(ms) == 1 and ms[0].value == 1:
+        return ms[0].node
     raise Unread(f"the variable {name!r} is not in the graph (known: {', '.join(nodes)})")
 
 
@@ -347,7 +421,8 @@ def _formal_query(f: FormalQuery | None, nodes: Vars) -> tuple[Query, str]:
         if a.given or b.given or len(a.do) != 1 or len(b.do) != 1 or a.do[0][0] != b.do[0][0] or a.do[0][1] == b.do[0][1]:
             raise Unread("an effect written as P(Y=1 | do(X=1)) - P(Y=1 | do(X=0))")
         x = a.do[0][0]
-        return Query(QueryKind.ATE, _formal_node(y, nodes), _formal_node(x, nodes), a.do[0][1], b.do[0][1], y_value), "none"
+        return (Query(QueryKind.ATE, _formal_node(y, nodes), _formal_node(x, nodes), a.do[0][1], b.do[0][1], y_value),
+                f.sign or "none")
     ga, gb = dict(a.given), dict(b.given)
     diff = [k for k in ga if ga.get(k) != gb.get(k)]
     if set(ga) != set(gb) or len(diff) != 1:
@@ -356,7 +431,7 @@ def _formal_query(f: FormalQuery | None, nodes: Vars) -> tuple[Query, str]:
     rest = tuple((_formal_node(k, nodes), v) for k, v in ga.items() if k != x)
     kind = "exp_away" if rest else "correlation"
     return Query(QueryKind(kind), _formal_node(y, nodes), _formal_node(x, nodes), ga[x], gb[x], y_value,
-                 condition=rest), "none"
+                 condition=rest), f.sign or "none"
 
 
 # -- deterministic rules ----------------------------------------------------------------------
