@@ -46,7 +46,8 @@ BIARROW: "<->" | "↔"
 EQ: "=" | "is"
 COPULA: "is" | "are"
 LATENT: "unobserved" | "latent" | "hidden" | "unmeasured" | "not observed"
-ESTIMAND: /ATE|NDE|NIE|ETT|ATT|CDE|average (?:treatment|causal) effect|(?:total )?causal effect|natural direct effect|natural indirect effect/i
+ESTIMAND: /ATE|NDE|NIE|ETT|ATT|CDE|average (?:treatment|causal) effect|(?:total )?causal effect/i
+        | /natural (?:in)?direct effect/i
 SIGN: "positive" | "negative"
 ABOVE: /(?:larger|greater|bigger|higher|more) than|>/i
 BELOW: /(?:smaller|less|lower) than|</i
