@@ -249,3 +249,88 @@ def test_random_dags_are_in_their_own_class():
         cls = equivalence_class(p)
         assert frozenset(edges) in cls.members
         assert set(members_by_brute_force(p)) == set(cls.members)
+
+
+# --- the tool, the agent, the eval ------------------------------------------------------------------------------
+
+
+def test_tool_gives_verdict_with_derivation():
+    from tools import call_tool
+
+    res = call_tool("infer_from_independences", {"premises": CHAIN, "hypothesis": "A directly affects B."})
+    assert res["ok"] and res["data"]["answer"] == "no" and res["data"]["members"] == 3
+    assert res["data"]["holds_in"] == 1 and res["data"]["counterexample"]
+    assert any("Skeleton" in line for line in res["data"]["derivation"])
+    bad = call_tool("infer_from_independences", {"premises": "A indep B | C; A maybe causes B",
+                                                 "hypothesis": "A directly affects B."})
+    assert not bad["ok"] and bad["error"]["code"] == "unparseable" and "\u201cA maybe causes B\u201d" in bad["error"]["message"]
+
+
+def test_agent_answers_from_the_tool():
+    from agent.graph import run_question
+
+    state = run_question(f"Premise: {MEEK}\nHypothesis: A influences D through some mediator(s) but not directly.")
+    ans = state["answer"]
+    assert ans["computed"] and ans["answer"] == "yes" and ans["outcome"] == "answered"
+    assert [s["tool"] for s in state["trace"] if s.get("tool")] == ["infer_from_independences"]
+    assert "Markov equivalence class" in ans["text"] and "faithfulness" in " ".join(ans["assumptions"])
+    no = run_question(f"{CHAIN} Is it implied that A directly affects B?")["answer"]
+    assert no["computed"] and no["answer"] == "no" and "violates" in no["text"]
+
+
+def test_agent_does_not_compute_what_fits_no_dag():
+    from agent.graph import run_question
+
+    ans = run_question("A is independent of B. A is independent of C. Hypothesis: B directly affects C.")["answer"]
+    assert not ans["computed"] and ans["answer"] is None and ans["outcome"] == "declined"
+    assert "not stated" in ans["error"]
+
+
+def test_other_questions_do_not_take_the_independence_path():
+    from agent.offline_model import _independence
+
+    assert _independence("Smoking has a direct effect on cancer. Does smoking cause cancer?") is None
+    assert _independence(f"{CHAIN} Hypothesis: A directly affects B.") == {
+        "premises": CHAIN, "hypothesis": "A directly affects B"}
+
+
+def _records(tmp_path):
+    rows = [
+        # 1 correct yes, 1 correct no, 1 label that follows the forced-edges rule (the DIAMOND case): a miss
+        {"label": 1, "relation_type": "child", "forced_edges": [["A", "C"], ["B", "C"], ["C", "D"]],
+         "query": f"Instruction.\n\nPremise:\n{MEEK}\n\nHypothesis: D is directly affected by C.\n\n<think>\n"},
+        {"label": 0, "relation_type": "parent", "forced_edges": [],
+         "query": f"Premise:\n{CHAIN}\n\nHypothesis: A directly affects B."},
+        {"label": 0, "relation_type": "collider", "forced_edges": [],
+         "query": f"Premise:\n{DIAMOND}\n\nHypothesis: There exists at least one collider (i.e., a common child) of X and Y."},
+    ]
+    path = tmp_path / "test.json"
+    path.write_text(json.dumps(rows))
+    return path
+
+
+def test_eval_scores_and_explains_the_miss(tmp_path):
+    from evals.corr2cause_eval import evaluate, load_records
+
+    rep = evaluate(load_records(_records(tmp_path)))
+    assert (rep["tp"], rep["fp"], rep["fn"], rep["tn"]) == (1, 1, 0, 1) and rep["accuracy"] == pytest.approx(2 / 3)
+    assert rep["precision"] == 0.5 and rep["recall"] == 1.0 and rep["compelled_equal_forced_edges"] == [3, 3]
+    (miss,) = rep["misses"]
+    assert miss["relation_type"] == "collider" and miss["predicted"] == 1
+    assert "brute force" in miss["check"] and "holds in" in miss["check"]
+    assert "on those edges alone the hypothesis is false" in miss["label_basis"]
+
+
+def test_eval_cli(tmp_path):
+    from typer.testing import CliRunner
+
+    from fmcgm.cli import app
+
+    out = tmp_path / "r.json"
+    r = CliRunner().invoke(app, ["eval", "corr2cause", "--data", str(_records(tmp_path)), "--json", str(out),
+                                 "--limit", "2"])
+    assert r.exit_code == 0, r.output
+    rep = json.loads(out.read_text())
+    assert rep["n"] == 2 and rep["f1"] == 1.0 and "parent" in r.output
+    missing = CliRunner().invoke(app, ["eval", "corr2cause", "--data", str(tmp_path / "none.json")])
+    assert missing.exit_code == 2 and "no data file" in missing.output

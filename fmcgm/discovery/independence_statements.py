@@ -176,6 +176,7 @@ class Premises:
 class Problem:
     premises: Premises
     hypothesis: Hypothesis
+    premises_text: str = ""  # the words the premises were read from (for a tool call that carries them apart)
 
 
 @lru_cache(maxsize=1)
@@ -330,14 +331,16 @@ class _Build(Transformer):
     def hypothesis_only(self, items: list[Any]) -> Hypothesis:
         return next(i for i in items if isinstance(i, Hypothesis))
 
-    def labelled(self, items: list[Any]) -> Hypothesis:
-        return next(i for i in items if isinstance(i, Hypothesis))
+    @v_args(meta=True)
+    def labelled(self, meta: Any, items: list[Any]) -> tuple[Hypothesis, int]:
+        return next(i for i in items if isinstance(i, Hypothesis)), meta.start_pos
 
     asked = labelled
 
-    def problem(self, items: list[Any]) -> tuple[dict[str, Any], Hypothesis]:
+    def problem(self, items: list[Any]) -> tuple[dict[str, Any], Hypothesis, str]:
         prem = next(i for i in items if isinstance(i, dict))
-        return prem, next(i for i in items if isinstance(i, Hypothesis))
+        h, at = next(i for i in items if isinstance(i, tuple))
+        return prem, h, self.text[:at].strip()
 
 
 def _parse(text: str, start: str) -> Any:
@@ -409,15 +412,22 @@ def read_hypothesis(text: str, premises: Premises | None = None) -> Hypothesis:
 
 def read_problem(text: str) -> Problem:
     """Premises followed by 'Hypothesis: …' or by 'Is it implied that …?' — the whole text or an error."""
-    raw, h = _parse(text, "problem")
+    raw, h, premises_text = _parse(text, "problem")
     p = _premises(raw)
-    return Problem(p, _check_hypothesis(h, p))
+    return Problem(p, _check_hypothesis(h, p), premises_text)
+
+
+def split_problem(text: str) -> tuple[str, str]:
+    """The premises' words and the hypothesis sentence of a problem, read by the grammar alone (whether the
+    statements fit together is the class's business): what a tool call carries apart."""
+    _, h, premises_text = _parse(text, "problem")
+    return premises_text, h.sentence
 
 
 def accepts(text: str) -> bool:
-    """Whether the whole text is a problem in this language (the agent's narrow check)."""
+    """Whether the whole text is a problem in this language (the agent's narrow check): the grammar reads it all."""
     try:
-        read_problem(text)
-    except (ParseError, InconsistentInputError):
+        split_problem(text)
+    except ParseError:
         return False
     return True
