@@ -227,7 +227,7 @@ def test_compelled_edges_agree_with_causal_learn_pc():
     from causallearn.search.ConstraintBased.PC import pc
 
     rng = random.Random(7)
-    for _ in range(12):
+    for _ in range(8):
         names, edges = _random_dag(rng, rng.randint(3, 6))
         cls = equivalence_class(read_premises(statements_of(edges, names)))
         g = nx.DiGraph()
@@ -334,3 +334,30 @@ def test_eval_cli(tmp_path):
     assert rep["n"] == 2 and rep["f1"] == 1.0 and "parent" in r.output
     missing = CliRunner().invoke(app, ["eval", "corr2cause", "--data", str(tmp_path / "none.json")])
     assert missing.exit_code == 2 and "no data file" in missing.output
+
+
+WORDS = ["A", "B", "C", "indep", "|", ",", ";", ".", "and", "is", "independent", "of", "given", "correlates", "with",
+         "Hypothesis:", "Premise:", "directly", "affects", "There", "exists", "a", "collider", "(i.e.,", "common",
+         "child)", "All", "the", "conditional", "relations", "are:", "However,", "?", "Is", "it", "implied", "that"]
+
+
+def test_any_word_salad_is_read_or_refused_with_a_named_statement():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from fmcgm.errors import FMCGMError
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.sampled_from(WORDS), max_size=30))
+    def check(words):
+        text = " ".join(words)
+        try:
+            p = read_problem(text)
+        except StatementError as e:
+            assert e.sentence and e.sentence in " ".join(text.split())
+            return
+        except FMCGMError:
+            return
+        assert p.hypothesis.x in p.premises.variables
+
+    check()

@@ -324,7 +324,8 @@ def evaluate(h: Hypothesis, cls: EquivalenceClass) -> Verdict:
     else:
         word = "child" if h.kind == "collider" else "parent"
         parts = [f"{k} in {c}" for k, c in sorted(witnesses.items(), key=lambda kv: (-kv[1], kv[0]))]
-        reason = f"Every member has a common {word} of {h.x} and {h.y} (first one found: {'; '.join(parts)})."
+        reason = (f"Every member has a common {word} of {h.x} and {h.y} (the first in alphabetical order is "
+                  f"{', '.join(parts)} member(s)).")
     return Verdict(h, True, n, ok, None, reason, witnesses)
 
 

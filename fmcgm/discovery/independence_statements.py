@@ -205,14 +205,14 @@ def _unreadable(text: str, e: UnexpectedInput) -> StatementError:
     if isinstance(e, UnexpectedEOF) or (isinstance(e, UnexpectedToken) and e.token.type == "$END"):
         stripped = text.rstrip()
         where = statement_at(text, len(stripped) - 1) if stripped else ""
-        return StatementError(where or text.strip(), "the text ends before the statement is complete")
+        return StatementError(where or stripped, "the text ends before the statement is complete")
     pos = e.pos_in_stream if e.pos_in_stream is not None else 0
     found = text[pos:pos + 20].split()[0] if text[pos:pos + 20].split() else text[pos:pos + 1]
     if isinstance(e, UnexpectedCharacters):
         what = f"unexpected character(s) at \u201c{found}\u201d"
     else:
         what = f"unexpected \u201c{found}\u201d"
-    return StatementError(statement_at(text, pos), what)
+    return StatementError(statement_at(text, pos) or found, what)
 
 
 def _span(text: str, meta: Any) -> str:
