@@ -347,7 +347,7 @@ def test_any_word_salad_is_read_or_refused_with_a_named_statement():
 
     from fmcgm.errors import FMCGMError
 
-    @settings(max_examples=300, deadline=None)
+    @settings(max_examples=200, deadline=None)
     @given(st.lists(st.sampled_from(WORDS), max_size=30))
     def check(words):
         text = " ".join(words)
