@@ -1,8 +1,9 @@
 """The answer of one turn: a typed object built only from this turn's tool result.
 
 ``computed`` is true only when an answering tool (``estimate_effect``,
-``render_image``) returned a result in this very turn; whatever a model wrote
-in prose is kept in ``model_text`` and never becomes ``answer`` or ``value``.
+``render_image``, ``estimate_from_data``, ``infer_from_independences``) returned a
+result in this very turn; whatever a model wrote in prose is kept in
+``model_text`` and never becomes ``answer`` or ``value``.
 The same object is what ``fmcgm ask --json``, the chat and the traces show.
 """
 
@@ -17,7 +18,8 @@ from fmcgm.vocabulary import Outcome
 from prompts import load
 from tools.schemas import GraphSpec
 
-ANSWERING_TOOLS = frozenset({"estimate_effect", "render_image", "estimate_from_data"})  # their ok results are answers
+# their ok results are answers
+ANSWERING_TOOLS = frozenset({"estimate_effect", "render_image", "estimate_from_data", "infer_from_independences"})
 CLARIFY_TOOL = "request_clarification"
 TURN_TOOLS = ANSWERING_TOOLS | {CLARIFY_TOOL}  # results that end a turn's search for an answer
 # tool error codes that mean "the user must supply something", not "the run broke"
@@ -105,6 +107,11 @@ def result_text(result: dict[str, Any]) -> str:
         from fmcgm.discovery.agent_support import data_answer_text
 
         return data_answer_text(result)
+    if data.get("kind") == "independence_inference":  # a verdict over a class: the derivation is the answer's body
+        verdict = "Yes." if data.get("implied") else "No."
+        lines = [f"{verdict} {result.get('summary', '')}.", "", *(data.get("derivation") or [])]
+        assumptions = data.get("assumptions") or []
+        return "\n".join(lines + ([f"Assumptions: {'; '.join(assumptions)}"] if assumptions else [])).strip()
     if "paths" in data:  # a counterfactual image: the tool's own summary says what changed and what it measured
         return str(result.get("summary", ""))
     verdict = {"yes": "Yes.", "no": "No."}.get(data.get("answer") or "", "")

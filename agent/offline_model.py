@@ -39,6 +39,7 @@ from tools.schemas import EstimateEffectArgs, GraphSpec, MechanismSpec, Probabil
 
 CLARIFY = "request_clarification"
 MAX_SENTENCES = 2000  # a story longer than this is declined at once (2,000 graph sentences read in about 6 s)
+INFER = "infer_from_independences"
 
 
 @dataclass(frozen=True)
@@ -229,6 +230,9 @@ class OfflineReasoner(BaseChatModel):
         if start is None:
             return _final("Ask me a causal question.")
         results = [(m.name, _json(m.content)) for m in messages[start + 1:] if isinstance(m, ToolMessage)]
+        independence = _independence(str(messages[start].content))
+        if independence is not None:
+            return _independence_turn(independence, results)
         visual = _visual(str(messages[start].content))
         if visual is not None:
             return self._visual_turn(visual, results)
@@ -257,6 +261,29 @@ class OfflineReasoner(BaseChatModel):
         if name == "estimate_effect":
             return _final(result_text(res))
         return _final(res.get("summary", ""))
+
+
+@lru_cache(maxsize=512)
+def _independence(question: str) -> dict[str, str] | None:
+    """The tool's arguments when the whole question is stated independences and a hypothesis (the reader of
+    :mod:`fmcgm.discovery.independence_statements` accepts every word of it); otherwise ``None``."""
+    from fmcgm.discovery.independence_statements import split_problem
+
+    try:
+        premises, hypothesis = split_problem(question)
+    except FMCGMError:
+        return None
+    return {"premises": premises, "hypothesis": hypothesis}
+
+
+def _independence_turn(args: dict[str, str], results: list) -> AIMessage:
+    """infer_from_independences → answer, written from the tool's result."""
+    if not results:
+        return _call(INFER, args)
+    _, res = results[-1]
+    if not res.get("ok", False):
+        return _failure("I could not answer", res)
+    return _final(result_text(res))
 
 
 def _attached(messages: list[BaseMessage]) -> dict | None:

@@ -395,6 +395,26 @@ def eval_cladder(data: Path = typer.Option(..., "--data", help="CLadder-format J
         console.print(f"wrote {json_out}")
 
 
+@eval_app.command("corr2cause")
+def eval_corr2cause(data: Path = typer.Option(..., "--data", help="Corr2Cause(++) test.json (JSON array or JSON lines)"),
+                    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="only the first N records (N >= 1)"),
+                    json_out: Optional[Path] = typer.Option(None, "--json", help="write the report as JSON here"),
+                    agent: bool = typer.Option(False, "--agent", help="through the whole agent instead of the tool")) -> None:
+    """Stated independences + hypothesis: precision, recall, F1, accuracy by relation type, every miss explained."""
+    from evals.corr2cause_eval import evaluate, load_records, print_report
+    from fmcgm.errors import FMCGMError
+
+    try:
+        records = load_records(data, limit)
+    except FMCGMError as e:
+        fail(str(e))
+    report = evaluate(records, through="agent" if agent else "tool")
+    print_report(report, console, title=data.name)
+    if json_out:
+        json_out.write_text(json.dumps(report, indent=2))
+        console.print(f"wrote {json_out}")
+
+
 @eval_app.command("discovery")
 def eval_discovery(networks: Optional[str] = typer.Option(None, "--networks", help="comma-separated, e.g. asia,sachs,pendulum"),
                    n: Optional[int] = typer.Option(None, "--n", help="rows (default: 1000 and 10000; worlds at most 2000)"),

@@ -16,7 +16,8 @@ QUERY = {"kind": "ate", "treatment": "x", "outcome": "y"}
 STATS = [{"event": {"y": 1}, "given": {"x": xv, "z": zv}, "p": p}
          for (xv, zv), p in {(0, 0): 0.1, (0, 1): 0.2, (1, 0): 0.3, (1, 1): 0.5}.items()] + [
     {"event": {"z": 1}, "p": 0.4}]
-TOOLS = ["propose_edges", "check_acyclicity", "apply_do", "estimate_effect", "request_clarification", "render_image"]
+TOOLS = ["propose_edges", "check_acyclicity", "apply_do", "estimate_effect", "request_clarification", "render_image",
+         "infer_from_independences"]
 
 
 def _finite(obj) -> bool:

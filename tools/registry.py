@@ -25,6 +25,7 @@ from tools.causal_tools import (
     safe,
 )
 from tools.discovery_tools import DiscoverGraphArgs, EstimateFromDataArgs, discover_graph, estimate_from_data
+from tools.independence_tools import InferFromIndependencesArgs, infer_from_independences
 from tools.render_tool import RenderImageArgs, render_image
 from tools.schemas import (
     ApplyDoArgs,
@@ -134,3 +135,4 @@ register(render_image, RenderImageArgs)
 register(request_clarification, RequestClarificationArgs)
 register(discover_graph, DiscoverGraphArgs)
 register(estimate_from_data, EstimateFromDataArgs)
+register(infer_from_independences, InferFromIndependencesArgs)
