@@ -187,6 +187,21 @@ def _decide(res: QueryResult, claim: Claim) -> QueryResult:
             res.assumptions.append(f"an effect smaller than {MIN_EFFECT} in size counts as no effect "
                                    f"(here {lo:+.4f}{'' if lo == hi else f' to {hi:+.4f}'}; stated numbers are "
                                    "rounded to whole percents)")
+    elif claim in ("affects", "not_affects") and q.kind in EFFECT_KINDS:
+        if lo is None or hi is None:
+            raise FMCGMError(f"{q.describe()} has neither a value nor bounds", "a bug: an answered effect has one")
+        if lo >= MIN_EFFECT or hi <= -MIN_EFFECT:
+            some = True
+        elif -MIN_EFFECT < lo and hi < MIN_EFFECT:
+            some = False
+        else:
+            raise FMCGMError(f"{q.describe()} lies in [{lo:.4f}, {hi:.4f}]: the numbers allow an effect and none",
+                             "give the numbers that pin the effect down")
+        res.answer = _yn(some if claim == "affects" else not some)
+        res.reason = (res.reason + "; " if res.reason else "") + ("an effect" if some else
+                                                                   f"no effect (below {MIN_EFFECT} in size)")
+        if not some and max(abs(lo), abs(hi)) > 1e-9:
+            res.assumptions.append(f"an effect smaller than {MIN_EFFECT} in size counts as no effect")
     elif claim in ("more_likely", "less_likely"):
         p = res.value
         if p is None:

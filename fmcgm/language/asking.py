@@ -71,7 +71,8 @@ ETT_RE = [
 ]
 DET_RE = [re.compile(r"^would\s+(?P<y>.+?)\s+(?:if|had)\s+(?P<x>.+?)\?$", re.I),
           re.compile(r"^if\s+(?P<x>.+?),\s*would\s+(?P<y>.+?)\?$", re.I),
-          re.compile(r"^had\s+(?P<x>.+?),\s*would\s+(?P<y>.+?)\?$", re.I)]  # "Had the gate been open, would ...?"
+          re.compile(r"^had\s+(?P<x>.+?),\s*would\s+(?P<y>.+?)\?$", re.I),
+          re.compile(r"^in a world where\s+(?P<x>.+?),\s*would\s+(?P<y>.+?)\?$", re.I)]  # "Had the gate been open, would ...?"
 COLLIDER_RE = re.compile(r"^(?:if we (?:look|focus) (?:only )?(?:at|on)\s+(?P<c>.+?)|(?:among|within)\s+(?P<c2>.+?)),\s*"
                          r"does\s+(?P<x>.+?)\s+(?:cause|affect|influence)\s+(?P<y>.+?)\?$", re.I)
 PATH_RE = re.compile(r"^(?:does|do|did|can)\s+(?P<x>.+?)\s+(?:causally\s+)?(?:cause|affect|influence|have an effect on)\s+"

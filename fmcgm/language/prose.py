@@ -39,7 +39,7 @@ _FRACTIONS = [
 _N = r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twenty|a|an)"
 NUMBER_RE = re.compile(
     rf"(?P<pct>\d+(?:\.\d+)?)\s*(?:%|\s+percent\b|\s+per\s+cent\b)"
-    rf"|(?P<inn>{_N})\s+(?:in|out of)\s+(?P<inm>{_N}|a hundred|hundred)\b"
+    rf"|(?P<inn>{_N})\s+(?:in|out of)\s+(?:every\s+)?(?P<inm>{_N}|a hundred|hundred)\b"
     rf"|(?P<frac>" + "|".join(p for p, _ in _FRACTIONS) + r")"
     r"|(?<![\w=.])(?P<dec>0?\.\d+|[01](?:\.0+)?)(?![\w%.]|\.\d)", re.I)
 
@@ -133,7 +133,7 @@ def is_closure(phrase: str) -> bool:
 
 def split_list(s: str) -> list[str]:
     s = re.sub(r"^both\s+", "", s.strip(), flags=re.I)
-    parts = re.split(r",\s*(?:and\s+|as well as\s+)?|\s+and\s+|\s+as well as\s+", s)
+    parts = re.split(r",\s*(?:and\s+|as well as\s+)?(?:on\s+)?|\s+and\s+(?:on\s+)?|\s+as well as\s+(?:on\s+)?", s)
     return [clean_name(p) for p in parts if clean_name(p) and not is_closure(p)]
 
 
@@ -150,6 +150,9 @@ ACTIVE_RE = re.compile(rf"^(?P<a>.+?)\s+(?:(?:both|also|each|all|directly|also d
                        rf"(?P<b>.+?)(?:\s+(?:directly|too|as well))?(?:\s+(?:through|via|by way of)\s+(?P<m>.+?))?$", re.I)
 PASSIVE_RE = re.compile(rf"^(?P<b>.+?)\s+(?:is|are|was|were)\s+(?:(?:also|directly|both|partly|in turn)\s+)*"
                         rf"{PASSIVE}\s+by\s+(?P<a>.+?)$", re.I)
+# "Therapy depends on meditation and on anxiety", "yield depends only on fertilizer": the effect first
+DEPENDS_RE = re.compile(r"^(?P<b>.+?)\s+(?:depends|depend|depended|is dependent|are dependent)\s+(?:only\s+|directly\s+)?"
+                        r"(?:up)?on\s+(?P<a>.+?)$", re.I)
 SHARED_RE = re.compile(rf"^(?P<a>.+?)\s+(?:share|have)\s+(?:an?|some)\s+(?:common\s+)?{LATENT_ADJ}\s+"
                        rf"(?:common\s+)?(?:cause|confounder|factor)s?$", re.I)
 LATENT_RE = re.compile(r"^(?P<a>.+?)\s+(?:is|are|was|were|remains?)\s+(?:not\s+(?:observed|measured|recorded)|"
@@ -174,7 +177,7 @@ def _read_relation(c: str, st: ProseStory) -> bool:
         for x in split_list(m.group("a") or m.group("b")):
             st.latent.append(st.add_node(x))
         return True
-    m = PASSIVE_RE.match(c) or ACTIVE_RE.match(c)
+    m = PASSIVE_RE.match(c) or DEPENDS_RE.match(c) or ACTIVE_RE.match(c)
     if not m or NUMBER_RE.search(c) or re.search(r"\bprobability\b|\bchance\b|\bpercent\b", c, re.I):
         return False
     causes, effects = m.group("a"), m.group("b")
@@ -289,7 +292,8 @@ def _read_probability(c: str, st: ProseStory) -> bool:
             text = _strip_number_words(seg)
             # "p% of C VP": the last named variable is the event; earlier ones are conditions
             lead = seg[:nm[0].start()].strip()
-            if lead and not re.fullmatch(r"(?:in|for|among|about|around|roughly|only|just)?", lead, re.I):
+            if lead and not re.fullmatch(r"(?:in|for|among|about|around|roughly|only|just|an? (?:fraction|share|proportion)"
+                                         r"(?: of)?)?", lead, re.I):
                 if not prefix and not re.search(r"\bof the time\b", seg):
                     return False  # "Cancer strikes 30% of smokers": who is the event? ask rather than guess
             out.append(("split", text, conds, p, seg))
@@ -403,7 +407,7 @@ def _read_clause(c: str, st: ProseStory) -> bool:
     if _read_relation(c, st):
         return True
     # "A causes B, and B causes C": try each part on its own
-    parts = re.split(r",\s*(?:and|while|but)\s+|\s+and\s+(?=(?:then\s+)?\w+(?:\s+\w+)?\s+(?:also\s+)?"
+    parts = re.split(r",\s*(?:and|while|but)\s+|\s+and\s+(?=P\()|\s+and\s+(?=(?:then\s+)?\w+(?:\s+\w+)?\s+(?:also\s+)?"
                      r"(?:causes|affects|influences|leads|raises|lowers|increases|reduces)\b)", c)
     if len(parts) > 1:
         snapshot = (list(st.nodes), list(st.edges), list(st.latent), list(st.probs), list(st.rules),

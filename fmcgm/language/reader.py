@@ -35,6 +35,7 @@ from fmcgm.language.names import (
     unsure,
 )
 from fmcgm.language.prose import POLES, ProbText, ProseStory, read_story
+from fmcgm.language.question_slots import SlotError, read_slots
 from fmcgm.language.understand import Problem
 from fmcgm.vocabulary import QueryKind
 
@@ -325,6 +326,8 @@ def _formal_statements(st: ProseStory, nodes: list[str]) -> list[Statement]:
 def _problem(st: ProseStory, changes: list[str] | None = None) -> Problem:
     has_numbers = bool(st.probs or st.formal_probs)
     asked = read_question(st.question, bool(st.rules), has_numbers)
+    if asked is None and not st.rules and st.edges:
+        return _slot_problem(st, has_numbers, changes)
     if asked is None:
         raise Unread("a question I can read, e.g. 'Does X increase the chance of Y?', 'What is the effect of X on "
                      "Y?', 'What is P(Y=1 | do(X=1)) - P(Y=1 | do(X=0))?'", st.question)
@@ -340,6 +343,21 @@ def _problem(st: ProseStory, changes: list[str] | None = None) -> Problem:
         raise Unread("the probabilities (e.g. 'Among smokers, 30% get cancer; among non-smokers, 10%.')")
     return Problem(graph, st.question, query.kind, claim, statements, query,
                    notes=[f"read as {query.describe()}", *(f"changed: {c}" for c in changes or ())])
+
+
+def _slot_problem(st: ProseStory, has_numbers: bool, changes: list[str] | None) -> Problem:
+    """A question no whole-sentence shape reads, read by its slots against the story's variables."""
+    graph = CausalGraph.build(list(dict.fromkeys(st.edges)), nodes=st.nodes, latent=st.latent)
+    nodes = Vars(graph)
+    statements = _statements(st, nodes, changes) + _formal_statements(st, nodes)
+    try:
+        query, claim = read_slots(st.question, graph, has_numbers)
+    except SlotError as e:
+        raise Unread(e.missing, st.question) from None
+    if query.kind not in ("collider_bias", "backadj") and not statements:
+        raise Unread("the probabilities (e.g. 'Among smokers, 30% get cancer; among non-smokers, 10%.')")
+    return Problem(graph, st.question, query.kind, claim, statements, query,
+                   notes=[f"read as {query.describe()} (by slots)", *(f"changed: {c}" for c in changes or ())])
 
 
 def _q(phrase: str | None, nodes: list[str], what: str) -> Mention:
