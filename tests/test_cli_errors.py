@@ -14,7 +14,8 @@ runner = CliRunner()
 
 
 def _no_traceback(r):
-    assert "Traceback" not in r.output and r.exception is None or isinstance(r.exception, SystemExit)
+    assert "Traceback" not in r.output
+    assert r.exception is None or isinstance(r.exception, SystemExit), r.exception
 
 
 def _store(tmp_path, kind: str) -> str:

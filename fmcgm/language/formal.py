@@ -2,7 +2,8 @@
 
 Why a grammar here: the notation is a small formal language with nesting (lists of
 edges, assignments inside P(...), do(...) inside the conditioning bar, differences of
-terms), and a LALR grammar (lark) reads it exactly, fast and deterministically, and
+terms), and a grammar (lark, Earley: the notation's comparisons and estimand names are ambiguous
+for LALR) reads it exactly and deterministically, and
 rejects anything else, so a clause is either read completely or not at all.
 Variable names are the words written (``Node1`` and ``Node11`` stay distinct).
 """
