@@ -98,6 +98,8 @@ def _read(question: str, context: tuple[str, ...] = ()) -> Problem | Clarificati
             readings.append(p)
     except FMCGMError as e:
         cladder_error = e
+    if len(readings) > 1:  # a reading by slots is the fallback: a whole-sentence reading of the same question wins
+        readings = [r for r in readings if not r.notes or not r.notes[0].endswith("(by slots)")] or readings
     if readings:
         d = decide(readings, engine_check)
         if d.problem is not None and (d.error is None or isinstance(d.error, NotIdentifiableError)):

@@ -209,3 +209,19 @@ def test_a_thread_question_about_an_unknown_variable_asks_back():
     first = run_question(f"{STORY} Does smoking increase the chance of cancer?", app=app)
     second = run_question("Does exercise reduce cancer?", app=app, thread_id=first["thread_id"])["answer"]
     assert not confident(second) and second["outcome"] == "declined", second
+
+
+@pytest.mark.parametrize("question,expect", [
+    ("Are smokers more likely than non-smokers to get cancer?", "yes"),
+    ("Are non-smokers more likely than smokers to get cancer?", "no"),
+    ("Is cancer more common among smokers than among non-smokers?", "yes"),
+])
+def test_a_prefix_negation_binds_to_its_own_word(question, expect):
+    # P(cancer | smoker) = 0.3 > P(cancer | non-smoker) = 0.1; "non-" negates "smokers", never "cancer" after it
+    never_wrong(ask(f"{STORY} {question}"), expect, 0.2)
+
+
+def test_a_self_loop_read_from_a_rule_is_declined_not_an_internal_error():
+    a = ask("The lamp is on exactly when the lamp is on or the switch is on. The switch was off. "
+            "Had the switch been on, would the lamp be on?")
+    assert a["outcome"] == "declined" and a["error_kind"] is None, a

@@ -218,9 +218,18 @@ def _negated_before(toks: list[str], i: int, others: frozenset[int] | set[int] =
             break
         if w in ("and", "with", "who", "that", "which", "but", "or", ",", "while"):
             break
-        if negating(toks, j):
+        if negating(toks, j) and not _bound_elsewhere(toks, j, i):
             odd = not odd
     return odd
+
+
+def _bound_elsewhere(toks: list[str], j: int, i: int) -> bool:
+    """A prefix negation ("non-smokers") binds to its own word only: it never negates a name further on
+    ("than non-smokers to get lung cancer" says nothing against lung cancer)."""
+    if toks[j] not in ("non", "un"):
+        return False
+    k = j + 2 if j + 1 < len(toks) and toks[j + 1] == "-" else j + 1
+    return k != i
 
 
 def _value(toks: list[str], stems: list[str], i: int, flipped: bool, others: set[int], end: int | None = None) -> int:

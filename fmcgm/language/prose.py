@@ -244,9 +244,17 @@ def _segments(rest: str) -> list[str]:
             for o in out]
 
 
+# "Uninspected restaurants are 15% likely to keep clean kitchens": the chance of the event in the group
+LIKELY_RE = re.compile(r"^(?P<g>.+?)\s+(?:are|is|were|was)\s+(?P<n>[^,;]+?)\s+likely\s+to\s+(?P<e>.+)$", re.I)
+
+
 def _read_probability(c: str, st: ProseStory) -> bool:
     if not NUMBER_RE.search(c):
         return False
+    m = LIKELY_RE.match(c)
+    if m and NUMBER_RE.fullmatch(m.group("n").strip()) and not NUMBER_RE.search(m.group("g") + " " + m.group("e")):
+        st.probs.append(ProbText(m.group("e"), [m.group("g")], number_value(NUMBER_RE.fullmatch(m.group("n").strip())), c))
+        return True
     prefix: list[str] = []
     rest = c
     m = POP_PREFIX.match(c)

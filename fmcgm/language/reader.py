@@ -190,11 +190,12 @@ def _event(pt: ProbText, nodes: list[str], given: dict[str, int], last_event: di
         if ms and not free and last_event:  # "..., and 50% of the time without therapy": the event carries on
             given.update({m.node: m.value for m in ms})
             return last_event
-        if len(free) == 1 and len(ms) > 1:  # "patients recover 70% of the time with therapy": recovery is the event
+        if free and len(free) < len(ms):  # "patients recover 70% of the time with therapy": recovery is the event
+            event = free[-1]  # "remote workers get promoted ... if they burn out": the last unmarked one
             for m in ms:
-                if m is not free[0]:
+                if m is not event:
                     given[m.node] = m.value
-            return {free[0].node: free[0].value}
+            return {event.node: event.value}
         if ms:
             for m in ms[:-1]:
                 given[m.node] = m.value
@@ -213,6 +214,12 @@ def _event(pt: ProbText, nodes: list[str], given: dict[str, int], last_event: di
     if _joint("of " + pt.event, ms):  # "the probability of not smoking and cancer"
         _sure(pt.event, nodes, pt.sentence)
         return {m.node: m.value for m in ms}
+    toks = tokens(pt.event)
+    if len(ms) >= 2 and set(toks[ms[-2].end:ms[-1].start]) & {"that", "who", "which"}:
+        # "the share of households with solar panels that get an audit": the last relative clause is the event
+        _sure(pt.event, nodes, pt.sentence)
+        given.update({m.node: m.value for m in ms[:-1]})
+        return {ms[-1].node: ms[-1].value}
     m = _one(pt.event, nodes, "the event", pt.sentence)
     return {m.node: m.value}
 
