@@ -225,3 +225,20 @@ def test_a_self_loop_read_from_a_rule_is_declined_not_an_internal_error():
     a = ask("The lamp is on exactly when the lamp is on or the switch is on. The switch was off. "
             "Had the switch been on, would the lamp be on?")
     assert a["outcome"] == "declined" and a["error_kind"] is None, a
+
+
+@pytest.mark.parametrize("text,value", [
+    ("suffer from insomnia in 90 cases out of 100", 0.9),
+    ("patients with pneumonia in 30 out of 100 cases", 0.3),
+    ("Nokia in 3 out of 5 stores", 0.6),
+])
+def test_a_word_ending_in_a_is_never_the_number_one(text, value):
+    from fmcgm.language.prose import NUMBER_RE, number_value
+
+    assert [round(number_value(m), 6) for m in NUMBER_RE.finditer(text)] == [value]
+
+
+def test_frequencies_in_cases_out_of_a_hundred():
+    a = ask("Coffee affects insomnia. Coffee drinkers suffer from insomnia in 90 cases out of 100. People who avoid coffee "
+            "suffer from insomnia in 10 cases out of 100. Does coffee cause insomnia?")
+    never_wrong(a, "yes", 0.8)

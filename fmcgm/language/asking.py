@@ -155,6 +155,5 @@ def read_question(q: str, deterministic: bool, has_numbers: bool) -> Asked | Non
         return Asked("collider_bias", "affects", m.group("x"), m.group("y"), condition=m.group("c") or m.group("c2"))
     m = PATH_RE.match(q)
     if m:
-        return Asked("path" if not has_numbers else "ate", "affects" if not has_numbers else "none",
-                     m.group("x"), m.group("y"))
+        return Asked("path" if not has_numbers else "ate", "affects", m.group("x"), m.group("y"))
     return None

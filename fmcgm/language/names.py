@@ -235,7 +235,9 @@ def _bound_elsewhere(toks: list[str], j: int, i: int) -> bool:
 def _value(toks: list[str], stems: list[str], i: int, flipped: bool, others: set[int], end: int | None = None) -> int:
     v = 1
     if end is not None and end < len(toks) and end not in others:  # right after the name: "sleep badly"
-        if toks[end] in POLES and POLES[toks[end]] == 0 or toks[end] == "fewer" or negating_suffix(toks, end):
+        # a particle of a phrasal verb is not a value ("break down", "turn off", "give up")
+        pole = toks[end] in POLES and POLES[toks[end]] == 0 and toks[end] not in ("down", "off", "out")
+        if pole or toks[end] == "fewer" or negating_suffix(toks, end):
             v = 1 - v
     if flipped:
         v = 0
@@ -262,6 +264,31 @@ def unknown_words(phrase: str, nodes: list[str]) -> list[str]:
     toks = tokens(phrase)
     return [w for i, w in enumerate(toks) if i not in covered and w not in FILLER and w not in NEGATORS
             and w not in POLES and w != "-" and not w.isdigit()]
+
+
+def stray_values(phrase: str, nodes: list[str]) -> list[str]:
+    """Value adjectives of the phrase that no variable accounts for ("cars that are new" when the variable is
+    "being old"): the phrase may mean a value or a group the reader would otherwise drop."""
+    ms = mentions(phrase, nodes)
+    toks = tokens(phrase)
+    near = {i for m in ms for i in range(max(0, m.start - 1), m.end + 1)}  # value words of a name ("high tar", "sleep badly")
+    return [w for i, w in enumerate(toks) if i not in near and (w in words("value_adjectives")
+                                                               or stem(w) in words("value_adjectives"))]
+
+
+def partial_names(phrase: str, nodes: list[str]) -> list[str]:
+    """Variables the phrase names only in part ("a calm job" against "job stress"): which value it means is
+    unknown, and dropping the phrase would drop a condition — the reader asks instead."""
+    ms = mentions(phrase, nodes)
+    named = {m.node for m in ms}
+    covered = {i for m in ms for i in range(m.start, m.end)}
+    free = [stem(w) for i, w in enumerate(tokens(phrase)) if i not in covered and w not in FILLER]
+    out = []
+    for n in nodes:
+        ns = name_stems(n)
+        if n not in named and len(ns) > 1 and any(words_match(f, s) for f in free for s in ns):
+            out.append(n)
+    return out
 
 
 def unsure(phrase: str, nodes: list[str]) -> str | None:

@@ -39,7 +39,8 @@ _FRACTIONS = [
 _N = r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twenty|a|an)"
 NUMBER_RE = re.compile(
     rf"(?P<pct>\d+(?:\.\d+)?)\s*(?:%|\s+percent\b|\s+per\s+cent\b)"
-    rf"|(?P<inn>{_N})\s+(?:in|out of)\s+(?:every\s+)?(?P<inm>{_N}|a hundred|hundred)\b"
+    rf"|(?:\bin\s+)?\b(?P<inn>{_N})\s+(?:cases\s+|times\s+)?(?:in|out of)\s+(?:every\s+)?\b(?P<inm>{_N}|a hundred|hundred)"
+    rf"\b(?:\s+cases\b)?"
     rf"|(?P<frac>" + "|".join(p for p, _ in _FRACTIONS) + r")"
     r"|(?<![\w=.])(?P<dec>0?\.\d+|[01](?:\.0+)?)(?![\w%.]|\.\d)", re.I)
 
@@ -161,6 +162,10 @@ LATENT_RE = re.compile(r"^(?P<a>.+?)\s+(?:is|are|was|were|remains?)\s+(?:not\s+(
 FILLER_SENTENCE = re.compile(r"^(?:nothing else|there (?:is|are) no other|no other (?:factor|variable|cause)s?|"
                              r"imagine|consider|suppose|assume|here is|in this (?:world|story|study)|"
                              r"everything else|these are the only)", re.I)
+# "A study looked at people.": who was studied, no variable and no number — said, and read as nothing
+STUDY_SENTENCE = re.compile(r"^(?:a|one|this|our|the) (?:study|survey|trial|report|researcher|team)s? (?:looked at|followed|"
+                            r"examined|surveyed|observed|tracked|studied|recorded) (?:a (?:large )?(?:group|sample) of )?"
+                            r"(?:\w+)$", re.I)
 
 
 def _read_relation(c: str, st: ProseStory) -> bool:
@@ -302,7 +307,7 @@ def _read_probability(c: str, st: ProseStory) -> bool:
             lead = seg[:nm[0].start()].strip()
             if lead and not re.fullmatch(r"(?:in|for|among|about|around|roughly|only|just|an? (?:fraction|share|proportion)"
                                          r"(?: of)?)?", lead, re.I):
-                if not prefix and not re.search(r"\bof the time\b", seg):
+                if not prefix and not re.search(r"\bof the time\b|\bcases\b", seg):
                     return False  # "Cancer strikes 30% of smokers": who is the event? ask rather than guess
             out.append(("split", text, conds, p, seg))
             continue
@@ -395,7 +400,7 @@ def graph_sentence(s: str) -> ProseStory | None:
 
 def _read_clause(c: str, st: ProseStory) -> bool:
     c = re.sub(r"^(?:imagine|consider|suppose|assume)\b[^:]*:\s*", "", c, flags=re.I)
-    if not c or FILLER_SENTENCE.match(c) or is_closure(c):
+    if not c or FILLER_SENTENCE.match(c) or STUDY_SENTENCE.match(c) or is_closure(c):
         return True
     f = read_formal(c)
     if isinstance(f, FormalStatements):

@@ -19,7 +19,7 @@ from importlib import resources
 from fmcgm.causal.graph import CausalGraph, has_directed_path
 from fmcgm.causal.queries import Query
 from fmcgm.errors import FMCGMError
-from fmcgm.language.names import Mention, mentions, negating, tokens
+from fmcgm.language.names import Mention, mentions, negating, partial_names, tokens
 from fmcgm.vocabulary import QueryKind
 
 _SIGN_WORDS = frozenset({"positive", "negative"})
@@ -75,6 +75,9 @@ def read_slots(question: str, graph: CausalGraph, has_numbers: bool) -> tuple[Qu
     text = " ".join(w for w in question.strip().rstrip("?").split() if w.lower().strip(",.") not in _SIGN_WORDS)
     toks = tokens(text)
     nodes = [n for n in graph.nodes if n not in graph.latent]
+    part = partial_names(text, nodes)
+    if part:
+        raise SlotError(f"which value of {part[0]!r} the question means: it names only part of that variable")
     ms = mentions(text, nodes)
     if not ms:
         raise SlotError(f"which variables the question is about (known: {', '.join(nodes)})")
@@ -131,7 +134,9 @@ def read_slots(question: str, graph: CausalGraph, has_numbers: bool) -> tuple[Qu
     ym = next(m for m in ms if m.node == y)
     x1 = xm.value
     if kind == "ett":
-        return Query(QueryKind.ETT, y, x, x1, 1 - x1, ym.value), claim
+        # the engine's ETT(x1, x0) is E[Y_x0 - Y | X = x1]; asked about the outcome's other value, that is the effect
+        # of the treatment on the treated, E[Y_x1 - Y_x0 | X = x1], in the direction the question asks
+        return Query(QueryKind.ETT, y, x, x1, 1 - x1, 1 - ym.value), claim
     if kind in ("nie", "nde"):
         meds = tuple(mediators) or _all_mediators(graph, x, y)
         if not meds:

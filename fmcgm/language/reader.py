@@ -29,7 +29,9 @@ from fmcgm.language.names import (
     modifier,
     name_stems,
     negating,
+    partial_names,
     stem,
+    stray_values,
     tokens,
     unknown_words,
     unsure,
@@ -107,6 +109,14 @@ def _sure(phrase: str, nodes: list[str], sentence: str | None) -> None:
     if w is not None:
         raise Unread(f"what {phrase!r} asserts: I am not sure what {w!r} changes; name the variable and its value",
                      sentence or phrase)
+    stray = stray_values(phrase, list(nodes))
+    if stray:
+        raise Unread(f"what {stray[0]!r} in {phrase!r} says: no variable of the story has that value; name the "
+                     "variable and its value", sentence or phrase)
+    part = partial_names(phrase, list(nodes))
+    if part:
+        raise Unread(f"which value of {part[0]!r} {phrase!r} means: it names only part of that variable",
+                     sentence or phrase)
     ms = mentions(phrase, nodes)
     for m in ms if len(ms) == 1 else ():  # "mild symptoms" against "severe symptoms"
         mod = modifier(phrase, m)
@@ -152,7 +162,9 @@ def _joint(phrase: str, ms: list[Mention]) -> bool:
     if "who" in toks or "that" in toks or "which" in toks:
         return False
     lead = [j for j in range(ms[0].start) if toks[j] not in _FUNCTION]
-    if lead and not all(stem(toks[j]) in words("populations") or negating(toks, j) for j in lead):
+    # "12% of people smoke and get cancer", "51% of fields receive fertilizer and give a high yield": the population
+    # first, then every variable in the predicate (a verb may stand before the first)
+    if lead and stem(toks[lead[0]]) not in words("populations"):
         return False
     between = {w for a, b in zip(ms, ms[1:], strict=False) for w in toks[a.end:b.start]}
     if between & {"and", "but", "while"}:
@@ -263,6 +275,8 @@ def _group(c: str, nodes: list[str], last_given: dict[str, int], sentence: str) 
         return {k: v if flips % 2 == 0 else 1 - v}
     if set(toks) & _COMPLEMENTS:
         return _complement(last_given, sentence)
+    if toks and all(stem(w) in words("populations") or w in _FUNCTION or w in ("among", "for", "in") for w in toks):
+        return {}  # "Among all patients", "People": the whole population, no condition
     raise Unread(f"which variable the group {c!r} is", sentence)
 
 
