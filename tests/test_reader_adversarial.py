@@ -242,3 +242,24 @@ def test_frequencies_in_cases_out_of_a_hundred():
     a = ask("Coffee affects insomnia. Coffee drinkers suffer from insomnia in 90 cases out of 100. People who avoid coffee "
             "suffer from insomnia in 10 cases out of 100. Does coffee cause insomnia?")
     never_wrong(a, "yes", 0.8)
+
+
+@pytest.mark.parametrize("story,question,expect,size", [
+    # P(report | injured) = 0.6, P(report | injury-free) = 0.2 among untrained; the "-free" binds to injury only
+    ("Injury affects reporting. Workers who get injured file a report in 60 cases out of 100. Workers who stay "
+     "injury-free file a report in 20 cases out of 100.", "Does injury increase reporting?", "yes", 0.4),
+    ("Smoking affects hospitalization. Non-smokers who stay smoke-free are hospitalized in 22 cases out of 100. "
+     "Smokers are hospitalized in 52 cases out of 100.", "Does smoking increase hospitalization?", "yes", 0.3),
+    # "stay weak" is the verb's complement, not a value of walking again
+    ("Physiotherapy affects walking again. 90 out of every 100 patients without physiotherapy who stay weak walk "
+     "again. 60% of patients with physiotherapy walk again.", "Does physiotherapy help walking again?", "no", 0.3),
+])
+def test_a_negation_or_value_word_binds_to_its_own_word(story, question, expect, size):
+    never_wrong(ask(f"{story} {question}"), expect, size)
+
+
+def test_a_negation_of_a_name_said_twice_does_not_reach_the_next_name():
+    # P(flower | watered) = 0.8 > P(flower | not watered) = 0.5: "not" belongs to the second "watered"
+    a = ask("Watering affects flowering. Among plants watered daily, 80% flower. Among plants not watered daily, 50% flower. "
+            "Are plants watered daily more likely than plants not watered daily to flower?")
+    never_wrong(a, "yes", 0.3)

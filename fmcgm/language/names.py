@@ -158,8 +158,11 @@ def mentions(phrase: str, nodes: list[str]) -> list[Mention]:
             used |= set(idx)
             placed.add(node)
             spans.append((node, idx, flipped))
-    for node, idx, flipped in spans:  # values once every name is placed: a negation does not cross a name
-        others = used - set(idx)
+    # every word of a placed name, at any of its occurrences: a negation does not cross a name, even said twice
+    # ("than plants not watered daily to flower": the "not" is watering's, not flowering's)
+    name_words = used | {i for i, st in enumerate(stems) for n, _, _ in spans for s in name_stems(n) if words_match(st, s)}
+    for node, idx, flipped in spans:  # values once every name is placed
+        others = name_words - set(idx)
         found.append(Mention(node, _value(toks, stems, min(idx), flipped, others, max(idx) + 1), min(idx), max(idx) + 1))
     # a multi-word name said by its last word alone ("exercise" for "regular exercise"), when no other name has it
     for node in nodes:
@@ -172,7 +175,7 @@ def mentions(phrase: str, nodes: list[str]) -> list[Mention]:
             placed.add(node)
             spans.append((node, span[0], span[1]))
     for node, idx, flipped in spans[len(found):]:
-        others = used - set(idx)
+        others = (used | name_words) - set(idx)
         found.append(Mention(node, _value(toks, stems, min(idx), flipped, others, max(idx) + 1), min(idx), max(idx) + 1))
     # value words naming a two-valued variable ("rich households" -> income)
     for i, w in enumerate(toks):
@@ -224,8 +227,10 @@ def _negated_before(toks: list[str], i: int, others: frozenset[int] | set[int] =
 
 
 def _bound_elsewhere(toks: list[str], j: int, i: int) -> bool:
-    """A prefix negation ("non-smokers") binds to its own word only: it never negates a name further on
-    ("than non-smokers to get lung cancer" says nothing against lung cancer)."""
+    """A prefix negation ("non-smokers") binds to its own word only, a suffix ("cancer-free") to the word before:
+    neither negates a name further on ("than non-smokers to get lung cancer", "who stay injury-free file a report")."""
+    if toks[j] in words("negating_suffixes"):  # "free" negates the name before it ("cancer-free") or after "of"
+        return not (j + 1 < len(toks) and toks[j + 1] in ("of", "from"))
     if toks[j] not in ("non", "un"):
         return False
     k = j + 2 if j + 1 < len(toks) and toks[j + 1] == "-" else j + 1
@@ -246,7 +251,7 @@ def _value(toks: list[str], stems: list[str], i: int, flipped: bool, others: set
     # an explicit pole word right before the name ("low tar", "high blood pressure", "an unhealthy diet")
     for j in range(i - 1, max(-1, i - 3), -1):
         if toks[j] in POLES:
-            if POLES[toks[j]] == 0:
+            if POLES[toks[j]] == 0 and pole_modifies(toks, j):
                 v = 1 - v
             break
         if re.fullmatch(r"(?:un|non)[a-z]{4,}", toks[j]) and toks[j] not in NOT_NEGATED:
@@ -266,12 +271,27 @@ def unknown_words(phrase: str, nodes: list[str]) -> list[str]:
             and w not in POLES and w != "-" and not w.isdigit()]
 
 
+# words after which a pole word opens a noun phrase ("with low tar", "a high yield"); after a verb such as "stay"
+# it is the verb's complement ("who stay weak walk again": "weak" is not a value of walking)
+_NP_OPENERS = frozenset("a an the with without of for among in have has had is are was were who that very get gets got "
+                        "their his her its and or".split())
+
+
+def pole_modifies(toks: list[str] | tuple[str, ...], j: int) -> bool:
+    k = j - 1
+    while k >= 0 and toks[k] == "very":
+        k -= 1
+    return k < 0 or toks[k] in _NP_OPENERS
+
+
 def stray_values(phrase: str, nodes: list[str]) -> list[str]:
     """Value adjectives of the phrase that no variable accounts for ("cars that are new" when the variable is
     "being old"): the phrase may mean a value or a group the reader would otherwise drop."""
     ms = mentions(phrase, nodes)
     toks = tokens(phrase)
-    near = {i for m in ms for i in range(max(0, m.start - 1), m.end + 1)}  # value words of a name ("high tar", "sleep badly")
+    # value words of a name: the pole word before it when it opens the noun phrase ("high tar"), the word after it
+    near = {i for m in ms for i in range(m.start, m.end + 1)}
+    near |= {m.start - 1 for m in ms if m.start and pole_modifies(toks, m.start - 1)}
     return [w for i, w in enumerate(toks) if i not in near and (w in words("value_adjectives")
                                                                or stem(w) in words("value_adjectives"))]
 

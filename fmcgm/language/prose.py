@@ -155,7 +155,7 @@ PASSIVE_RE = re.compile(rf"^(?P<b>.+?)\s+(?:is|are|was|were)\s+(?:(?:also|direct
 DEPENDS_RE = re.compile(r"^(?P<b>.+?)\s+(?:depends|depend|depended|is dependent|are dependent)\s+(?:only\s+|directly\s+)?"
                         r"(?:up)?on\s+(?P<a>.+?)$", re.I)
 SHARED_RE = re.compile(rf"^(?P<a>.+?)\s+(?:share|have)\s+(?:an?|some)\s+(?:common\s+)?{LATENT_ADJ}\s+"
-                       rf"(?:common\s+)?(?:cause|confounder|factor)s?$", re.I)
+                       rf"(?:common\s+)?(?:cause|confounder|factor)s?(?:\s*[:,]\s*(?P<u>[^,;:]+))?$", re.I)
 LATENT_RE = re.compile(r"^(?P<a>.+?)\s+(?:is|are|was|were|remains?)\s+(?:not\s+(?:observed|measured|recorded)|"
                        r"unobserved|unmeasured|hidden|latent|unrecorded|never (?:observed|measured|recorded))$"
                        r"|^(?:nobody|no one|no-one)\s+(?:observed|measured|recorded)\s+(?P<b>.+?)$", re.I)
@@ -173,7 +173,7 @@ def _read_relation(c: str, st: ProseStory) -> bool:
     m = SHARED_RE.match(c)
     if m:
         names = [st.add_node(x) for x in split_list(m.group("a"))]
-        u = st.add_node("unobserved common cause of " + " and ".join(names))
+        u = st.add_node(m.group("u") or "unobserved common cause of " + " and ".join(names))  # "...: the home environment"
         st.latent.append(u)
         st.edges += [(u, n) for n in names]
         return True
@@ -398,8 +398,14 @@ def graph_sentence(s: str) -> ProseStory | None:
     return st
 
 
+_REPORTED = re.compile(r"^(?:we (?:know|observed|saw|found|learned|noticed) that|it (?:is|was) (?:known|observed|"
+                       r"found) that|it turned out that|on (?:one|a) (?:particular |certain )?(?:day|night|morning|"
+                       r"occasion),?)\s+", re.I)
+
+
 def _read_clause(c: str, st: ProseStory) -> bool:
     c = re.sub(r"^(?:imagine|consider|suppose|assume)\b[^:]*:\s*", "", c, flags=re.I)
+    c = _REPORTED.sub("", c)  # "We know that the train was on time": what was observed, said as reported
     if not c or FILLER_SENTENCE.match(c) or STUDY_SENTENCE.match(c) or is_closure(c):
         return True
     f = read_formal(c)

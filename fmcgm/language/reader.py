@@ -185,7 +185,7 @@ def _marked(toks: tuple[str, ...], ms: list[Mention], k: int) -> bool:
 
 
 def _event(pt: ProbText, nodes: list[str], given: dict[str, int], last_event: dict[str, int] | None,
-           last_conds: set[str], last_given: dict[str, int]) -> dict[str, int]:
+           last_conds: set[str], last_given: dict[str, int], marked: dict[str, dict[str, int]]) -> dict[str, int]:
     """The event a probability sentence states the chance of: one variable, or several joined (a joint)."""
     if pt.event.startswith("\x00"):
         body = _resolve_pronoun_group(pt.event[1:], given, last_given, pt.sentence)
@@ -207,11 +207,17 @@ def _event(pt: ProbText, nodes: list[str], given: dict[str, int], last_event: di
             for m in ms:
                 if m is not event:
                     given[m.node] = m.value
+            marked["now"] = {m.node: m.value for m in ms if m not in free}
             return {event.node: event.value}
         if ms:
             for m in ms[:-1]:
                 given[m.node] = m.value
             return {ms[-1].node: ms[-1].value}
+        if last_event and "otherwise" in toks and not ms and not given and len(marked.get("last", {})) == 1:
+            # "... 78% of the time if they have tar deposits, and 61% of the time otherwise": the if-clause flips
+            ((k, v),) = marked["last"].items()
+            given.update({**{a: b for a, b in last_given.items() if a != k}, k: 1 - v})
+            return last_event
         if last_event and set(toks) & _COMPLEMENTS and not given:  # "..., compared with 40% of others"
             given.update(_complement(last_given, pt.sentence))
             return last_event
@@ -288,6 +294,7 @@ def _statements(st: ProseStory, nodes: list[str], changes: list[str] | None = No
     last_event: dict[str, int] | None = None
     last_conds: set[str] = set()
     last_given: dict[str, int] = {}
+    marked: dict[str, dict[str, int]] = {"last": {}, "now": {}}  # the variables an if/with/when clause named
     last_sentence = None
     for pt in st.probs:
         if pt.sentence != last_sentence:  # "Among smokers, 30% get cancer; among non-smokers, 10%.": the event carries on
@@ -297,7 +304,8 @@ def _statements(st: ProseStory, nodes: list[str], changes: list[str] | None = No
             if mentions(c, nodes):
                 _sure(c, nodes, pt.sentence)
             given.update(_group(c, nodes, last_given, pt.sentence))  # "without it": the most recent group
-        event = _event(pt, nodes, given, last_event, last_conds, last_given)
+        marked["now"] = {}
+        event = _event(pt, nodes, given, last_event, last_conds, last_given, marked)
         both = set(event) & set(given)
         if both:
             name = sorted(both)[0]
@@ -309,7 +317,7 @@ def _statements(st: ProseStory, nodes: list[str], changes: list[str] | None = No
             if changes is not None and pt.turn > turn_of[k]:  # a correction in a later turn
                 changes.append(f"{s.text().split(' = ')[0]}: {out[k].p:g} -> {s.p:g}")
                 out[k], turn_of[k] = s, pt.turn
-                last_event, last_conds, last_given = event, set(given), dict(given)
+                last_event, last_conds, last_given, marked["last"] = event, set(given), dict(given), marked["now"]
                 continue
             # two numbers for one probability: two phrases were read as the same value
             raise Unread(f"whether two groups differ: both read as {s.text().split(' = ')[0]} "
@@ -318,7 +326,7 @@ def _statements(st: ProseStory, nodes: list[str], changes: list[str] | None = No
         if k is None:
             out.append(s)
             turn_of.append(pt.turn)
-        last_event, last_conds, last_given = event, set(given), dict(given)
+        last_event, last_conds, last_given, marked["last"] = event, set(given), dict(given), marked["now"]
     return out
 
 
@@ -525,7 +533,7 @@ def _deterministic(st: ProseStory, asked: Asked) -> Problem:
         if r.negate_causes and len(inputs) > 1:  # "unless A or B" = not A and not B
             op = "and" if op == "or" else "or"
         mechs.append(Mechanism(y, yv, op, tuple(inputs)))
-    graph = CausalGraph.build(edges, nodes=nodes)
+    graph = CausalGraph.build(list(dict.fromkeys(edges)), nodes=nodes)  # two rules may name the same cause
     obs: dict[str, int] = {}
     for o in st.observations:
         for part in [p for p in re.split(r"\s+(?:and|but|while)\s+|,\s*", o) if p.strip()]:
