@@ -263,3 +263,20 @@ def test_a_negation_of_a_name_said_twice_does_not_reach_the_next_name():
     a = ask("Watering affects flowering. Among plants watered daily, 80% flower. Among plants not watered daily, 50% flower. "
             "Are plants watered daily more likely than plants not watered daily to flower?")
     never_wrong(a, "yes", 0.3)
+
+
+def test_a_population_narrowed_by_a_word_no_variable_has_is_not_everyone():
+    # "overweight people" is not a value of any variable: reading the 30% as P(heart disease) would be wrong
+    a = ask("Exercise causes a healthy weight. A healthy weight leads to heart disease. The share of overweight people "
+            "who develop heart disease is 30%. 9% of people with a healthy weight develop heart disease. 82% of people "
+            "exercise. Among people who exercise, 80% keep a healthy weight; among people who do not, 35%. "
+            "Does exercise reduce the risk of heart disease?")
+    never_wrong(a, "yes", 0.0945)
+
+
+@pytest.mark.parametrize("question,expect", [
+    ("Would ending smoking reduce cancer?", "yes"),
+    ("Would ending smoking increase cancer?", "no"),
+])
+def test_ending_negates_but_ending_up_does_not(question, expect):
+    never_wrong(ask(f"{STORY} {question}"), expect, 0.2)

@@ -43,6 +43,8 @@ def negating(toks: list[str] | tuple[str, ...], j: int) -> bool:
     if w in NEGATORS:
         return True
     st = stem(w)
+    if st == "end" and j + 1 < len(toks) and toks[j + 1] == "up":  # "end up sick" is not "ending sickness"
+        return False
     if st in words("negations") or st in words("negating_verbs"):
         return True
     return j + 1 < len(toks) and f"{st} {stem(toks[j + 1])}" in words("negating_verbs")
@@ -130,6 +132,21 @@ class Mention:
     end: int
 
 
+@lru_cache(maxsize=1)
+def _antonyms() -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for pair in words("antonyms"):
+        a, b = pair.split()
+        out.setdefault(a, set()).add(b)
+        out.setdefault(b, set()).add(a)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def antonym_of(word_stem: str, target: str) -> bool:
+    """The word is the other pole of a word of a name ("dirti" against "clean"): the same variable, other value."""
+    return word_stem in _antonyms().get(target, ())
+
+
 def _negated_word(word: str, target: str) -> bool:
     for pre in ("non", "un", "in", "dis", "im"):
         if word.startswith(pre) and len(word) - len(pre) >= 3 and words_match(stem(word[len(pre):]), target):
@@ -200,7 +217,7 @@ def _match(ns: tuple[str, ...], toks: list[str], stems: list[str], used: set[int
             if st == s if exact else words_match(st, s):
                 hit = i
                 break
-            if _negated_word(w, s):
+            if _negated_word(w, s) or (len(ns) > 1 and antonym_of(st, s)):  # antonyms only inside longer names
                 hit, flipped = i, not flipped
                 break
         if hit is None:
@@ -294,6 +311,16 @@ def stray_values(phrase: str, nodes: list[str]) -> list[str]:
     near |= {m.start - 1 for m in ms if m.start and pole_modifies(toks, m.start - 1)}
     return [w for i, w in enumerate(toks) if i not in near and (w in words("value_adjectives")
                                                                or stem(w) in words("value_adjectives"))]
+
+
+def population_modifiers(phrase: str, nodes: list[str]) -> list[str]:
+    """Words that narrow a population no variable accounts for ("overweight people" when the variable is
+    "healthy weight"): dropping them would state the number for everyone — the reader asks instead."""
+    ms = mentions(phrase, nodes)
+    covered = {i for m in ms for i in range(m.start, m.end)}
+    toks = tokens(phrase)
+    return [toks[i - 1] for i in range(1, len(toks)) if stem(toks[i]) in words("populations") and i - 1 not in covered
+            and toks[i - 1] not in FILLER and toks[i - 1] not in ("-", "the", "all", "of") and not negating(toks, i - 1)]
 
 
 def partial_names(phrase: str, nodes: list[str]) -> list[str]:

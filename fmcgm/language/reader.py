@@ -30,6 +30,7 @@ from fmcgm.language.names import (
     name_stems,
     negating,
     partial_names,
+    population_modifiers,
     stem,
     stray_values,
     tokens,
@@ -112,6 +113,10 @@ def _sure(phrase: str, nodes: list[str], sentence: str | None) -> None:
     stray = stray_values(phrase, list(nodes))
     if stray:
         raise Unread(f"what {stray[0]!r} in {phrase!r} says: no variable of the story has that value; name the "
+                     "variable and its value", sentence or phrase)
+    narrowing = population_modifiers(phrase, list(nodes))
+    if narrowing:
+        raise Unread(f"what {narrowing[0]!r} in {phrase!r} says: no variable of the story accounts for it; name the "
                      "variable and its value", sentence or phrase)
     part = partial_names(phrase, list(nodes))
     if part:
