@@ -280,3 +280,21 @@ def test_a_population_narrowed_by_a_word_no_variable_has_is_not_everyone():
 ])
 def test_ending_negates_but_ending_up_does_not(question, expect):
     never_wrong(ask(f"{STORY} {question}"), expect, 0.2)
+
+
+@pytest.mark.parametrize("story,question,expect", [
+    ("If the key is not turned or the battery is flat, the engine does not start. Otherwise the engine starts. "
+     "The key was turned and the battery was flat.", "Would the engine have started if the battery had not been flat?",
+     "yes"),
+    ("The grass is dry only when it does not rain and the sprinkler is off; in every other case, the grass is wet. "
+     "It did not rain and the sprinkler was off.", "Would the grass have been wet if it had rained?", "yes"),
+    ("The grass is dry only when it does not rain and the sprinkler is off; in every other case, the grass is wet. "
+     "It did not rain and the sprinkler was off.", "Would the grass have been wet if the sprinkler had stayed off?", "no"),
+])
+def test_if_rules_with_otherwise(story, question, expect):
+    never_wrong(ask(f"{story} {question}"), expect)
+
+
+def test_an_if_rule_without_otherwise_is_half_a_mechanism():
+    a = ask("If it rains, the grass is wet. It rained. Would the grass have been wet if it had not rained?")
+    assert not confident(a), a  # without 'otherwise' the grass could be wet for other reasons

@@ -78,6 +78,7 @@ class RuleText:
     causes: list[str]
     negate_causes: bool  # "unless"
     sentence: str
+    otherwise: str = ""  # "If X, Y. Otherwise Z.": Z must be the other value of Y (checked when grounded)
 
 
 @dataclass
@@ -88,6 +89,7 @@ class ProseStory:
     probs: list[ProbText] = field(default_factory=list)
     formal_probs: list[tuple[Term, float]] = field(default_factory=list)
     rules: list[RuleText] = field(default_factory=list)
+    pending: list[RuleText] = field(default_factory=list)  # "If X, Y" / "Y only when X", waiting for its "otherwise"
     observations: list[str] = field(default_factory=list)
     question: str = ""
     unreadable: list[str] = field(default_factory=list)
@@ -324,6 +326,31 @@ RULE_RE = re.compile(r"^(?P<y>.+?)\s+(?:if and only if|iff|exactly when|exactly 
 UNLESS_RE = re.compile(r"^(?P<y>.+?)\s+unless\s+(?P<x>.+)$", re.I)
 
 
+# One-directional rules become mechanisms only with their "otherwise" ("If the key is not turned or the battery is
+# flat, the engine does not start. Otherwise the engine starts." / "The grass is dry only when it does not rain and
+# the sprinkler is off; in every other case, the grass is wet.")
+IF_RULE_RE = re.compile(r"^if\s+(?P<x>.+?),\s*(?:then\s+)?(?P<y>.+)$", re.I)
+ONLY_RULE_RE = re.compile(r"^(?P<y>.+?)\s+only\s+(?:when|if)\s+(?P<x>.+)$", re.I)
+OTHERWISE_RE = re.compile(r"^(?:and\s+)?(?:otherwise|in (?:every|all|any) other cases?|else),?\s+(?P<z>.+)$", re.I)
+
+
+def _read_pending_rule(c: str, st: ProseStory) -> bool:
+    m = OTHERWISE_RE.match(c)
+    if m and st.pending and not NUMBER_RE.search(c):
+        rule = st.pending.pop()
+        rule.otherwise = m.group("z")
+        st.rules.append(rule)
+        return True
+    m = IF_RULE_RE.match(c) or ONLY_RULE_RE.match(c)
+    if not m or NUMBER_RE.search(c):
+        return False
+    x = m.group("x")
+    op = "or" if re.search(r"\s+or\s+", x) else "and"
+    causes = [p.strip() for p in re.split(rf"\s+{op}\s+|,\s*", x) if p.strip()]
+    st.pending.append(RuleText(m.group("y"), op, causes, False, c))
+    return True
+
+
 def _read_rule(c: str, st: ProseStory) -> bool:
     m = RULE_RE.match(c)
     neg = False
@@ -371,6 +398,7 @@ def read_story(text: str, context: tuple[str, ...] = ()) -> ProseStory:
             continue
         _read_sentence(s, st, len(context))
     st.edges = list(dict.fromkeys(st.edges))  # a restated relation is the same relation
+    st.unreadable += [f"{r.sentence} (what happens otherwise?)" for r in st.pending]  # half a rule is no mechanism
     return st
 
 
@@ -419,7 +447,7 @@ def _read_clause(c: str, st: ProseStory) -> bool:
         st.latent += [st.add_node(x) for x in f.latent]
         st.formal_probs += f.probabilities
         return True
-    if _read_rule(c, st):
+    if _read_rule(c, st) or _read_pending_rule(c, st):
         return True
     if _read_probability(c, st):
         return True

@@ -537,6 +537,10 @@ def _deterministic(st: ProseStory, asked: Asked) -> Problem:
         op: Literal["and", "or"] = "or" if r.op == "or" else "and"
         if r.negate_causes and len(inputs) > 1:  # "unless A or B" = not A and not B
             op = "and" if op == "or" else "or"
+        if r.otherwise:  # "otherwise Z": Z must be Y's other value, or the two sentences are no one rule
+            z, zv = _literal(r.otherwise, nodes)
+            if z != y or zv == yv:
+                raise Unread(f"what 'otherwise {r.otherwise}' adds: it should say the other value of {y}", r.sentence)
         mechs.append(Mechanism(y, yv, op, tuple(inputs)))
     graph = CausalGraph.build(list(dict.fromkeys(edges)), nodes=nodes)  # two rules may name the same cause
     obs: dict[str, int] = {}
