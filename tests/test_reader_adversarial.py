@@ -298,3 +298,16 @@ def test_if_rules_with_otherwise(story, question, expect):
 def test_an_if_rule_without_otherwise_is_half_a_mechanism():
     a = ask("If it rains, the grass is wet. It rained. Would the grass have been wet if it had not rained?")
     assert not confident(a), a  # without 'otherwise' the grass could be wet for other reasons
+
+
+@pytest.mark.parametrize("story,question,expect", [
+    ("The lamp is lit exactly when the wall switch is on or the desk switch is on. We observed that the wall switch was "
+     "on and the desk switch was on.", "In a world where the wall switch had not been on, would the lamp have been lit?",
+     "yes"),
+    ("The team wins exactly when Ben scores or Cara scores. We know that the team won and Ben scored.",
+     "Would the team still have won if Cara had not scored?", "yes"),
+    ("The alarm sounds exactly when the front sensor fires and the back sensor fires. The front sensor fired and the "
+     "back sensor fired.", "Would the alarm have sounded if the back sensor had not fired?", "no"),
+])
+def test_two_causes_sharing_a_word_stay_two_variables(story, question, expect):
+    never_wrong(ask(f"{story} {question}"), expect)

@@ -323,6 +323,26 @@ def population_modifiers(phrase: str, nodes: list[str]) -> list[str]:
             and toks[i - 1] not in FILLER and toks[i - 1] not in ("-", "the", "all", "of") and not negating(toks, i - 1)]
 
 
+_LINKS = frozenset("are is was were keep keeps kept stay stays stayed remain remains remained become becomes".split())
+
+
+def unnamed_predicates(phrase: str, nodes: list[str]) -> list[str]:
+    """What a relative clause says of a group when no variable accounts for it ("people who are overweight",
+    "cars that keep running"): a condition the reader would otherwise drop."""
+    ms = mentions(phrase, nodes)
+    covered = {i for m in ms for i in range(m.start, m.end)}
+    toks = tokens(phrase)
+    out = []
+    for i in range(len(toks) - 2):
+        if toks[i] in ("who", "that", "which") and toks[i + 1] in _LINKS:
+            j = i + 2
+            while j < len(toks) and (toks[j] in ("a", "an", "the", "very", "-") or negating(toks, j)):
+                j += 1
+            if j < len(toks) and j not in covered and stem(toks[j]) not in words("populations"):
+                out.append(toks[j])
+    return out
+
+
 def partial_names(phrase: str, nodes: list[str]) -> list[str]:
     """Variables the phrase names only in part ("a calm job" against "job stress"): which value it means is
     unknown, and dropping the phrase would drop a condition — the reader asks instead."""

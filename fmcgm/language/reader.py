@@ -35,6 +35,7 @@ from fmcgm.language.names import (
     stray_values,
     tokens,
     unknown_words,
+    unnamed_predicates,
     unsure,
 )
 from fmcgm.language.prose import POLES, ProbText, ProseStory, read_story
@@ -114,6 +115,10 @@ def _sure(phrase: str, nodes: list[str], sentence: str | None) -> None:
     if stray:
         raise Unread(f"what {stray[0]!r} in {phrase!r} says: no variable of the story has that value; name the "
                      "variable and its value", sentence or phrase)
+    unnamed = unnamed_predicates(phrase, list(nodes))
+    if unnamed:
+        raise Unread(f"what {unnamed[0]!r} in {phrase!r} says: no variable of the story accounts for it; name the "
+                     "variable and its value", sentence or phrase)
     narrowing = population_modifiers(phrase, list(nodes))
     if narrowing:
         raise Unread(f"what {narrowing[0]!r} in {phrase!r} says: no variable of the story accounts for it; name the "
@@ -167,13 +172,20 @@ def _joint(phrase: str, ms: list[Mention]) -> bool:
     if "who" in toks or "that" in toks or "which" in toks:
         return False
     lead = [j for j in range(ms[0].start) if toks[j] not in _FUNCTION]
-    # "12% of people smoke and get cancer", "51% of fields receive fertilizer and give a high yield": the population
-    # first, then every variable in the predicate (a verb may stand before the first)
-    if lead and stem(toks[lead[0]]) not in words("populations"):
-        return False
-    between = {w for a, b in zip(ms, ms[1:], strict=False) for w in toks[a.end:b.start]}
+    # "12% of people smoke and get cancer", "51% of fields receive fertilizer and give a high yield", "18% of mice eat
+    # a high-fat diet and develop diabetes": the population (a known word, or one plain noun) first, then every
+    # variable in the predicate (a verb may stand before the first)
+    population = not lead or stem(toks[lead[0]]) in words("populations") or (
+        len(lead) <= 2 and toks[lead[0]] not in words("value_adjectives") and not negating(toks, lead[0]))
+    # the conjunction joins the first two variables; in "30% of smokers get cancer and die" smokers are the group
+    between = set(toks[ms[0].end:ms[1].start])
     if between & {"and", "but", "while"}:
+        if not population:  # "24% of mice eat a normal diet and develop diabetes": a joint or a group? ask
+            raise Unread(f"whether {phrase!r} is one group or two things together; say 'p% of all X both A and B' "
+                         "or 'among X who A, p% B'")
         return True
+    if not population:
+        return False
     # "people are smokers with cancer" is a joint; "patients recover with therapy" is a group ("with" opens it)
     return "with" in between and bool({"are", "is", "were", "was"} & set(toks[:ms[0].start]))
 
@@ -517,8 +529,9 @@ def _deterministic(st: ProseStory, asked: Asked) -> Problem:
         name = _literal_name(lit)
         if not name:
             raise Unread(f"what {lit!r} is about", lit)
-        for n in nodes:
-            if name_stems(n) == name_stems(name) or mentions(lit, [n]):
+        for n in nodes:  # the same variable only when every word of its name is said ("desk switch" is not "wall switch")
+            if name_stems(n) == name_stems(name) or set(name_stems(n)) <= set(name_stems(name)) and \
+                    any(len(m.node) and m.end - m.start == len(name_stems(n)) for m in mentions(lit, [n])):
                 return n
         nodes.append(name)
         return name
@@ -532,6 +545,8 @@ def _deterministic(st: ProseStory, asked: Asked) -> Problem:
         inputs = []
         for c in r.causes:
             n, v = _literal(c, nodes)
+            if any(n == k for k, _ in inputs):  # two causes of one rule read as one variable: ask, never merge
+                raise Unread(f"which variables {' and '.join(repr(x) for x in r.causes)} are: two read as {n!r}", r.sentence)
             inputs.append((n, 1 - v if r.negate_causes else v))
             edges.append((n, y))
         op: Literal["and", "or"] = "or" if r.op == "or" else "and"
