@@ -67,6 +67,9 @@ STORY = "Smoking causes cancer. Among smokers, 30% get cancer. Among non-smokers
     ("Would quitting smoking make cancer more likely?", "no"),
     ("Does abstaining from smoking decrease cancer?", "yes"),
     ("Would people who stop smoking get cancer more often?", "no"),
+    ("Would abolishing smoking reduce cancer?", "yes"),
+    ("Would repealing smoking make cancer less likely?", "yes"),
+    ("Would withdrawing smoking raise cancer?", "no"),
 ])
 def test_verbs_that_negate_the_treatment(question, expect):
     never_wrong(ask(f"{STORY} {question}"), expect, 0.2)
@@ -311,3 +314,9 @@ def test_an_if_rule_without_otherwise_is_half_a_mechanism():
 ])
 def test_two_causes_sharing_a_word_stay_two_variables(story, question, expect):
     never_wrong(ask(f"{story} {question}"), expect)
+
+
+def test_a_relative_clause_the_story_has_no_variable_for_is_asked_after_a_fraction():
+    a = ask("Exercise affects heart disease. A fraction 0.8 of people who exercise who are overweight develop heart "
+            "disease. 10% of people who do not exercise develop heart disease. Does exercise raise heart disease?")
+    assert not confident(a), a  # 'overweight' narrows the group: the 0.8 is not P(heart disease | exercise)

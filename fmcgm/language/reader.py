@@ -115,7 +115,8 @@ def _sure(phrase: str, nodes: list[str], sentence: str | None) -> None:
     if stray:
         raise Unread(f"what {stray[0]!r} in {phrase!r} says: no variable of the story has that value; name the "
                      "variable and its value", sentence or phrase)
-    unnamed = unnamed_predicates(phrase, list(nodes))
+    # what a relative clause says is checked on the words as written (the number words are cut from ``phrase``)
+    unnamed = unnamed_predicates(phrase, list(nodes)) + unnamed_predicates(sentence or "", list(nodes))
     if unnamed:
         raise Unread(f"what {unnamed[0]!r} in {phrase!r} says: no variable of the story accounts for it; name the "
                      "variable and its value", sentence or phrase)
