@@ -320,3 +320,122 @@ def test_a_relative_clause_the_story_has_no_variable_for_is_asked_after_a_fracti
     a = ask("Exercise affects heart disease. A fraction 0.8 of people who exercise who are overweight develop heart "
             "disease. 10% of people who do not exercise develop heart disease. Does exercise raise heart disease?")
     assert not confident(a), a  # 'overweight' narrows the group: the 0.8 is not P(heart disease | exercise)
+
+
+@pytest.mark.parametrize("question,expect", [
+    ("Would cancelling smoking reduce cancer?", "yes"),
+    ("Would dropping smoking raise cancer?", "no"),
+    ("Would lowering smoking reduce cancer?", None),  # a decrease of a yes/no cause: asked, never guessed
+    ("Would discontinuing smoking lower the chance of cancer?", "yes"),
+])
+def test_verbs_before_the_cause_negate_it_or_are_asked(question, expect):
+    a = ask(f"{STORY} {question}")
+    if expect is None:
+        assert not confident(a), a
+    else:
+        never_wrong(a, expect, 0.2)
+
+
+# Classes a hostile probe found (issue 16, second probe); the phrasings here are our own variants.
+@pytest.mark.parametrize("story", [
+    "Smoking affects cancer. Among smokers, 30% get cancer, whereas among non-smokers, the figure is 10%.",
+    "Smoking affects cancer. Among non-smokers, 10% get cancer, while among smokers, it is 30%.",
+    "Smoking affects cancer. For smokers, the chance of cancer is 30%, and for non-smokers, it is 10%.",
+    "Smoking affects cancer. Among smokers, 30% get cancer, among non-smokers, 10%.",
+    "Smoking affects cancer. In smokers, 30% develop cancer, but in non-smokers, only 10% do.",
+])
+def test_two_groups_in_one_sentence_keep_their_own_numbers(story):
+    never_wrong(ask(f"{story} Does smoking raise the chance of cancer?"), "yes", 0.2)
+
+
+DRUG = ("Wealth has a direct effect on the drug and recovery. The drug has a direct effect on recovery. 40% of people are "
+        "wealthy. For people who are not wealthy, the probability of the drug is 20%. For wealthy people, the probability "
+        "of the drug is 70%. For people who are not wealthy and do not take the drug, the probability of recovery is 10%. "
+        "For people who are not wealthy and take the drug, the probability of recovery is 30%. For wealthy people who do "
+        "not take the drug, the probability of recovery is 60%. For wealthy people who take the drug, the probability of "
+        "recovery is 40%.")
+# ATE = 0.6*0.2 + 0.4*(-0.2) = +0.04; P(w | drug) = 0.28/0.40 = 0.7, so ETT = 0.3*0.2 + 0.7*(-0.2) = -0.08;
+# P(recovery | drug) = 0.3*0.3 + 0.7*0.4 = 0.37, P(recovery | no drug) = (0.48*0.1 + 0.12*0.6)/0.6 = 0.2: association +0.17
+
+
+@pytest.mark.parametrize("question,expect,size", [
+    ("Is recovery more likely among people who take the drug?", "yes", 0.17),
+    ("Is there a positive correlation between the drug and recovery?", "yes", 0.17),
+    ("Is the chance of recovery larger when observing the drug?", "yes", 0.17),
+    ("For people who take the drug, does the drug help them recover?", "no", 0.08),
+    ("For those who took the drug, does the drug hurt recovery?", "yes", 0.08),
+    ("Does the drug increase recovery?", "yes", 0.04),
+])
+def test_association_treated_and_average_effects_are_not_confused(question, expect, size):
+    never_wrong(ask(f"{DRUG} {question}"), expect, size)
+
+
+MED = ("Training has a direct effect on skill and promotion. Skill has a direct effect on promotion. For people without "
+       "training, the probability of skill is 20%. For people with training, the probability of skill is 60%. For people "
+       "without training and without skill, the probability of promotion is 10%. For people without training and with "
+       "skill, the probability of promotion is 50%. For people with training and without skill, the probability of "
+       "promotion is 5%. For people with training and with skill, the probability of promotion is 30%.")
+# NDE = 0.8*(0.05-0.10) + 0.2*(0.30-0.50) = -0.08; NIE = (0.6-0.2)*(0.50-0.10) = +0.16
+
+
+@pytest.mark.parametrize("question,expect,size", [
+    ("If we disregard the mediation through skill, does training hurt promotion?", "yes", 0.08),
+    ("Ignoring the path through skill, does training raise promotion?", "no", 0.08),
+    ("Does training raise promotion through skill?", "yes", 0.16),
+])
+def test_direct_and_indirect_effects_by_their_cue_words(question, expect, size):
+    never_wrong(ask(f"{MED} {question}"), expect, size)
+
+
+FAME = ("Talent has a direct effect on fame. Looks have a direct effect on fame. The overall probability of talent is 50%. "
+        "The overall probability of looks is 50%. For people without talent and without looks, the probability of fame "
+        "is 10%. For people without talent and with looks, the probability of fame is 50%. For people with talent and "
+        "without looks, the probability of fame is 50%. For people with talent and with looks, the probability of fame "
+        "is 90%.")
+# given fame: P(looks | talent) = 0.45/0.70 = 0.643, P(looks | no talent) = 0.25/0.30 = 0.833: -0.19
+
+
+@pytest.mark.parametrize("question", [
+    "Among famous people, are talented people less likely to have looks?",
+    "Given that someone is famous, are talented people less likely to have looks?",
+    "For famous people, is talent associated with less looks?",
+])
+def test_a_selected_group_is_never_dropped(question):
+    never_wrong(ask(f"{FAME} {question}"), "yes", 0.19)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Among people who do not exercise, 85% are thin.",
+    "Among people who do not exercise, 85% stay slim.",
+    "Among people who do not exercise, 85% feel fine.",
+])
+def test_a_number_about_another_word_is_not_the_event_before(sentence):
+    a = ask(f"Exercise affects obesity. Among people who exercise, 20% are obese. {sentence} Does exercise reduce obesity?")
+    assert not confident(a), a
+
+
+@pytest.mark.parametrize("number", ["1e-1", "2.5e-1", "20 percent more", "50% fewer", "more than 10%", "at most 40%",
+                                    "less than 10%", "at least 40%", "5 points higher"])
+def test_numbers_that_are_not_one_probability_are_declined(number):
+    a = ask(f"Smoking causes cancer. Among smokers, 30% get cancer. Among non-smokers, {number} get cancer. "
+            "Does smoking increase the chance of cancer?")
+    assert not confident(a) and a["outcome"] == "declined", a
+
+
+@pytest.mark.parametrize("question", [
+    "For men, does smoking increase cancer?",
+    "Does smoking increase cancer in women?",
+    "Among people over 60, does smoking increase cancer?",
+    "Does smoking increase cancer for teenagers?",
+])
+def test_a_group_the_story_never_names_is_asked_about(question):
+    assert not confident(ask(f"{STORY} {question}"))
+
+
+def test_an_unreadable_reply_does_not_block_the_thread():
+    app = build_graph(checkpointer=MemorySaver())
+    first = run_question("Smoking causes cancer. Among smokers, 30% get cancer. Does smoking increase cancer?", app=app)
+    tid = first["thread_id"]
+    run_question("blorp", app=app, thread_id=tid)
+    third = run_question("Among non-smokers, 10% get cancer.", app=app, thread_id=tid)["answer"]
+    assert third["answer"] == "yes" and abs(third["value"] - 0.2) < 1e-6, third

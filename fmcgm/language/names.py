@@ -301,6 +301,44 @@ def pole_modifies(toks: list[str] | tuple[str, ...], j: int) -> bool:
     return k < 0 or toks[k] in _NP_OPENERS
 
 
+_GROUP_OPENERS = frozenset("in for among with given within".split())
+_GROUP_SKIP = frozenset("a an the all those people persons individuals someone somebody anyone everyone whose".split())
+
+
+def unnamed_groups(phrase: str, nodes: list[str]) -> list[str]:
+    """A group a question restricts to that no variable names ("for men", "in women", "among people over 60"):
+    answering for everyone would be answering another question."""
+    ms = mentions(phrase, nodes)
+    covered = {i for m in ms for i in range(m.start, m.end)}
+    toks = tokens(phrase)
+    out = []
+    for i, w in enumerate(toks):
+        if w not in _GROUP_OPENERS:
+            continue
+        j = i + 1
+        while j < len(toks) and (toks[j] in _GROUP_SKIP or toks[j] in ("who", "that") or negating(toks, j)):
+            j += 1
+        if j < len(toks) and j not in covered and toks[j] not in ("the", "general", "total", "turn", "other", "case",
+                                                                  "order", "average", "terms", "fact", "effect"):
+            out.append(toks[j])
+    return out
+
+
+def unknown_actions(phrase: str, nodes: list[str]) -> list[str]:
+    """A verb in -ing right before a variable whose direction the lexicon does not know ("cancelling tutoring"):
+    it may negate the cause or keep it, so the reader asks instead of reading the cause as done."""
+    ms = mentions(phrase, nodes)
+    toks = tokens(phrase)
+    out = []
+    for m in ms:
+        for j in range(max(0, m.start - 3), m.start):
+            w = toks[j]
+            if w.endswith("ing") and len(w) > 4 and not negating(toks, j) and stem(w) not in words("affirming_verbs") \
+                    and f"{stem(w)} {toks[j + 1]}" not in words("affirming_verbs") and w not in FILLER:
+                out.append(w)
+    return out
+
+
 def stray_values(phrase: str, nodes: list[str]) -> list[str]:
     """Value adjectives of the phrase that no variable accounts for ("cars that are new" when the variable is
     "being old"): the phrase may mean a value or a group the reader would otherwise drop."""

@@ -33,6 +33,16 @@ RULES = (
     Rule("over_100", re.compile(rf"(?<![\d.])(?:10[1-9]|1[1-9]\d|[2-9]\d\d|\d{{4,}})(?:\.\d+)?{_PCT}"
                                 rf"|(?<![\d.])100\.0*[1-9]\d*{_PCT}", re.I),
          "a probability cannot exceed 100%", "Among smokers, 120% get cancer."),
+    Rule("scientific", re.compile(r"\b\d+(?:\.\d+)?e[-+]?\d+\b", re.I),
+         "write it as a percent or a decimal (0.1)", "Among smokers, 1e-1 get cancer."),
+    Rule("bound", re.compile(rf"\b(?:more|less|fewer|greater|higher|lower) than\s+{_NUM}|\bat (?:most|least)\s+{_NUM}"
+                             rf"|\b(?:up to|over|under|above|below|nearly|almost|no more than|not more than)\s+{_NUM}{_PCT}",
+                             re.I),
+         "a bound is not one probability; give the number", "Among non-smokers, more than 10% get cancer."),
+    Rule("relative", re.compile(rf"(?<![=\d.])\s*{_NUM}(?:{_PCT}|\s*(?:percentage )?points?)\s+(?:more|fewer|less|higher|lower)\b"
+                                rf"|(?<![=\d.])\s*{_NUM}\s+times\b", re.I),
+         "a change relative to another group is not a probability; give the group's own number",
+         "Among non-smokers, 20 percent more get cancer."),
     Rule("zero_base", re.compile(rf"(?:{_NUM}|{_WORD})\s+(?:in|out of)\s+(?:0+(?:\.0+)?|zero)\b", re.I),
          "'n in 0' is not a number", "1 in 0 smokers get cancer."),
 )

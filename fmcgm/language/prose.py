@@ -241,7 +241,7 @@ def _segments(rest: str) -> list[str]:
                                       r"|\s+(?:and|while|but|whereas)\s+|;\s*", between)]
         if not j:
             return [rest]
-        cuts.append(a.end() + j[-1].start())
+        cuts.append(a.end() + j[0].start())  # the first break: "30% get cancer, | while among non-smokers, it is 10%"
     out, last = [], 0
     for c in cuts:
         out.append(rest[last:c])
@@ -279,13 +279,17 @@ def _read_probability(c: str, st: ProseStory) -> bool:
     segs = _segments(rest)
     event = None
     out = []
-    for seg in segs:
+    for k, seg in enumerate(segs):
         nm = list(NUMBER_RE.finditer(seg))
         if len(nm) != 1:
             return False
         p = number_value(nm[0])
+        own = POP_PREFIX.match(seg) if k else None  # "..., while among non-smokers, it is 10%": its own group
+        if own and not NUMBER_RE.search(own.group("c")):
+            seg = own.group("rest")
+            nm = list(NUMBER_RE.finditer(seg))
         e = OF_E.search(seg)
-        conds = list(prefix)
+        conds = [own.group("c")] if own and not NUMBER_RE.search(own.group("c")) else list(prefix)
         body = seg
         if e:
             ev = e.group("e")
@@ -390,7 +394,7 @@ def read_story(text: str, context: tuple[str, ...] = ()) -> ProseStory:
     for turn, part in enumerate(context):
         for s in sentences(part):
             if not s.endswith("?"):
-                _read_sentence(s, st, turn)
+                _read_sentence(s, st, turn, quiet=True)
     for s in sents:
         if s is st.question or (s.endswith("?") and s != st.question):
             if s != st.question:
@@ -402,14 +406,16 @@ def read_story(text: str, context: tuple[str, ...] = ()) -> ProseStory:
     return st
 
 
-def _read_sentence(s: str, st: ProseStory, turn: int) -> None:
+def _read_sentence(s: str, st: ProseStory, turn: int, quiet: bool = False) -> None:
+    """Read one sentence into the story; an earlier turn's unreadable sentence (``quiet``) was reported in its own
+    turn and is left out, so one bad reply never blocks the thread."""
     for c in _clauses(s):
         first = len(st.probs)
         if _read_clause(c, st):
             st.understood.append(c)
             for pt in st.probs[first:]:
                 pt.turn = turn
-        else:
+        elif not quiet:
             st.unreadable.append(c)
 
 

@@ -19,7 +19,7 @@ from importlib import resources
 from fmcgm.causal.graph import CausalGraph, has_directed_path
 from fmcgm.causal.queries import Query
 from fmcgm.errors import FMCGMError
-from fmcgm.language.names import Mention, mentions, negating, partial_names, tokens
+from fmcgm.language.names import Mention, mentions, negating, partial_names, tokens, unknown_actions, unnamed_groups
 from fmcgm.vocabulary import QueryKind
 
 _SIGN_WORDS = frozenset({"positive", "negative"})
@@ -75,9 +75,15 @@ def read_slots(question: str, graph: CausalGraph, has_numbers: bool) -> tuple[Qu
     text = " ".join(w for w in question.strip().rstrip("?").split() if w.lower().strip(",.") not in _SIGN_WORDS)
     toks = tokens(text)
     nodes = [n for n in graph.nodes if n not in graph.latent]
+    acting = unknown_actions(text, nodes)
+    if acting:
+        raise SlotError(f"what {acting[0]!r} does to the variable after it (raise it, remove it?)")
     part = partial_names(text, nodes)
     if part:
         raise SlotError(f"which value of {part[0]!r} the question means: it names only part of that variable")
+    unnamed = unnamed_groups(text, nodes)
+    if unnamed:
+        raise SlotError(f"who {unnamed[0]!r} are: the story has no such variable, so the answer would be for everyone")
     ms = mentions(text, nodes)
     if not ms:
         raise SlotError(f"which variables the question is about (known: {', '.join(nodes)})")
@@ -128,6 +134,9 @@ def read_slots(question: str, graph: CausalGraph, has_numbers: bool) -> tuple[Qu
     if len(rest) != 2:
         raise SlotError("one cause and one outcome in the question (it names " + ", ".join(rest or order) + ")")
     x, y, weak = _cause_and_outcome(toks, ms, rest, c.opening)
+    if kind == "ate" and sum(m.node == x for m in ms) > 1 and any(
+            m.node == x and _opened(toks, ms, k, frozenset({"for", "among"})) for k, m in enumerate(ms)):
+        kind = "ett"  # "For people who take the drug, does the drug help them recover?": the treated group
     if weak and has_directed_path(graph, y, x):  # the roles came from word order alone and either is a cause
         raise SlotError(f"which is the cause: {x} or {y} (the graph has {y} affecting {x})")
     xm = next(m for m in ms if m.node == x)
@@ -152,7 +161,7 @@ def read_slots(question: str, graph: CausalGraph, has_numbers: bool) -> tuple[Qu
 
 
 def _kind(toks: tuple[str, ...], free: set[int], c: Cues) -> str:
-    for kind in ("nie", "nde", "ett"):
+    for kind in ("nde", "nie", "ett"):  # "disregard the mediation through M" is direct: its cue goes first
         if _has(toks, c.kinds[kind], free):
             return kind
     corr = bool(_has(toks, c.kinds["correlation"], free))

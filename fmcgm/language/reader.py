@@ -24,6 +24,7 @@ from fmcgm.language.asking import Asked, read_question
 from fmcgm.language.formal import FormalQuery
 from fmcgm.language.lexicon import words
 from fmcgm.language.names import (
+    FILLER,
     Mention,
     mentions,
     modifier,
@@ -34,7 +35,9 @@ from fmcgm.language.names import (
     stem,
     stray_values,
     tokens,
+    unknown_actions,
     unknown_words,
+    unnamed_groups,
     unnamed_predicates,
     unsure,
 )
@@ -115,6 +118,10 @@ def _sure(phrase: str, nodes: list[str], sentence: str | None) -> None:
     if stray:
         raise Unread(f"what {stray[0]!r} in {phrase!r} says: no variable of the story has that value; name the "
                      "variable and its value", sentence or phrase)
+    acting = unknown_actions(phrase, list(nodes))
+    if acting:
+        raise Unread(f"what {acting[0]!r} does to the variable after it (raise it, remove it?); say 'if X' or 'if not X'",
+                     sentence or phrase)
     # what a relative clause says is checked on the words as written (the number words are cut from ``phrase``)
     unnamed = unnamed_predicates(phrase, list(nodes)) + unnamed_predicates(sentence or "", list(nodes))
     if unnamed:
@@ -191,6 +198,8 @@ def _joint(phrase: str, ms: list[Mention]) -> bool:
     return "with" in between and bool({"are", "is", "were", "was"} & set(toks[:ms[0].start]))
 
 
+_CARRY = frozenset("it its do does did is are was were rate the time cases out of every chance probability share "
+                   "figure number one ones so too as well respectively".split())  # "..., it is 10%": the same event
 _MARKERS = frozenset("with without when whenever if given among for after".split())  # they open a group
 _PRONOUNS = frozenset("it them this that one ones so".split())
 _COMPLEMENTS = frozenset("others other rest remainder everyone everybody else remaining".split())
@@ -239,6 +248,11 @@ def _event(pt: ProbText, nodes: list[str], given: dict[str, int], last_event: di
         if last_event and set(toks) & _COMPLEMENTS and not given:  # "..., compared with 40% of others"
             given.update(_complement(last_given, pt.sentence))
             return last_event
+        other = [w for w in toks if w not in FILLER and w not in _CARRY and stem(w) not in words("populations")
+                 and not negating(toks, toks.index(w))]
+        if other:  # "among non-exercisers, 85% are thin": another event, not the one before
+            raise Unread(f"what {' '.join(other)!r} is: no variable of the story; say the event as before "
+                         "(e.g. 'are obese')", pt.sentence)
         if last_event and given:
             return last_event
         raise Unread("what the number in this sentence is the probability of, and for whom", pt.sentence)
@@ -410,6 +424,9 @@ def _slot_problem(st: ProseStory, has_numbers: bool, changes: list[str] | None) 
 def _q(phrase: str | None, nodes: list[str], what: str) -> Mention:
     if not phrase:
         raise Unread(f"the {what} of the question")
+    unnamed = unnamed_groups(phrase, nodes)
+    if unnamed:
+        raise Unread(f"who {unnamed[0]!r} are: the story has no such variable, so the answer would be for everyone")
     return _one(phrase, nodes, f"the question's {what}")
 
 
@@ -519,7 +536,9 @@ def _literal(lit: str, nodes: list[str]) -> tuple[str, int]:
     toks = tokens(lit)
     prefix_flip = any(re.fullmatch(r"(?:un|non|dis|in)[a-z]{3,}", toks[k]) and
                       all(not toks[k].startswith(s) for s in name_stems(m.node)) for k in range(m.start, m.end))
-    flips = prefix_flip + sum(negating(toks, j) or POLES.get(w) == 0 for j, w in enumerate(toks))
+    own = name_stems(m.node)  # a name's own words never negate it ("the bus was cancelled"); a "not" between them does
+    inside = {k for k in range(m.start, m.end) if any(stem(toks[k]) == s for s in own)}
+    flips = prefix_flip + sum(j not in inside and (negating(toks, j) or POLES.get(w) == 0) for j, w in enumerate(toks))
     return m.node, 1 - flips % 2
 
 
