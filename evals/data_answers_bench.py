@@ -52,6 +52,7 @@ from __future__ import annotations
 import json
 import math
 import multiprocessing as mp
+import os
 import re
 import tempfile
 import time
@@ -77,7 +78,8 @@ QUICK_SIZES = (4, 5)
 CLEAR_PROB = 0.03  # |P(Y|do(x1)) - P(Y|do(x0))| at or above this is a clearly real effect (discrete X and Y)
 CLEAR_STD = 0.05  # the same for a standardised effect, |effect| * sd(X) / sd(Y), when X or Y is continuous
 QUESTIONS_PER_DATASET = 3
-TIMEOUT_S = 180.0
+TIMEOUT_S = 180.0  # CPU seconds a question may take
+WALL_FACTOR = 4.0  # ... or this many times that in wall time
 MC_N = 200_000  # Monte Carlo units for the truth of mixed and nonlinear models
 OUTCOMES = ("right", "nd_honest", "nd_unneeded", "declined", "wrong", "miss")
 
@@ -215,7 +217,7 @@ def random_scm(kind: str, rng: np.random.Generator, names: Iterable[str] = NAMES
     if kind == "mixed":
         flags = rng.random(k) < 0.5
         flags[int(rng.integers(k))] = True
-        flags[int(rng.integers(k))] = False  # at least one of each (the same index: it is continuous)
+        flags[int(rng.integers(k))] = False  # at least one of each: these two draws, then the check below
         if flags.all() or not flags.any():
             flags[0] = not flags[0]
     else:
@@ -416,10 +418,13 @@ def relation(dag: nx.DiGraph, x: str, y: str) -> str:
 # bnlearn networks
 
 
-def network_effect(name: str, x: str, y: str) -> Truth:
+def network_effect(name: str, x: str, y: str, x_codes: tuple[int, int] | None = None,
+                   y_code: int | None = None) -> Truth:
     """P(y = last | do(x = last)) − P(y = last | do(x = first)) on a shipped bnlearn network, exactly
     (variable elimination on the network with x's incoming edges cut), in the code order of
-    :func:`fmcgm.discovery.networks.sample` — the contrast the agent reports for multi-level columns."""
+    :func:`fmcgm.discovery.networks.sample` — the contrast the agent reports for multi-level columns.
+    ``x_codes`` (low, high) and ``y_code``: the codes the data actually show (a rare state missing from a
+    sample moves the agent's contrast to the highest and lowest codes present)."""
     from pgmpy.factors.discrete import TabularCPD
     from pgmpy.inference import VariableElimination
 
@@ -438,10 +443,12 @@ def network_effect(name: str, x: str, y: str) -> Truth:
     cut.remove_cpds(cut.get_cpds(x))
     cut.add_cpds(TabularCPD(x, kx, [[1.0 / kx]] * kx, state_names={x: list(model.states[x])}))
     ve = VariableElimination(cut)
+    lo, hi = x_codes if x_codes is not None else (0, kx - 1)
+    yc = ky - 1 if y_code is None else y_code
     ps = []
-    for code in (kx - 1, 0):
+    for code in (hi, lo):
         q = ve.query([y], evidence={x: model.states[x][code]}, show_progress=False)
-        ps.append(float(np.asarray(q.values)[ky - 1]))
+        ps.append(float(np.asarray(q.values)[yc]))
     return Truth(ps[0] - ps[1], 0.0, "elimination", sd_x, sd_y)
 
 
@@ -541,8 +548,10 @@ def network_dataset(name: str, seed: int, n: int, questions: int = QUESTIONS_PER
     usable = nx.DiGraph(dag)
     usable.remove_nodes_from([c for c in frame.columns if frame[c].nunique() < 2])
     discrete = {v: True for v in dag.nodes}
-    qs = [_question(key, "bnlearn", n, seed, rng, x, y, network_effect(name, x, y), dag, discrete)
-          for x, y in _pairs(usable, rng, questions)]
+    def truth(x: str, y: str) -> Truth:
+        return network_effect(name, x, y, (int(frame[x].min()), int(frame[x].max())), int(frame[y].max()))
+
+    qs = [_question(key, "bnlearn", n, seed, rng, x, y, truth(x, y), dag, discrete) for x, y in _pairs(usable, rng, questions)]
     return Dataset(key, "bnlearn", name, n, seed, frame, qs)
 
 
@@ -636,7 +645,7 @@ def ask_agent(question: str, csv: str, trace_db: str) -> dict[str, Any]:
             "seconds": seconds}
 
 
-_DISCOVERY_SECONDS: list[float] = []  # discovery time replayed from the memo for the current question
+_DISCOVERY_SECONDS: list[tuple[float, float]] = []  # (wall, CPU) s of discovery replayed from the memo for this question
 
 
 def memoise_discovery() -> bool:
@@ -657,7 +666,7 @@ def memoise_discovery() -> bool:
     inner = getattr(dt, "discover", None)
     if inner is None or getattr(inner, "_bench_memo", False):
         return inner is not None
-    memo: dict[str, tuple[Any, float]] = {}
+    memo: dict[str, tuple[Any, float, float]] = {}
 
     def discover(table, *args, **kwargs):
         h = hashlib.sha256(repr((table.names, table.kinds, args, sorted(kwargs.items()))).encode())
@@ -665,11 +674,11 @@ def memoise_discovery() -> bool:
             h.update(np.ascontiguousarray(table.columns[c]).tobytes())
         key = h.hexdigest()
         if key not in memo:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             result = inner(table, *args, **kwargs)
-            memo[key] = (result, time.perf_counter() - t0)
+            memo[key] = (result, time.perf_counter() - t0, time.process_time() - c0)
         else:
-            _DISCOVERY_SECONDS.append(memo[key][1])
+            _DISCOVERY_SECONDS.append(memo[key][1:])
         return copy.deepcopy(memo[key][0])
 
     discover._bench_memo = True  # type: ignore[attr-defined]
@@ -686,15 +695,17 @@ def _serve(conn, memo: bool) -> None:  # pragma: no cover - runs in the worker p
             return
         question, csv = job
         _DISCOVERY_SECONDS.clear()
+        c0 = time.process_time()
         try:
             got = ask_agent(question, csv, str(Path(tmp) / "t.sqlite"))
         except Exception as e:  # noqa: BLE001 - an agent crash is a declined answer, recorded with its message
             got = {"outcome": "error", "answer": None, "value": None, "ci": None, "range": None,
                    "determined": None, "verdict": None, "error": f"{type(e).__name__}: {e}", "text": "",
                    "read_as": None, "seconds": 0.0}
-        got["replayed_discovery_s"] = sum(_DISCOVERY_SECONDS)
+        got["replayed_discovery_s"] = sum(w for w, _ in _DISCOVERY_SECONDS)
         got["wall_s"] = got["seconds"]
         got["seconds"] += got["replayed_discovery_s"]
+        got["cpu_s"] = time.process_time() - c0 + sum(c for _, c in _DISCOVERY_SECONDS)
         got["memo"] = memo
         conn.send(got)
 
@@ -713,17 +724,32 @@ class Worker:
         self.proc.start()
 
     def ask(self, question: str, csv: str, timeout: float) -> dict[str, Any]:
+        """The answer, or a timeout once the worker has spent ``timeout`` CPU seconds on the question (CPU, not wall
+        time, so that a machine shared with other jobs does not turn slow answers into declines), or
+        :data:`WALL_FACTOR` times that in wall time."""
         t0 = time.perf_counter()
+        cpu0 = self._cpu()
         self.conn.send((question, csv))
-        if self.conn.poll(timeout):
-            return self.conn.recv()
-        self.proc.kill()
-        self.proc.join()
-        self._start()
-        spent = time.perf_counter() - t0
-        return {"outcome": "timeout", "answer": None, "value": None, "ci": None, "range": None, "determined": None,
-                "verdict": None, "error": f"no answer within {timeout:g} s", "text": "", "read_as": None,
-                "seconds": spent, "wall_s": spent, "replayed_discovery_s": 0.0, "memo": self.memo}
+        while not self.conn.poll(1.0):
+            cpu = self._cpu() - cpu0
+            wall = time.perf_counter() - t0
+            if cpu > timeout or wall > WALL_FACTOR * timeout:
+                self.proc.kill()
+                self.proc.join()
+                self._start()
+                return {"outcome": "timeout", "answer": None, "value": None, "ci": None, "range": None,
+                        "determined": None, "verdict": None, "text": "", "read_as": None,
+                        "error": f"no answer within {timeout:g} CPU s ({cpu:.0f} CPU s, {wall:.0f} s wall)",
+                        "seconds": wall, "wall_s": wall, "cpu_s": cpu, "replayed_discovery_s": 0.0, "memo": self.memo}
+        return self.conn.recv()
+
+    def _cpu(self) -> float:
+        """CPU seconds (user + system, all threads) of the worker so far; 0 where /proc cannot say."""
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            return 0.0
 
     def close(self) -> None:
         try:
@@ -817,10 +843,14 @@ def _grade(q: Question, got: dict[str, Any]) -> dict[str, Any]:
 def evaluate(seeds: list[int], quick: bool = False, kinds: Iterable[str] = (*KINDS, "bnlearn"),
              networks: Iterable[str] = NETWORKS, questions: int | None = None, timeout: float = TIMEOUT_S,
              mc_n: int = MC_N, progress: bool = True, asker: Callable[[str, str, float], dict] | None = None,
-             time_budget: float | None = None, memo: bool = True) -> dict[str, Any]:
+             time_budget: float | None = None, memo: bool = True, reuse: dict[str, dict] | None = None,
+             partial: Path | None = None) -> dict[str, Any]:
     """Build the datasets of ``plan``, ask every question through the agent, grade; the report as a dict.
     ``time_budget`` (s): no new dataset once spent (the report says how many questions were asked).
-    ``memo``: one discovery per dataset (see :func:`memoise_discovery`)."""
+    ``memo``: one discovery per dataset (see :func:`memoise_discovery`).
+    ``reuse``: answers of an earlier run of the same agent (:func:`reusable`); those questions are graded again
+    against the truth computed now, not asked again.  ``partial``: the rows so far are written there after
+    every dataset (a run cut short can be resumed from it)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     plans = plan(seeds, quick, kinds, networks, questions)
@@ -845,11 +875,13 @@ def evaluate(seeds: list[int], quick: bool = False, kinds: Iterable[str] = (*KIN
                 ds.frame.to_csv(csv, index=False)
                 timed_out = False
                 for q in ds.questions:
-                    if timed_out:  # the same search would run out of time again: not asked, counted as declined
+                    if reuse and question_key(q) in reuse:
+                        got = {**reuse[question_key(q)], "reused": True}
+                    elif timed_out:  # the same search would run out of time again: not asked, counted as declined
                         got = {"outcome": "timeout", "answer": None, "value": None, "ci": None, "range": None,
                                "determined": None, "verdict": None, "text": "", "read_as": None, "asked": False,
-                               "error": f"not asked: an earlier question on this dataset took over {timeout:g} s",
-                               "seconds": timeout, "wall_s": 0.0, "replayed_discovery_s": 0.0}
+                               "error": f"not asked: an earlier question on this dataset took over {timeout:g} CPU s",
+                               "seconds": 0.0, "wall_s": 0.0, "cpu_s": None, "replayed_discovery_s": 0.0}
                     else:
                         got = ask(q.text, str(csv), timeout)
                         timed_out = got.get("outcome") == "timeout"
@@ -858,24 +890,41 @@ def evaluate(seeds: list[int], quick: bool = False, kinds: Iterable[str] = (*KIN
                                  "columns": len(ds.frame.columns), "got": got, **g})
                     bar.advance(task)
                 bar.advance(task, p.questions - len(ds.questions))
+                if partial is not None:
+                    partial.write_text(json.dumps({"rows": rows}, default=str))
     finally:
         if worker is not None:
             worker.close()
     used = {p.seed for p in plans}
     return {"seeds": sorted(used), "tuning_seeds_used": sorted(used & set(TUNING_SEEDS)), "quick": quick,
-            "timeout_s": timeout, "discovery_memo": memo and asker is None, "questions_planned": total,
+            "timeout_cpu_s": timeout, "discovery_memo": memo and asker is None, "questions_planned": total,
+            "reused": sum(bool(r["got"].get("reused")) for r in rows),
             "stopped_by_budget": stopped,
             "seconds": time.perf_counter() - t_start, "clear_prob": CLEAR_PROB, "clear_std": CLEAR_STD,
             "rows": rows, "tables": tables(rows)}
+
+
+def question_key(q: Question | dict[str, Any]) -> str:
+    d = asdict(q) if isinstance(q, Question) else q
+    return f"{d['dataset']}|{d['x']}|{d['y']}|{d['form']}"
+
+
+def reusable(path: Path) -> dict[str, dict]:
+    """The answers of an earlier report (``--json``) that can stand: every asked question that did not time out."""
+    rows = json.loads(Path(path).read_text())["rows"]
+    return {question_key(r): r["got"] for r in rows
+            if r["got"].get("outcome") != "timeout" and r["got"].get("asked", True)}
 
 
 def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
     c = {o: sum(r["outcome"] == o for r in rows) for o in OUTCOMES}
     cov = [r["covered"] for r in rows if r.get("covered") is not None]
     secs = [r["got"]["seconds"] for r in rows]
+    cpus = [r["got"]["cpu_s"] for r in rows if r["got"].get("cpu_s") is not None]
     return {"questions": len(rows), **c, "misread": sum(bool(r.get("misread")) for r in rows),
             "coverage": (sum(cov) / len(cov)) if cov else None, "covered_of": len(cov),
-            "seconds_per_question": float(np.mean(secs)) if secs else None}
+            "seconds_per_question": float(np.mean(secs)) if secs else None,
+            "cpu_seconds_per_question": float(np.mean(cpus)) if cpus else None}
 
 
 def tables(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -901,8 +950,9 @@ def _strength(r: dict[str, Any]) -> str:
     return "zero" if r["exact_zero"] else "clear" if r["clear"] else "weak"
 
 
-HEAD = ("questions", "right", "nd_honest", "nd_unneeded", "declined", "wrong", "miss", "misread", "coverage", "s/q")
-SHORT = ("q", "right", "nd honest", "nd unneeded", "declined", "WRONG", "miss", "misread", "coverage", "s / q")
+HEAD = ("questions", "right", "nd_honest", "nd_unneeded", "declined", "wrong", "miss", "misread")
+SHORT = ("q", "right", "nd honest", "nd unneeded", "declined", "WRONG", "miss", "misread", "coverage", "CPU s / q",
+         "wall s / q")
 SECTIONS = (("all", "overall"), ("kind", "by kind of data"), ("n", "by n"), ("form", "by question form"),
             ("relation", "by relation of the pair"), ("truth", "by size of the true effect"),
             ("network", "bnlearn, by network"))
@@ -911,7 +961,8 @@ SECTIONS = (("all", "overall"), ("kind", "by kind of data"), ("n", "by n"), ("fo
 def _cells(s: dict[str, Any]) -> list[str]:
     cov = "—" if s["coverage"] is None else f"{s['coverage']:.0%} ({s['covered_of']})"
     sec = "—" if s["seconds_per_question"] is None else f"{s['seconds_per_question']:.1f}"
-    return [str(s[h]) for h in HEAD[:8]] + [cov, sec]
+    cpu = "—" if s.get("cpu_seconds_per_question") is None else f"{s['cpu_seconds_per_question']:.1f}"
+    return [str(s[h]) for h in HEAD[:8]] + [cov, cpu, sec]
 
 
 def print_report(rep: dict[str, Any], console=None) -> None:
@@ -983,13 +1034,15 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--kinds", default=None, help="comma-separated among " + ", ".join((*KINDS, "bnlearn")))
     ap.add_argument("--networks", default=None)
     ap.add_argument("--questions", type=int, default=None, help="questions per dataset")
-    ap.add_argument("--timeout", type=float, default=TIMEOUT_S, help="seconds per question before it counts as declined")
+    ap.add_argument("--timeout", type=float, default=TIMEOUT_S, help="CPU seconds per question before it counts as declined")
     ap.add_argument("--budget", type=float, default=None, help="start no new dataset after this many seconds")
     ap.add_argument("--no-memo", action="store_true", help="search the graph again for every question of a dataset")
+    ap.add_argument("--resume", type=Path, help="an earlier --json report: its answers are kept, except timeouts")
     a = ap.parse_args(argv)
     rep = evaluate(parse_seeds(a.seeds), a.quick, a.kinds.split(",") if a.kinds else (*KINDS, "bnlearn"),
                    a.networks.split(",") if a.networks else NETWORKS, a.questions, a.timeout, time_budget=a.budget,
-                   memo=not a.no_memo)
+                   memo=not a.no_memo, reuse=reusable(a.resume) if a.resume else None,
+                   partial=a.json.with_suffix(".partial.json") if a.json else None)
     print_report(rep)
     if a.json:
         a.json.write_text(json.dumps(rep, indent=1, default=str))

@@ -434,11 +434,12 @@ def eval_data_answers(
         kinds: Optional[str] = typer.Option(None, "--kinds", help="comma-separated: binary,linear,nonlinear,mixed,bnlearn"),
         networks: Optional[str] = typer.Option(None, "--networks", help="bnlearn networks, e.g. asia,sachs"),
         questions: Optional[int] = typer.Option(None, "--questions", min=1, help="questions per dataset"),
-        timeout: float = typer.Option(180.0, "--timeout", min=1.0, help="seconds a question may take (then: declined)"),
+        timeout: float = typer.Option(180.0, "--timeout", min=1.0, help="CPU seconds a question may take (then: declined)"),
         budget: Optional[float] = typer.Option(None, "--budget", min=1.0, help="start no new dataset after this many seconds"),
-        no_memo: bool = typer.Option(False, "--no-memo", help="search the graph again for every question")) -> None:
+        no_memo: bool = typer.Option(False, "--no-memo", help="search the graph again for every question"),
+        resume: Optional[Path] = typer.Option(None, "--resume", help="an earlier --json report: reuse its answers")) -> None:
     """Answers from data alone on random SCMs and bnlearn networks: right / not determined / declined / WRONG, coverage."""
-    from evals.data_answers_bench import KINDS, NETWORKS, evaluate, markdown, parse_seeds, print_report
+    from evals.data_answers_bench import KINDS, NETWORKS, evaluate, markdown, parse_seeds, print_report, reusable
 
     try:
         seed_list = parse_seeds(seeds)
@@ -451,7 +452,12 @@ def eval_data_answers(
     if bad:
         fail(f"unknown kind or network: {', '.join(bad)} (kinds: {', '.join((*KINDS, 'bnlearn'))}; "
              f"networks: {', '.join(NETWORKS)})")
-    rep = evaluate(seed_list, quick, kind_list, net_list, questions, timeout, time_budget=budget, memo=not no_memo)
+    try:
+        reuse = reusable(resume) if resume else None
+    except (OSError, ValueError, KeyError) as e:
+        fail(f"cannot resume from {resume}: {e}")
+    rep = evaluate(seed_list, quick, kind_list, net_list, questions, timeout, time_budget=budget, memo=not no_memo,
+                   reuse=reuse, partial=json_out.with_suffix(".partial.json") if json_out else None)
     print_report(rep, console)
     if json_out:
         json_out.write_text(json.dumps(rep, indent=1, default=str))

@@ -200,3 +200,20 @@ def test_network_truth_is_the_do_effect_by_hand():
     t = B.network_effect("asia", "either", "dysp")
     assert t.value == pytest.approx((0.45 * 0.2 + 0.55 * 0.9) - (0.45 * 0.1 + 0.55 * 0.3), abs=1e-9)
     assert B.network_effect("asia", "dysp", "either").exact_zero
+
+
+def test_a_resumed_run_reuses_answers_and_grades_them_again(tmp_path):
+    def asker(question, csv, timeout):
+        return _got("yes", "x increases y under every graph the data allow", 0.1, [0.0, 0.2])
+
+    first = B.evaluate([1001], quick=True, kinds=["binary"], questions=2, mc_n=2_000, progress=False, asker=asker,
+                       partial=tmp_path / "p.json")
+    (tmp_path / "r.json").write_text(B.json.dumps(first))
+    assert len(B.json.loads((tmp_path / "p.json").read_text())["rows"]) == 2
+
+    def never(question, csv, timeout):
+        raise AssertionError("a reused question was asked again")
+
+    again = B.evaluate([1001], quick=True, kinds=["binary"], questions=2, mc_n=2_000, progress=False, asker=never,
+                       reuse=B.reusable(tmp_path / "r.json"))
+    assert again["reused"] == 2 and [r["outcome"] for r in again["rows"]] == [r["outcome"] for r in first["rows"]]
