@@ -896,12 +896,27 @@ def evaluate(seeds: list[int], quick: bool = False, kinds: Iterable[str] = (*KIN
         if worker is not None:
             worker.close()
     used = {p.seed for p in plans}
-    return {"seeds": sorted(used), "tuning_seeds_used": sorted(used & set(TUNING_SEEDS)), "quick": quick,
+    return {"seeds": sorted({r["seed"] for r in rows}), "seeds_planned": sorted(used),
+            "tuning_seeds_used": sorted(used & set(TUNING_SEEDS)), "quick": quick,
             "timeout_cpu_s": timeout, "discovery_memo": memo and asker is None, "questions_planned": total,
             "reused": sum(bool(r["got"].get("reused")) for r in rows),
             "stopped_by_budget": stopped,
             "seconds": time.perf_counter() - t_start, "clear_prob": CLEAR_PROB, "clear_std": CLEAR_STD,
-            "rows": rows, "tables": tables(rows)}
+            "rows": rows, "tables": tables(rows), "declined_because": decline_reasons(rows)}
+
+
+def decline_reasons(rows: list[dict[str, Any]]) -> dict[str, int]:
+    """Why the declined questions were declined, counted: the critique's rejection, the time limit, or the message."""
+    out: dict[str, int] = defaultdict(int)
+    for r in rows:
+        if r["outcome"] != "declined":
+            continue
+        g, err = r["got"], r["got"].get("error") or ""
+        key = ("past the time limit" if g.get("outcome") == "timeout"
+               else "the critique rejected the discovered graph" if "data reject" in err or "critique" in err
+               else (err.split(";")[0][:100] or str(g.get("outcome"))))
+        out[key] += 1
+    return dict(sorted(out.items(), key=lambda kv: -kv[1]))
 
 
 def question_key(q: Question | dict[str, Any]) -> str:
@@ -985,6 +1000,9 @@ def print_report(rep: dict[str, Any], console=None) -> None:
         for k, s in rep["tables"][name].items():
             t.add_row(k, *_cells(s))
         console.print(t)
+    reasons = decline_reasons(rep["rows"])
+    if reasons:
+        console.print("declined because: " + "; ".join(f"{k} ({v})" for k, v in reasons.items()))
     wrong = [r for r in rep["rows"] if r["outcome"] == "wrong"]
     if wrong:
         console.print("[bold]WRONG answers[/]")
@@ -1004,6 +1022,9 @@ def markdown(rep: dict[str, Any]) -> str:
         out += [f"**{title}**", "", "| " + " | ".join((name, *SHORT)) + " |", "|" + " --- |" * (len(SHORT) + 1)]
         out += ["| " + " | ".join((k, *_cells(s))) + " |" for k, s in rep["tables"][name].items()]
         out.append("")
+    reasons = decline_reasons(rep["rows"])
+    if reasons:
+        out += ["**declined because**", ""] + [f"- {k}: {v}" for k, v in reasons.items()] + [""]
     wrong = [r for r in rep["rows"] if r["outcome"] == "wrong"]
     if wrong:
         out += ["**WRONG answers**", "", "| dataset | question | truth | answer | why | estimated |", "|" + " --- |" * 6]
