@@ -37,7 +37,15 @@ Grading of one question (see :func:`grade`):
 * ``miss`` — not right but not WRONG either: a "no effect" on a real effect below those
   thresholds, or a "how much" whose direction is right but whose interval misses the truth.
 
-Coverage is the share of determined answers whose 95% interval holds the truth.
+Coverage is the share of determined answers whose 95% interval holds the truth.  ``misread`` counts
+answers about another pair or direction than the one asked (read from the agent's own tool call); such an
+answer is never ``right``.
+
+Running: the agent runs in a worker process, as ``fmcgm ask --data`` would run it.  A question may take
+``--timeout`` CPU seconds of that worker (CPU, so a busy machine does not turn slow answers into declines;
+4× that in wall time at most).  Questions about one dataset share one discovery
+(:func:`memoise_discovery`; its seconds are added to each question's time).  ``--resume`` keeps the
+answers of an earlier report; after every dataset the rows so far are written beside ``--json``.
 
 Seeds: **tuning seeds are 0–9** (use them while changing the agent; :data:`TUNING_SEEDS`);
 **reporting seeds start at 1000** (:data:`REPORT_BASE`) and are the only ones a report uses —
