@@ -444,6 +444,49 @@ def eval_visual(world: str = typer.Option("pendulum", "--world"), n: int = typer
         console.print(f"wrote {json_out}")
 
 
+@eval_app.command("data-answers")
+def eval_data_answers(
+        seeds: Optional[str] = typer.Option(None, "--seeds", help="reporting seeds: a count from 1000 (20 → 1000…1019), "
+                                            "a range (1000-1019) or a list; 0–9 are tuning seeds"),
+        quick: bool = typer.Option(False, "--quick", help="one seed, n ≤ 2,000, small models: about 3 minutes"),
+        json_out: Optional[Path] = typer.Option(None, "--json", help="write the report and every row as JSON here"),
+        markdown_out: Optional[Path] = typer.Option(None, "--markdown", help="write the tables and WRONG cases as Markdown"),
+        kinds: Optional[str] = typer.Option(None, "--kinds", help="comma-separated: binary,linear,nonlinear,mixed,bnlearn"),
+        networks: Optional[str] = typer.Option(None, "--networks", help="bnlearn networks, e.g. asia,sachs"),
+        questions: Optional[int] = typer.Option(None, "--questions", min=1, help="questions per dataset"),
+        timeout: float = typer.Option(180.0, "--timeout", min=1.0, help="CPU seconds a question may take (then: declined)"),
+        budget: Optional[float] = typer.Option(None, "--budget", min=1.0, help="start no new dataset after this many seconds"),
+        no_memo: bool = typer.Option(False, "--no-memo", help="search the graph again for every question"),
+        resume: Optional[Path] = typer.Option(None, "--resume", help="an earlier --json report: reuse its answers")) -> None:
+    """Answers from data alone on random SCMs and bnlearn networks: right / not determined / declined / WRONG, coverage."""
+    from evals.data_answers_bench import KINDS, NETWORKS, evaluate, markdown, parse_seeds, print_report, reusable
+
+    try:
+        seed_list = parse_seeds(seeds)
+    except ValueError as e:
+        fail(str(e))
+    kind_list = kinds.split(",") if kinds else [*KINDS, "bnlearn"]
+    bad = [k for k in kind_list if k not in (*KINDS, "bnlearn")]
+    net_list = networks.split(",") if networks else list(NETWORKS)
+    bad += [n for n in net_list if n not in NETWORKS]
+    if bad:
+        fail(f"unknown kind or network: {', '.join(bad)} (kinds: {', '.join((*KINDS, 'bnlearn'))}; "
+             f"networks: {', '.join(NETWORKS)})")
+    try:
+        reuse = reusable(resume) if resume else None
+    except (OSError, ValueError, KeyError) as e:
+        fail(f"cannot resume from {resume}: {e}")
+    rep = evaluate(seed_list, quick, kind_list, net_list, questions, timeout, time_budget=budget, memo=not no_memo,
+                   reuse=reuse, partial=json_out.with_suffix(".partial.json") if json_out else None)
+    print_report(rep, console)
+    if json_out:
+        json_out.write_text(json.dumps(rep, indent=1, default=str))
+        console.print(f"wrote {json_out}")
+    if markdown_out:
+        markdown_out.write_text(markdown(rep))
+        console.print(f"wrote {markdown_out}")
+
+
 @eval_app.command("perf")
 def eval_perf(json_out: Optional[Path] = typer.Option(None, "--json", help="write the rows as JSON here"),
               quick: bool = typer.Option(False, "--quick", help="the small sizes only")) -> None:
