@@ -235,6 +235,12 @@ def _repair(g: DiscoveredGraph, violations: list[Violation], tester: Tester, alp
                     c = Constraint(kind="collider", a=a, b=b, via=m,
                                    reason=f"{v.text}, but {independence_text(a, b, sep[0])} holds (p = {sep[1]:.2g}): "
                                           f"{m} is a common effect")
+                elif not set(sep[0]) <= set(given):
+                    # separated only given more than the graph conditions on, and nothing adjacent to both can
+                    # carry that dependence: the weaker test (the separation) is the one taken back
+                    c = Constraint(kind="adjacent", a=a, b=b,
+                                   reason=f"{v.text}, and only {independence_text(a, b, sep[0])} separates them "
+                                          f"(p = {sep[1]:.2g}), through no path the graph has")
         if c is not None and c.text() not in tried:
             return c
     return None
@@ -246,13 +252,14 @@ def conflict_of(v: Violation, g: DiscoveredGraph, tester: Tester, alpha: float, 
     sep = _separating(g, tester, a, b, given, alpha)
     excluded = knowledge is not None and frozenset((a, b)) in {frozenset(p) for p in knowledge.absent(FORBID_CONFIDENCE)}
     if sep is not None:
-        extra = [m for m in given if m not in sep[0]] or list(given)
+        extra = [m for m in given if m not in sep[0]]
         text = (f"the data reject {independence_text(a, b, given)} (p = {v.p:.2g}) but accept "
                 f"{independence_text(a, b, sep[0])} (p = {sep[1]:.2g}); no graph the search built implies the one "
                 "without the other")
-        settle = (f"more rows would show which of the two tests errs; data in which {', '.join(extra)} "
-                  f"{'is' if len(extra) == 1 else 'are'} set by an experiment would show whether "
-                  f"{'it is a common effect' if len(extra) == 1 else 'they are common effects'} of {a} and {b}")
+        settle = "more rows would show which of the two tests errs" + (
+            f"; data in which {', '.join(extra)} {'is' if len(extra) == 1 else 'are'} set by an experiment would show "
+            f"whether {'it is a common effect' if len(extra) == 1 else 'they are common effects'} of {a} and {b}"
+            if extra else f"; a measured common cause of {a} and {b} would show whether they are related directly")
     elif excluded:
         text = (f"the data reject {independence_text(a, b, given)} (p = {v.p:.2g}) and no set tried separates {a} "
                 f"and {b}, but the knowledge source says they are unrelated")
