@@ -25,7 +25,10 @@ TURN_TOOLS = ANSWERING_TOOLS | {CLARIFY_TOOL}  # results that end a turn's searc
 # tool error codes that mean "the user must supply something", not "the run broke"
 _DECLINE_CODES = frozenset({"missing_quantity", "unparseable", "unknown_variable", "invalid_query",
                             "invalid_probability", "inconsistent_input", "cycle", "invalid_graph",
-                            "critique_rejected", "invalid_arguments", "unknown_concept", "invalid_value"})
+                            "critique_rejected", "invalid_arguments", "unknown_concept", "invalid_value",
+                            "empty_cell"})
+_INPUT_CODES = frozenset({"invalid_data"})  # the attached data are unusable as given: bad input (exit code 2)
+INPUT_TOOLS = frozenset({"discover_graph"})  # a failure of theirs ends the turn as the answer's reason
 ErrorKind = Literal["backend", "limit", "input", "internal"]
 
 
@@ -85,7 +88,7 @@ def turn_answer(state: Mapping[str, Any]) -> Answer:
                       assumptions=data.get("assumptions") or [], images=images,
                       counterfactual_values=data.get("counterfactual_values") if images else None,
                       text=result_text(result))
-    if tool in ANSWERING_TOOLS:
+    if tool in ANSWERING_TOOLS or (tool in INPUT_TOOLS and not result.get("ok")):
         err = result.get("error") or {}
         msg = f"{err.get('message', result.get('summary', 'the tool failed'))}" + (
             f" ({err['hint']})" if err.get("hint") else "")
@@ -94,7 +97,8 @@ def turn_answer(state: Mapping[str, Any]) -> Answer:
                           text=f"Not identifiable: {msg}")
         need = [err["message"]] if err.get("code") == "missing_quantity" else []
         # something the user can fix is a decline (exit 1); anything else is reported as an internal failure
-        kind: ErrorKind | None = None if err.get("code") in _DECLINE_CODES else "internal"
+        kind: ErrorKind | None = ("input" if err.get("code") in _INPUT_CODES
+                                  else None if err.get("code") in _DECLINE_CODES else "internal")
         return Answer(**base, outcome=Outcome.DECLINED, error=msg, error_kind=kind, missing=need,
                       text=_labelled(model_text, msg))
     return Answer(**base, outcome=Outcome.DECLINED, text=_labelled(model_text, "no tool computed an answer"))

@@ -46,6 +46,8 @@ class Settings(BaseSettings):
                                        description="times a model that ends without a computed answer is sent back")
     trace_db: str = Field(default=".fmcgm/traces.sqlite", description="SQLite file of the checkpointed traces")
     data_path: str = Field(default="", description="optional CSV of observations for the critique's independence tests")
+    data_budget_s: float = Field(default=60.0, ge=1, le=3600,
+                                 description="seconds for one answer from data (discovery, its resamples, the estimate)")
 
     @model_validator(mode="after")
     def _model_file(self) -> Settings:

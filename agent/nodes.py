@@ -19,14 +19,15 @@ from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, Tool
 from langchain_core.runnables import Runnable
 from pydantic import ValidationError
 
-from agent.answer import TURN_TOOLS, turn_answer
+from agent.answer import INPUT_TOOLS, TURN_TOOLS, turn_answer
 from agent.backends import BackendUnavailable, invoke_with_retries
 from agent.configuration import Settings
 from agent.guards import count_calls, empty_reply_error
 from agent.parsing import is_empty, normalize_reply
 from agent.state import AgentState, TurnResult
 from fmcgm.critique import Finding, review
-from fmcgm.discovery.agent_support import dag_member, data_note
+from fmcgm.discovery.agent_support import DATA_CONFLICT, dag_member, data_note, discovered_findings
+from fmcgm.discovery.search import tester_for
 from fmcgm.discovery.table import Table
 from fmcgm.errors import ContextOverflowError, FMCGMError
 from fmcgm.language.normalize import normalize
@@ -126,7 +127,7 @@ def critique(state: AgentState, deps: Deps) -> dict:
     graph = (args or {}).get("graph") or state.get("proposed_graph")
     findings = ([Finding("error", "invalid_arguments", f"the {consumer['name']} call was refused: {bad.error.message}")]
                 if bad is not None and bad.error is not None
-                else review_call(consumer["name"], args or {}, graph, state.get("question", ""), deps.data))
+                else review_call(consumer["name"], args or {}, graph, state.get("question", ""), deps.table))
     if deps.review_model is not None and graph and not any(f.severity == "error" for f in findings):
         findings.append(model_review(deps.review_model, graph, findings, state.get("question", "")))
     rounds = state.get("critique_rounds", 0) + 1
@@ -142,7 +143,7 @@ def critique(state: AgentState, deps: Deps) -> dict:
     if rounds >= deps.settings.max_critique_rounds:
         return {**update, "error": f"the critique rejected the graph {rounds} time(s), the limit: {text}",
                 "error_kind": "limit"}
-    reply = ToolResult.failure("critique_rejected", text, repair_hint(errors))
+    reply = ToolResult.failure("critique_rejected", text, user_hint(errors), repair_hint(errors))
     reply.summary = f"critique rejected the graph: {text}"
     reply.data = {"findings": record["findings"]}
     result = reply.model_dump()
@@ -151,11 +152,27 @@ def critique(state: AgentState, deps: Deps) -> dict:
 
 
 def repair_hint(errors: list[Finding]) -> str:
-    """What to fix: a wrong number is fixed in the statements, not by revising the graph."""
+    """What the model should do next (never shown to the user): a wrong number is fixed in the statements, not
+    by revising the graph; a discovered graph the data contradict is reported, not revised by hand."""
     if any(f.code in NUMBER_CODES for f in errors):
         return "correct the probability statements (every probability is a number between 0 and 1, and the numbers " \
                "must agree with each other), then call the tool again"
+    if any(f.code == DATA_CONFLICT for f in errors):
+        return "the discovery already searched again under the rejected independences; do not revise the graph: " \
+               "report the conflict and what would settle it"
+    if any(f.code == "no_graph" for f in errors):
+        return "build the graph first (propose_edges, or discover_graph when data are attached), then call the tool"
     return "revise the graph (propose_edges) and call the tool again"
+
+
+def user_hint(errors: list[Finding]) -> str:
+    """What the user can do about the findings (their own hints; no instruction to the agent's model)."""
+    hints = list(dict.fromkeys(f.hint for f in errors if f.hint))
+    if hints:
+        return "; ".join(hints)
+    if any(f.code in NUMBER_CODES for f in errors):
+        return "correct the probabilities: each is a number between 0 and 1, and they must agree with each other"
+    return ""
 
 
 def commit(state: AgentState, deps: Deps) -> dict:
@@ -176,14 +193,15 @@ def call_tools(state: AgentState, deps: Deps) -> dict:
         if tc["name"] in GRAPH_CONSUMERS and committed is not None and args is not None:
             args = {**args, "graph": committed}  # the frozen graph, whatever the call carried
         if tc["name"] in DATA_TOOLS and deps.settings.data_path and args is not None:
-            args = {**args, "data_path": deps.settings.data_path}  # the attached file, not a path a model made up
+            args = {**args, "data_path": deps.settings.data_path,  # the attached file, not a path a model made up
+                    "budget_s": deps.settings.data_budget_s}
         if tc["name"] == "discover_graph" and deps.settings.backend != "offline" and args is not None:
             result = discover_with_model(args, deps.review_model)  # the LLM answers the pairwise knowledge questions
         else:
             result = call_tool(tc["name"], args if args is not None else tc.get("args"))
         if tc["name"] == "propose_edges" and result.get("ok"):
             proposed = result["data"]["graph"]
-        if tc["name"] in TURN_TOOLS:
+        if tc["name"] in TURN_TOOLS or (tc["name"] in INPUT_TOOLS and not result.get("ok")):
             turn = TurnResult(tool=tc["name"], result=result)
         out.append(ToolMessage(content=json.dumps(result, default=str), tool_call_id=tc["id"], name=tc["name"]))
         shown = args if args is not None else {"raw": str(tc.get("args"))[:500]}
@@ -202,14 +220,18 @@ def finalize(state: AgentState, deps: Deps) -> dict:
                                                      "answer": answer.answer, "error": answer.error})]}
 
 
-def review_call(tool: str, args: dict, graph: Any, question: str, data) -> list[Finding]:
-    """The deterministic critique of a graph-consuming call, validated with the tools' own models."""
-    if isinstance(graph, dict) and (graph.get("undirected") or graph.get("partial")):
-        graph = {**graph, "edges": dag_member(graph)}  # a discovered class: its members imply the same independences
+def review_call(tool: str, args: dict, graph: Any, question: str, table: Table | None) -> list[Finding]:
+    """The deterministic critique of a graph-consuming call, validated with the tools' own models.  With data
+    attached, the graph's implied independences are tested with the table's tester: for a discovered graph the
+    very test object (and rows) its search used, so the search and this critique cannot disagree on a test."""
+    discovered = isinstance(graph, dict) and (graph.get("search") or graph.get("undirected") or graph.get("partial"))
+    member = graph
+    if discovered:
+        member = {**graph, "edges": dag_member(graph) or []}  # a class: its members imply the same independences
     try:
-        spec = GraphSpec.model_validate(graph)
+        spec = GraphSpec.model_validate(member)
     except ValidationError:
-        return [Finding("error", "no_graph", "no causal graph to review: call propose_edges first")]
+        return [Finding("error", "no_graph", "no causal graph to review")]
     named, said_latent = story_names(question)
     statements, query = [], None
     if tool == "estimate_effect":
@@ -222,8 +244,14 @@ def review_call(tool: str, args: dict, graph: Any, question: str, data) -> list[
                             f"the estimate_effect arguments are malformed: {where}: {first['msg']}")]
         statements = [s.to_statement() for s in call.statements]
         query = call.query.to_query()
+    if discovered and table is not None:
+        found = review(list(spec.edges), list(spec.latent), named=named, said_latent=said_latent,
+                       statements=statements, query=query)
+        return found + discovered_findings(graph, table)
+    tester = tester_for(table) if table is not None else None
     return review(list(spec.edges), list(spec.latent), named=named, said_latent=said_latent,
-                  statements=statements, query=query, data=data)
+                  statements=statements, query=query, data=table.columns if table is not None else None,
+                  data_test=tester)
 
 
 def story_names(question: str) -> tuple[list[str], list[str]]:

@@ -27,7 +27,7 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from agent.answer import result_text
 from fmcgm.causal.deterministic import counterfactual
 from fmcgm.causal.evaluate import answer_query
-from fmcgm.errors import FMCGMError, MissingQuantityError, NotIdentifiableError, ParseError
+from fmcgm.errors import AssumptionViolation, FMCGMError, MissingQuantityError, NotIdentifiableError, ParseError
 from fmcgm.language.normalize import join_turns, normalize
 from fmcgm.language.numbers import refusals
 from fmcgm.language.prose import sentences as read_sentences
@@ -74,6 +74,24 @@ def engine_check(p: Problem) -> tuple:
     return (r.answer, None if r.value is None else round(r.value, 3))
 
 
+def _violates_assumption(p: Problem) -> bool:
+    try:
+        engine_check(p)
+    except AssumptionViolation:
+        return True
+    except FMCGMError:
+        return False
+    return False
+
+
+def _answers(p: Problem) -> bool:
+    try:
+        engine_check(p)
+    except FMCGMError:
+        return False
+    return True
+
+
 @lru_cache(maxsize=512)
 def _read(question: str, context: tuple[str, ...] = ()) -> Problem | Clarification:
     """Readings from both readers, ranked (free prose and notation first), decided by the engine check.
@@ -96,6 +114,8 @@ def _read(question: str, context: tuple[str, ...] = ()) -> Problem | Clarificati
         p = understand(join_turns([*context, question] if not changes else [question]), check=engine_check)
         if not any(n.startswith("no reading") for n in p.notes):
             readings.append(p)
+        elif _violates_assumption(p) and not any(_answers(r) for r in readings):
+            readings.append(p)  # no grounding answers, and the best one's numbers contradict its estimand: say so
     except FMCGMError as e:
         cladder_error = e
     if len(readings) > 1:  # a reading by slots is the fallback: a whole-sentence reading of the same question wins
@@ -304,7 +324,7 @@ def _data_turn(question: str, attached: dict, results: list) -> AIMessage:
     except FMCGMError as e:
         return _final(f"{e.message}. {e.hint}".strip())
     if not results:
-        return _call("discover_graph", {})
+        return _call("discover_graph", {"focus": [q.treatment, q.outcome]})
     name, res = results[-1]
     if not res.get("ok", False):
         return _failure("I could not answer from the data", res)

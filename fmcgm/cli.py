@@ -158,7 +158,9 @@ def ask(question: str = typer.Argument(..., help="a causal question in plain lan
     Exit codes: 0 answered (an honest "not identifiable" too), 1 no computed answer, 2 bad input or usage,
     3 backend unreachable."""
     from agent.graph import run_question
-    from fmcgm.discovery.table import load_table
+    from fmcgm.discovery import progress
+    from fmcgm.discovery.question import question_columns
+    from fmcgm.discovery.table import check_size, load_table
     from fmcgm.errors import FMCGMError
 
     thread = _thread_id(thread)
@@ -167,12 +169,14 @@ def ask(question: str = typer.Argument(..., help="a causal question in plain lan
                          recursion_limit=recursion_limit,
                          trace_db=trace_db, data_path=data)
     if data:
-        try:
-            load_table(data)  # read once here so a bad file is a usage error with the file's name, before any model call
+        try:  # every input check here, so bad data is a usage error naming the file and column, before any search
+            table = load_table(data)
+            check_size(table, settings.data_budget_s, question_columns(question, table.names))
         except FMCGMError as e:
             fail(str(e))
     graph_app, _ = _store(settings)
-    state = run_question(question, settings=settings, app=graph_app, thread_id=thread)
+    with progress.reporting(_stderr_progress() if data else None):
+        state = run_question(question, settings=settings, app=graph_app, thread_id=thread)
     ans = state["answer"]
     if as_json:
         typer.echo(json.dumps(ans))
@@ -181,6 +185,18 @@ def ask(question: str = typer.Argument(..., help="a causal question in plain lan
     from agent.answer import Answer
 
     raise typer.Exit(Answer.model_validate(ans).exit_code)
+
+
+def _stderr_progress():
+    """Progress lines of a data run on stderr, with the seconds since it started."""
+    import time
+
+    t0 = time.monotonic()
+
+    def show(message: str) -> None:
+        typer.echo(f"[{time.monotonic() - t0:6.1f} s] {message}", err=True)
+
+    return show
 
 
 @app.command()

@@ -31,6 +31,7 @@ class Finding:
     severity: Severity
     code: str
     message: str
+    hint: str = ""  # for the user: what would fix or settle it (never an instruction to the agent's model)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -162,19 +163,21 @@ def g_test(data: dict[str, np.ndarray], a: str, b: str, given: tuple[str, ...]) 
     return float(chi2.sf(stat, dof)), dof
 
 
-def data_violations(g: G.CausalGraph, data: dict[str, np.ndarray], alpha: float = 0.01,
-                    test: CITest | None = None) -> tuple[int, list[tuple[str, str, tuple[str, ...], float]]]:
+def data_violations(g: G.CausalGraph, data: dict[str, np.ndarray] | None, alpha: float = 0.01,
+                    test: CITest | None = None, names: Sequence[str] | None = None,
+                    ) -> tuple[int, list[tuple[str, str, tuple[str, ...], float]]]:
     """The implied independences the data reject (Bonferroni over the tests run): (tests run, violations).
-    ``test`` replaces the default :func:`ci_test` (a search run with a kernel test is criticised by the same
-    test: Fisher-z reads a nonlinear relation given its mediator as a remaining dependence)."""
+    ``test`` replaces the default :func:`ci_test`: a discovered graph is criticised by its search's own test
+    object on the same rows (then ``names`` lists the columns it covers and ``data`` may be empty)."""
     test = test or ci_test
-    tests = [t for t in implied_independences(g) if all(v in data for v in (t[0], t[1], *t[2]))]
+    have = set(names) if names is not None else set(data or {})
+    tests = [t for t in implied_independences(g) if all(v in have for v in (t[0], t[1], *t[2]))]
     if not tests:
         return 0, []
     level = alpha / len(tests)
     found = []
     for a, b, given in tests:
-        p, _ = test(data, a, b, given)
+        p, _ = test(data or {}, a, b, given)
         if p < level:
             found.append((a, b, given, p))
     return len(tests), found
@@ -184,10 +187,11 @@ def independence_text(a: str, b: str, given: tuple[str, ...]) -> str:
     return f"{a} ⫫ {b}" + (f" given {', '.join(given)}" if given else "")
 
 
-def check_data(g: G.CausalGraph, data: dict[str, np.ndarray] | None, alpha: float = 0.01) -> list[Finding]:
+def check_data(g: G.CausalGraph, data: dict[str, np.ndarray] | None, alpha: float = 0.01,
+               test: CITest | None = None) -> list[Finding]:
     if not data:
         return []
-    ran, violations = data_violations(g, data, alpha)
+    ran, violations = data_violations(g, data, alpha, test)
     if not ran:
         return [Finding("info", "no_testable_independence", "the data cover no independence the graph implies")]
     out = [Finding("error", "data_contradicts_graph",
@@ -199,7 +203,7 @@ def check_data(g: G.CausalGraph, data: dict[str, np.ndarray] | None, alpha: floa
 
 def review(edges: list[tuple[str, str]], latent: list[str], *, named: Sequence[str] = (), said_latent: Sequence[str] = (),
            statements: Sequence[Statement] = (), query: Query | None = None,
-           data: dict[str, np.ndarray] | None = None) -> list[Finding]:
+           data: dict[str, np.ndarray] | None = None, data_test: CITest | None = None) -> list[Finding]:
     """Every check on a proposed graph; a cyclic or invalid graph stops the rest."""
     found = check_acyclic(edges)
     if found:
@@ -217,6 +221,6 @@ def review(edges: list[tuple[str, str]], latent: list[str], *, named: Sequence[s
             found += check_identifiable(g, query)
         except FMCGMError as e:
             found.append(Finding("error", e.code, e.message))
-    found += check_data(g, data)
+    found += check_data(g, data, test=data_test)
     return found
 

@@ -75,6 +75,10 @@ class InconsistentInputError(FMCGMError):
     code = "inconsistent_input"
 
 
+class AssumptionViolation(InconsistentInputError):
+    """The given numbers contradict an assumption the chosen estimand rests on (an instrument's, for one)."""
+
+
 class NotIdentifiableError(FMCGMError):
     code = "not_identifiable"
 

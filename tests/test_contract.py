@@ -103,6 +103,8 @@ def test_probability_over_100_percent_hint_says_fix_the_number():
     rejection = state["critiques"][0]["findings"]
     assert any("1.4" in f["message"] for f in rejection)
     tool_msg = json.loads(model.seen[1][-1].content)
-    assert "1.4" in tool_msg["error"]["message"] and "probability statements" in tool_msg["error"]["hint"]
-    assert "revise the graph" not in tool_msg["error"]["hint"]
+    assert "1.4" in tool_msg["error"]["message"] and "probability statements" in tool_msg["error"]["for_model"]
+    assert "revise the graph" not in tool_msg["error"]["for_model"]
+    assert "between 0 and 1" in tool_msg["error"]["hint"] and "the tool" not in tool_msg["error"]["hint"]
     assert state["answer"]["computed"] is False and state["answer"]["answer"] is None
+    assert "call the tool" not in state["answer"]["text"]  # the model's instruction never reaches the user

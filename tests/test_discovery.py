@@ -190,26 +190,25 @@ def test_water_flow_world_recovered_exactly_from_images():
     assert next(e for e in d.graph.edges if e.pair == frozenset(("ball_size", "water_level"))).source == "noise"
 
 
-def _chain_discovery():
-    g = DiscoveredGraph(nodes=["x", "m", "y"], edges=[Edge(a="x", b="m", mark="->"), Edge(a="m", b="y", mark="->")])
-    return pipeline.Discovery(graph=g)
+def _chain_graph():
+    return DiscoveredGraph(nodes=["x", "m", "y"], edges=[Edge(a="x", b="m", mark="->"), Edge(a="m", b="y", mark="->")])
 
 
-def test_critique_adds_an_edge_only_when_no_smaller_set_separates_the_pair():
-    t = from_frame(_nonlinear_chain(200))
+def test_rejected_independence_becomes_a_collider_or_an_adjacency_constraint():
+    g = _chain_graph()
+    v = [pipeline.Violation(a="x", b="y", given=["m"], p=1e-9, text="the graph implies x ⫫ y given m")]
 
-    def conflicting(_data, a, b, given):  # rejects x ⫫ y | m, accepts x ⫫ y
+    def conflicting(_data, a, b, given):  # rejects x ⫫ y | m, accepts x ⫫ y: m is a common effect
         return (1e-9 if {a, b} == {"x", "y"} and given else 0.5), 0
 
-    d = _chain_discovery()
-    pipeline._critique(d, t, 0.01, None, tester=conflicting)
-    assert {e.pair for e in d.graph.edges} == {frozenset(("x", "m")), frozenset(("m", "y"))}
-    assert d.violations and any("left x -- y out" in n and "p = 0.5" in n for n in d.notes)
+    c = pipeline._repair(g, v, conflicting, 0.01, None, set())
+    assert (c.kind, c.via, {c.a, c.b}) == ("collider", "m", {"x", "y"}) and "x ⫫ y holds (p = 0.5)" in c.reason
 
     def dependent(_data, a, b, given):  # x and y dependent whatever the conditioning
         return (1e-9 if {a, b} == {"x", "y"} else 0.5), 0
 
-    d = _chain_discovery()
-    pipeline._critique(d, t, 0.01, None, tester=dependent)
-    added = [e for e in d.graph.edges if e.source == "critique"]
-    assert [(e.pair, e.mark) for e in added] == [(frozenset(("x", "y")), "--")]
+    c = pipeline._repair(g, v, dependent, 0.01, None, set())
+    assert (c.kind, {c.a, c.b}) == ("adjacent", {"x", "y"})
+    assert pipeline._repair(g, v, dependent, 0.01, None, {c.text()}) is None  # nothing new: left as a conflict
+    conflict = pipeline.conflict_of(v[0], g, dependent, 0.01, None)
+    assert "x ⫫ y given m" in conflict.text and "common cause of x and y" in conflict.settle

@@ -92,7 +92,7 @@ def test_hedge_met_in_a_sub_query_names_the_query_asked():
 def test_napkin_leftover_fixed_at_a_value_with_support():
     import pandas as pd
 
-    from fmcgm.causal.estimate_data import effect_by_identification
+    from fmcgm.discovery.estimate import effect_by_identification
     from fmcgm.discovery.table import from_frame
 
     rng = np.random.default_rng(5)

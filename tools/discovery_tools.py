@@ -8,16 +8,20 @@ transcription's, and a model picks the right tool more reliably than the right m
 
 from __future__ import annotations
 
+import time
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from fmcgm.causal.estimate_data import effect_from_data
+from fmcgm.discovery import progress
+from fmcgm.discovery.estimate import GRAPH_RESAMPLES, effect_from_data, graph_stability
 from fmcgm.discovery.knowledge import NO_SOURCE, LLMKnowledge, gather
 from fmcgm.discovery.pdag import DiscoveredGraph, Edge
 from fmcgm.discovery.pipeline import discover
-from fmcgm.discovery.table import DataError, load_table
+from fmcgm.discovery.table import DEFAULT_BUDGET_S, DataError, check_size, load_table
 from tools.schemas import ToolResult
+
+DISCOVERY_SHARE = 0.5  # of the budget, for the discovery on the whole table; the rest for its resamples
 
 
 class DiscoverGraphArgs(BaseModel):
@@ -27,6 +31,9 @@ class DiscoverGraphArgs(BaseModel):
                             "hybrid: the model's answers enter the search as required/forbidden edges")
     method: Literal["pc", "ges", "fci"] = "pc"
     alpha: float = Field(0.01, gt=0, lt=0.5, description="significance level of the independence tests")
+    budget_s: float = Field(DEFAULT_BUDGET_S, ge=1, le=3600, description="seconds for the whole answer from data")
+    focus: list[str] = Field(default_factory=list, description="the columns the question names (treatment, outcome): "
+                             "a table too wide for the budget is refused with a subset around them")
 
 
 class EstimateFromDataArgs(BaseModel):
@@ -35,6 +42,7 @@ class EstimateFromDataArgs(BaseModel):
     outcome: str
     claim: Literal["affects", "not_affects", "positive", "negative"] = "affects"
     data_path: str = Field("", description="the same data file (the attached data when empty)")
+    budget_s: float = Field(DEFAULT_BUDGET_S, ge=1, le=3600, description="seconds for the whole answer from data")
 
 
 def _table(path: str):
@@ -44,8 +52,11 @@ def _table(path: str):
 
 
 def discover_graph(args: DiscoverGraphArgs, knowledge_model=None) -> ToolResult:
-    """Discover a causal graph from the attached data (PC/GES/FCI), then test its implied independences."""
+    """Discover a causal graph from the attached data (PC/GES/FCI), test its implied independences with the
+    search's own test, and search again under each rejected one (bounded rounds)."""
+    t0 = time.monotonic()
     table = _table(args.data_path)
+    budget_notes = check_size(table, args.budget_s, args.focus)
     k, notes = None, []
     if args.source in ("knowledge", "hybrid"):
         if knowledge_model is None:
@@ -58,34 +69,64 @@ def discover_graph(args: DiscoverGraphArgs, knowledge_model=None) -> ToolResult:
         return ToolResult(ok=True, summary=f"{len(g.edges)} edge(s) from {k.source}; not tested on data",
                           data={"graph": g.to_agent_graph(), "uncertain_edges": [], "notes": notes,
                                 "knowledge": [a.model_dump() for a in k.answers]})
-    d = discover(table, args.method, args.alpha, knowledge=k, rounds=20)
+    deadline = t0 + DISCOVERY_SHARE * args.budget_s
+    progress.report(f"discovering a graph over {len(table.names)} columns and {table.n:,} rows "
+                    f"(budget {args.budget_s:.0f} s)")
+    d = discover(table, args.method, args.alpha, knowledge=k, deadline=deadline, progress=progress.report)
     g = d.graph
+    seconds = time.monotonic() - t0
+    cut = [n for n in g.notes if "time budget" in n]
+    graph = g.to_agent_graph()
+    graph["search"] = {"method": args.method, "test": d.test, "alpha": args.alpha, "rows": d.rows,
+                       "repairs": len(d.constraints), "seconds": round(seconds, 2), "budget_s": args.budget_s,
+                       "cut": [*budget_notes, *cut]}
     uncertain = [e.text() for e in g.uncertain()]
     summary = (f"discovered {len(g.edges)} edge(s) over {len(g.nodes)} variables from {table.n} rows"
                + (f"; direction open: {', '.join(uncertain)}" if uncertain else "")
-               + f"; critique: {d.tests_run} implied independence(s) tested, {len(d.violations)} violated")
+               + f"; critique: {d.tests_run} implied independence(s) tested, {len(d.violations)} violated"
+               + (f" after {len(d.constraints)} repair round(s)" if d.constraints else "")
+               + (f"; conflicts: {'; '.join(c.text for c in d.conflicts)}" if d.conflicts else ""))
     return ToolResult(ok=True, summary=summary, data={
-        "graph": g.to_agent_graph(), "uncertain_edges": uncertain, "kinds": table.kinds,
+        "graph": graph, "uncertain_edges": uncertain, "kinds": table.kinds,
         "violations": [v.model_dump() for v in d.violations], "notes": [*notes, *d.notes],
-        "rejected_knowledge": d.rejected_knowledge})
+        "rounds": [r.model_dump() for r in d.rounds], "constraints": [c.model_dump() for c in d.constraints],
+        "conflicts": [c.model_dump() for c in d.conflicts], "rejected_knowledge": d.rejected_knowledge,
+        "seconds": round(seconds, 2)})
 
 
 def estimate_from_data(args: EstimateFromDataArgs) -> ToolResult:
-    """Estimate the effect of treatment on outcome from the data, under every graph the discovered class allows."""
+    """Estimate the effect of treatment on outcome from the data, under every graph the discovered class and its
+    bootstrap resamples allow (the discovery is rerun on resamples: the interval covers the graph's uncertainty)."""
+    t0 = time.monotonic()
     table = _table(args.data_path)
     g = DiscoveredGraph.from_agent_graph(args.graph)
     for v in (args.treatment, args.outcome):
         if v not in table.columns:
             raise DataError(f"{table.source} has no column {v!r}", "columns: " + ", ".join(table.names))
-    r = effect_from_data(table, g, args.treatment, args.outcome, args.claim)
+    s = args.graph.get("search") or {}
+    spent = float(s.get("seconds", 0.0))
+    deadline = t0 + max(1.0, (args.budget_s - spent) - max(2.0, 0.1 * args.budget_s))  # kept for the estimates
+    budget = [*s.get("cut", [])]
+    stability = None
+    if s.get("method", "pc") == "pc":
+        progress.report(f"rerunning the discovery on up to {GRAPH_RESAMPLES} random halves of the rows")
+        stability = graph_stability(table, g, args.treatment, alpha=float(s.get("alpha", 0.01)),
+                                    test=s.get("test", "auto"), deadline=deadline, progress=progress.report,
+                                    critique=bool(s.get("repairs")))  # resamples repair only where the table needed it
+        budget += stability.notes
+    else:
+        budget.append(f"graph stability is measured for PC only ({s.get('method')} was used)")
+    r = effect_from_data(table, g, args.treatment, args.outcome, args.claim, stability=stability, budget=budget)
     ci = f" (95% CI {r.ci[0]:.4f} to {r.ci[1]:.4f})" if r.ci and r.answer else ""
     value = f"{r.value:.4f}{ci}" if r.value is not None else f"in [{r.range[0]:.4f}, {r.range[1]:.4f}]"
     return ToolResult(ok=True, summary=f"effect of {r.treatment} on {r.outcome} = {value}; {r.verdict}", data={
         "kind": "ate_from_data", "answer": r.answer, "value": r.value, "ci": list(r.ci) if r.ci else None,
         "range": list(r.range), "estimand": r.estimand, "method": r.method, "assumptions": r.assumptions,
         "warnings": r.warnings, "verdict": r.verdict, "determined": r.answer is not None,
-        "members": [{"parents": m.parents, "value": m.value, "ci": list(m.ci), "estimand": m.estimand}
-                    for m in r.members]})
+        "rests_on": r.rests_on, "budget": r.budget, "seconds": round(time.monotonic() - t0 + spent, 2),
+        "resamples": stability.resamples if stability else 0,
+        "members": [{"parents": m.parents, "value": m.value, "ci": list(m.ci) if m.ci else None,
+                     "estimand": m.estimand, "structural": m.structural, "share": m.share} for m in r.members]})
 
 
 def discover_with_model(args: dict, model) -> dict:

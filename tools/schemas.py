@@ -175,7 +175,8 @@ class RequestClarificationArgs(_Strict):
 class ToolError(_Strict):
     code: str
     message: str
-    hint: str = ""
+    hint: str = ""  # what the user can do: shown to the user
+    for_model: str = ""  # what the agent's model should do next: never shown to the user
 
 
 class ToolResult(_Strict):
@@ -185,5 +186,6 @@ class ToolResult(_Strict):
     error: ToolError | None = None
 
     @classmethod
-    def failure(cls, code: str, message: str, hint: str = "") -> ToolResult:
-        return cls(ok=False, summary=f"error: {message}", error=ToolError(code=code, message=message, hint=hint))
+    def failure(cls, code: str, message: str, hint: str = "", for_model: str = "") -> ToolResult:
+        return cls(ok=False, summary=f"error: {message}",
+                   error=ToolError(code=code, message=message, hint=hint, for_model=for_model))

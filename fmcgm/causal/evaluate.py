@@ -17,7 +17,7 @@ from fmcgm.causal.identification import Estimand, backdoor_sets
 from fmcgm.causal.probability import ProbabilityStore, Statement
 from fmcgm.causal.queries import EFFECT_KINDS, Query, backadj_answer, candidates, collider_answer, treatment_of
 from fmcgm.causal.terms import Assign
-from fmcgm.errors import FMCGMError, InconsistentInputError, MissingQuantityError
+from fmcgm.errors import AssumptionViolation, FMCGMError, InconsistentInputError, MissingQuantityError
 from fmcgm.vocabulary import Claim
 
 # Effects smaller than half a percentage point are reported as "no effect": the given numbers are
@@ -89,6 +89,8 @@ def answer_query(g: G.CausalGraph, q: Query, statements: list[Statement], claim:
             steps.append(f"skip {est.method}: {e} (no support)")
             empty.append(str(e))
             continue
+        if est.instrument is not None:
+            check_instrument(est.instrument, value, store, q.outcome_value)
         res = _result(q, est, value, store, terms, steps)
         return _decide(res, claim)
     if q.kind == "ett":
@@ -102,6 +104,39 @@ def answer_query(g: G.CausalGraph, q: Query, statements: list[Statement], claim:
         raise FMCGMError(f"every estimand of {q.describe()} has more than {MAX_TERMS} terms "
                          f"({', '.join(too_long)})", "ask about a smaller part of the graph")
     raise MissingQuantityError(missing or ["(no estimand)"], q.describe())
+
+
+def check_instrument(instrument: tuple[str, str, str], ratio: float, store: ProbabilityStore, yv: int = 1) -> None:
+    """An instrumental-variable answer checks its own assumptions on the numbers it is given.
+
+    * The Wald ratio is, under the assumptions it rests on (z affects y only through x, z unconfounded,
+      a monotone effect of z on x), the effect of x on the compliers: a risk difference of a binary outcome,
+      so it lies in [-1, 1].  Outside, the numbers contradict those assumptions.
+    * Pearl's instrument inequality (1995): for every value of x, Σ_y max_z P(x, y | z) ≤ 1 — testable when the
+      joint P(x, y | z) can be derived from the given numbers.
+    Either failure raises :class:`AssumptionViolation` with the numbers.
+    """
+    z, x, y = instrument
+    if abs(ratio) > 1 + 1e-9:
+        num = store.lookup(((y, yv),), ((z, 1),)) - store.lookup(((y, yv),), ((z, 0),))
+        den = store.lookup(((x, 1),), ((z, 1),)) - store.lookup(((x, 1),), ((z, 0),))
+        raise AssumptionViolation(
+            f"the Wald ratio of the instrument {z} is {ratio:.2f} = ({num:+.2f}) / ({den:+.2f}), but the effect of "
+            f"{x} on a binary {y} is a difference of two probabilities and lies in [-1, 1]: these numbers contradict "
+            f"the instrument assumptions ({z} affects {y} only through {x}, nothing confounds {z}, {z} moves {x} "
+            "one way)",
+            f"check the numbers: the change in P({y}) across {z} cannot exceed the change in P({x}) that carries it")
+    joint = [((x, xv), (y, v)) for xv in (0, 1) for v in (0, 1)]
+    if not all(store.can_derive(tuple(sorted(e)), ((z, zv),)) for e in joint for zv in (0, 1)):
+        return
+    for xv in (0, 1):
+        total = sum(max(store.lookup(tuple(sorted(((x, xv), (y, v)))), ((z, zv),)) for zv in (0, 1)) for v in (0, 1))
+        if total > 1 + 1e-9:
+            raise AssumptionViolation(
+                f"these numbers violate Pearl's instrument inequality for {z}: for {x}={xv}, Σ_{y} max_{z} "
+                f"P({x}={xv}, {y} | {z}) = {total:.3f} > 1, which no instrument allows: {z} must affect {y} other "
+                f"than through {x} (or share a cause with it), so the instrumental-variable estimate does not apply",
+                f"check the numbers, or the story's claim that {z} affects {y} only through {x}")
 
 
 def _key(t: Prob) -> tuple[Assign, Assign]:

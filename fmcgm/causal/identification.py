@@ -33,6 +33,7 @@ class Estimand:
     assumptions: tuple[str, ...] = ()
     exact: bool = True  # False when an assumption the graph does not imply was needed
     notes: tuple[str, ...] = field(default=())
+    instrument: tuple[str, str, str] | None = None  # (z, x, y) of a Wald estimand: its numbers are checked
 
 
 def is_backdoor_set(g: G.CausalGraph, x: str, y: str, z: set[str], allow_latent: bool = False) -> bool:
@@ -244,6 +245,7 @@ def ate_iv_estimands(g: G.CausalGraph, y: str, x: str, yv: int = 1) -> list[Esti
     return [
         Estimand(wald_expr(z, x, y, yv), f"instrumental variable {z} (Wald estimator)",
                  (f"{z} is a valid instrument for {x} -> {y}",
-                  "effects are homogeneous (or monotone: the result is then the complier effect)"), exact=False)
+                  "effects are homogeneous (or monotone: the result is then the complier effect)"), exact=False,
+                 instrument=(z, x, y))
         for z in instruments(g, x, y)
     ]

@@ -10,7 +10,7 @@ natural direct and indirect effects.  Deterministic counterfactuals live in
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import networkx as nx
 
@@ -135,7 +135,7 @@ def _ate(g, x, y, x1, x0, yv) -> list[Estimand]:
         for est in iv:
             expr = est.expr if sign == 1 else Diff(Const(0), est.expr)
             why = f"not identifiable without assumptions: {err.message}"
-            out.append(Estimand(expr, est.method, (why, *est.assumptions), False))
+            out.append(replace(est, expr=expr, assumptions=(why, *est.assumptions), exact=False))
         return out
 
 
@@ -175,8 +175,7 @@ def _natural(g: G.CausalGraph, q: Query) -> list[Estimand]:
     if mediators_cover_all_paths(g, x, y, meds):
         if q.kind == "nde":
             return [Estimand(Const(0.0), "every causal path runs through the mediators: the natural direct effect is 0")]
-        return [Estimand(e.expr, e.method + "; every path is mediated, so NIE = ATE", e.assumptions, e.exact)
-                for e in _ate(g, x, y, x1, x0, yv)]
+        return [replace(e, method=e.method + "; every path is mediated, so NIE = ATE") for e in _ate(g, x, y, x1, x0, yv)]
     msyms = tuple((m, m.lower()) for m in meds)
     adjusted = _covariate_mediation(g, q, meds, msyms)
     if adjusted:

@@ -43,6 +43,8 @@ class DiscoveredGraph(BaseModel):
     method: str = ""
     test: str = ""
     notes: list[str] = Field(default_factory=list)
+    ambiguous: list[list[str]] = Field(default_factory=list, description="unshielded triples [a, c, b] the data "
+                                       "leave open between collider and non-collider (conservative PC)")
 
     def directed(self) -> list[tuple[str, str]]:
         return [(e.a, e.b) for e in self.edges if e.mark == "->"]
@@ -66,6 +68,7 @@ class DiscoveredGraph(BaseModel):
                 "undirected": [list(e) for e in self.undirected()],
                 "bidirected": [[e.a, e.b] for e in self.edges if e.mark == "<->"],
                 "partial": [[e.a, e.mark, e.b] for e in self.edges if e.mark in ("o->", "o-o")],
+                "ambiguous": [list(t) for t in self.ambiguous],
                 "sources": {e.text(): e.source for e in self.edges}}
 
     @classmethod
@@ -78,7 +81,7 @@ class DiscoveredGraph(BaseModel):
         for e in edges:
             e.source = src.get(e.text(), "data")
         nodes = list(g.get("nodes") or sorted({v for e in edges for v in (e.a, e.b)}))
-        return cls(nodes=nodes, edges=edges)
+        return cls(nodes=nodes, edges=edges, ambiguous=[list(t) for t in g.get("ambiguous") or []])
 
 
 # causal-learn endpoint codes: graph[i, j] is the mark at node i on the edge i–j
@@ -124,7 +127,9 @@ def consistent_extension(g: DiscoveredGraph) -> list[tuple[str, str]] | None:
             und_nb = {y for p in undirected if x in p for y in p if y != x and y in remaining}
             adj = {y for y in remaining if y != x and ((x, y) in directed or (y, x) in directed
                                                       or frozenset((x, y)) in undirected)}
-            if all(all(z == y or z in _adj(y, directed, undirected) for z in adj) for y in und_nb):
+            open_at_x = {frozenset((a, b)) for a, c, b in g.ambiguous if c == x}  # a collider there is allowed
+            if all(all(z == y or z in _adj(y, directed, undirected) or frozenset((y, z)) in open_at_x for z in adj)
+                   for y in und_nb):
                 picked = x
                 break
         if picked is None:
@@ -147,17 +152,20 @@ def _adj(v: str, directed: set[tuple[str, str]], undirected: set[frozenset[str]]
 def local_members(g: DiscoveredGraph, x: str) -> list[set[str]]:
     """IDA: the parent sets of ``x`` that members of the CPDAG allow.
 
-    Every subset of x's undirected neighbours may be its extra parents, provided the new
-    parents are pairwise adjacent (no new collider at x) — the local criterion of
-    Maathuis, Kalisch & Bühlmann (2009).
+    Every subset of x's undirected neighbours may be its extra parents, provided no new collider
+    forms at x — the local criterion of Maathuis, Kalisch & Bühlmann (2009): two parents of x that are
+    not adjacent (at least one of them new) must be a triple the data left ambiguous (conservative PC).
     """
     fixed = set(g.parents(x))
     sib = sorted({e.b if e.a == x else e.a for e in g.edges if e.mark == "--" and x in (e.a, e.b)})
     pairs = {frozenset((e.a, e.b)) for e in g.edges}
+    open_at_x = {frozenset((a, b)) for a, c, b in g.ambiguous if c == x}
     out = []
     for choice in product((0, 1), repeat=len(sib)):
         extra = {s for s, c in zip(sib, choice, strict=True) if c}
-        if all(frozenset((u, v)) in pairs for u in extra for v in extra if u < v):
+        parents = sorted(fixed | extra)
+        if all(frozenset((u, v)) in pairs or frozenset((u, v)) in open_at_x
+               for i, u in enumerate(parents) for v in parents[i + 1:] if u in extra or v in extra):
             out.append(fixed | extra)
     return out
 

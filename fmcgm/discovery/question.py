@@ -49,3 +49,12 @@ def read_effect_question(question: str, columns: list[str]) -> EffectQuestion:
     if negated and claim == "affects":
         claim = "not_affects"
     return EffectQuestion(treatment=x, outcome=y, claim=claim)
+
+
+def question_columns(question: str, columns: list[str]) -> list[str]:
+    """The columns a question names (treatment and outcome first), or none when it names fewer than two."""
+    try:
+        q = read_effect_question(question, columns)
+    except ParseError:
+        return []
+    return [q.treatment, q.outcome]

@@ -16,8 +16,10 @@ from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
+from pydantic import BaseModel
 
-from fmcgm.discovery.pdag import DiscoveredGraph, from_causallearn
+from fmcgm.discovery import pc as pc_steps
+from fmcgm.discovery.pdag import DiscoveredGraph, Edge, from_causallearn
 from fmcgm.discovery.table import DataError, Table
 
 Method = Literal["pc", "ges", "fci"]
@@ -34,19 +36,71 @@ def choose_test(table: Table, test: Test = "auto") -> str:
     return "fisherz"
 
 
-def kernel_tester(table: Table, seed: int = 0):
-    """A KCI conditional-independence test on the search's own subsample of ``KCI_MAX_N`` rows, in the
-    critique's calling convention ``(data, a, b, given) -> (p, 0)`` (``data`` is ignored: the table is bound)."""
-    from causallearn.utils.cit import CIT
+class Tester:
+    """One causal-learn CIT on the rows a search uses.  The search, its critique, its repairs and the agent's
+    critique of the discovered graph all call this object, so they read the same test on the same rows (and the
+    CIT's cache means a test is computed once).  Called as ``(data, a, b, given) -> (p, 0)`` it fits the
+    critique's convention (``data`` is ignored: the rows are bound)."""
 
-    cit = CIT(table.sample(KCI_MAX_N, seed).matrix(), "kci")
-    idx = {c: i for i, c in enumerate(table.names)}
+    def __init__(self, table: Table, test: str, seed: int = 0):
+        from causallearn.utils.cit import CIT
 
-    def test(_data, a: str, b: str, given: tuple[str, ...]) -> tuple[float, int]:
+        rows = table.sample(KCI_MAX_N, seed) if test == "kci" else table
+        self.names = list(table.names)
+        self.index = {c: i for i, c in enumerate(self.names)}
+        self.test, self.rows, self.seed = test, rows.n, seed
+        self.note = (f"{test} on a random subsample of {rows.n} of {table.n} rows (its cost grows as n³)"
+                     if rows.n < table.n else "")
+        x = rows.matrix()
         with _quiet():
-            return float(cit(idx[a], idx[b], [idx[g] for g in given])), 0
+            self.cit = CIT(x.astype(int) if test in ("chisq", "gsq") else x, test)
+        self.calls = 0
 
-    return test
+    def _key(self, a: str, b: str, given) -> tuple[int, int, list[int]]:
+        return self.index[a], self.index[b], [self.index[g] for g in given]
+
+    def p(self, a: str, b: str, given=()) -> float:
+        self.calls += 1
+        i, j, s = self._key(a, b, given)
+        with _quiet():
+            return float(self.cit(i, j, s))
+
+    def cached(self, a: str, b: str, given=()) -> bool:
+        """Whether this test has been run on this object (its p-value is in the CIT's cache)."""
+        i, j, s = self._key(a, b, given)
+        return self.cit.get_formatted_XYZ_and_cachekey(i, j, s)[3] in self.cit.pvalue_cache
+
+    def __call__(self, _data, a: str, b: str, given: tuple[str, ...]) -> tuple[float, int]:
+        return self.p(a, b, given), 0
+
+
+def tester_for(table: Table, test: Test | str = "auto", seed: int = 0) -> Tester:
+    """The table's tester for this test (built once per table and kept on it)."""
+    name = choose_test(table, test)  # type: ignore[arg-type]
+    key = ("tester", name, seed)
+    if key not in table.cache:
+        table.cache[key] = Tester(table, name, seed)
+    return table.cache[key]
+
+
+def kernel_tester(table: Table, seed: int = 0) -> Tester:
+    """The KCI tester on the search's own subsample of ``KCI_MAX_N`` rows."""
+    return tester_for(table, "kci", seed)
+
+
+class Constraint(BaseModel):
+    """What a rejected independence asks of the next search: a pair that must stay adjacent, or a collider."""
+
+    kind: Literal["adjacent", "collider"]
+    a: str
+    b: str
+    via: str | None = None  # the collider's middle node
+    reason: str = ""
+
+    def text(self) -> str:
+        if self.kind == "collider":
+            return f"collider {self.a} -> {self.via} <- {self.b}"
+        return f"{self.a} and {self.b} adjacent"
 
 
 def _matrix(table: Table, test: str) -> np.ndarray:
@@ -82,12 +136,35 @@ def background(names: list[str], required: list[tuple[str, str]], forbidden: lis
     return bk
 
 
+Orientation = Literal["conservative", "causal-learn"]
+
+
 def run(table: Table, method: Method = "pc", alpha: float = 0.01, test: Test = "auto",
-        required: Sequence[tuple[str, str]] = (), forbidden: Sequence[tuple[str, str]] = (), seed: int = 0) -> DiscoveredGraph:
-    """One search on the table; ``required``/``forbidden`` enter as causal-learn background knowledge."""
+        required: Sequence[tuple[str, str]] = (), forbidden: Sequence[tuple[str, str]] = (), seed: int = 0, *,
+        tester: Tester | None = None, constraints: Sequence[Constraint] = (), orientation: Orientation = "conservative",
+        deadline: float | None = None, progress: pc_steps.Progress | None = None) -> DiscoveredGraph:
+    """One search on the table; ``required``/``forbidden`` are background knowledge, ``constraints`` what earlier
+    critique rounds asked for.  PC runs on ``tester`` (the table's own by default): ``conservative`` orients
+    only the colliders every separating set agrees on (:mod:`fmcgm.discovery.pc`); ``causal-learn`` is the
+    library's textbook PC (colliders from one separating set, existing marks win) on the same tester."""
     names = table.names
     t = choose_test(table, test)
     notes = []
+    if method == "pc":
+        tester = tester or tester_for(table, t, seed)
+        if tester.note:
+            notes.append(tester.note)
+        if t == "fisherz" and not table.all_continuous:
+            notes.append("mixed discrete and continuous columns: Fisher-z on the codes (linear approximation)")
+        t0 = time.perf_counter()
+        if orientation == "causal-learn":
+            g = _causallearn_pc(table, tester, alpha, list(required), list(forbidden), constraints)
+        else:
+            g = _conservative_pc(tester, alpha, list(required), list(forbidden), constraints, deadline, progress)
+        g.method, g.test = method, tester.test
+        g.notes = [*notes, *g.notes, f"PC ({orientation}) with {tester.test}, alpha={alpha}, "
+                                     f"{time.perf_counter() - t0:.1f}s"]
+        return g
     if t == "kci" and table.n > KCI_MAX_N:
         table = table.sample(KCI_MAX_N, seed)
         notes.append(f"KCI on a random subsample of {KCI_MAX_N} rows (its cost grows as n³)")
@@ -97,14 +174,7 @@ def run(table: Table, method: Method = "pc", alpha: float = 0.01, test: Test = "
     bk = background(names, list(required), list(forbidden)) if (required or forbidden) else None
     t0 = time.perf_counter()
     with _quiet():
-        if method == "pc":
-            from causallearn.search.ConstraintBased.PC import pc
-
-            # uc_rule=0 / uc_priority=2: colliders from separating sets, existing colliders win conflicts
-            cg = pc(x, alpha=alpha, indep_test=t, stable=True, uc_rule=0, uc_priority=2,
-                    background_knowledge=bk, show_progress=False, node_names=names)
-            matrix = cg.G.graph
-        elif method == "fci":
+        if method == "fci":
             from causallearn.search.ConstraintBased.FCI import fci
 
             gg, _ = fci(x, independence_test_method=t, alpha=alpha, background_knowledge=bk,
@@ -124,3 +194,51 @@ def run(table: Table, method: Method = "pc", alpha: float = 0.01, test: Test = "
     edges = from_causallearn(matrix, names)
     return DiscoveredGraph(nodes=names, edges=edges, method=method, test=t,
                            notes=[*notes, f"{method.upper()} with {t}, alpha={alpha}, {time.perf_counter() - t0:.1f}s"])
+
+
+def _conservative_pc(tester: Tester, alpha: float, required, forbidden, constraints: Sequence[Constraint],
+                     deadline: float | None, progress) -> DiscoveredGraph:
+    fset = set(forbidden)
+    excluded = [frozenset((a, b)) for a, b in fset if (b, a) in fset]
+    keep = [frozenset((c.a, c.b)) for c in constraints if c.kind == "adjacent"]
+    sk = pc_steps.skeleton(tester, alpha, forbidden_pairs=excluded, required_pairs=keep, deadline=deadline,
+                           progress=progress)
+    triples = pc_steps.classify(sk, tester, alpha, deadline=deadline)
+    colliders = [(c.a, c.via, c.b) for c in constraints if c.kind == "collider" and c.via]
+    o = pc_steps.orient(sk, triples, required=required, forbidden=forbidden, colliders=colliders)
+    g = o.graph
+    for e in g.edges:
+        if frozenset((e.a, e.b)) in keep:
+            e.source = "critique"
+    g.notes = [*sk.notes, *o.notes]
+    if o.ambiguous:
+        g.notes.append("left open because the separating sets disagree on the middle variable: "
+                       + "; ".join(f"{t.a} - {t.c} - {t.b}" for t in o.ambiguous))
+    return g
+
+
+def _causallearn_pc(table: Table, tester: Tester, alpha: float, required, forbidden,
+                    constraints: Sequence[Constraint]) -> DiscoveredGraph:
+    from causallearn.utils.PCUtils import Meek, SkeletonDiscovery, UCSepset
+    from causallearn.utils.PCUtils.BackgroundKnowledgeOrientUtils import orient_by_background_knowledge
+
+    names = table.names
+    for c in constraints:
+        if c.kind == "collider" and c.via:
+            required = [*required, (c.a, c.via), (c.b, c.via)]
+            forbidden = [*forbidden, (c.via, c.a), (c.via, c.b)]
+    bk = background(names, list(required), list(forbidden)) if (required or forbidden) else None
+    with _quiet():
+        # pc_alg's steps with our CIT object; uc_rule=0 / uc_priority=2: colliders from separating sets,
+        # existing colliders win conflicts
+        cg = SkeletonDiscovery.skeleton_discovery(tester.cit.data, alpha, tester.cit, True, background_knowledge=bk,
+                                                  show_progress=False, node_names=names)
+        if bk is not None:
+            orient_by_background_knowledge(cg, bk)
+        cg = Meek.meek(UCSepset.uc_sepset(cg, 2, background_knowledge=bk), background_knowledge=bk)
+    edges = from_causallearn(cg.G.graph, names)
+    have = {e.pair for e in edges}
+    for c in constraints:
+        if c.kind == "adjacent" and frozenset((c.a, c.b)) not in have:
+            edges.append(Edge(a=c.a, b=c.b, mark="--", source="critique"))
+    return DiscoveredGraph(nodes=names, edges=edges)
