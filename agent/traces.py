@@ -15,10 +15,16 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 
 from fmcgm.errors import FMCGMError
 
+TABLES = {"checkpoints": {"thread_id", "checkpoint_ns", "checkpoint_id", "parent_checkpoint_id", "checkpoint", "metadata"},
+          "writes": {"thread_id", "checkpoint_ns", "checkpoint_id", "task_id", "idx", "channel", "value"}}
+
 
 def open_store(path: str | Path, create: bool = True) -> SqliteSaver:
-    """The trace store at ``path``. Read-only commands pass ``create=False``: a missing store is then an
-    error, not a new empty file. Every failure is an FMCGMError naming the path and what to do."""
+    """The trace store at ``path``. Every failure is an FMCGMError naming the path and what to do.
+
+    Read-only commands pass ``create=False``: the file is opened read-only (SQLite ``mode=ro``), so nothing they do
+    can change it, and a missing file or an SQLite file that is not a trace store is an error, untouched.  A store
+    opened for writing may be a new or empty file, or a trace store; another database is refused, not added to."""
     p = Path(path)
     if p.is_dir():
         raise FMCGMError(f"trace store {p} is a folder, not a file", "pass a file path to --trace-db, e.g. runs/traces.sqlite")
@@ -34,9 +40,13 @@ def open_store(path: str | Path, create: bool = True) -> SqliteSaver:
             raise FMCGMError(f"cannot create the folder of trace store {p} (permission denied)",
                              "pass a writable path to --trace-db") from None
     try:
-        conn = sqlite3.connect(str(p), check_same_thread=False)
+        if create:
+            conn = sqlite3.connect(str(p), check_same_thread=False)
+        else:
+            conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        _check_tables(conn, p, required=not create)
         saver = SqliteSaver(conn)
-        saver.setup()
+        saver.setup()  # read-only: the tables exist, so this creates nothing (and the saver reads a read-only file)
         if create:  # a store we will write to must accept a write now, not fail in the middle of a run
             conn.execute("BEGIN IMMEDIATE")
             conn.execute("ROLLBACK")
@@ -46,6 +56,19 @@ def open_store(path: str | Path, create: bool = True) -> SqliteSaver:
                 else "move the damaged file away or pass another --trace-db")
         raise FMCGMError(f"trace store {p} cannot be used: {what}", hint) from None
     return saver
+
+
+def _check_tables(conn: sqlite3.Connection, p: Path, required: bool) -> None:
+    """Refuse a database that is not a trace store (read-only: also an empty one) before anything is written."""
+    tables = {name: {c[1] for c in conn.execute(f"PRAGMA table_info({name!r})")}
+              for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not tables and not required:
+        return  # a new, empty file: setup makes it a store
+    missing = [t for t, cols in TABLES.items() if not cols <= tables.get(t, set())]
+    if missing:
+        has = ", ".join(sorted(tables)[:8]) or "no tables"
+        raise FMCGMError(f"{p} is not a trace store (it has {has}); it was left as it is",
+                         "pass the trace file written by `fmcgm ask` to --trace-db (default .fmcgm/traces.sqlite)")
 
 
 def thread_ids(saver: SqliteSaver) -> list[str]:

@@ -264,7 +264,8 @@ def trace_resume(thread: str = typer.Argument(...), checkpoint: str = typer.Opti
     thread = _thread_id(thread) or ""
     settings = _settings(config, trace_db=trace_db)
     try:
-        open_store(settings.trace_db, create=False)  # resuming a thread that is not stored is an error, not a new file
+        # resuming a thread that is not stored is an error, not a new file; checked read-only first
+        open_store(settings.trace_db, create=False).conn.close()
         saver = open_store(settings.trace_db)
         state = resume(build_graph(settings=settings, checkpointer=saver), thread, checkpoint, settings.recursion_limit)
     except FMCGMError as e:
