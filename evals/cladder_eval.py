@@ -23,7 +23,8 @@ from rich.table import Table
 
 from agent.configuration import Settings
 from agent.graph import build_graph, run_question
-from fmcgm.errors import ParseError
+from fmcgm.errors import FMCGMError, ParseError
+from fmcgm.outputs import check_output, write_atomic
 
 
 class Record(BaseModel):
@@ -164,14 +165,22 @@ def print_report(report: dict[str, Any], records: list[Record], console: Console
         console.print(t)
 
 
+REPORT_KEYS = ("n", "accuracy", "results")  # what a report of this benchmark has (an existing file is replaced only then)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = argv if argv is not None else sys.argv[1:]
     path = argv[0] if argv else "../shared/data/cladder/dev.jsonl"
-    records = load_records(path)
+    try:
+        out = check_output(argv[1], "output", inputs=[path], marker=REPORT_KEYS) if len(argv) > 1 else None
+        records = load_records(path)
+    except FMCGMError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     report = evaluate(records)
     print_report(report, records)
-    if len(argv) > 1:
-        Path(argv[1]).write_text(json.dumps(report, indent=2))
+    if out is not None:
+        write_atomic(out, json.dumps(report, indent=2))
     return 0
 
 

@@ -379,21 +379,33 @@ def eval_cladder(data: Path = typer.Option(..., "--data", help="CLadder-format J
                  api_key: Optional[str] = KeyOpt, temperature: Optional[float] = TempOpt,
                  timeout: Optional[float] = TimeoutOpt, config: Optional[str] = ConfigOpt) -> None:
     """Run every question through the agent; print accuracy by rung and query type."""
-    from evals.cladder_eval import evaluate, load_records, print_report
+    from evals.cladder_eval import REPORT_KEYS, evaluate, load_records, print_report
     from fmcgm.errors import FMCGMError
+    from fmcgm.outputs import check_output
 
     settings = _settings(config, backend=backend, model=model, base_url=base_url, api_key=api_key,
                          model_path=model_path, temperature=temperature, timeout=timeout)
     try:
+        if json_out:  # before the run: a path that cannot be written must not cost the whole benchmark
+            check_output(json_out, "--json", inputs=[data], marker=REPORT_KEYS)
         records = load_records(data, limit)
     except FMCGMError as e:
-        console.print(f"[red]error:[/] {escape(str(e))}")
-        raise typer.Exit(2) from None
+        fail(str(e))
     report = evaluate(records, settings=settings, concurrency=concurrency)
     print_report(report, records, console)
     if json_out:
-        json_out.write_text(json.dumps(report, indent=2))
-        console.print(f"wrote {json_out}")
+        _write_report(json_out, json.dumps(report, indent=2))
+
+
+def _write_report(path: Path, text: str) -> None:
+    """Write a finished report in one step; a failure now (a disk filled during the run) is one line, exit 2."""
+    from fmcgm.outputs import write_atomic
+
+    try:
+        write_atomic(path, text)
+    except OSError as e:
+        fail(f"cannot write {path}: {e.strerror or e}")
+    console.print(f"wrote {safe(str(path))}")
 
 
 @eval_app.command("discovery")
@@ -415,14 +427,22 @@ def eval_visual(world: str = typer.Option("pendulum", "--world"), n: int = typer
                 json_out: Optional[Path] = typer.Option(None, "--json"),
                 grid: Optional[Path] = typer.Option(None, "--grid", help="image grid PNG (default runs/WORLD_grid.png)")) -> None:
     """Counterfactual image benchmark with ablations (full, no_guidance, no_abduction, oracle)."""
-    from evals.visual_eval import evaluate_visual, print_visual
+    from evals.visual_eval import REPORT_KEYS, evaluate_visual, print_visual
+    from fmcgm.errors import FMCGMError
+    from fmcgm.outputs import check_output
 
-    rep = evaluate_visual(world, n=n, seed=seed, steps=steps, composition_n=composition_n,
-                          grid_path=grid or Path("runs") / f"{world}_grid.png")
+    grid = grid or Path("runs") / f"{world}_grid.png"
+    try:  # before the run, which takes minutes
+        if json_out:
+            check_output(json_out, "--json", marker=REPORT_KEYS)
+        if grid.is_dir():
+            check_output(grid, "--grid")
+    except FMCGMError as e:
+        fail(str(e))
+    rep = evaluate_visual(world, n=n, seed=seed, steps=steps, composition_n=composition_n, grid_path=grid)
     print_visual(rep, console)
     if json_out:
-        json_out.write_text(json.dumps(rep, indent=2))
-        console.print(f"wrote {json_out}")
+        _write_report(json_out, json.dumps(rep, indent=2))
 
 
 @eval_app.command("perf")

@@ -77,3 +77,71 @@ def test_a_store_opened_for_reading_cannot_be_written(tmp_path):
         saver.conn.execute("CREATE TABLE users (id INTEGER)")
     r = runner.invoke(app, ["trace", "list", "--json", "--trace-db", str(db)])
     assert r.exit_code == 0 and len(json.loads(r.stdout)) == 1 and db.read_bytes() == before
+
+
+# -- outputs checked before the work, written atomically, never over an input ------------------------------------------
+
+def test_eval_cladder_json_that_is_a_folder_is_refused_before_the_run(tmp_path, no_cladder_run):
+    data = _jsonl(tmp_path / "d.jsonl", _record(1))
+    r = runner.invoke(app, ["eval", "cladder", "--data", data, "--json", str(tmp_path)])
+    assert r.exit_code == 2 and "is a folder" in r.output and "Traceback" not in r.output
+
+
+def test_eval_cladder_json_in_a_missing_folder_is_refused_before_the_run(tmp_path, no_cladder_run):
+    data = _jsonl(tmp_path / "d.jsonl", _record(1))
+    r = runner.invoke(app, ["eval", "cladder", "--data", data, "--json", str(tmp_path / "nope" / "r.json")])
+    assert r.exit_code == 2 and "does not exist" in r.output and "nope" in r.output
+
+
+def test_eval_cladder_never_writes_over_its_own_input(tmp_path, no_cladder_run):
+    data = _jsonl(tmp_path / "d.jsonl", _record(1))
+    before = (tmp_path / "d.jsonl").read_bytes()
+    r = runner.invoke(app, ["eval", "cladder", "--data", data, "--json", data])
+    assert r.exit_code == 2 and "input" in r.output
+    assert (tmp_path / "d.jsonl").read_bytes() == before
+
+
+def test_eval_cladder_never_writes_over_a_file_that_is_not_a_report(tmp_path, no_cladder_run):
+    data = _jsonl(tmp_path / "d.jsonl", _record(1))
+    other = tmp_path / "other.jsonl"
+    other.write_text('{"question_id": 7}\n{"question_id": 8}\n')
+    r = runner.invoke(app, ["eval", "cladder", "--data", data, "--json", str(other)])
+    assert r.exit_code == 2 and "not a report" in r.output
+    assert other.read_text() == '{"question_id": 7}\n{"question_id": 8}\n'
+
+
+def test_eval_cladder_replaces_its_previous_report_atomically(tmp_path):
+    data = _jsonl(tmp_path / "d.jsonl", _record(1), _record(2))
+    out = tmp_path / "r.json"
+    out.write_text(json.dumps({"n": 0, "accuracy": 0.0, "results": []}))
+    r = runner.invoke(app, ["eval", "cladder", "--data", data, "--json", str(out)])
+    assert r.exit_code == 0, r.output
+    assert json.loads(out.read_text())["n"] == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.jsonl", "r.json"]  # no temporary file left
+
+
+def test_write_atomic_keeps_the_old_file_when_the_move_fails(tmp_path, monkeypatch):
+    import os
+
+    from fmcgm.outputs import write_atomic
+
+    out = tmp_path / "r.json"
+    out.write_text("old")
+
+    def boom(*a):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(OSError):
+        write_atomic(out, "new")
+    assert out.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["r.json"]
+
+
+def test_eval_visual_json_that_is_a_folder_is_refused_before_the_run(tmp_path, monkeypatch):
+    import evals.visual_eval as ve
+
+    monkeypatch.setattr(ve, "evaluate_visual", lambda *a, **k: pytest.fail("the benchmark ran"))
+    r = runner.invoke(app, ["eval", "visual", "--n", "1", "--json", str(tmp_path), "--grid", str(tmp_path / "g.png")])
+    assert r.exit_code == 2 and "is a folder" in r.output and "Traceback" not in r.output
+    r = runner.invoke(app, ["eval", "visual", "--n", "1", "--json", str(tmp_path / "no" / "r.json")])
+    assert r.exit_code == 2 and "does not exist" in r.output
