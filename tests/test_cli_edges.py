@@ -145,3 +145,33 @@ def test_eval_visual_json_that_is_a_folder_is_refused_before_the_run(tmp_path, m
     assert r.exit_code == 2 and "is a folder" in r.output and "Traceback" not in r.output
     r = runner.invoke(app, ["eval", "visual", "--n", "1", "--json", str(tmp_path / "no" / "r.json")])
     assert r.exit_code == 2 and "does not exist" in r.output
+
+
+# -- eval cladder validates its input -----------------------------------------------------------------------------------
+
+def test_eval_cladder_refuses_an_answer_that_is_not_yes_or_no(tmp_path, no_cladder_run):
+    data = _jsonl(tmp_path / "d.jsonl", _record(1), _record(2, answer="maybe"))
+    r = runner.invoke(app, ["eval", "cladder", "--data", data])
+    assert r.exit_code == 2 and "d.jsonl:2" in r.output and "maybe" in r.output
+
+
+def test_eval_cladder_refuses_duplicate_question_ids(tmp_path, no_cladder_run):
+    data = _jsonl(tmp_path / "d.jsonl", _record(1), _record(2), _record(1, answer="no"))
+    r = runner.invoke(app, ["eval", "cladder", "--data", data])
+    assert r.exit_code == 2 and "d.jsonl:3" in r.output and "repeats line 1" in r.output
+
+
+@pytest.mark.parametrize("content", [b"", b"\n\n  \n", b"\xef\xbb\xbf"])
+def test_eval_cladder_refuses_a_file_without_records(tmp_path, no_cladder_run, content):
+    p = tmp_path / "d.jsonl"
+    p.write_bytes(content)
+    r = runner.invoke(app, ["eval", "cladder", "--data", str(p)])
+    assert r.exit_code == 2 and "no records" in r.output and "accuracy" not in r.output
+
+
+def test_eval_cladder_reads_a_file_that_starts_with_a_byte_order_mark(tmp_path):
+    data = _jsonl(tmp_path / "d.jsonl", _record(1), _record(2), bom=True)
+    out = tmp_path / "r.json"
+    r = runner.invoke(app, ["eval", "cladder", "--data", data, "--json", str(out)])
+    assert r.exit_code == 0, r.output
+    assert json.loads(out.read_text())["n"] == 2
