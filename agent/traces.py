@@ -94,20 +94,65 @@ def list_threads(app, saver: SqliteSaver) -> list[dict[str, Any]]:
     return out
 
 
+def _cid(config: Any) -> str | None:
+    return (config or {}).get("configurable", {}).get("checkpoint_id")
+
+
+def branches(history: list) -> list[dict[str, Any]]:
+    """The branches of a thread's checkpoint tree (``history``: its state snapshots). Branch 1 follows the oldest
+    child at every checkpoint (the thread as first run, with its follow-up turns); each resume from an earlier
+    checkpoint starts another branch there. Each: ``forked_from`` (the checkpoint it starts after; None for the
+    first), ``path`` (its own checkpoint ids, oldest first), ``head`` (its latest snapshot)."""
+    by_id = {str(_cid(s.config)): s for s in history}
+    children: dict[str | None, list[str]] = {}
+    for cid, s in by_id.items():
+        parent = _cid(s.parent_config)
+        children.setdefault(parent if parent in by_id else None, []).append(cid)
+    pending: list[tuple[str | None, str]] = [(None, c) for c in children.get(None, [])]
+    out = []
+    while pending:
+        pending.sort(key=lambda fc: fc[1])  # checkpoint ids are ordered by time
+        fork, node = pending.pop(0)
+        path = [node]
+        while children.get(node):
+            first, *rest = sorted(children[node])
+            pending += [(node, c) for c in rest]
+            node = first
+            path.append(node)
+        out.append({"forked_from": fork, "path": path, "head": by_id[node]})
+    return out
+
+
 def show_thread(app, thread_id: str) -> dict[str, Any]:
+    """Every turn of a thread, on every branch: the steps of branch 1 in order, then those each later branch added
+    after the checkpoint it was resumed from; each step and checkpoint says its branch."""
     snap = app.get_state(_config(thread_id))
     if not snap.values:
         raise FMCGMError(f"no trace with thread id {thread_id!r}", "list the stored threads with `fmcgm trace list`")
     v = snap.values
-    steps = [{"node": s.get("node"), "tool": s.get("tool"), "args": s.get("args") or {}, "result": s.get("result"),
-              "seconds": s.get("seconds"), "tokens": s.get("tokens")} for s in v.get("trace", [])]
-    checkpoints = [{"checkpoint_id": h.config["configurable"]["checkpoint_id"], "step": h.metadata.get("step"),
-                    "next": list(h.next), "created_at": h.created_at}
-                   for h in app.get_state_history(_config(thread_id))]
+    history = list(app.get_state_history(_config(thread_id)))  # newest first, every branch
+    by_id = {_cid(h.config): h for h in history}
+    steps: list[dict[str, Any]] = []
+    branch_of: dict[str, int] = {}
+    summary = []
+    for n, b in enumerate(branches(history), 1):
+        head = b["head"].values
+        trace = head.get("trace", [])
+        shared = len(by_id[b["forked_from"]].values.get("trace", [])) if b["forked_from"] else 0
+        steps += [{"node": s.get("node"), "tool": s.get("tool"), "args": s.get("args") or {}, "result": s.get("result"),
+                   "seconds": s.get("seconds"), "tokens": s.get("tokens"), "branch": n} for s in trace[shared:]]
+        branch_of.update(dict.fromkeys(b["path"], n))
+        summary.append({"branch": n, "forked_from": b["forked_from"], "shared_steps": shared,
+                        "steps": len(trace) - shared, "head": _cid(b["head"].config), "question": head.get("question", ""),
+                        "outcome": head.get("outcome"), "answer": (head.get("answer") or {}).get("answer")})
+    checkpoints = [{"checkpoint_id": _cid(h.config), "step": h.metadata.get("step") if h.metadata else None,
+                    "next": list(h.next), "created_at": h.created_at, "branch": branch_of.get(_cid(h.config) or "")}
+                   for h in reversed(history)]
     return {"thread_id": thread_id, "question": v.get("question", ""), "backend": v.get("backend"),
-            "started_at": v.get("started_at"), "outcome": v.get("outcome"), "answer": v.get("answer"),
+            "started_at": v.get("started_at"),
+            "outcome": v.get("outcome"), "answer": v.get("answer"),
             "committed_graph": v.get("committed_graph"), "critiques": v.get("critiques", []),
-            "steps": steps, "checkpoints": list(reversed(checkpoints))}
+            "steps": steps, "branches": summary, "checkpoints": checkpoints}
 
 
 def resume(app, thread_id: str, checkpoint_id: str, recursion_limit: int) -> dict[str, Any]:

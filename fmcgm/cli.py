@@ -113,11 +113,12 @@ def show_run(state: dict, title: str = "") -> None:
     for w in ans.warnings:
         console.print(f"[yellow]critique:[/] {safe(w)}")
     t = Table(title="steps" + (f" (thread {safe(state['thread_id'])})" if state.get("thread_id") else ""))
-    for c in ("#", "node", "tool", "result", "s"):
+    branched = len({st.get("branch") for st in state.get("trace", [])}) > 1  # a resumed thread: say which branch
+    for c in ("#", *(("branch",) if branched else ()), "node", "tool", "result", "s"):
         t.add_column(c)
     for i, st in enumerate(state.get("trace", []), 1):
-        t.add_row(str(i), safe(st.get("node")), safe(st.get("tool") or ""), safe(_summary(st), 110),
-                  f"{st.get('seconds') or 0:.3f}")
+        t.add_row(str(i), *((str(st.get("branch")),) if branched else ()), safe(st.get("node")),
+                  safe(st.get("tool") or ""), safe(_summary(st), 110), f"{st.get('seconds') or 0:.3f}")
     console.print(t)
     for st in state.get("trace", []):
         if st.get("tool") == "estimate_effect" and isinstance(st.get("result"), dict):
@@ -250,6 +251,12 @@ def trace_show(thread: str = typer.Argument(..., help="thread id"), trace_db: Op
         console.print(f"critique round {c['round']}: "
                       + safe("; ".join(f"{f['severity']}: {f['message']}" for f in c["findings"]))
                       + (f"  changed: {safe(json.dumps(c['changed']))}" if c.get("changed") else ""))
+    if len(rec["branches"]) > 1:
+        for b in rec["branches"]:
+            where = f"resumed from checkpoint {safe(b['forked_from'])} after step {b['shared_steps']}" if b["forked_from"] \
+                else "as first run"
+            console.print(f"branch {b['branch']}: {where}; {b['steps']} steps of its own; "
+                          f"outcome {safe(b['outcome'] or '')}")
     console.print(f"{len(rec['checkpoints'])} checkpoints; resume one with `fmcgm trace resume {safe(thread)} --checkpoint ID`")
 
 

@@ -175,3 +175,36 @@ def test_eval_cladder_reads_a_file_that_starts_with_a_byte_order_mark(tmp_path):
     r = runner.invoke(app, ["eval", "cladder", "--data", data, "--json", str(out)])
     assert r.exit_code == 0, r.output
     assert json.loads(out.read_text())["n"] == 2
+
+
+def _ask(db, *args):
+    r = runner.invoke(app, ["ask", "--json", "--trace-db", str(db), *args])
+    return r, json.loads(r.stdout)
+
+
+def _show(db, thread):
+    r = runner.invoke(app, ["trace", "show", thread, "--json", "--trace-db", str(db)])
+    assert r.exit_code == 0, r.output
+    return json.loads(r.stdout)
+
+
+def test_trace_show_keeps_every_turn_after_a_resume_from_an_early_checkpoint(tmp_path):
+    db = tmp_path / "t.sqlite"
+    _, first = _ask(db, Q)
+    tid = first["thread_id"]
+    _ask(db, "--thread", tid, Q.replace("positively", "negatively"))
+    before = _show(db, tid)
+    early = before["checkpoints"][5]["checkpoint_id"]
+    r = runner.invoke(app, ["trace", "resume", tid, "--checkpoint", early, "--trace-db", str(db)])
+    assert r.exit_code == 0, r.output
+    after = _show(db, tid)
+    old = [s for s in after["steps"] if s["branch"] == 1]
+    new = [s for s in after["steps"] if s["branch"] == 2]
+    assert [(s["node"], s["tool"]) for s in old] == [(s["node"], s["tool"]) for s in before["steps"]]
+    assert [s["node"] for s in old].count("start") == 2  # both turns of the first run are still shown
+    assert new and new[-1]["node"] == "finalize"
+    b1, b2 = after["branches"]
+    assert b1["forked_from"] is None and b2["forked_from"] == early and 0 < b2["shared_steps"] < len(old)
+    assert {c["branch"] for c in after["checkpoints"]} == {1, 2}
+    text = runner.invoke(app, ["trace", "show", tid, "--trace-db", str(db)]).output
+    assert "branch 2: resumed from checkpoint" in text
