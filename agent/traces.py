@@ -71,10 +71,17 @@ def _check_tables(conn: sqlite3.Connection, p: Path, required: bool) -> None:
                          "pass the trace file written by `fmcgm ask` to --trace-db (default .fmcgm/traces.sqlite)")
 
 
+def _turn_starts(saver: SqliteSaver) -> dict[str, list[str]]:
+    """Per thread, the times its turns began (oldest first), from the checkpointer's own listing: each turn starts
+    with an ``input`` checkpoint. The threads come oldest first."""
+    starts: dict[str, list[str]] = {}
+    for t in saver.list(None, filter={"source": "input"}):  # newest first
+        starts.setdefault(t.config["configurable"]["thread_id"], []).insert(0, t.checkpoint["ts"])
+    return dict(sorted(starts.items(), key=lambda kv: kv[1][0]))
+
+
 def thread_ids(saver: SqliteSaver) -> list[str]:
-    rows = saver.conn.execute(
-        "SELECT thread_id, MIN(rowid) FROM checkpoints GROUP BY thread_id ORDER BY MIN(rowid)").fetchall()
-    return [r[0] for r in rows]
+    return list(_turn_starts(saver))
 
 
 def _config(thread_id: str, checkpoint_id: str | None = None) -> dict:
@@ -85,11 +92,13 @@ def _config(thread_id: str, checkpoint_id: str | None = None) -> dict:
 
 
 def list_threads(app, saver: SqliteSaver) -> list[dict[str, Any]]:
+    """One row per thread: when its first turn began, how many turns it has, and its latest turn's question and
+    outcome."""
     out = []
-    for tid in thread_ids(saver):
+    for tid, starts in _turn_starts(saver).items():
         v = app.get_state(_config(tid)).values
-        out.append({"thread_id": tid, "started_at": v.get("started_at"), "question": v.get("question", ""),
-                    "backend": v.get("backend"), "outcome": v.get("outcome"),
+        out.append({"thread_id": tid, "started_at": starts[0], "latest_at": v.get("started_at"), "turns": len(starts),
+                    "question": v.get("question", ""), "backend": v.get("backend"), "outcome": v.get("outcome"),
                     "answer": (v.get("answer") or {}).get("answer")})
     return out
 
@@ -149,7 +158,7 @@ def show_thread(app, thread_id: str) -> dict[str, Any]:
                     "next": list(h.next), "created_at": h.created_at, "branch": branch_of.get(_cid(h.config) or "")}
                    for h in reversed(history)]
     return {"thread_id": thread_id, "question": v.get("question", ""), "backend": v.get("backend"),
-            "started_at": v.get("started_at"),
+            "started_at": history[-1].created_at if history else v.get("started_at"), "latest_at": v.get("started_at"),
             "outcome": v.get("outcome"), "answer": v.get("answer"),
             "committed_graph": v.get("committed_graph"), "critiques": v.get("critiques", []),
             "steps": steps, "branches": summary, "checkpoints": checkpoints}

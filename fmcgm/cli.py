@@ -215,7 +215,7 @@ def _read_store(settings, fn):
 @trace_app.command("list")
 def trace_list(trace_db: Optional[str] = DbOpt, as_json: bool = typer.Option(False, "--json"),
                config: Optional[str] = ConfigOpt) -> None:
-    """Stored threads: id, time, question, backend, outcome."""
+    """Stored threads: id, when the first turn began, turns, backend, and the latest turn's outcome and question."""
     from agent.traces import list_threads
 
     settings = _settings(config, trace_db=trace_db)
@@ -224,10 +224,10 @@ def trace_list(trace_db: Optional[str] = DbOpt, as_json: bool = typer.Option(Fal
         typer.echo(json.dumps(rows))
         return
     t = Table(title=f"traces in {safe(settings.trace_db)}")
-    for c in ("thread", "started", "backend", "outcome", "answer", "question"):
+    for c in ("thread", "started", "turns", "backend", "outcome", "answer", "latest question"):
         t.add_column(c)
     for r in rows:
-        t.add_row(safe(r["thread_id"]), safe((r["started_at"] or "")[:19]), safe(r["backend"] or ""),
+        t.add_row(safe(r["thread_id"]), safe((r["started_at"] or "")[:19]), str(r["turns"]), safe(r["backend"] or ""),
                   safe(r["outcome"] or ""), safe(r["answer"] or ""), safe((r["question"] or "")[-70:]))
     console.print(t)
 

@@ -208,3 +208,14 @@ def test_trace_show_keeps_every_turn_after_a_resume_from_an_early_checkpoint(tmp
     assert {c["branch"] for c in after["checkpoints"]} == {1, 2}
     text = runner.invoke(app, ["trace", "show", tid, "--trace-db", str(db)]).output
     assert "branch 2: resumed from checkpoint" in text
+
+
+def test_trace_list_started_is_the_first_turn(tmp_path):
+    db = tmp_path / "t.sqlite"
+    _, first = _ask(db, Q)
+    tid = first["thread_id"]
+    row = json.loads(runner.invoke(app, ["trace", "list", "--json", "--trace-db", str(db)]).stdout)[0]
+    _ask(db, "--thread", tid, Q.replace("positively", "negatively"))
+    later = json.loads(runner.invoke(app, ["trace", "list", "--json", "--trace-db", str(db)]).stdout)[0]
+    assert later["thread_id"] == tid and later["started_at"] == row["started_at"]
+    assert later["turns"] == 2 and later["latest_at"] > later["started_at"]
