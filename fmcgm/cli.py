@@ -263,13 +263,17 @@ def trace_show(thread: str = typer.Argument(..., help="thread id"), trace_db: Op
 @trace_app.command("resume")
 def trace_resume(thread: str = typer.Argument(...), checkpoint: str = typer.Option(..., "--checkpoint"),
                  trace_db: Optional[str] = DbOpt, config: Optional[str] = ConfigOpt) -> None:
-    """Run a stored thread again from one of its checkpoints."""
+    """Run a stored thread again from one of its checkpoints (a new branch of the thread; the old one is kept).
+
+    Exit codes as for ask: 0 answered, 1 no computed answer, 2 bad input, 3 backend unreachable."""
     from agent.graph import build_graph
     from agent.traces import open_store, resume
     from fmcgm.errors import FMCGMError
 
     thread = _thread_id(thread) or ""
     settings = _settings(config, trace_db=trace_db)
+    from agent.answer import Answer
+
     try:
         # resuming a thread that is not stored is an error, not a new file; checked read-only first
         open_store(settings.trace_db, create=False).conn.close()
@@ -278,6 +282,7 @@ def trace_resume(thread: str = typer.Argument(...), checkpoint: str = typer.Opti
     except FMCGMError as e:
         fail(str(e))
     show_run({**state, "thread_id": thread})
+    raise typer.Exit(Answer.model_validate(state.get("answer") or {}).exit_code)
 
 
 @app.command()

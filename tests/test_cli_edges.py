@@ -177,6 +177,11 @@ def test_eval_cladder_reads_a_file_that_starts_with_a_byte_order_mark(tmp_path):
     assert json.loads(out.read_text())["n"] == 2
 
 
+# -- traces: a resume is a branch, every turn stays visible; "started" is the first turn -------------------------------
+
+ASKS_BACK = "Does rain cause accidents?"  # no graph, no numbers: the offline reasoner asks back
+
+
 def _ask(db, *args):
     r = runner.invoke(app, ["ask", "--json", "--trace-db", str(db), *args])
     return r, json.loads(r.stdout)
@@ -219,3 +224,13 @@ def test_trace_list_started_is_the_first_turn(tmp_path):
     later = json.loads(runner.invoke(app, ["trace", "list", "--json", "--trace-db", str(db)]).stdout)[0]
     assert later["thread_id"] == tid and later["started_at"] == row["started_at"]
     assert later["turns"] == 2 and later["latest_at"] > later["started_at"]
+
+
+def test_trace_resume_exit_code_follows_the_answer(tmp_path):
+    db = tmp_path / "t.sqlite"
+    r, ans = _ask(db, ASKS_BACK)
+    assert r.exit_code == 1 and ans["outcome"] == "declined"
+    rec = _show(db, ans["thread_id"])
+    cp = next(c for c in rec["checkpoints"] if c["next"] == ["model"])
+    r = runner.invoke(app, ["trace", "resume", ans["thread_id"], "--checkpoint", cp["checkpoint_id"], "--trace-db", str(db)])
+    assert r.exit_code == 1, r.output  # the resumed run declined again: no computed answer
