@@ -37,9 +37,9 @@ EXIT_CODES = {0: "answered (an honest 'not identifiable' too)", 1: "no computed 
               3: "backend unreachable"}
 
 
-def fail(message: str, code: int = 2) -> NoReturn:
+def fail(message: str, hint: str = "", code: int = 2) -> NoReturn:
     """One clear line on stderr and the exit code; never a traceback."""
-    err_console.print(f"[red]error:[/] {safe(message)}")
+    err_console.print(f"[red]error:[/] {safe(message)}" + (f" ({safe(hint)})" if hint else ""))
     raise typer.Exit(code)
 
 
@@ -162,6 +162,8 @@ def ask(question: str = typer.Argument(..., help="a causal question in plain lan
     from fmcgm.discovery.table import load_table
     from fmcgm.errors import FMCGMError
 
+    if not question.strip():
+        fail("the question is empty", "write a causal question in quotes, e.g. fmcgm ask \"Does X affect Y? ...\"")
     thread = _thread_id(thread)
     settings = _settings(config, backend=backend, model=model, base_url=base_url, api_key=api_key,
                          model_path=model_path, temperature=temperature, timeout=timeout,

@@ -234,3 +234,12 @@ def test_trace_resume_exit_code_follows_the_answer(tmp_path):
     cp = next(c for c in rec["checkpoints"] if c["next"] == ["model"])
     r = runner.invoke(app, ["trace", "resume", ans["thread_id"], "--checkpoint", cp["checkpoint_id"], "--trace-db", str(db)])
     assert r.exit_code == 1, r.output  # the resumed run declined again: no computed answer
+
+
+# -- exit codes and JSON errors -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("question", ["", "   ", "\n\t"])
+def test_an_empty_question_is_bad_input(tmp_path, question):
+    r = runner.invoke(app, ["ask", question, "--trace-db", str(tmp_path / "t.sqlite")])
+    assert r.exit_code == 2 and "question is empty" in r.output
+    assert not (tmp_path / "t.sqlite").exists()
