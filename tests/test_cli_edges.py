@@ -243,3 +243,15 @@ def test_an_empty_question_is_bad_input(tmp_path, question):
     r = runner.invoke(app, ["ask", question, "--trace-db", str(tmp_path / "t.sqlite")])
     assert r.exit_code == 2 and "question is empty" in r.output
     assert not (tmp_path / "t.sqlite").exists()
+
+
+@pytest.mark.parametrize("args", [["--world", "nowhere", "--do", "light=left"],
+                                  ["--do", "light=sideways"],
+                                  ["--do", "light=left", "--steps", "0"]])
+def test_render_json_errors_are_json_on_stdout_and_a_line_on_stderr(args, tmp_path, monkeypatch):
+    monkeypatch.setenv("FMCGM_OUTPUT_DIR", str(tmp_path))
+    r = runner.invoke(app, ["render", "--json", "--oracle", *args])
+    assert r.exit_code == 2
+    doc = json.loads(r.stdout)
+    assert doc["ok"] is False and doc["exit_code"] == 2 and doc["error"]["message"]
+    assert r.stderr.startswith("error: ") and doc["error"]["message"] in r.stderr

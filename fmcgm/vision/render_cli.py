@@ -28,7 +28,11 @@ def render_cli(world: str, do: list[str], *, image: str | None, seed: int, steps
     from fmcgm.vision.render import MAX_STEPS, RenderFailure, render_counterfactual
 
     def fail(e: FMCGMError, code: int) -> int:
-        console.print(f"[red]error:[/] {escape(e.message)}" + (f" — {escape(e.hint)}" if e.hint else ""), soft_wrap=True)
+        """The error on stderr as one line; with --json also as a JSON object on stdout."""
+        Console(stderr=True).print(f"[red]error:[/] {escape(e.message)}" + (f" — {escape(e.hint)}" if e.hint else ""),
+                                   soft_wrap=True)
+        if as_json:
+            print(json.dumps({"ok": False, "exit_code": code, "error": e.to_dict()}))
         return code
 
     if not 1 <= steps <= MAX_STEPS:
