@@ -255,3 +255,17 @@ def test_render_json_errors_are_json_on_stdout_and_a_line_on_stderr(args, tmp_pa
     doc = json.loads(r.stdout)
     assert doc["ok"] is False and doc["exit_code"] == 2 and doc["error"]["message"]
     assert r.stderr.startswith("error: ") and doc["error"]["message"] in r.stderr
+
+
+@pytest.mark.parametrize("do", [["light=left", "light=right"], ["light=far left", "light_position=right"]])
+def test_render_refuses_conflicting_interventions(do, tmp_path, monkeypatch):
+    monkeypatch.setenv("FMCGM_OUTPUT_DIR", str(tmp_path))
+    r = runner.invoke(app, ["render", "--oracle", *[x for d in do for x in ("--do", d)]])
+    assert r.exit_code == 2 and "conflicting interventions on light_position" in r.output
+    assert not list(tmp_path.glob("*.png"))
+
+
+def test_render_accepts_the_same_intervention_twice(tmp_path, monkeypatch):
+    monkeypatch.setenv("FMCGM_OUTPUT_DIR", str(tmp_path))
+    r = runner.invoke(app, ["render", "--oracle", "--do", "light=left", "--do", "light_position=left"])
+    assert r.exit_code == 0, r.output

@@ -23,6 +23,31 @@ def parse_do(text: str) -> tuple[str, str]:
     return k.strip(), v.strip()
 
 
+def read_interventions(world_name: str, do: list[str]) -> dict[str, str]:
+    """The --do options as concept → value; two values for one concept (by any of its names) are refused."""
+    from fmcgm.worlds import get_world
+
+    try:
+        world = get_world(world_name)
+    except FMCGMError:
+        world = None  # the render call names the unknown world
+    seen: dict[str, tuple[str, str, object]] = {}
+    for d in do:
+        k, v = parse_do(d)
+        key: str = k.lower()
+        value: object = v.lower()
+        if world is not None:
+            try:
+                key, value = world.concept(k).name, world.parse_value(k, v)
+            except FMCGMError:
+                pass  # the render call names the unknown concept or value
+        if key in seen and seen[key][2] != value:
+            raise QueryError(f"conflicting interventions on {key}: {seen[key][0]}={seen[key][1]} and {k}={v}",
+                             "give each concept one --do")
+        seen[key] = (k, v, value)
+    return {k: v for k, v, _ in seen.values()}
+
+
 def render_cli(world: str, do: list[str], *, image: str | None, seed: int, steps: int, guidance: bool, oracle: bool,
                out: str | None, as_json: bool, console: Console) -> int:
     from fmcgm.vision.render import MAX_STEPS, RenderFailure, render_counterfactual
@@ -38,7 +63,7 @@ def render_cli(world: str, do: list[str], *, image: str | None, seed: int, steps
     if not 1 <= steps <= MAX_STEPS:
         return fail(QueryError(f"--steps must be between 1 and {MAX_STEPS}, got {steps}", "50 is the default"), 2)
     try:
-        pairs = dict(parse_do(d) for d in do)
+        pairs = read_interventions(world, do)
         res = render_counterfactual(world, pairs, image=image, seed=seed, steps=steps, guidance=guidance,
                                     method="oracle" if oracle else "diffusion", out_dir=out)
     except RenderFailure as e:
