@@ -269,3 +269,26 @@ def test_render_accepts_the_same_intervention_twice(tmp_path, monkeypatch):
     monkeypatch.setenv("FMCGM_OUTPUT_DIR", str(tmp_path))
     r = runner.invoke(app, ["render", "--oracle", "--do", "light=left", "--do", "light_position=left"])
     assert r.exit_code == 0, r.output
+
+
+# -- configuration files --------------------------------------------------------------------------------------------------
+
+def test_config_that_is_a_folder_says_so(tmp_path):
+    r = runner.invoke(app, ["trace", "list", "--config", str(tmp_path)])
+    assert r.exit_code == 2 and "is a folder" in r.output
+
+
+@pytest.mark.parametrize("name,text", [("c.json", '{"backend": "offline", "recursion_limt": 12, "colour": 1}'),
+                                       ("c.toml", 'backend = "offline"\nrecursion_limt = 12\ncolour = 1\n')])
+def test_unknown_config_keys_are_named(tmp_path, name, text):
+    p = tmp_path / name
+    p.write_text(text)
+    r = runner.invoke(app, ["ask", Q, "--config", str(p), "--trace-db", str(tmp_path / "t.sqlite")])
+    assert r.exit_code == 2 and "colour, recursion_limt" in r.output and "recursion_limit" in r.output
+
+
+def test_config_that_is_not_an_object_is_refused(tmp_path):
+    p = tmp_path / "c.json"
+    p.write_text('["offline"]')
+    r = runner.invoke(app, ["ask", Q, "--config", str(p), "--trace-db", str(tmp_path / "t.sqlite")])
+    assert r.exit_code == 2 and "not a table of settings" in r.output and "Traceback" not in r.output
