@@ -292,3 +292,15 @@ def test_config_that_is_not_an_object_is_refused(tmp_path):
     p.write_text('["offline"]')
     r = runner.invoke(app, ["ask", Q, "--config", str(p), "--trace-db", str(tmp_path / "t.sqlite")])
     assert r.exit_code == 2 and "not a table of settings" in r.output and "Traceback" not in r.output
+
+
+# -- data files ------------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sep", [";", "\t", "|"])
+def test_a_csv_with_another_separator_is_read(tmp_path, sep):
+    from fmcgm.discovery.table import load_table
+
+    p = tmp_path / "obs.csv"
+    p.write_text(f"rain{sep}traffic{sep}accidents\n0{sep}1{sep}0\n1{sep}1{sep}1\n0{sep}0{sep}0\n")
+    t = load_table(p)
+    assert t.names == ["rain", "traffic", "accidents"] and t.n == 3

@@ -7,6 +7,7 @@ kept) so that causal-learn's chi-square/G² tests and the count estimators can u
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -110,6 +111,13 @@ def load_table(path: str | Path) -> Table:
             df = pd.read_parquet(p)
         else:
             df = pd.read_csv(p, skipinitialspace=True, encoding="utf-8")
+            if df.shape[1] == 1:  # one column: the file may use another separator (a semicolon, a tab, a bar)
+                try:
+                    with p.open(encoding="utf-8", newline="") as f:
+                        sep = csv.Sniffer().sniff(f.read(1 << 16), delimiters=";\t|").delimiter
+                    df = pd.read_csv(p, sep=sep, skipinitialspace=True, encoding="utf-8")
+                except csv.Error:
+                    pass  # no other separator either: from_frame says there is one column
     except UnicodeDecodeError as e:
         raise DataError(f"data file {p} is not UTF-8 text (undecodable byte at position {e.start})",
                         "save the CSV as UTF-8 text") from None
