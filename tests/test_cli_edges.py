@@ -304,3 +304,30 @@ def test_a_csv_with_another_separator_is_read(tmp_path, sep):
     p.write_text(f"rain{sep}traffic{sep}accidents\n0{sep}1{sep}0\n1{sep}1{sep}1\n0{sep}0{sep}0\n")
     t = load_table(p)
     assert t.names == ["rain", "traffic", "accidents"] and t.n == 3
+
+
+# -- the side-by-side picture keeps its captions ------------------------------------------------------------------------
+
+def test_a_long_caption_is_wrapped_inside_the_panel_not_cut_off():
+    import numpy as np
+
+    from fmcgm.vision.figures import PANEL, panel
+
+    caption = "changed: light position, shadow position, shadow length, pendulum angle"
+    img = panel(np.full((32, 32, 3), 255, np.uint8), "edit mask", [caption], n_lines=4)
+    text_area = img[PANEL + 23:]
+    assert (text_area[:, -4:] == 255).all()  # nothing runs into the right edge
+    short = panel(np.full((32, 32, 3), 255, np.uint8), "edit mask", ["changed: light"], n_lines=1)
+    assert img.shape[0] >= short.shape[0]
+
+
+def test_wrap_keeps_every_word():
+    from PIL import ImageFont
+
+    from fmcgm.vision.figures import wrap
+
+    font = ImageFont.load_default(size=13)
+    line = "changed: light position, shadow position, shadow length " + "x" * 90
+    out = wrap(line, font, 248)
+    assert len(out) > 1 and all(font.getlength(w) <= 248 for w in out)
+    assert "".join("".join(w.split()) for w in out) == "".join(line.split())
