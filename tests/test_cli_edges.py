@@ -331,3 +331,26 @@ def test_wrap_keeps_every_word():
     out = wrap(line, font, 248)
     assert len(out) > 1 and all(font.getlength(w) <= 248 for w in out)
     assert "".join("".join(w.split()) for w in out) == "".join(line.split())
+
+
+# -- the offline reasoner is not nudged ---------------------------------------------------------------------------------
+
+def test_a_clarification_request_ends_the_turn_at_once():
+    from agent.graph import run_question
+
+    state = run_question(ASKS_BACK)
+    nodes = [s["node"] for s in state["trace"]]
+    assert nodes == ["start", "model", "tools", "finalize"], nodes
+    assert state["answer"]["outcome"] == "declined" and state["answer"]["missing"]
+
+
+def test_the_offline_reasoner_declining_in_words_is_not_sent_back(tmp_path):
+    from agent.configuration import Settings
+    from agent.graph import run_question
+
+    p = tmp_path / "obs.csv"
+    p.write_text("rain,accidents\n0,1\n1,1\n0,0\n1,0\n")
+    state = run_question("Does snow affect sleds?", settings=Settings(data_path=str(p)))
+    nodes = [s["node"] for s in state["trace"]]
+    assert "nudge" not in nodes and nodes.count("model") == 1, nodes
+    assert state["answer"]["outcome"] == "declined"
