@@ -429,8 +429,17 @@ def eval_discovery(networks: Optional[str] = typer.Option(None, "--networks", he
                    plots: Path = typer.Option(Path("runs"), "--plots", help="folder for the F1 plots"),
                    ges_limit: float = typer.Option(300.0, "--ges-limit", help="seconds before a GES run is cut off")) -> None:
     """Causal discovery benchmark: PC, GES, FCI, our pipeline, and the pipeline with simulated knowledge."""
-    from evals.discovery_eval import main
+    from evals.discovery_eval import REPORT_KEYS, main
+    from fmcgm.errors import FMCGMError
+    from fmcgm.outputs import check_output
 
+    try:  # before the run, which takes minutes to hours
+        if json_out:
+            check_output(json_out, "--json", marker=REPORT_KEYS)
+    except FMCGMError as e:
+        fail(str(e))
+    if plots.exists() and not plots.is_dir():
+        fail(f"--plots {plots} is a file, not a folder", "pass a folder for the F1 plots")
     main(networks, n, json_out, plots, ges_limit)
 
 
@@ -464,7 +473,14 @@ def eval_perf(json_out: Optional[Path] = typer.Option(None, "--json", help="writ
               quick: bool = typer.Option(False, "--quick", help="the small sizes only")) -> None:
     """Causal-core speed: variables vs seconds (derivation, adjustment search, consistency check)."""
     from evals.perf_eval import report
+    from fmcgm.errors import FMCGMError
+    from fmcgm.outputs import check_output
 
+    try:
+        if json_out:
+            check_output(json_out, "--json")
+    except FMCGMError as e:
+        fail(str(e))
     report(console, json_out, quick)
 
 

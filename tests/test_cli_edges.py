@@ -354,3 +354,16 @@ def test_the_offline_reasoner_declining_in_words_is_not_sent_back(tmp_path):
     nodes = [s["node"] for s in state["trace"]]
     assert "nudge" not in nodes and nodes.count("model") == 1, nodes
     assert state["answer"]["outcome"] == "declined"
+
+
+@pytest.mark.parametrize("cmd", [["eval", "discovery", "--networks", "asia", "--n", "100"], ["eval", "perf", "--quick"]])
+def test_other_benchmarks_check_their_json_before_the_run(tmp_path, monkeypatch, cmd):
+    import evals.discovery_eval as de
+    import evals.perf_eval as pe
+
+    monkeypatch.setattr(de, "main", lambda *a, **k: pytest.fail("the benchmark ran"))
+    monkeypatch.setattr(pe, "report", lambda *a, **k: pytest.fail("the benchmark ran"))
+    r = runner.invoke(app, [*cmd, "--json", str(tmp_path)])
+    assert r.exit_code == 2 and "is a folder" in r.output
+    r = runner.invoke(app, [*cmd, "--json", str(tmp_path / "missing" / "r.json")])
+    assert r.exit_code == 2 and "does not exist" in r.output
