@@ -63,19 +63,38 @@ class Settings(BaseSettings):
         return {"ollama": "http://localhost:11434", "openai": "https://api.openai.com/v1"}.get(self.backend, "")
 
 
+def read_config_file(p: Path) -> dict[str, Any]:
+    """The settings of a JSON or TOML file; a folder, an unreadable file or an unknown key is an FMCGMError naming it."""
+    if p.is_dir():
+        raise FMCGMError(f"config file {p} is a folder, not a file", "pass a JSON or TOML file to --config")
+    if not p.is_file():
+        raise FMCGMError(f"config file {p} not found", "pass an existing JSON or TOML file to --config")
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise FMCGMError(f"config file {p} is not UTF-8 text", "save it as UTF-8") from None
+    except OSError as e:
+        raise FMCGMError(f"config file {p} cannot be read: {e.strerror or e}", "make it readable") from None
+    try:
+        values = tomllib.loads(text) if p.suffix == ".toml" else json.loads(text)
+    except (ValueError, tomllib.TOMLDecodeError) as e:
+        raise FMCGMError(f"config file {p} is not valid: {e}", "fix the file's syntax") from None
+    if not isinstance(values, dict):
+        raise FMCGMError(f"config file {p} is not a table of settings (it holds a {type(values).__name__})",
+                         'write an object of name: value pairs, e.g. {"backend": "ollama"}')
+    unknown = sorted(set(values) - set(Settings.model_fields))
+    if unknown:
+        raise FMCGMError(f"config file {p} has unknown setting(s): {', '.join(map(str, unknown))}",
+                         "known settings: " + ", ".join(Settings.model_fields))
+    return values
+
+
 def load_settings(config_path: str | None = None, **overrides: Any) -> Settings:
     """Settings from a config file (JSON or TOML), the environment and explicit overrides."""
     path = config_path or os.environ.get("FMCGM_CONFIG", "")
     values: dict[str, Any] = {}
     if path:
-        p = Path(path)
-        if not p.is_file():
-            raise FMCGMError(f"config file {p} not found", "pass an existing JSON or TOML file to --config")
-        text = p.read_text(encoding="utf-8")
-        try:
-            values = tomllib.loads(text) if p.suffix == ".toml" else json.loads(text)
-        except (ValueError, tomllib.TOMLDecodeError) as e:
-            raise FMCGMError(f"config file {p} is not valid: {e}", "fix the file's syntax") from None
+        values = read_config_file(Path(path))
     env_keys = {k[len("FMCGM_"):].lower() for k in os.environ if k.startswith("FMCGM_")}
     values = {k: v for k, v in values.items() if k not in env_keys}  # the environment beats the file
     values.update({k: v for k, v in overrides.items() if v is not None})

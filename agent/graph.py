@@ -2,8 +2,12 @@
 
     start → model ⇄ tools
               ↘ critique → commit → tools      (before the first graph-consuming call)
-              ↘ nudge → model                  (ended without a computed answer: back to the tools, bounded)
+              ↘ nudge → model                  (an LLM ended in prose without a computed answer: back to the tools, bounded)
               ↘ finalize → END
+    tools → finalize                           (the model asked the user back with request_clarification: the turn ends)
+
+The offline reasoner is never nudged: its closing words are its decision (an answer, or a decline that says
+what is missing), and sending a deterministic model back would only repeat them.
 
 The model proposes and checks a graph with tools; the first call that needs a
 graph (``estimate_effect``, ``render_image``) is held until the critique has
@@ -23,10 +27,11 @@ from langgraph.errors import GraphRecursionError
 from langgraph.graph import END, START, StateGraph
 
 from agent import nodes as N
-from agent.answer import Answer
+from agent.answer import CLARIFY_TOOL, Answer
 from agent.backends import make_model
 from agent.configuration import Settings
 from agent.guards import may_nudge
+from agent.offline_model import OfflineReasoner
 from agent.state import AgentState
 from fmcgm.discovery.table import load_table
 from fmcgm.errors import FMCGMError
@@ -47,6 +52,14 @@ def route_model(state: AgentState, max_nudges: int = 2) -> Literal["model", "nud
     if state.get("turn_result") is None and may_nudge(state.get("nudges", 0), max_nudges):
         return "nudge"
     return "finalize"
+
+
+def route_tools(state: AgentState) -> Literal["model", "finalize"]:
+    """A successful request_clarification ends the turn at once: the question goes back to the user."""
+    turn: dict[str, Any] = dict(state.get("turn_result") or {})
+    if turn.get("tool") == CLARIFY_TOOL and (turn.get("result") or {}).get("ok"):
+        return "finalize"
+    return "model"
 
 
 def route_critique(state: AgentState) -> Literal["model", "commit", "finalize"]:
@@ -71,12 +84,13 @@ def build_graph(model: BaseChatModel | None = None, settings: Settings | None = 
         g.add_node(name, partial(fn, deps=deps))
     g.add_edge(START, "start")
     g.add_edge("start", "model")
-    g.add_conditional_edges("model", partial(route_model, max_nudges=settings.max_uncomputed_nudges),
+    max_nudges = 0 if isinstance(base, OfflineReasoner) else settings.max_uncomputed_nudges
+    g.add_conditional_edges("model", partial(route_model, max_nudges=max_nudges),
                             ["model", "nudge", "tools", "critique", "finalize"])
     g.add_edge("nudge", "model")
     g.add_conditional_edges("critique", route_critique, ["model", "commit", "finalize"])
     g.add_edge("commit", "tools")
-    g.add_edge("tools", "model")
+    g.add_conditional_edges("tools", route_tools, ["model", "finalize"])
     g.add_edge("finalize", END)
     return g.compile(checkpointer=checkpointer)
 
@@ -116,4 +130,4 @@ def error_state(question: str, thread_id: str | None, msg: str, kind: str) -> di
             "answer": answer.model_dump(mode="json"), "outcome": "error"}
 
 
-__all__ = ["build_graph", "run_question", "error_state", "route_model", "route_critique"]
+__all__ = ["build_graph", "run_question", "error_state", "route_model", "route_tools", "route_critique"]

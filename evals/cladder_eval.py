@@ -23,7 +23,8 @@ from rich.table import Table
 
 from agent.configuration import Settings
 from agent.graph import build_graph, run_question
-from fmcgm.errors import ParseError
+from fmcgm.errors import FMCGMError, ParseError
+from fmcgm.outputs import check_output, write_atomic
 
 
 class Record(BaseModel):
@@ -36,12 +37,26 @@ class Record(BaseModel):
     reference_answers: dict[str, str] = {}
 
 
+ANSWERS = ("yes", "no")
+BOM = b"\xef\xbb\xbf"
+
+
 def load_records(path: str | Path, limit: int | None = None) -> list[Record]:
+    """The records of a JSONL file; every error names the file and line (``ParseError``).
+
+    A UTF-8 byte-order mark at the start is read as such; answers must be yes or no; a question id may appear once;
+    a file without any record is an error, not an accuracy of 0."""
     p = Path(path)
+    if p.is_dir():
+        raise ParseError(f"data path {p} is a folder, not a file", "pass --data PATH to a JSONL file")
     if not p.is_file():
         raise ParseError(f"no data file at {p}", "pass --data PATH to a JSONL file")
-    out = []
-    for n, raw in enumerate(p.read_bytes().splitlines(), 1):
+    out: list[Record] = []
+    seen: dict[str, int] = {}
+    data = p.read_bytes()
+    if data.startswith(BOM):
+        data = data[len(BOM):]
+    for n, raw in enumerate(data.splitlines(), 1):
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as e:
@@ -50,12 +65,24 @@ def load_records(path: str | Path, limit: int | None = None) -> list[Record]:
         if not line.strip():
             continue
         try:
-            out.append(Record.model_validate_json(line))
+            rec = Record.model_validate_json(line)
         except ValidationError as e:
             raise ParseError(f"{p}:{n}: not a valid record ({e.errors()[0]['msg']} at {e.errors()[0]['loc']})",
                              "each line needs question_id, prompt and answer") from None
+        answer = rec.answer.strip().lower()
+        if answer not in ANSWERS:
+            raise ParseError(f"{p}:{n}: answer {rec.answer!r} is not yes or no",
+                             "CLadder answers are \"yes\" or \"no\"; fix or drop the record")
+        key = str(rec.question_id)
+        if key in seen:
+            raise ParseError(f"{p}:{n}: question_id {rec.question_id!r} repeats line {seen[key]}",
+                             "give every record its own question_id")
+        seen[key] = n
+        out.append(rec.model_copy(update={"answer": answer}))
         if limit and len(out) >= limit:
             break
+    if not out:
+        raise ParseError(f"data file {p} has no records", "give one JSON record per line with question_id, prompt and answer")
     return out
 
 
@@ -164,14 +191,22 @@ def print_report(report: dict[str, Any], records: list[Record], console: Console
         console.print(t)
 
 
+REPORT_KEYS = ("n", "accuracy", "results")  # what a report of this benchmark has (an existing file is replaced only then)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = argv if argv is not None else sys.argv[1:]
     path = argv[0] if argv else "../shared/data/cladder/dev.jsonl"
-    records = load_records(path)
+    try:
+        out = check_output(argv[1], "output", inputs=[path], marker=REPORT_KEYS) if len(argv) > 1 else None
+        records = load_records(path)
+    except FMCGMError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     report = evaluate(records)
     print_report(report, records)
-    if len(argv) > 1:
-        Path(argv[1]).write_text(json.dumps(report, indent=2))
+    if out is not None:
+        write_atomic(out, json.dumps(report, indent=2))
     return 0
 
 

@@ -24,10 +24,12 @@ from rich.table import Table as RichTable
 
 from fmcgm.discovery import images, knowledge, metrics, networks, pipeline, search
 from fmcgm.discovery.table import DataError, Table, from_frame
+from fmcgm.outputs import write_atomic
 
 WORLDS = ("pendulum", "flow")
 QS = (1.0, 0.9, 0.7)
 ALPHA = 0.01
+REPORT_KEYS = ("rows", "alpha", "seed")  # what a report of this benchmark has (an existing file is replaced only then)
 
 
 def _ges_child(table: Table, queue) -> None:
@@ -109,8 +111,8 @@ def evaluate(datasets: list[str], ns: list[int], seed: int = 0, ges_limit: float
         def on_row(row: dict) -> None:
             report["rows"].append(row)
             prog.update(task, advance=1, description=f"{row['dataset']} n={row['n']} {row['method']}")
-            if json_out:  # checkpoint: a long run keeps what it has finished
-                Path(json_out).write_text(json.dumps(report, indent=1))
+            if json_out:  # checkpoint: a long run keeps what it has finished (a reader never sees half a file)
+                write_atomic(json_out, json.dumps(report, indent=1))
 
         for d, n in cells:
             prog.update(task, description=f"{d} n={n}: sampling")

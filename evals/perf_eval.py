@@ -226,7 +226,9 @@ def report(console: Console, json_out: Path | None = None, quick: bool = False) 
     if wrong:
         console.print(f"[red]wrong values:[/] {', '.join(wrong)}")
     if json_out:
-        json_out.write_text(json.dumps(to_json(rows), indent=2), encoding="utf-8")
+        from fmcgm.outputs import write_atomic
+
+        write_atomic(json_out, json.dumps(to_json(rows), indent=2))
         console.print(f"wrote {json_out}")
     return rows
 

@@ -33,6 +33,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 SIZES = ("small", "medium", "large")
+REPORT_KEYS = ("world", "n", "methods")  # what a report of this benchmark has (an existing file is replaced only then)
 OPTIONAL = ("attention_mask", "no_abduction")
 
 
@@ -381,7 +382,9 @@ def main(argv: list[str] | None = None) -> int:
                               grid_path=f"{a.out}/{a.world}_grid.png")
         name = f"{a.out}/{a.world}_visual" + (f"_shard{i}of{k}" if k > 1 else "") + ".json"
     print_visual(rep)
-    Path(name).write_text(json.dumps(rep, indent=2))
+    from fmcgm.outputs import write_atomic
+
+    write_atomic(name, json.dumps(rep, indent=2))
     return 0
 
 

@@ -37,9 +37,9 @@ EXIT_CODES = {0: "answered (an honest 'not identifiable' too)", 1: "no computed 
               3: "backend unreachable"}
 
 
-def fail(message: str, code: int = 2) -> NoReturn:
+def fail(message: str, hint: str = "", code: int = 2) -> NoReturn:
     """One clear line on stderr and the exit code; never a traceback."""
-    err_console.print(f"[red]error:[/] {safe(message)}")
+    err_console.print(f"[red]error:[/] {safe(message)}" + (f" ({safe(hint)})" if hint else ""))
     raise typer.Exit(code)
 
 
@@ -113,11 +113,12 @@ def show_run(state: dict, title: str = "") -> None:
     for w in ans.warnings:
         console.print(f"[yellow]critique:[/] {safe(w)}")
     t = Table(title="steps" + (f" (thread {safe(state['thread_id'])})" if state.get("thread_id") else ""))
-    for c in ("#", "node", "tool", "result", "s"):
+    branched = len({st.get("branch") for st in state.get("trace", [])}) > 1  # a resumed thread: say which branch
+    for c in ("#", *(("branch",) if branched else ()), "node", "tool", "result", "s"):
         t.add_column(c)
     for i, st in enumerate(state.get("trace", []), 1):
-        t.add_row(str(i), safe(st.get("node")), safe(st.get("tool") or ""), safe(_summary(st), 110),
-                  f"{st.get('seconds') or 0:.3f}")
+        t.add_row(str(i), *((str(st.get("branch")),) if branched else ()), safe(st.get("node")),
+                  safe(st.get("tool") or ""), safe(_summary(st), 110), f"{st.get('seconds') or 0:.3f}")
     console.print(t)
     for st in state.get("trace", []):
         if st.get("tool") == "estimate_effect" and isinstance(st.get("result"), dict):
@@ -163,6 +164,8 @@ def ask(question: str = typer.Argument(..., help="a causal question in plain lan
     from fmcgm.discovery.table import check_size, load_table
     from fmcgm.errors import FMCGMError
 
+    if not question.strip():
+        fail("the question is empty", "write a causal question in quotes, e.g. fmcgm ask \"Does X affect Y? ...\"")
     thread = _thread_id(thread)
     settings = _settings(config, backend=backend, model=model, base_url=base_url, api_key=api_key,
                          model_path=model_path, temperature=temperature, timeout=timeout,
@@ -230,7 +233,7 @@ def _read_store(settings, fn):
 @trace_app.command("list")
 def trace_list(trace_db: Optional[str] = DbOpt, as_json: bool = typer.Option(False, "--json"),
                config: Optional[str] = ConfigOpt) -> None:
-    """Stored threads: id, time, question, backend, outcome."""
+    """Stored threads: id, when the first turn began, turns, backend, and the latest turn's outcome and question."""
     from agent.traces import list_threads
 
     settings = _settings(config, trace_db=trace_db)
@@ -239,10 +242,10 @@ def trace_list(trace_db: Optional[str] = DbOpt, as_json: bool = typer.Option(Fal
         typer.echo(json.dumps(rows))
         return
     t = Table(title=f"traces in {safe(settings.trace_db)}")
-    for c in ("thread", "started", "backend", "outcome", "answer", "question"):
+    for c in ("thread", "started", "turns", "backend", "outcome", "answer", "latest question"):
         t.add_column(c)
     for r in rows:
-        t.add_row(safe(r["thread_id"]), safe((r["started_at"] or "")[:19]), safe(r["backend"] or ""),
+        t.add_row(safe(r["thread_id"]), safe((r["started_at"] or "")[:19]), str(r["turns"]), safe(r["backend"] or ""),
                   safe(r["outcome"] or ""), safe(r["answer"] or ""), safe((r["question"] or "")[-70:]))
     console.print(t)
 
@@ -266,26 +269,38 @@ def trace_show(thread: str = typer.Argument(..., help="thread id"), trace_db: Op
         console.print(f"critique round {c['round']}: "
                       + safe("; ".join(f"{f['severity']}: {f['message']}" for f in c["findings"]))
                       + (f"  changed: {safe(json.dumps(c['changed']))}" if c.get("changed") else ""))
+    if len(rec["branches"]) > 1:
+        for b in rec["branches"]:
+            where = f"resumed from checkpoint {safe(b['forked_from'])} after step {b['shared_steps']}" if b["forked_from"] \
+                else "as first run"
+            console.print(f"branch {b['branch']}: {where}; {b['steps']} steps of its own; "
+                          f"outcome {safe(b['outcome'] or '')}")
     console.print(f"{len(rec['checkpoints'])} checkpoints; resume one with `fmcgm trace resume {safe(thread)} --checkpoint ID`")
 
 
 @trace_app.command("resume")
 def trace_resume(thread: str = typer.Argument(...), checkpoint: str = typer.Option(..., "--checkpoint"),
                  trace_db: Optional[str] = DbOpt, config: Optional[str] = ConfigOpt) -> None:
-    """Run a stored thread again from one of its checkpoints."""
+    """Run a stored thread again from one of its checkpoints (a new branch of the thread; the old one is kept).
+
+    Exit codes as for ask: 0 answered, 1 no computed answer, 2 bad input, 3 backend unreachable."""
     from agent.graph import build_graph
     from agent.traces import open_store, resume
     from fmcgm.errors import FMCGMError
 
     thread = _thread_id(thread) or ""
     settings = _settings(config, trace_db=trace_db)
+    from agent.answer import Answer
+
     try:
-        open_store(settings.trace_db, create=False)  # resuming a thread that is not stored is an error, not a new file
+        # resuming a thread that is not stored is an error, not a new file; checked read-only first
+        open_store(settings.trace_db, create=False).conn.close()
         saver = open_store(settings.trace_db)
         state = resume(build_graph(settings=settings, checkpointer=saver), thread, checkpoint, settings.recursion_limit)
     except FMCGMError as e:
         fail(str(e))
     show_run({**state, "thread_id": thread})
+    raise typer.Exit(Answer.model_validate(state.get("answer") or {}).exit_code)
 
 
 @app.command()
@@ -394,21 +409,33 @@ def eval_cladder(data: Path = typer.Option(..., "--data", help="CLadder-format J
                  api_key: Optional[str] = KeyOpt, temperature: Optional[float] = TempOpt,
                  timeout: Optional[float] = TimeoutOpt, config: Optional[str] = ConfigOpt) -> None:
     """Run every question through the agent; print accuracy by rung and query type."""
-    from evals.cladder_eval import evaluate, load_records, print_report
+    from evals.cladder_eval import REPORT_KEYS, evaluate, load_records, print_report
     from fmcgm.errors import FMCGMError
+    from fmcgm.outputs import check_output
 
     settings = _settings(config, backend=backend, model=model, base_url=base_url, api_key=api_key,
                          model_path=model_path, temperature=temperature, timeout=timeout)
     try:
+        if json_out:  # before the run: a path that cannot be written must not cost the whole benchmark
+            check_output(json_out, "--json", inputs=[data], marker=REPORT_KEYS)
         records = load_records(data, limit)
     except FMCGMError as e:
-        console.print(f"[red]error:[/] {escape(str(e))}")
-        raise typer.Exit(2) from None
+        fail(str(e))
     report = evaluate(records, settings=settings, concurrency=concurrency)
     print_report(report, records, console)
     if json_out:
-        json_out.write_text(json.dumps(report, indent=2))
-        console.print(f"wrote {json_out}")
+        _write_report(json_out, json.dumps(report, indent=2))
+
+
+def _write_report(path: Path, text: str) -> None:
+    """Write a finished report in one step; a failure now (a disk filled during the run) is one line, exit 2."""
+    from fmcgm.outputs import write_atomic
+
+    try:
+        write_atomic(path, text)
+    except OSError as e:
+        fail(f"cannot write {path}: {e.strerror or e}")
+    console.print(f"wrote {safe(str(path))}")
 
 
 @eval_app.command("corr2cause")
@@ -438,8 +465,17 @@ def eval_discovery(networks: Optional[str] = typer.Option(None, "--networks", he
                    plots: Path = typer.Option(Path("runs"), "--plots", help="folder for the F1 plots"),
                    ges_limit: float = typer.Option(300.0, "--ges-limit", help="seconds before a GES run is cut off")) -> None:
     """Causal discovery benchmark: PC, GES, FCI, our pipeline, and the pipeline with simulated knowledge."""
-    from evals.discovery_eval import main
+    from evals.discovery_eval import REPORT_KEYS, main
+    from fmcgm.errors import FMCGMError
+    from fmcgm.outputs import check_output
 
+    try:  # before the run, which takes minutes to hours
+        if json_out:
+            check_output(json_out, "--json", marker=REPORT_KEYS)
+    except FMCGMError as e:
+        fail(str(e))
+    if plots.exists() and not plots.is_dir():
+        fail(f"--plots {plots} is a file, not a folder", "pass a folder for the F1 plots")
     main(networks, n, json_out, plots, ges_limit)
 
 
@@ -450,14 +486,22 @@ def eval_visual(world: str = typer.Option("pendulum", "--world"), n: int = typer
                 json_out: Optional[Path] = typer.Option(None, "--json"),
                 grid: Optional[Path] = typer.Option(None, "--grid", help="image grid PNG (default runs/WORLD_grid.png)")) -> None:
     """Counterfactual image benchmark with ablations (full, no_guidance, no_abduction, oracle)."""
-    from evals.visual_eval import evaluate_visual, print_visual
+    from evals.visual_eval import REPORT_KEYS, evaluate_visual, print_visual
+    from fmcgm.errors import FMCGMError
+    from fmcgm.outputs import check_output
 
-    rep = evaluate_visual(world, n=n, seed=seed, steps=steps, composition_n=composition_n,
-                          grid_path=grid or Path("runs") / f"{world}_grid.png")
+    grid = grid or Path("runs") / f"{world}_grid.png"
+    try:  # before the run, which takes minutes
+        if json_out:
+            check_output(json_out, "--json", marker=REPORT_KEYS)
+        if grid.is_dir():
+            check_output(grid, "--grid")
+    except FMCGMError as e:
+        fail(str(e))
+    rep = evaluate_visual(world, n=n, seed=seed, steps=steps, composition_n=composition_n, grid_path=grid)
     print_visual(rep, console)
     if json_out:
-        json_out.write_text(json.dumps(rep, indent=2))
-        console.print(f"wrote {json_out}")
+        _write_report(json_out, json.dumps(rep, indent=2))
 
 
 @eval_app.command("data-answers")
@@ -508,7 +552,14 @@ def eval_perf(json_out: Optional[Path] = typer.Option(None, "--json", help="writ
               quick: bool = typer.Option(False, "--quick", help="the small sizes only")) -> None:
     """Causal-core speed: variables vs seconds (derivation, adjustment search, consistency check)."""
     from evals.perf_eval import report
+    from fmcgm.errors import FMCGMError
+    from fmcgm.outputs import check_output
 
+    try:
+        if json_out:
+            check_output(json_out, "--json")
+    except FMCGMError as e:
+        fail(str(e))
     report(console, json_out, quick)
 
 

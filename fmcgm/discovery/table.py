@@ -201,6 +201,13 @@ def load_table(path: str | Path) -> Table:
                 header = [h.strip() for h in next(csv.reader(f, skipinitialspace=True), [])]
             check_names(header, source)  # pandas would rename a repeated name silently ("a", "a.1")
             df = pd.read_csv(p, skipinitialspace=True, encoding="utf-8")
+            if df.shape[1] == 1:  # one column: the file may use another separator (a semicolon, a tab, a bar)
+                try:
+                    with p.open(encoding="utf-8", newline="") as f:
+                        sep = csv.Sniffer().sniff(f.read(1 << 16), delimiters=";\t|").delimiter
+                    df = pd.read_csv(p, sep=sep, skipinitialspace=True, encoding="utf-8")
+                except csv.Error:
+                    pass  # no other separator either: from_frame says there is one column
     except UnicodeDecodeError as e:
         raise DataError(f"data file {p} is not UTF-8 text (undecodable byte at position {e.start})",
                         "save the CSV as UTF-8 text") from None

@@ -311,7 +311,8 @@ def _save_pictures(world, folder: Path, tag: str, img, out, mask, factual, cf, c
     cf_lines = [f"{line}  (image {measured[c.name]:.3g})" if c.name in measured and c.name in changed else line
                 for c, line in zip(world.concepts, value_lines(cf, world, changed), strict=True)]
     cf_panel = panel(out, "counterfactual" + ("" if ok else " (off, see check)"), cf_lines + ["* changed"], n_lines=n + 1)
-    m_panel = panel(mask_img, "edit mask", [f"changed: {', '.join(changed) or 'nothing'}"[:40]], n_lines=n + 1)
+    names = ", ".join(c.replace("_", " ") for c in changed) or "nothing"
+    m_panel = panel(mask_img, "edit mask", [f"changed: {names}"], n_lines=n + 1)
     paths = {k: str(folder / f"{world.name}_{tag}_{k}.png") for k in ("factual", "counterfactual", "mask", "side_by_side")}
     save(f_panel, paths["factual"])
     save(cf_panel, paths["counterfactual"])

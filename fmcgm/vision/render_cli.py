@@ -23,18 +23,47 @@ def parse_do(text: str) -> tuple[str, str]:
     return k.strip(), v.strip()
 
 
+def read_interventions(world_name: str, do: list[str]) -> dict[str, str]:
+    """The --do options as concept → value; two values for one concept (by any of its names) are refused."""
+    from fmcgm.worlds import get_world
+
+    try:
+        world = get_world(world_name)
+    except FMCGMError:
+        world = None  # the render call names the unknown world
+    seen: dict[str, tuple[str, str, object]] = {}
+    for d in do:
+        k, v = parse_do(d)
+        key: str = k.lower()
+        value: object = v.lower()
+        if world is not None:
+            try:
+                key, value = world.concept(k).name, world.parse_value(k, v)
+            except FMCGMError:
+                pass  # the render call names the unknown concept or value
+        if key in seen and seen[key][2] != value:
+            raise QueryError(f"conflicting interventions on {key}: {seen[key][0]}={seen[key][1]} and {k}={v}",
+                             "give each concept one --do")
+        seen[key] = (k, v, value)
+    return {k: v for k, v, _ in seen.values()}
+
+
 def render_cli(world: str, do: list[str], *, image: str | None, seed: int, steps: int, guidance: bool, oracle: bool,
                out: str | None, as_json: bool, console: Console) -> int:
     from fmcgm.vision.render import MAX_STEPS, RenderFailure, render_counterfactual
 
     def fail(e: FMCGMError, code: int) -> int:
-        console.print(f"[red]error:[/] {escape(e.message)}" + (f" — {escape(e.hint)}" if e.hint else ""), soft_wrap=True)
+        """The error on stderr as one line; with --json also as a JSON object on stdout."""
+        Console(stderr=True).print(f"[red]error:[/] {escape(e.message)}" + (f" — {escape(e.hint)}" if e.hint else ""),
+                                   soft_wrap=True)
+        if as_json:
+            print(json.dumps({"ok": False, "exit_code": code, "error": e.to_dict()}))
         return code
 
     if not 1 <= steps <= MAX_STEPS:
         return fail(QueryError(f"--steps must be between 1 and {MAX_STEPS}, got {steps}", "50 is the default"), 2)
     try:
-        pairs = dict(parse_do(d) for d in do)
+        pairs = read_interventions(world, do)
         res = render_counterfactual(world, pairs, image=image, seed=seed, steps=steps, guidance=guidance,
                                     method="oracle" if oracle else "diffusion", out_dir=out)
     except RenderFailure as e:
