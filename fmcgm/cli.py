@@ -9,7 +9,6 @@ from typing import Any, NoReturn, Optional
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.panel import Panel
 from rich.table import Table
 
 from fmcgm.terminal import plain, safe
@@ -91,55 +90,10 @@ def _thread_id(thread: Optional[str]) -> Optional[str]:
 
 
 def show_run(state: dict, title: str = "") -> None:
-    """Print the answer (labelled when not computed), the graph, the estimand, the value and every step."""
-    from agent.answer import Answer
+    """Print a finished run on the CLI's console (fmcgm.app.present renders it for the CLI and the chat alike)."""
+    from fmcgm.app.present import print_run
 
-    ans = Answer.model_validate(state.get("answer") or {})
-    if ans.computed:
-        style, head = "green", title or ans.outcome.value.replace("_", " ")
-    else:
-        style, head = ("red" if ans.outcome == "error" else "yellow"), f"NOT COMPUTED — {ans.outcome.value}"
-    console.print(Panel(safe(ans.text or ans.error or ""), title=safe(head), border_style=style))
-    if ans.graph:
-        edges = ", ".join(f"{a} → {b}" for a, b in ans.graph.edges)
-        latent = f"  (unobserved: {safe(', '.join(ans.graph.latent))})" if ans.graph.latent else ""
-        console.print(f"[bold]graph[/]: {safe(edges)}" + latent)
-    if ans.estimand:
-        console.print(f"[bold]estimand[/]: {safe(ans.estimand)}")
-    if ans.value is not None:
-        console.print(f"[bold]value[/]: {ans.value:.4f}")
-    if ans.images:
-        console.print(f"[bold]counterfactual image[/]: {safe(ans.images.get('side_by_side', ''))}")
-    for w in ans.warnings:
-        console.print(f"[yellow]critique:[/] {safe(w)}")
-    t = Table(title="steps" + (f" (thread {safe(state['thread_id'])})" if state.get("thread_id") else ""))
-    for c in ("#", "node", "tool", "result", "s"):
-        t.add_column(c)
-    for i, st in enumerate(state.get("trace", []), 1):
-        t.add_row(str(i), safe(st.get("node")), safe(st.get("tool") or ""), safe(_summary(st), 110),
-                  f"{st.get('seconds') or 0:.3f}")
-    console.print(t)
-    for st in state.get("trace", []):
-        if st.get("tool") == "estimate_effect" and isinstance(st.get("result"), dict):
-            for line in st["result"].get("data", {}).get("steps", []):
-                console.print(f"  · {safe(line)}")
-
-
-def _summary(st: dict) -> str:
-    res = st.get("result")
-    if not isinstance(res, dict):
-        return ""
-    if "summary" in res:
-        return str(res["summary"])
-    if st.get("node") == "critique":
-        return "; ".join(f"{f['severity']}: {f['message']}" for f in res.get("findings", [])) or "no findings"
-    if st.get("node") == "commit":
-        return f"graph committed ({len((res.get('graph') or {}).get('edges', []))} edges)"
-    if st.get("node") == "model":
-        return ", ".join(res.get("tool_calls", [])) or str(res.get("content") or res.get("error") or "")[:80]
-    if st.get("node") == "finalize":
-        return f"{res.get('outcome')} (computed: {res.get('computed')})"
-    return str(res.get("question") or res.get("answer") or res.get("error") or "")
+    print_run(console, state, title)
 
 
 @app.command()
