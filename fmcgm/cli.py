@@ -89,6 +89,19 @@ def _thread_id(thread: Optional[str]) -> Optional[str]:
     return thread
 
 
+def _bench(module: str) -> Any:
+    """A benchmark module of ``fmcgm eval …``, loaded by name: evals sit beside the product, which never imports
+    them statically (tests/test_layers.py); installed without them, the command says so."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as e:
+        if e.name in (module, "evals"):
+            fail(f"the benchmarks are not installed ({module}); run from a checkout of the repository")
+        raise
+
+
 def show_run(state: dict, title: str = "") -> None:
     """Print a finished run on the CLI's console (fmcgm.app.present renders it for the CLI and the chat alike)."""
     from fmcgm.app.present import print_run
@@ -332,18 +345,18 @@ def eval_cladder(data: Path = typer.Option(..., "--data", help="CLadder-format J
                  api_key: Optional[str] = KeyOpt, temperature: Optional[float] = TempOpt,
                  timeout: Optional[float] = TimeoutOpt, config: Optional[str] = ConfigOpt) -> None:
     """Run every question through the agent; print accuracy by rung and query type."""
-    from evals.cladder_eval import evaluate, load_records, print_report
     from fmcgm.errors import FMCGMError
 
+    bench = _bench("evals.cladder_eval")
     settings = _settings(config, backend=backend, model=model, base_url=base_url, api_key=api_key,
                          model_path=model_path, temperature=temperature, timeout=timeout)
     try:
-        records = load_records(data, limit)
+        records = bench.load_records(data, limit)
     except FMCGMError as e:
         console.print(f"[red]error:[/] {escape(str(e))}")
         raise typer.Exit(2) from None
-    report = evaluate(records, settings=settings, concurrency=concurrency)
-    print_report(report, records, console)
+    report = bench.evaluate(records, settings=settings, concurrency=concurrency)
+    bench.print_report(report, records, console)
     if json_out:
         json_out.write_text(json.dumps(report, indent=2))
         console.print(f"wrote {json_out}")
@@ -355,15 +368,15 @@ def eval_corr2cause(data: Path = typer.Option(..., "--data", help="Corr2Cause(++
                     json_out: Optional[Path] = typer.Option(None, "--json", help="write the report as JSON here"),
                     agent: bool = typer.Option(False, "--agent", help="through the whole agent instead of the tool")) -> None:
     """Stated independences + hypothesis: precision, recall, F1, accuracy by relation type, every miss explained."""
-    from evals.corr2cause_eval import evaluate, load_records, print_report
     from fmcgm.errors import FMCGMError
 
+    bench = _bench("evals.corr2cause_eval")
     try:
-        records = load_records(data, limit)
+        records = bench.load_records(data, limit)
     except FMCGMError as e:
         fail(str(e))
-    report = evaluate(records, through="agent" if agent else "tool")
-    print_report(report, console, title=data.name)
+    report = bench.evaluate(records, through="agent" if agent else "tool")
+    bench.print_report(report, console, title=data.name)
     if json_out:
         json_out.write_text(json.dumps(report, indent=2))
         console.print(f"wrote {json_out}")
@@ -376,9 +389,7 @@ def eval_discovery(networks: Optional[str] = typer.Option(None, "--networks", he
                    plots: Path = typer.Option(Path("runs"), "--plots", help="folder for the F1 plots"),
                    ges_limit: float = typer.Option(300.0, "--ges-limit", help="seconds before a GES run is cut off")) -> None:
     """Causal discovery benchmark: PC, GES, FCI, our pipeline, and the pipeline with simulated knowledge."""
-    from evals.discovery_eval import main
-
-    main(networks, n, json_out, plots, ges_limit)
+    _bench("evals.discovery_eval").main(networks, n, json_out, plots, ges_limit)
 
 
 @eval_app.command("visual")
@@ -388,11 +399,10 @@ def eval_visual(world: str = typer.Option("pendulum", "--world"), n: int = typer
                 json_out: Optional[Path] = typer.Option(None, "--json"),
                 grid: Optional[Path] = typer.Option(None, "--grid", help="image grid PNG (default runs/WORLD_grid.png)")) -> None:
     """Counterfactual image benchmark with ablations (full, no_guidance, no_abduction, oracle)."""
-    from evals.visual_eval import evaluate_visual, print_visual
-
-    rep = evaluate_visual(world, n=n, seed=seed, steps=steps, composition_n=composition_n,
+    bench = _bench("evals.visual_eval")
+    rep = bench.evaluate_visual(world, n=n, seed=seed, steps=steps, composition_n=composition_n,
                           grid_path=grid or Path("runs") / f"{world}_grid.png")
-    print_visual(rep, console)
+    bench.print_visual(rep, console)
     if json_out:
         json_out.write_text(json.dumps(rep, indent=2))
         console.print(f"wrote {json_out}")
@@ -402,9 +412,7 @@ def eval_visual(world: str = typer.Option("pendulum", "--world"), n: int = typer
 def eval_perf(json_out: Optional[Path] = typer.Option(None, "--json", help="write the rows as JSON here"),
               quick: bool = typer.Option(False, "--quick", help="the small sizes only")) -> None:
     """Causal-core speed: variables vs seconds (derivation, adjustment search, consistency check)."""
-    from evals.perf_eval import report
-
-    report(console, json_out, quick)
+    _bench("evals.perf_eval").report(console, json_out, quick)
 
 
 if __name__ == "__main__":  # pragma: no cover
