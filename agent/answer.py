@@ -104,7 +104,7 @@ def result_text(result: dict[str, Any]) -> str:
     """The answer as a person reads it, written from the tool result (never from a model's prose)."""
     data = result.get("data", {})
     if data.get("kind") == "ate_from_data":
-        from fmcgm.discovery.agent_support import data_answer_text
+        from agent.data_support import data_answer_text
 
         return data_answer_text(result)
     if data.get("kind") == "independence_inference":  # a verdict over a class: the derivation is the answer's body

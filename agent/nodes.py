@@ -22,11 +22,11 @@ from pydantic import ValidationError
 from agent.answer import TURN_TOOLS, turn_answer
 from agent.backends import BackendUnavailable, invoke_with_retries
 from agent.configuration import Settings
+from agent.data_support import dag_member, data_note
 from agent.guards import count_calls, empty_reply_error
 from agent.parsing import is_empty, normalize_reply
 from agent.state import AgentState, TurnResult
 from fmcgm.critique import Finding, review
-from fmcgm.discovery.agent_support import dag_member, data_note
 from fmcgm.discovery.table import Table
 from fmcgm.errors import ContextOverflowError, FMCGMError
 from fmcgm.language.normalize import normalize

@@ -155,6 +155,35 @@ def test_imports_run_downward():
     assert not bad, "imports from a higher layer:\n" + _show(bad)
 
 
+def _import_time(tree: ast.AST) -> list[tuple[str, int]]:
+    """Names imported when the module is imported: everything but the bodies of functions."""
+    out, todo = [], [tree]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            continue
+        if isinstance(node, ast.Import):
+            out += [(a.name, node.lineno) for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            out.append((node.module or "", node.lineno))
+        todo.extend(ast.iter_child_nodes(node))
+    return out
+
+
+def test_layers_below_the_tools_do_not_need_langchain_to_import():
+    """Agent messages and answer text belong to the agent: the core and the capabilities import without
+    LangChain or LangGraph (an LLM they may consult is reached inside the function that asks it)."""
+    bad = []
+    for package in PRODUCT:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            module = _module(path)
+            if (_layer(module) or 9) > 3:
+                continue
+            tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+            bad += [(module, t, line) for t, line in _import_time(tree) if t.split(".")[0] in ("langchain_core", "langgraph")]
+    assert not bad, "LangChain at import time below the tools:\n" + _show(bad)
+
+
 def _unit(name: str) -> str | None:
     return next((u for u in UNITS if _under(name, u)), None)
 

@@ -1,4 +1,5 @@
-"""What the agent needs from discovery: the note that data are attached, and one DAG of a discovered class."""
+"""The agent's side of questions with data: the note that data are attached (a message), one DAG of a
+discovered class for the critique, and the answer text of an ``estimate_from_data`` result."""
 
 from __future__ import annotations
 
