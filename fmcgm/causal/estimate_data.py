@@ -17,14 +17,14 @@ import numpy as np
 
 from fmcgm.discovery.pdag import DiscoveredGraph, local_members
 from fmcgm.discovery.table import Table
-from fmcgm.errors import FMCGMError
+from fmcgm.errors import ErrorCode, FMCGMError
 
 BOOTSTRAP = 200
 LEVEL = 0.95
 
 
 class PositivityError(FMCGMError):
-    code = "empty_cell"
+    code = ErrorCode.EMPTY_CELL
 
 
 @dataclass
