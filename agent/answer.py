@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from fmcgm.errors import ErrorCode
 from fmcgm.vocabulary import Outcome
 from prompts import load
 from tools.schemas import GraphSpec
@@ -22,12 +23,6 @@ from tools.schemas import GraphSpec
 ANSWERING_TOOLS = frozenset({"estimate_effect", "render_image", "estimate_from_data", "infer_from_independences"})
 CLARIFY_TOOL = "request_clarification"
 TURN_TOOLS = ANSWERING_TOOLS | {CLARIFY_TOOL}  # results that end a turn's search for an answer
-# tool error codes that mean "the user must supply something", not "the run broke"
-_DECLINE_CODES = frozenset({"missing_quantity", "unparseable", "unknown_variable", "invalid_query",
-                            "invalid_probability", "inconsistent_input", "cycle", "invalid_graph",
-                            "critique_rejected", "invalid_arguments", "unknown_concept", "invalid_value",
-                            "empty_cell"})
-_INPUT_CODES = frozenset({"invalid_data"})  # the attached data are unusable as given: bad input (exit code 2)
 INPUT_TOOLS = frozenset({"discover_graph"})  # a failure of theirs ends the turn as the answer's reason
 ErrorKind = Literal["backend", "limit", "input", "internal"]
 
@@ -92,23 +87,37 @@ def turn_answer(state: Mapping[str, Any]) -> Answer:
         err = result.get("error") or {}
         msg = f"{err.get('message', result.get('summary', 'the tool failed'))}" + (
             f" ({err['hint']})" if err.get("hint") else "")
-        if err.get("code") == "not_identifiable":
+        code = _code(err.get("code"))
+        if code == ErrorCode.NOT_IDENTIFIABLE:
             return Answer(**base, outcome=Outcome.NOT_IDENTIFIABLE, computed=True, error=None,
                           text=f"Not identifiable: {msg}")
-        need = [err["message"]] if err.get("code") == "missing_quantity" else []
-        # something the user can fix is a decline (exit 1); anything else is reported as an internal failure
-        kind: ErrorKind | None = ("input" if err.get("code") in _INPUT_CODES
-                                  else None if err.get("code") in _DECLINE_CODES else "internal")
+        need = [err["message"]] if code == ErrorCode.MISSING_QUANTITY else []
+        kind = decline_kind(code)
         return Answer(**base, outcome=Outcome.DECLINED, error=msg, error_kind=kind, missing=need,
                       text=_labelled(model_text, msg))
     return Answer(**base, outcome=Outcome.DECLINED, text=_labelled(model_text, "no tool computed an answer"))
+
+
+def _code(value: Any) -> ErrorCode | None:
+    try:
+        return ErrorCode(value)
+    except ValueError:  # a code no error of the product carries (e.g. a stored trace of an older version)
+        return None
+
+
+def decline_kind(code: ErrorCode | None) -> ErrorKind | None:
+    """Why a failed answering tool gave no answer, from its code's flags: the user's input file is unusable
+    ("input", exit 2); something else the user can fix (None: a plain decline, exit 1); else "internal"."""
+    if code is not None and code.bad_input:
+        return "input"
+    return None if code is not None and code.user_fixable else "internal"
 
 
 def result_text(result: dict[str, Any]) -> str:
     """The answer as a person reads it, written from the tool result (never from a model's prose)."""
     data = result.get("data", {})
     if data.get("kind") == "ate_from_data":
-        from fmcgm.discovery.agent_support import data_answer_text
+        from agent.data_support import data_answer_text
 
         return data_answer_text(result)
     if data.get("kind") == "independence_inference":  # a verdict over a class: the derivation is the answer's body

@@ -11,7 +11,7 @@ from langchain_core.runnables import Runnable
 
 from agent.configuration import Settings
 from agent.offline_model import OfflineReasoner
-from fmcgm.errors import FMCGMError
+from fmcgm.errors import ErrorCode, FMCGMError
 
 
 def make_model(settings: Settings) -> BaseChatModel:
@@ -37,7 +37,7 @@ def make_model(settings: Settings) -> BaseChatModel:
 
 
 class BackendUnavailable(FMCGMError):
-    code = "backend_unreachable"
+    code = ErrorCode.BACKEND_UNREACHABLE
 
 
 def invoke_with_retries(model: Runnable, messages: Sequence[BaseMessage], settings: Settings) -> AIMessage:

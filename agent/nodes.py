@@ -22,14 +22,14 @@ from pydantic import ValidationError
 from agent.answer import INPUT_TOOLS, TURN_TOOLS, turn_answer
 from agent.backends import BackendUnavailable, invoke_with_retries
 from agent.configuration import Settings
+from agent.data_support import DATA_CONFLICT, dag_member, data_note, discovered_findings
 from agent.guards import count_calls, empty_reply_error
 from agent.parsing import is_empty, normalize_reply
 from agent.state import AgentState, TurnResult
 from fmcgm.critique import Finding, review
-from fmcgm.discovery.agent_support import DATA_CONFLICT, dag_member, data_note, discovered_findings
 from fmcgm.discovery.search import tester_for
 from fmcgm.discovery.table import Table
-from fmcgm.errors import ContextOverflowError, FMCGMError
+from fmcgm.errors import ContextOverflowError, ErrorCode, FMCGMError
 from fmcgm.language.normalize import normalize
 from prompts import load
 from tools import call_tool
@@ -41,7 +41,7 @@ from tools.schemas import EstimateEffectArgs, GraphSpec, ToolResult
 GRAPH_CONSUMERS = frozenset({"estimate_effect", "render_image", "estimate_from_data"})
 DATA_TOOLS = frozenset({"discover_graph", "estimate_from_data"})  # they read the attached file
 NUDGE = "fmcgm_nudge"  # marks messages the agent itself adds to the conversation
-NUMBER_CODES = frozenset({"invalid_probability", "inconsistent_input"})  # findings fixed by correcting a number
+NUMBER_CODES = frozenset({ErrorCode.INVALID_PROBABILITY, ErrorCode.INCONSISTENT_INPUT})  # findings fixed by correcting a number
 
 
 @dataclass(frozen=True)
@@ -143,7 +143,7 @@ def critique(state: AgentState, deps: Deps) -> dict:
     if rounds >= deps.settings.max_critique_rounds:
         return {**update, "error": f"the critique rejected the graph {rounds} time(s), the limit: {text}",
                 "error_kind": "limit"}
-    reply = ToolResult.failure("critique_rejected", text, user_hint(errors), repair_hint(errors))
+    reply = ToolResult.failure(ErrorCode.CRITIQUE_REJECTED, text, user_hint(errors), repair_hint(errors))
     reply.summary = f"critique rejected the graph: {text}"
     reply.data = {"findings": record["findings"]}
     result = reply.model_dump()

@@ -309,7 +309,7 @@ def _independence_turn(args: dict[str, str], results: list) -> AIMessage:
 
 
 def _attached(messages: list[BaseMessage]) -> dict | None:
-    from fmcgm.discovery.agent_support import DATA_KEY
+    from agent.data_support import DATA_KEY
 
     return next((m.additional_kwargs[DATA_KEY] for m in messages
                  if isinstance(m, SystemMessage) and DATA_KEY in m.additional_kwargs), None)

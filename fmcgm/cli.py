@@ -9,7 +9,6 @@ from typing import Any, NoReturn, Optional
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.panel import Panel
 from rich.table import Table
 
 from fmcgm.terminal import plain, safe
@@ -90,57 +89,24 @@ def _thread_id(thread: Optional[str]) -> Optional[str]:
     return thread
 
 
+def _bench(module: str) -> Any:
+    """A benchmark module of ``fmcgm eval …``, loaded by name: evals sit beside the product, which never imports
+    them statically (tests/test_layers.py); installed without them, the command says so."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as e:
+        if e.name in (module, "evals"):
+            fail(f"the benchmarks are not installed ({module}); run from a checkout of the repository")
+        raise
+
+
 def show_run(state: dict, title: str = "") -> None:
-    """Print the answer (labelled when not computed), the graph, the estimand, the value and every step."""
-    from agent.answer import Answer
+    """Print a finished run on the CLI's console (fmcgm.app.present renders it for the CLI and the chat alike)."""
+    from fmcgm.app.present import print_run
 
-    ans = Answer.model_validate(state.get("answer") or {})
-    if ans.computed:
-        style, head = "green", title or ans.outcome.value.replace("_", " ")
-    else:
-        style, head = ("red" if ans.outcome == "error" else "yellow"), f"NOT COMPUTED — {ans.outcome.value}"
-    console.print(Panel(safe(ans.text or ans.error or ""), title=safe(head), border_style=style))
-    if ans.graph:
-        edges = ", ".join(f"{a} → {b}" for a, b in ans.graph.edges)
-        latent = f"  (unobserved: {safe(', '.join(ans.graph.latent))})" if ans.graph.latent else ""
-        console.print(f"[bold]graph[/]: {safe(edges)}" + latent)
-    if ans.estimand:
-        console.print(f"[bold]estimand[/]: {safe(ans.estimand)}")
-    if ans.value is not None:
-        console.print(f"[bold]value[/]: {ans.value:.4f}")
-    if ans.images:
-        console.print(f"[bold]counterfactual image[/]: {safe(ans.images.get('side_by_side', ''))}")
-    for w in ans.warnings:
-        console.print(f"[yellow]critique:[/] {safe(w)}")
-    t = Table(title="steps" + (f" (thread {safe(state['thread_id'])})" if state.get("thread_id") else ""))
-    branched = len({st.get("branch") for st in state.get("trace", [])}) > 1  # a resumed thread: say which branch
-    for c in ("#", *(("branch",) if branched else ()), "node", "tool", "result", "s"):
-        t.add_column(c)
-    for i, st in enumerate(state.get("trace", []), 1):
-        t.add_row(str(i), *((str(st.get("branch")),) if branched else ()), safe(st.get("node")),
-                  safe(st.get("tool") or ""), safe(_summary(st), 110), f"{st.get('seconds') or 0:.3f}")
-    console.print(t)
-    for st in state.get("trace", []):
-        if st.get("tool") == "estimate_effect" and isinstance(st.get("result"), dict):
-            for line in st["result"].get("data", {}).get("steps", []):
-                console.print(f"  · {safe(line)}")
-
-
-def _summary(st: dict) -> str:
-    res = st.get("result")
-    if not isinstance(res, dict):
-        return ""
-    if "summary" in res:
-        return str(res["summary"])
-    if st.get("node") == "critique":
-        return "; ".join(f"{f['severity']}: {f['message']}" for f in res.get("findings", [])) or "no findings"
-    if st.get("node") == "commit":
-        return f"graph committed ({len((res.get('graph') or {}).get('edges', []))} edges)"
-    if st.get("node") == "model":
-        return ", ".join(res.get("tool_calls", [])) or str(res.get("content") or res.get("error") or "")[:80]
-    if st.get("node") == "finalize":
-        return f"{res.get('outcome')} (computed: {res.get('computed')})"
-    return str(res.get("question") or res.get("answer") or res.get("error") or "")
+    print_run(console, state, title)
 
 
 @app.command()
@@ -409,20 +375,20 @@ def eval_cladder(data: Path = typer.Option(..., "--data", help="CLadder-format J
                  api_key: Optional[str] = KeyOpt, temperature: Optional[float] = TempOpt,
                  timeout: Optional[float] = TimeoutOpt, config: Optional[str] = ConfigOpt) -> None:
     """Run every question through the agent; print accuracy by rung and query type."""
-    from evals.cladder_eval import REPORT_KEYS, evaluate, load_records, print_report
     from fmcgm.errors import FMCGMError
     from fmcgm.outputs import check_output
 
+    bench = _bench("evals.cladder_eval")
     settings = _settings(config, backend=backend, model=model, base_url=base_url, api_key=api_key,
                          model_path=model_path, temperature=temperature, timeout=timeout)
     try:
         if json_out:  # before the run: a path that cannot be written must not cost the whole benchmark
-            check_output(json_out, "--json", inputs=[data], marker=REPORT_KEYS)
-        records = load_records(data, limit)
+            check_output(json_out, "--json", inputs=[data], marker=bench.REPORT_KEYS)
+        records = bench.load_records(data, limit)
     except FMCGMError as e:
         fail(str(e))
-    report = evaluate(records, settings=settings, concurrency=concurrency)
-    print_report(report, records, console)
+    report = bench.evaluate(records, settings=settings, concurrency=concurrency)
+    bench.print_report(report, records, console)
     if json_out:
         _write_report(json_out, json.dumps(report, indent=2))
 
@@ -444,15 +410,15 @@ def eval_corr2cause(data: Path = typer.Option(..., "--data", help="Corr2Cause(++
                     json_out: Optional[Path] = typer.Option(None, "--json", help="write the report as JSON here"),
                     agent: bool = typer.Option(False, "--agent", help="through the whole agent instead of the tool")) -> None:
     """Stated independences + hypothesis: precision, recall, F1, accuracy by relation type, every miss explained."""
-    from evals.corr2cause_eval import evaluate, load_records, print_report
     from fmcgm.errors import FMCGMError
 
+    bench = _bench("evals.corr2cause_eval")
     try:
-        records = load_records(data, limit)
+        records = bench.load_records(data, limit)
     except FMCGMError as e:
         fail(str(e))
-    report = evaluate(records, through="agent" if agent else "tool")
-    print_report(report, console, title=data.name)
+    report = bench.evaluate(records, through="agent" if agent else "tool")
+    bench.print_report(report, console, title=data.name)
     if json_out:
         json_out.write_text(json.dumps(report, indent=2))
         console.print(f"wrote {json_out}")
@@ -465,18 +431,18 @@ def eval_discovery(networks: Optional[str] = typer.Option(None, "--networks", he
                    plots: Path = typer.Option(Path("runs"), "--plots", help="folder for the F1 plots"),
                    ges_limit: float = typer.Option(300.0, "--ges-limit", help="seconds before a GES run is cut off")) -> None:
     """Causal discovery benchmark: PC, GES, FCI, our pipeline, and the pipeline with simulated knowledge."""
-    from evals.discovery_eval import REPORT_KEYS, main
     from fmcgm.errors import FMCGMError
     from fmcgm.outputs import check_output
 
+    bench = _bench("evals.discovery_eval")
     try:  # before the run, which takes minutes to hours
         if json_out:
-            check_output(json_out, "--json", marker=REPORT_KEYS)
+            check_output(json_out, "--json", marker=bench.REPORT_KEYS)
     except FMCGMError as e:
         fail(str(e))
     if plots.exists() and not plots.is_dir():
         fail(f"--plots {plots} is a file, not a folder", "pass a folder for the F1 plots")
-    main(networks, n, json_out, plots, ges_limit)
+    bench.main(networks, n, json_out, plots, ges_limit)
 
 
 @eval_app.command("visual")
@@ -486,20 +452,20 @@ def eval_visual(world: str = typer.Option("pendulum", "--world"), n: int = typer
                 json_out: Optional[Path] = typer.Option(None, "--json"),
                 grid: Optional[Path] = typer.Option(None, "--grid", help="image grid PNG (default runs/WORLD_grid.png)")) -> None:
     """Counterfactual image benchmark with ablations (full, no_guidance, no_abduction, oracle)."""
-    from evals.visual_eval import REPORT_KEYS, evaluate_visual, print_visual
     from fmcgm.errors import FMCGMError
     from fmcgm.outputs import check_output
 
+    bench = _bench("evals.visual_eval")
     grid = grid or Path("runs") / f"{world}_grid.png"
     try:  # before the run, which takes minutes
         if json_out:
-            check_output(json_out, "--json", marker=REPORT_KEYS)
+            check_output(json_out, "--json", marker=bench.REPORT_KEYS)
         if grid.is_dir():
             check_output(grid, "--grid")
     except FMCGMError as e:
         fail(str(e))
-    rep = evaluate_visual(world, n=n, seed=seed, steps=steps, composition_n=composition_n, grid_path=grid)
-    print_visual(rep, console)
+    rep = bench.evaluate_visual(world, n=n, seed=seed, steps=steps, composition_n=composition_n, grid_path=grid)
+    bench.print_visual(rep, console)
     if json_out:
         _write_report(json_out, json.dumps(rep, indent=2))
 
@@ -551,7 +517,6 @@ def eval_data_answers(
 def eval_perf(json_out: Optional[Path] = typer.Option(None, "--json", help="write the rows as JSON here"),
               quick: bool = typer.Option(False, "--quick", help="the small sizes only")) -> None:
     """Causal-core speed: variables vs seconds (derivation, adjustment search, consistency check)."""
-    from evals.perf_eval import report
     from fmcgm.errors import FMCGMError
     from fmcgm.outputs import check_output
 
@@ -560,7 +525,7 @@ def eval_perf(json_out: Optional[Path] = typer.Option(None, "--json", help="writ
             check_output(json_out, "--json")
     except FMCGMError as e:
         fail(str(e))
-    report(console, json_out, quick)
+    _bench("evals.perf_eval").report(console, json_out, quick)
 
 
 if __name__ == "__main__":  # pragma: no cover

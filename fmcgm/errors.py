@@ -1,16 +1,63 @@
-"""Error types of the causal core.
+"""Error types of the causal core, and the one list of error codes.
 
-Every error carries a machine-readable ``code`` and a ``hint`` that tells the
+Every error carries a machine-readable ``code`` (an :class:`ErrorCode`) and a ``hint`` that tells the
 caller (a person or a model repairing a tool call) what to do next.
 """
 
 from __future__ import annotations
 
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    """Every code an error or a failed tool result carries (a ``StrEnum``: members equal their strings in JSON).
+
+    ``user_fixable``: the person asking can fix it (a number, a graph, a question, a data file), so the agent
+    declines and says what to change; any other code is the run's own failure, reported as internal.
+    ``bad_input``: the user's input file itself is unusable as given (exit code 2, as for bad usage)."""
+
+    ERROR = "error"  # an FMCGMError with no more specific code
+    INVALID_GRAPH = "invalid_graph"
+    CYCLE = "cycle"
+    UNKNOWN_VARIABLE = "unknown_variable"
+    INVALID_PROBABILITY = "invalid_probability"
+    MISSING_QUANTITY = "missing_quantity"
+    INCONSISTENT_INPUT = "inconsistent_input"
+    NOT_IDENTIFIABLE = "not_identifiable"  # an honest answer, not a failure
+    CONTEXT_OVERFLOW = "context_overflow"
+    UNPARSEABLE = "unparseable"
+    INVALID_QUERY = "invalid_query"
+    INVALID_DATA = "invalid_data"  # the attached data file cannot be used
+    EMPTY_CELL = "empty_cell"  # the data have no rows for a combination the estimate needs
+    RENDER_FAILED = "render_failed"
+    BACKEND_UNREACHABLE = "backend_unreachable"
+    CRITIQUE_REJECTED = "critique_rejected"  # a tool result: the critique refused the graph
+    INVALID_ARGUMENTS = "invalid_arguments"  # a tool result: the arguments do not fit the tool's schema
+    UNKNOWN_TOOL = "unknown_tool"
+    TOOL_FAILED = "tool_failed"
+    INTERNAL_ERROR = "internal_error"
+
+    @property
+    def user_fixable(self) -> bool:
+        return self in _USER_FIXABLE
+
+    @property
+    def bad_input(self) -> bool:
+        return self in _BAD_INPUT
+
+
+_USER_FIXABLE = frozenset({
+    ErrorCode.INVALID_GRAPH, ErrorCode.CYCLE, ErrorCode.UNKNOWN_VARIABLE, ErrorCode.INVALID_PROBABILITY,
+    ErrorCode.MISSING_QUANTITY, ErrorCode.INCONSISTENT_INPUT, ErrorCode.UNPARSEABLE, ErrorCode.INVALID_QUERY,
+    ErrorCode.INVALID_DATA, ErrorCode.EMPTY_CELL, ErrorCode.CRITIQUE_REJECTED, ErrorCode.INVALID_ARGUMENTS,
+})
+_BAD_INPUT = frozenset({ErrorCode.INVALID_DATA})
+
 
 class FMCGMError(Exception):
     """Base class: a precise, actionable failure of the causal core."""
 
-    code = "error"
+    code: ErrorCode = ErrorCode.ERROR
 
     def __init__(self, message: str, hint: str = "") -> None:
         super().__init__(message)
@@ -18,14 +65,14 @@ class FMCGMError(Exception):
         self.hint = hint
 
     def to_dict(self) -> dict[str, str]:
-        return {"code": self.code, "message": self.message, "hint": self.hint}
+        return {"code": str(self.code), "message": self.message, "hint": self.hint}
 
     def __str__(self) -> str:
         return f"{self.message} ({self.hint})" if self.hint else self.message
 
 
 class GraphError(FMCGMError):
-    code = "invalid_graph"
+    code = ErrorCode.INVALID_GRAPH
 
 
 def cycle_message(cycle: list[str]) -> str:
@@ -34,7 +81,7 @@ def cycle_message(cycle: list[str]) -> str:
 
 
 class CycleError(GraphError):
-    code = "cycle"
+    code = ErrorCode.CYCLE
 
     def __init__(self, cycle: list[str]) -> None:
         super().__init__(
@@ -45,7 +92,7 @@ class CycleError(GraphError):
 
 
 class UnknownVariableError(FMCGMError):
-    code = "unknown_variable"
+    code = ErrorCode.UNKNOWN_VARIABLE
 
     def __init__(self, name: str, known: list[str]) -> None:
         super().__init__(
@@ -56,11 +103,11 @@ class UnknownVariableError(FMCGMError):
 
 
 class ProbabilityError(FMCGMError):
-    code = "invalid_probability"
+    code = ErrorCode.INVALID_PROBABILITY
 
 
 class MissingQuantityError(FMCGMError):
-    code = "missing_quantity"
+    code = ErrorCode.MISSING_QUANTITY
 
     def __init__(self, terms: list[str], context: str = "") -> None:
         what = ", ".join(terms)
@@ -72,7 +119,7 @@ class MissingQuantityError(FMCGMError):
 
 
 class InconsistentInputError(FMCGMError):
-    code = "inconsistent_input"
+    code = ErrorCode.INCONSISTENT_INPUT
 
 
 class AssumptionViolation(InconsistentInputError):
@@ -80,18 +127,18 @@ class AssumptionViolation(InconsistentInputError):
 
 
 class NotIdentifiableError(FMCGMError):
-    code = "not_identifiable"
+    code = ErrorCode.NOT_IDENTIFIABLE
 
 
 class ContextOverflowError(FMCGMError):
     """A model's context window cannot hold the conversation: a limit of the run, not a broken backend."""
 
-    code = "context_overflow"
+    code = ErrorCode.CONTEXT_OVERFLOW
 
 
 class ParseError(FMCGMError):
-    code = "unparseable"
+    code = ErrorCode.UNPARSEABLE
 
 
 class QueryError(FMCGMError):
-    code = "invalid_query"
+    code = ErrorCode.INVALID_QUERY

@@ -101,3 +101,20 @@ def test_terminal_escapes_are_shown_not_executed(tmp_path):
 def test_plain_keeps_text_and_marks_controls():
     assert plain("naïve café → ok\nnext\tcol") == "naïve café → ok\nnext\tcol"
     assert plain("a\x1b[2Jb\x07\u202e") == "a\\x1b[2Jb\\x07\\u202e"
+
+
+def test_eval_without_the_benchmarks_installed_is_one_clear_line(monkeypatch, tmp_path):
+    """The product reaches evals by name only (tests/test_layers.py); an install without them says so."""
+    import importlib
+
+    real = importlib.import_module
+
+    def no_evals(name, *a, **k):
+        if name.startswith("evals"):
+            raise ModuleNotFoundError(f"No module named {name!r}", name="evals")
+        return real(name, *a, **k)
+
+    monkeypatch.setattr(importlib, "import_module", no_evals)
+    r = runner.invoke(app, ["eval", "perf", "--quick"])
+    _no_traceback(r)
+    assert r.exit_code == 2 and "benchmarks are not installed (evals.perf_eval)" in plain(r.output)

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from fmcgm.causal import graph as G
 from fmcgm.causal.deterministic import counterfactual
 from fmcgm.causal.evaluate import answer_query
-from fmcgm.errors import FMCGMError, ParseError, cycle_message
+from fmcgm.errors import ErrorCode, FMCGMError, ParseError, cycle_message
 from fmcgm.language.story import parse_background, sentences
 from fmcgm.vocabulary import QueryKind
 from tools.schemas import (
@@ -38,9 +38,9 @@ def error_result(err: Exception) -> ToolResult:
         where = ".".join(str(x) for x in first["loc"]) or "arguments"
         got = first.get("input")
         shown = repr(got)[:80] if not isinstance(got, (dict, list)) else type(got).__name__
-        return ToolResult.failure("invalid_arguments", f"{where}: {first['msg']} (got {shown})",
+        return ToolResult.failure(ErrorCode.INVALID_ARGUMENTS, f"{where}: {first['msg']} (got {shown})",
                                   "fix the argument to match the tool's schema")
-    return ToolResult.failure("internal_error", str(err), "report this as a bug")
+    return ToolResult.failure(ErrorCode.INTERNAL_ERROR, str(err), "report this as a bug")
 
 
 def propose_edges(args: ProposeEdgesArgs) -> ToolResult:

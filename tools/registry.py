@@ -15,6 +15,7 @@ from typing import Any
 from langchain_core.tools import BaseTool, StructuredTool
 from pydantic import BaseModel, ValidationError
 
+from fmcgm.errors import ErrorCode
 from tools.causal_tools import (
     apply_do,
     check_acyclicity,
@@ -80,22 +81,22 @@ def decode_arguments(args: Any) -> tuple[dict[str, Any] | None, ToolResult | Non
     invalid-JSON markers, non-objects and hostile nesting are handled."""
     if isinstance(args, str):  # some models send the arguments as a JSON string
         if len(args) > MAX_ARG_CHARS:
-            return None, ToolResult.failure("invalid_arguments", f"tool arguments are too long ({len(args)} characters)",
+            return None, ToolResult.failure(ErrorCode.INVALID_ARGUMENTS, f"tool arguments are too long ({len(args)} characters)",
                                             "send a smaller JSON object")
         try:
             args = json.loads(args) if args.strip() else {}
         except RecursionError:
             return None, _too_deep()
         except ValueError:
-            return None, ToolResult.failure("invalid_arguments", "tool arguments are not valid JSON",
+            return None, ToolResult.failure(ErrorCode.INVALID_ARGUMENTS, "tool arguments are not valid JSON",
                                             "send the arguments as a JSON object")
     if isinstance(args, dict) and INVALID_JSON in args:
         raw = args[INVALID_JSON]
-        return None, ToolResult.failure("invalid_arguments",
+        return None, ToolResult.failure(ErrorCode.INVALID_ARGUMENTS,
                                         f"tool arguments are not valid JSON: {str(raw)[:200]}",
                                         "send the arguments as a JSON object")
     if not isinstance(args, dict):
-        return None, ToolResult.failure("invalid_arguments",
+        return None, ToolResult.failure(ErrorCode.INVALID_ARGUMENTS,
                                         f"tool arguments must be an object, got {type(args).__name__}",
                                         "send the arguments as a JSON object")
     if _depth(args, MAX_DEPTH) > MAX_DEPTH:
@@ -104,7 +105,7 @@ def decode_arguments(args: Any) -> tuple[dict[str, Any] | None, ToolResult | Non
 
 
 def _too_deep() -> ToolResult:
-    return ToolResult.failure("invalid_arguments", f"tool arguments are nested deeper than {MAX_DEPTH} levels",
+    return ToolResult.failure(ErrorCode.INVALID_ARGUMENTS, f"tool arguments are nested deeper than {MAX_DEPTH} levels",
                               "send the flat JSON object the tool's schema describes")
 
 
@@ -112,7 +113,7 @@ def call_tool(name: str, args: Any) -> dict:
     """Execute one tool call as a model sent it; every failure becomes an error result, never an exception."""
     tool = _REGISTRY.get(name)
     if tool is None:
-        return ToolResult.failure("unknown_tool", f"there is no tool named {str(name)[:80]!r}",
+        return ToolResult.failure(ErrorCode.UNKNOWN_TOOL, f"there is no tool named {str(name)[:80]!r}",
                                   f"use one of: {', '.join(_REGISTRY)}").model_dump()
     decoded, err = decode_arguments(args)
     if err is not None or decoded is None:
@@ -124,7 +125,8 @@ def call_tool(name: str, args: Any) -> dict:
     try:
         return tool.invoke(decoded)
     except Exception as e:  # noqa: BLE001 - nothing may escape into the chat as a traceback
-        return ToolResult.failure("tool_failed", str(e)[:500], "check the arguments against the tool's schema").model_dump()
+        return ToolResult.failure(ErrorCode.TOOL_FAILED, str(e)[:500],
+                                  "check the arguments against the tool's schema").model_dump()
 
 
 register(propose_edges, ProposeEdgesArgs)

@@ -17,6 +17,7 @@ from fmcgm.causal import graph as G
 from fmcgm.causal.deterministic import Mechanism
 from fmcgm.causal.probability import Statement
 from fmcgm.causal.queries import Query
+from fmcgm.errors import ErrorCode
 from fmcgm.vocabulary import Claim, QueryKind
 
 # 0 or 1; booleans are accepted as the same values (a model may send true/false)
@@ -186,6 +187,6 @@ class ToolResult(_Strict):
     error: ToolError | None = None
 
     @classmethod
-    def failure(cls, code: str, message: str, hint: str = "", for_model: str = "") -> ToolResult:
+    def failure(cls, code: ErrorCode, message: str, hint: str = "", for_model: str = "") -> ToolResult:
         return cls(ok=False, summary=f"error: {message}",
                    error=ToolError(code=code, message=message, hint=hint, for_model=for_model))

@@ -7,9 +7,10 @@ import json
 from typing import Any
 
 from fmcgm.app.answer import TurnAnswer
+from fmcgm.app.present import NOT_COMPUTED
 from fmcgm.app.turns import StepEvent
 
-NOT_COMPUTED = "⚠ not computed"
+__all__ = ["NOT_COMPUTED", "answer_markdown", "step_message"]
 
 
 def step_message(ev: StepEvent) -> dict[str, Any]:

@@ -10,9 +10,9 @@ from rich.console import Console
 from rich.panel import Panel
 
 from agent.configuration import Settings
-from fmcgm.app.answer import TurnAnswer
 from fmcgm.app.engine import Engine, new_thread_id
 from fmcgm.app.graph_picture import graph_text
+from fmcgm.app.present import print_answer, print_run, print_step
 from fmcgm.app.turns import StepEvent, TurnEnd, stop_turn
 from fmcgm.terminal import safe  # person- or model-written text: no control sequences, no markup
 
@@ -64,42 +64,17 @@ def _turn(engine: Engine, settings: Settings, question: str, thread: str, consol
     try:
         for ev in events:
             if isinstance(ev, StepEvent):
-                first = ev.summary.splitlines()[0][:100] if ev.summary else ""
-                console.print(f"  [dim]{ev.index:>2}[/] {safe(ev.title)}  [dim]{safe(first)}  {ev.seconds:.3f}s[/]")
+                print_step(console, ev.index, ev.title, ev.summary, ev.seconds)
             elif isinstance(ev, TurnEnd):
-                _print_answer(ev, console)
+                print_answer(console, ev.answer, graph_text(ev.graph, ev.intervened, ev.committed) if ev.graph else "")
     except KeyboardInterrupt:
         events.close()
         stop_turn(engine.agent(settings), thread, "stopped by the user (Ctrl-C)")
         console.print("[yellow]turn stopped[/] (Ctrl-C); the conversation goes on — ask again, or /quit")
 
 
-def _print_answer(end: TurnEnd, console: Console) -> None:
-    from fmcgm.app.chat_messages import NOT_COMPUTED
-
-    ans: TurnAnswer = end.answer
-    p = ans.payload
-    if not ans.computed:
-        console.print(Panel(safe(p.get("error") or p.get("text") or "no answer"), title=NOT_COMPUTED, border_style="red"))
-    else:
-        head = "not identifiable" if ans.outcome == "not_identifiable" else \
-            f"answer: {p['answer']}" if p.get("answer") is not None else "answer"
-        if isinstance(p.get("value"), (int, float)):
-            head += f"  value {p['value']:.4f}"
-        console.print(Panel(safe(p.get("text") or ""), title=safe(head), border_style="green"))
-        if p.get("estimand"):
-            console.print(f"[bold]estimand[/]: {safe(p['estimand'])}")
-        for a in p.get("assumptions") or []:
-            console.print(f"[bold]assumption[/]: {safe(a)}")
-    if end.graph:
-        console.print(safe(graph_text(end.graph, end.intervened, end.committed)))
-    for k, v in (p.get("images") or {}).items():
-        console.print(f"[bold]{k} image[/]: {safe(v)}")
-
-
 def _print_trace(engine: Engine, thread: str, console: Console) -> None:
     from agent.traces import show_thread
-    from fmcgm.cli import show_run
     from fmcgm.errors import FMCGMError
 
     try:
@@ -107,7 +82,7 @@ def _print_trace(engine: Engine, thread: str, console: Console) -> None:
     except FMCGMError as e:
         console.print(f"[red]{safe(str(e))}[/]")
         return
-    show_run({"answer": rec["answer"] or {}, "trace": rec["steps"], "thread_id": thread}, rec["question"][-80:])
+    print_run(console, {"answer": rec["answer"] or {}, "trace": rec["steps"], "thread_id": thread}, rec["question"][-80:])
 
 
 def _switch_backend(settings: Settings, args: list[str], console: Console) -> Settings:

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from agent.traces import list_threads, show_thread
-from fmcgm.app.turns import graph_of, step_summary, step_title
+from fmcgm.app.present import step_summary, step_title
+from fmcgm.app.turns import graph_of
 
 THREAD_COLUMNS = ["started (UTC)", "thread", "question", "backend", "outcome"]
 STEP_COLUMNS = ["#", "step", "summary", "seconds", "tokens"]

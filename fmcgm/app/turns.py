@@ -16,6 +16,7 @@ from langgraph.errors import GraphRecursionError
 from pydantic import BaseModel
 
 from fmcgm.app.answer import TurnAnswer, error_answer, read_answer
+from fmcgm.app.present import step_summary, step_title
 
 
 class StepEvent(BaseModel):
@@ -45,34 +46,6 @@ class TurnEnd(BaseModel):
     graph: dict[str, Any] | None
     committed: bool
     intervened: list[str]
-
-
-def step_title(node: str, tool: str | None, result: Any) -> str:
-    res = result if isinstance(result, dict) else {}
-    if node == "tools":
-        return f"tool {tool}" + ("" if res.get("ok", True) else " (error)")
-    if node == "critique":
-        n = sum(1 for f in res.get("findings", []) if f.get("severity") == "error")
-        return f"critique round {res.get('round', '?')}: " + (f"{n} error(s)" if n else "approved")
-    if node == "commit":
-        return "graph committed"
-    if node == "model":
-        calls = res.get("tool_calls") or []
-        return "model → " + (", ".join(calls) if calls else "final reply" if not res.get("error") else "error")
-    return node
-
-
-def step_summary(node: str, result: Any) -> str:
-    res = result if isinstance(result, dict) else {}
-    if "summary" in res:
-        return str(res["summary"])
-    if node == "critique":
-        return "; ".join(f"{f['severity']}: {f['message']}" for f in res.get("findings", [])) or "no findings"
-    if node == "commit":
-        return f"{len((res.get('graph') or {}).get('edges', []))} edges frozen for the graph-consuming tools"
-    if node == "model":
-        return str(res.get("content") or res.get("error") or "")
-    return str(res.get("question") or res.get("error") or res.get("answer") or "")
 
 
 def _intervened(tool: str | None, args: dict[str, Any]) -> list[str]:

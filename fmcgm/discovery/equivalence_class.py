@@ -33,7 +33,7 @@ from itertools import combinations
 import networkx as nx
 
 from fmcgm.discovery.independence_statements import Hypothesis, Independence, Premises
-from fmcgm.errors import FMCGMError, InconsistentInputError
+from fmcgm.errors import ErrorCode, FMCGMError, InconsistentInputError
 
 MAX_VARIABLES = 12  # the faithfulness check visits every pair under every conditioning set: 2^(n-2) sets a pair
 MAX_MEMBERS = 100_000
@@ -42,7 +42,7 @@ Edge = tuple[str, str]
 
 
 class ClassTooLargeError(FMCGMError):
-    code = "invalid_query"
+    code = ErrorCode.INVALID_QUERY
 
 
 @dataclass(frozen=True)

@@ -16,14 +16,14 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from fmcgm.errors import FMCGMError
+from fmcgm.errors import ErrorCode, FMCGMError
 
 Kind = Literal["discrete", "continuous"]
 MAX_LEVELS = 10  # more distinct numeric values than this: treat the column as continuous
 
 
 class DataError(FMCGMError):
-    code = "invalid_data"
+    code = ErrorCode.INVALID_DATA
 
 
 @dataclass

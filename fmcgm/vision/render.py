@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Literal, TypedDict
 
 import numpy as np
 
-from fmcgm.errors import FMCGMError, ParseError, QueryError, UnknownVariableError
+from fmcgm.errors import ErrorCode, FMCGMError, ParseError, QueryError, UnknownVariableError
 from fmcgm.worlds import get_world
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ def output_root() -> Path:
 class RenderFailure(FMCGMError):
     """The picture could not be produced (missing weights): not the caller's input."""
 
-    code = "render_failed"
+    code = ErrorCode.RENDER_FAILED
 
 
 @dataclass

@@ -1,5 +1,6 @@
-"""What the agent needs from discovery: the note that data are attached, one DAG of a discovered class, the
-critique of a discovered graph (the search's own test on the same rows) and the answer text."""
+"""The agent's side of questions with data: the note that data are attached (a message), one DAG of a
+discovered class for the critique, the critique of a discovered graph (the search's own test on the same rows) and
+the answer text of an ``estimate_from_data`` result."""
 
 from __future__ import annotations
 
