@@ -110,8 +110,12 @@ def _read(question: str, context: tuple[str, ...] = ()) -> Problem | Clarificati
     res = read_prose(question, context, changes)
     readings = list(res.readings)
     cladder_error: FMCGMError | None = None
-    try:  # the story-shaped reader has no notion of turns: it reads the thread only when nothing was corrected
-        p = understand(join_turns([*context, question] if not changes else [question]), check=engine_check)
+    # the story-shaped reader has no notion of turns: it reads the earlier turns' statements (never their questions)
+    # before this one, and only when nothing was corrected
+    now = set(read_sentences(question))  # a story restated in this turn is read once
+    stated = [" ".join(s for s in read_sentences(c) if not s.endswith("?") and s not in now) for c in context]
+    try:
+        p = understand(join_turns([*stated, question] if not changes else [question]), check=engine_check)
         if not any(n.startswith("no reading") for n in p.notes):
             readings.append(p)
         elif _violates_assumption(p) and not any(_answers(r) for r in readings):

@@ -485,11 +485,17 @@ def eval_data_answers(
         no_memo: bool = typer.Option(False, "--no-memo", help="search the graph again for every question"),
         resume: Optional[Path] = typer.Option(None, "--resume", help="an earlier --json report: reuse its answers")) -> None:
     """Answers from data alone on random SCMs and bnlearn networks: right / not determined / declined / WRONG, coverage."""
-    from evals.data_answers_bench import KINDS, NETWORKS, evaluate, markdown, parse_seeds, print_report, reusable
+    from fmcgm.errors import FMCGMError
+    from fmcgm.outputs import check_output, write_atomic
 
+    bench = _bench("evals.data_answers_bench")
+    KINDS, NETWORKS = bench.KINDS, bench.NETWORKS  # noqa: N806 - the benchmark's constants
     try:
-        seed_list = parse_seeds(seeds)
-    except ValueError as e:
+        seed_list = bench.parse_seeds(seeds)
+        for path, flag in ((json_out, "--json"), (markdown_out, "--markdown")):
+            if path:  # before the run, which takes minutes to an hour
+                check_output(path, flag, inputs=[resume] if resume else [])
+    except (ValueError, FMCGMError) as e:
         fail(str(e))
     kind_list = kinds.split(",") if kinds else [*KINDS, "bnlearn"]
     bad = [k for k in kind_list if k not in (*KINDS, "bnlearn")]
@@ -499,17 +505,18 @@ def eval_data_answers(
         fail(f"unknown kind or network: {', '.join(bad)} (kinds: {', '.join((*KINDS, 'bnlearn'))}; "
              f"networks: {', '.join(NETWORKS)})")
     try:
-        reuse = reusable(resume) if resume else None
+        reuse = bench.reusable(resume) if resume else None
     except (OSError, ValueError, KeyError) as e:
         fail(f"cannot resume from {resume}: {e}")
-    rep = evaluate(seed_list, quick, kind_list, net_list, questions, timeout, time_budget=budget, memo=not no_memo,
-                   reuse=reuse, partial=json_out.with_suffix(".partial.json") if json_out else None)
-    print_report(rep, console)
+    rep = bench.evaluate(seed_list, quick, kind_list, net_list, questions, timeout, time_budget=budget,
+                         memo=not no_memo, reuse=reuse,
+                         partial=json_out.with_suffix(".partial.json") if json_out else None)
+    bench.print_report(rep, console)
     if json_out:
-        json_out.write_text(json.dumps(rep, indent=1, default=str))
+        write_atomic(json_out, json.dumps(rep, indent=1, default=str))
         console.print(f"wrote {json_out}")
     if markdown_out:
-        markdown_out.write_text(markdown(rep))
+        write_atomic(markdown_out, bench.markdown(rep))
         console.print(f"wrote {markdown_out}")
 
 

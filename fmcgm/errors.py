@@ -36,6 +36,7 @@ class ErrorCode(StrEnum):
     UNKNOWN_TOOL = "unknown_tool"
     TOOL_FAILED = "tool_failed"
     INTERNAL_ERROR = "internal_error"
+    INVALID_OUTPUT = "invalid_output"  # an output path the run cannot write (a folder, the input file, no parent)
 
     @property
     def user_fixable(self) -> bool:
@@ -50,8 +51,9 @@ _USER_FIXABLE = frozenset({
     ErrorCode.INVALID_GRAPH, ErrorCode.CYCLE, ErrorCode.UNKNOWN_VARIABLE, ErrorCode.INVALID_PROBABILITY,
     ErrorCode.MISSING_QUANTITY, ErrorCode.INCONSISTENT_INPUT, ErrorCode.UNPARSEABLE, ErrorCode.INVALID_QUERY,
     ErrorCode.INVALID_DATA, ErrorCode.EMPTY_CELL, ErrorCode.CRITIQUE_REJECTED, ErrorCode.INVALID_ARGUMENTS,
+    ErrorCode.INVALID_OUTPUT,
 })
-_BAD_INPUT = frozenset({ErrorCode.INVALID_DATA})
+_BAD_INPUT = frozenset({ErrorCode.INVALID_DATA, ErrorCode.INVALID_OUTPUT})
 
 
 class FMCGMError(Exception):

@@ -16,11 +16,11 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from fmcgm.errors import FMCGMError
+from fmcgm.errors import ErrorCode, FMCGMError
 
 
 class OutputError(FMCGMError):
-    code = "invalid_output"
+    code = ErrorCode.INVALID_OUTPUT
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -57,7 +57,7 @@ def test_a_users_data_and_numbers_are_theirs_to_fix():
         assert ErrorCode(code).user_fixable, code
     for code in ("internal_error", "tool_failed", "backend_unreachable", "context_overflow", "render_failed"):
         assert not ErrorCode(code).user_fixable, code
-    assert [c for c in ErrorCode if c.bad_input] == [ErrorCode.INVALID_DATA]
+    assert [c for c in ErrorCode if c.bad_input] == [ErrorCode.INVALID_DATA, ErrorCode.INVALID_OUTPUT]
     assert all(c.user_fixable for c in ErrorCode if c.bad_input)
 
 

@@ -13,8 +13,6 @@ from collections import defaultdict
 from functools import cache
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 PRODUCT = ("fmcgm", "agent", "tools", "prompts")
 PACKAGES = (*PRODUCT, "evals")

@@ -34,7 +34,7 @@ import numpy as np
 
 from fmcgm.discovery.pdag import DiscoveredGraph, local_members
 from fmcgm.discovery.table import Table
-from fmcgm.errors import FMCGMError
+from fmcgm.errors import ErrorCode, FMCGMError
 
 BOOTSTRAP = 200
 LEVEL = 0.95
@@ -46,7 +46,7 @@ ALTERNATIVE = 0.1  # a parent set of the treatment seen in this share of resampl
 
 
 class PositivityError(FMCGMError):
-    code = "empty_cell"
+    code = ErrorCode.EMPTY_CELL
 
 
 @dataclass
