@@ -367,3 +367,16 @@ def test_other_benchmarks_check_their_json_before_the_run(tmp_path, monkeypatch,
     assert r.exit_code == 2 and "is a folder" in r.output
     r = runner.invoke(app, [*cmd, "--json", str(tmp_path / "missing" / "r.json")])
     assert r.exit_code == 2 and "does not exist" in r.output
+
+
+def test_trace_resume_stopped_by_the_recursion_limit_is_one_line_and_exit_1(tmp_path):
+    db = tmp_path / "t.sqlite"
+    _, ans = _ask(db, Q)
+    first = _show(db, ans["thread_id"])["checkpoints"][0]["checkpoint_id"]
+    cfg = tmp_path / "c.json"
+    cfg.write_text('{"recursion_limit": 4}')
+    r = runner.invoke(app, ["trace", "resume", ans["thread_id"], "--checkpoint", first, "--trace-db", str(db),
+                            "--config", str(cfg)])
+    assert r.exit_code == 1, r.output
+    assert isinstance(r.exception, SystemExit)  # not a RecursionError after the run
+    assert "recursion limit" in r.output and "Traceback" not in r.output
