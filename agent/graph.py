@@ -110,16 +110,24 @@ def run_question(question: str, settings: Settings | None = None, app=None, thre
     try:
         state = dict(app.invoke({"messages": [HumanMessage(content=question)]}, config=config))
     except GraphRecursionError:
-        msg = f"stopped after {settings.recursion_limit} steps without an answer (the recursion limit)"
-        state = {"question": question, "trace": [], "messages": []}
-        if app.checkpointer is not None:
-            state = dict(app.get_state(config).values)
-        answer = Answer(question=question, outcome=Outcome.ERROR, error=msg, error_kind="limit", text=msg)
-        if app.checkpointer is not None:
-            app.update_state(config, {"error": msg, "outcome": "error", "answer": answer.model_dump(mode="json")})
-        state.update({"answer": answer.model_dump(mode="json"), "outcome": "error"})
+        state = stopped_at_limit(app, thread_id, question, settings.recursion_limit)
     state["answer"] = {**state["answer"], "thread_id": thread_id}
     return {**state, "thread_id": thread_id}
+
+
+def stopped_at_limit(app, thread_id: str, question: str, limit: int) -> dict[str, Any]:
+    """The state of a run the recursion limit stopped: an error answer, also stored on the thread when it has one."""
+    msg = f"stopped after {limit} steps without an answer (the recursion limit)"
+    config = {"configurable": {"thread_id": thread_id}}
+    state: dict[str, Any] = {"question": question, "trace": [], "messages": []}
+    if app.checkpointer is not None:
+        state = dict(app.get_state(config).values)
+    answer = Answer(question=question or state.get("question", ""), outcome=Outcome.ERROR, error=msg, error_kind="limit",
+                    text=msg)
+    if app.checkpointer is not None:
+        app.update_state(config, {"error": msg, "outcome": "error", "answer": answer.model_dump(mode="json")})
+    state.update({"answer": answer.model_dump(mode="json"), "outcome": "error"})
+    return state
 
 
 def error_state(question: str, thread_id: str | None, msg: str, kind: str) -> dict[str, Any]:
@@ -130,4 +138,4 @@ def error_state(question: str, thread_id: str | None, msg: str, kind: str) -> di
             "answer": answer.model_dump(mode="json"), "outcome": "error"}
 
 
-__all__ = ["build_graph", "run_question", "error_state", "route_model", "route_tools", "route_critique"]
+__all__ = ["build_graph", "run_question", "stopped_at_limit", "error_state", "route_model", "route_tools", "route_critique"]

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from langgraph.checkpoint.sqlite import SqliteSaver
+from langgraph.errors import GraphRecursionError
 
 from fmcgm.errors import FMCGMError
 
@@ -171,4 +172,9 @@ def resume(app, thread_id: str, checkpoint_id: str, recursion_limit: int) -> dic
         raise FMCGMError(f"no checkpoint {checkpoint_id!r} in thread {thread_id!r}",
                          "see the checkpoint ids with `fmcgm trace show THREAD`")
     cfg["recursion_limit"] = recursion_limit
-    return app.invoke(None, config=cfg)
+    try:
+        return app.invoke(None, config=cfg)
+    except GraphRecursionError:  # the same error answer as a first run stopped by the limit (exit code 1)
+        from agent.graph import stopped_at_limit
+
+        return stopped_at_limit(app, thread_id, "", recursion_limit)

