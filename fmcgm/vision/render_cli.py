@@ -28,6 +28,9 @@ def render_cli(world: str, do: list[str], *, image: str | None, seed: int, steps
     from fmcgm.vision.render import MAX_STEPS, RenderFailure, render_counterfactual
 
     def fail(e: FMCGMError, code: int) -> int:
+        if as_json:  # one JSON object on one line, as a picture's result is
+            print(json.dumps({"ok": False, "exit_code": code, "error": e.to_dict()}))
+            return code
         console.print(f"[red]error:[/] {escape(e.message)}" + (f" — {escape(e.hint)}" if e.hint else ""), soft_wrap=True)
         return code
 
