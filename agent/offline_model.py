@@ -216,6 +216,22 @@ def _visual(question: str):
         return None
 
 
+def _unreadable_value(visual) -> Clarification | None:
+    """The question back when a value of a visual question cannot be read (e.g. a unit of another quantity)."""
+    from fmcgm.worlds import get_world
+
+    world = get_world(visual.world)
+    for k, v in visual.intervention.items():
+        try:
+            world.parse_value(k, v)
+        except FMCGMError as e:
+            c = world.concept(k)
+            return Clarification(f"a counterfactual picture of the {world.name} world with {c.name} changed",
+                                 (e.message,), (e.hint,), f'"... if the {c.name.replace("_", " ")} were '
+                                 f'{next(iter(c.value_words), "10")}" or "... were 10%"')
+    return None
+
+
 class OfflineReasoner(BaseChatModel):
     """Deterministic, offline tool-calling model for structured causal questions."""
 
@@ -226,9 +242,14 @@ class OfflineReasoner(BaseChatModel):
     def bind_tools(self, tools: Sequence[Any], *, tool_choice: str | None = None, **kwargs: Any):
         return self.bind(tools=[convert_to_openai_tool(t) for t in tools], **kwargs)
 
-    def _visual_turn(self, visual, results) -> AIMessage:
+    def _visual_turn(self, visual, results, tools: set[str] | None = None) -> AIMessage:
         """propose_edges → check_acyclicity → apply_do → render_image → answer, for a world image question."""
         graph = _visual_graph(visual.world)
+        unread = _unreadable_value(visual)
+        if unread is not None:  # a unit the world does not read: asked back, never rendered at the bare number
+            if (results and results[-1][0] == CLARIFY) or not (tools and CLARIFY in tools):
+                return _asked(unread.text())
+            return _call(CLARIFY, unread.args())
         if not results:
             return _call("propose_edges", {"edges": graph["edges"]})
         name, res = results[-1]
@@ -261,7 +282,7 @@ class OfflineReasoner(BaseChatModel):
             return _independence_turn(independence, results)
         visual = _visual(str(messages[start].content))
         if visual is not None:
-            return self._visual_turn(visual, results)
+            return self._visual_turn(visual, results, tools)
         plan = _read(question, context)
         attached = _attached(messages)
         if attached is not None and (isinstance(plan, Clarification) or not plan.graph.edges):

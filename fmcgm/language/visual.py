@@ -13,6 +13,26 @@ WORLD_WORDS = {"pendulum": ("pendulum", "shadow", "sun", "light", "lamp"),
                "waterflow": ("water", "ball", "hole", "stream", "flow", "container")}
 
 
+# a number and what follows it: a unit ("10 percent", "30 degrees", "10 km") unless it is a word of the sentence
+NUMBER = re.compile(r"([-+\u2212]?\d+(?:\.\d+)?)\s*(%|°|per cent(?: of (?:the|its) range)?|percent(?: of (?:the|its) range)?"
+                    r"|scene units?|[a-z]+)?")
+NOT_UNITS = {"and", "or", "but", "instead", "to", "toward", "towards", "from", "with", "then", "than", "in", "on", "at",
+             "of", "for", "while", "so", "what", "how", "would", "will", "the", "a", "an", "more", "less", "further",
+             "left", "right", "up", "down", "is", "was", "were", "be", "it", "its", "this", "that", "rather", "if",
+             "when", "had", "as", "before", "after", "now", "there", "here", "please"}
+
+
+def _with_unit(num: re.Match, concept) -> str | float:
+    """The value as written: a number in the concept's unit, a share of its range ("10%"), or the number with
+    a unit the world will refuse, naming the units it reads (a unit is never dropped)."""
+    from fmcgm.worlds.base import PERCENT, unit_words
+
+    value, unit = num.group(1).replace("\u2212", "-"), (num.group(2) or "").strip()
+    if not unit or unit in NOT_UNITS or unit in unit_words(concept.unit):
+        return float(value)
+    return f"{value}%" if PERCENT.fullmatch(unit) else f"{value} {unit}"
+
+
 @dataclass
 class VisualRequest:
     world: str
@@ -46,11 +66,11 @@ def parse_visual(question: str) -> VisualRequest | None:
             continue
         rest = clause[clause.index(hit) + len(hit):]
         word = next((w for w in sorted(c.value_words, key=len, reverse=True) if re.search(rf"\b{re.escape(w)}\b", rest)), None)
-        num = re.search(r"(-?\d+(?:\.\d+)?)\s*(%|degrees?|°|units?)?", rest)
+        num = NUMBER.search(rest)
         if word:
             intervention[c.name] = word
         elif num:
-            intervention[c.name] = f"{num.group(1)}%" if num.group(2) == "%" else float(num.group(1))
+            intervention[c.name] = _with_unit(num, c)
         if intervention:
             break  # one intervention per question: the first concept named with a value
     return VisualRequest(world_name, intervention, img.group(1) if img else None) if intervention else None

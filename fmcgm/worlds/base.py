@@ -19,6 +19,18 @@ from fmcgm.causal.graph import CausalGraph, descendants
 from fmcgm.causal.scm import AdditiveSCM
 from fmcgm.errors import QueryError, UnknownVariableError
 
+# "%" or "percent" after a number: that share of the concept's range
+PERCENT = re.compile(r"(?:%|percent|per cent|pct)(?: of (?:the|its) range)?")
+# the words that name each unit a concept is given in
+UNIT_WORDS = {"degrees": ("degrees", "degree", "deg", "°"),
+              "scene units": ("scene units", "scene unit", "units", "unit", "u"),
+              "units": ("units", "unit", "u")}
+
+
+def unit_words(unit: str) -> tuple[str, ...]:
+    """The spellings accepted after a number for a concept measured in ``unit``."""
+    return UNIT_WORDS.get(unit, (unit,))
+
 
 @dataclass(frozen=True)
 class Concept:
@@ -82,19 +94,27 @@ class World:
         return self.scm.counterfactual(factual, {self.concept(k).name: v for k, v in intervention.items()})
 
     def parse_value(self, concept: str, text: str | float) -> float:
-        """A number (in the concept's unit) or a value word such as "far left"."""
+        """A number in the concept's unit, a share of its range ("10%", "10 percent"), or a value word such as
+        "far left". Any other unit after a number is refused, naming the accepted ones (never dropped)."""
         c = self.concept(concept)
         if isinstance(text, (int, float)):
             return float(text)
-        t = text.strip().lower()
+        t = re.sub(r"\s+", " ", text.strip().lower()).replace("\u2212", "-")
         if t in c.value_words:
             return c.value_words[t]
-        m = re.fullmatch(r"(-?\d+(?:\.\d+)?)\s*(%|[a-z°]+)?", t)
+        m = re.fullmatch(r"([-+]?(?:\d+(?:\.\d*)?|\.\d+))\s*(.*?)", t)
         if m:
-            v = float(m.group(1))
-            return c.low + v / 100 * c.span if m.group(2) == "%" else v
+            v, unit = float(m.group(1)), m.group(2).strip()
+            if PERCENT.fullmatch(unit):
+                return c.low + v / 100 * c.span
+            if not unit or unit in unit_words(c.unit):
+                return v
+            raise QueryError(f"cannot read {text!r} as a value of {c.name}: {unit!r} is not a unit of {c.name}",
+                             f"give a number in {c.unit} ({c.low:g}..{c.high:g}), a share of its range "
+                             "(\"10%\" or \"10 percent\"), or one of: " + ", ".join(c.value_words))
         raise QueryError(f"cannot read {text!r} as a value of {c.name}",
-                         f"use a number in {c.unit} ({c.low:g}..{c.high:g}) or one of: " + ", ".join(c.value_words))
+                         f"use a number in {c.unit} ({c.low:g}..{c.high:g}), a share of its range (\"10%\" or "
+                         "\"10 percent\"), or one of: " + ", ".join(c.value_words))
 
     # -- pixels ------------------------------------------------------------------------
     def render(self, values: Mapping[str, float], size: int = 64) -> np.ndarray:
