@@ -33,7 +33,7 @@ class Finding:
     message: str
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {**asdict(self), "code": str(self.code)}  # plain text: a checkpoint holds no enum members
 
 
 def check_acyclic(edges: list[tuple[str, str]]) -> list[Finding]:
