@@ -22,6 +22,7 @@ from fmcgm.causal import graph as G
 from fmcgm.causal.probability import ProbabilityStore, Statement
 from fmcgm.causal.queries import Query, candidates
 from fmcgm.errors import FMCGMError, NotIdentifiableError, cycle_message
+from fmcgm.vocabulary import QueryKind
 
 Severity = Literal["error", "warning", "info"]
 
@@ -78,7 +79,7 @@ def check_statements(g: G.CausalGraph, statements: list[Statement]) -> list[Find
 
 
 def check_identifiable(g: G.CausalGraph, q: Query | None) -> list[Finding]:
-    if q is None or q.kind in ("backadj", "collider_bias", "det_counterfactual"):
+    if q is None or q.kind in (QueryKind.BACKADJ, QueryKind.COLLIDER_BIAS, QueryKind.DET_COUNTERFACTUAL):
         return []
     try:
         ests = candidates(g, q).estimands
