@@ -15,7 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from fmcgm.errors import ErrorCode
-from fmcgm.vocabulary import Outcome
+from fmcgm.vocabulary import Outcome, QueryKind
 from prompts import load
 from tools.schemas import GraphSpec
 
@@ -129,7 +129,7 @@ def result_text(result: dict[str, Any]) -> str:
         return str(result.get("summary", ""))
     verdict = {"yes": "Yes.", "no": "No."}.get(data.get("answer") or "", "")
     value, bounds = data.get("value"), data.get("bounds")
-    value_line = (f"Value: {value:.4f}\n" if isinstance(value, (int, float)) and data.get("kind") != "det_counterfactual"
+    value_line = (f"Value: {value:.4f}\n" if isinstance(value, (int, float)) and data.get("kind") != QueryKind.DET_COUNTERFACTUAL
                   else f"Value lies in [{bounds[0]:.4f}, {bounds[1]:.4f}]\n" if bounds else "")
     assumptions = data.get("assumptions") or []
     text = load("answer").format(

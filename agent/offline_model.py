@@ -65,7 +65,7 @@ class Clarification:
 
 def engine_check(p: Problem) -> tuple:
     """The one check that decides between readings: the engine's answer (raises when it cannot answer)."""
-    if p.kind == "det_counterfactual" and p.outcome is not None:
+    if p.kind == QueryKind.DET_COUNTERFACTUAL and p.outcome is not None:
         res = counterfactual(p.graph, p.mechanisms, p.observations, p.intervention, p.outcome)
         return ("det", res.determined, round(float(res.probability), 4))
     if p.query is None:
@@ -170,7 +170,7 @@ def _asked_back(m: BaseMessage) -> bool:
 def problem_arguments(p: Problem) -> dict[str, Any]:
     """estimate_effect arguments for a structured problem, through the tools' own argument model."""
     graph = GraphSpec.of(p.graph)
-    if p.kind == "det_counterfactual":
+    if p.kind == QueryKind.DET_COUNTERFACTUAL:
         assert p.outcome is not None, "a deterministic counterfactual problem names its outcome"
         (x, xv), = p.intervention.items()
         args = EstimateEffectArgs(

@@ -8,6 +8,9 @@ from typing import Annotated, Any, TypedDict
 from langchain_core.messages import AnyMessage
 from langgraph.graph.message import add_messages
 
+from agent.answer import ErrorKind
+from fmcgm.vocabulary import OutcomeValue
+
 
 class Step(TypedDict, total=False):
     node: str
@@ -37,9 +40,9 @@ class AgentState(TypedDict, total=False):
     empty_replies: int
     nudges: int  # times the model was sent back to the tools after ending without a computed answer
     error: str | None  # set when the run must stop (server down, loop, critique limit)
-    error_kind: str | None  # backend | limit | input | internal (decides the CLI's exit code)
+    error_kind: ErrorKind | None  # backend | limit | input | internal (decides the CLI's exit code)
     turn_result: TurnResult | None  # this turn's last answering tool result: the only source of the answer
     answer: dict[str, Any] | None  # an agent.answer.Answer as a dict
-    outcome: str
+    outcome: OutcomeValue  # an Outcome's value (see fmcgm.vocabulary)
     # -- across turns --
     trace: Annotated[list[Step], operator.add]

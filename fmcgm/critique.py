@@ -22,6 +22,7 @@ from fmcgm.causal import graph as G
 from fmcgm.causal.probability import ProbabilityStore, Statement
 from fmcgm.causal.queries import Query, candidates
 from fmcgm.errors import FMCGMError, NotIdentifiableError, cycle_message
+from fmcgm.vocabulary import QueryKind
 
 Severity = Literal["error", "warning", "info"]
 
@@ -34,7 +35,7 @@ class Finding:
     hint: str = ""  # for the user: what would fix or settle it (never an instruction to the agent's model)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {**asdict(self), "code": str(self.code)}  # plain text: a checkpoint holds no enum members
 
 
 def check_acyclic(edges: list[tuple[str, str]]) -> list[Finding]:
@@ -79,7 +80,7 @@ def check_statements(g: G.CausalGraph, statements: list[Statement]) -> list[Find
 
 
 def check_identifiable(g: G.CausalGraph, q: Query | None) -> list[Finding]:
-    if q is None or q.kind in ("backadj", "collider_bias", "det_counterfactual"):
+    if q is None or q.kind in (QueryKind.BACKADJ, QueryKind.COLLIDER_BIAS, QueryKind.DET_COUNTERFACTUAL):
         return []
     try:
         ests = candidates(g, q).estimands

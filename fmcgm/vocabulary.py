@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 
 
 class QueryKind(StrEnum):
@@ -45,3 +46,8 @@ class Outcome(StrEnum):
     NOT_IDENTIFIABLE = "not_identifiable"  # computed: the identification algorithm proved no estimand exists
     DECLINED = "declined"  # nothing computed: the agent says what is missing, or the model did not compute
     ERROR = "error"  # the run could not finish (backend unreachable, limits, internal failure)
+
+
+# An outcome as the agent's state and its checkpoints hold it: the member's plain string (LangGraph reads an enum
+# member in a checkpoint back as an "unregistered type"). Compare it with Outcome members, never with a literal.
+OutcomeValue = Literal["running", "answered", "not_identifiable", "declined", "error"]

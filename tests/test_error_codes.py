@@ -86,3 +86,34 @@ def test_every_error_class_carries_a_code_of_the_enum():
                 if not ok:
                     bad.append(f"{classes[name][2]}: {name}.code = {ast.unparse(v) if v else None}")
     assert not bad, "error classes whose code is not a member of ErrorCode:\n" + "\n".join(bad)
+
+
+def _enums(value, where="state") -> list[str]:
+    """Enum members anywhere in a value (LangGraph's checkpoint reads them back as "unregistered types")."""
+    from enum import Enum
+
+    from pydantic import BaseModel
+
+    if isinstance(value, Enum):
+        return [f"{where}: {value!r}"]
+    if isinstance(value, BaseModel):
+        return _enums(dict(value), where)
+    if isinstance(value, dict):
+        return [e for k, v in value.items() for e in _enums(k, where) + _enums(v, f"{where}.{k}")]
+    if isinstance(value, (list, tuple)):
+        return [e for i, v in enumerate(value) for e in _enums(v, f"{where}[{i}]")]
+    return []
+
+
+def test_codes_reach_the_checkpoint_as_plain_text():
+    """A critique finding carries the error's code: stored as its string, not as an ErrorCode member."""
+    args = {"graph": GRAPH, "query": {"kind": "ate", "outcome": "y", "treatment": "x"},
+            "statements": [{"event": {"y": 1}, "given": {"x": 1}, "p": 1.7}]}
+    model = ScriptedModel(replies=[call("estimate_effect", args), AIMessage(content="done")])
+    state = run_question("q", app=build_graph(model=model))
+    assert state["critiques"][0]["findings"][0]["code"] == ErrorCode.INVALID_PROBABILITY
+    assert not _enums(state)
+    from test_agent import Q
+
+    answered = run_question(Q)  # the offline reasoner: its tool calls and results, the answer
+    assert answered["answer"]["computed"] and not _enums(answered)

@@ -9,6 +9,7 @@ from typing import Any
 from fmcgm.app.answer import TurnAnswer
 from fmcgm.app.present import NOT_COMPUTED
 from fmcgm.app.turns import StepEvent
+from fmcgm.vocabulary import Outcome
 
 __all__ = ["NOT_COMPUTED", "answer_markdown", "step_message"]
 
@@ -48,7 +49,7 @@ def answer_markdown(ans: TurnAnswer) -> str:
         lines.append(f"**{NOT_COMPUTED}** — no tool result of this turn backs an answer ({ans.outcome}).")
         lines.append(_quote(p.get("text") or p.get("error") or "no answer"))
         return "\n\n".join(lines)
-    if ans.outcome == "not_identifiable":
+    if ans.outcome == Outcome.NOT_IDENTIFIABLE:
         lines.append("**Not identifiable**")
     elif p.get("answer") is not None or p.get("value") is not None:
         verdict = f"**Answer: {str(p['answer']).capitalize()}**" if p.get("answer") is not None else "**Answer**"
@@ -62,7 +63,7 @@ def answer_markdown(ans: TurnAnswer) -> str:
         lines.append(f"**Method**: {p['method']}")
     if p.get("assumptions"):
         lines.append("**Assumptions**\n" + "\n".join(f"- {a}" for a in p["assumptions"]))
-    if p.get("warnings") and ans.outcome != "not_identifiable":
+    if p.get("warnings") and ans.outcome != Outcome.NOT_IDENTIFIABLE:
         lines.append("**Critique warnings**\n" + "\n".join(f"- {w}" for w in p["warnings"]))
     if p.get("text"):
         lines.append(_quote(p["text"]))

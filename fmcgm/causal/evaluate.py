@@ -18,7 +18,7 @@ from fmcgm.causal.probability import ProbabilityStore, Statement
 from fmcgm.causal.queries import EFFECT_KINDS, Query, backadj_answer, candidates, collider_answer, treatment_of
 from fmcgm.causal.terms import Assign
 from fmcgm.errors import AssumptionViolation, FMCGMError, InconsistentInputError, MissingQuantityError
-from fmcgm.vocabulary import Claim
+from fmcgm.vocabulary import Claim, QueryKind
 
 # Effects smaller than half a percentage point are reported as "no effect": the given numbers are
 # rounded to whole percents, so a smaller difference is indistinguishable from zero.
@@ -55,13 +55,13 @@ class QueryResult:
 
 def answer_query(g: G.CausalGraph, q: Query, statements: list[Statement], claim: Claim = Claim.NONE) -> QueryResult:
     """Exact answer of a query on a graph from given probability statements."""
-    if q.kind == "backadj":
+    if q.kind == QueryKind.BACKADJ:
         ok, why = backadj_answer(g, q)
         return QueryResult(q, method="back-door criterion", answer=_yn(ok), reason=why,
                            steps=[why])
-    if q.kind == "collider_bias":
+    if q.kind == QueryKind.COLLIDER_BIAS:
         path, why = collider_answer(g, q)
-        holds = path if claim != "not_affects" else not path
+        holds = path if claim != Claim.NOT_AFFECTS else not path
         return QueryResult(q, method="directed-path check", answer=_yn(holds), reason=why, steps=[why])
     store = ProbabilityStore(statements, g)
     cands = candidates(g, q)
@@ -93,7 +93,7 @@ def answer_query(g: G.CausalGraph, q: Query, statements: list[Statement], claim:
             check_instrument(est.instrument, value, store, q.outcome_value)
         res = _result(q, est, value, store, terms, steps)
         return _decide(res, claim)
-    if q.kind == "ett":
+    if q.kind == QueryKind.ETT:
         bounded = _ett_bounds(g, q, store, steps)
         if bounded is not None:
             return _decide(bounded, claim)
@@ -203,18 +203,18 @@ def _yn(b: bool) -> str:
 
 def _decide(res: QueryResult, claim: Claim) -> QueryResult:
     """Turn a value (or exact bounds) into the yes/no answer of a claim."""
-    if claim == "none":
+    if claim == Claim.NONE:
         return res
     lo, hi = res.bounds if (res.value is None and res.bounds) else (res.value, res.value)
     q = res.query
-    if claim in ("positive", "negative"):
+    if claim in (Claim.POSITIVE, Claim.NEGATIVE):
         if q.kind not in EFFECT_KINDS:
             raise FMCGMError(f"claim {claim!r} needs an effect query", "use more_likely/less_likely for probabilities")
         if lo is None or hi is None:
             raise FMCGMError(f"{q.describe()} has neither a value nor bounds", "a bug: an answered effect has one")
         positive = lo >= MIN_EFFECT
         negative = hi <= -MIN_EFFECT
-        holds = positive if claim == "positive" else negative
+        holds = positive if claim == Claim.POSITIVE else negative
         res.answer = _yn(holds)
         sign = "positive" if positive else "negative" if negative else f"below {MIN_EFFECT} in size (no effect)"
         res.reason = (res.reason + "; " if res.reason else "") + f"the effect is {sign}"
@@ -222,7 +222,7 @@ def _decide(res: QueryResult, claim: Claim) -> QueryResult:
             res.assumptions.append(f"an effect smaller than {MIN_EFFECT} in size counts as no effect "
                                    f"(here {lo:+.4f}{'' if lo == hi else f' to {hi:+.4f}'}; stated numbers are "
                                    "rounded to whole percents)")
-    elif claim in ("affects", "not_affects") and q.kind in EFFECT_KINDS:
+    elif claim in (Claim.AFFECTS, Claim.NOT_AFFECTS) and q.kind in EFFECT_KINDS:
         if lo is None or hi is None:
             raise FMCGMError(f"{q.describe()} has neither a value nor bounds", "a bug: an answered effect has one")
         if lo >= MIN_EFFECT or hi <= -MIN_EFFECT:
@@ -232,17 +232,17 @@ def _decide(res: QueryResult, claim: Claim) -> QueryResult:
         else:
             raise FMCGMError(f"{q.describe()} lies in [{lo:.4f}, {hi:.4f}]: the numbers allow an effect and none",
                              "give the numbers that pin the effect down")
-        res.answer = _yn(some if claim == "affects" else not some)
+        res.answer = _yn(some if claim == Claim.AFFECTS else not some)
         res.reason = (res.reason + "; " if res.reason else "") + ("an effect" if some else
                                                                    f"no effect (below {MIN_EFFECT} in size)")
         if not some and max(abs(lo), abs(hi)) > 1e-9:
             res.assumptions.append(f"an effect smaller than {MIN_EFFECT} in size counts as no effect")
-    elif claim in ("more_likely", "less_likely"):
+    elif claim in (Claim.MORE_LIKELY, Claim.LESS_LIKELY):
         p = res.value
         if p is None:
             raise FMCGMError(f"claim {claim!r} needs the value of {q.describe()}, not only bounds",
                              "ask for the effect's direction instead")
-        holds = p > 0.5 if claim == "more_likely" else p < 0.5
+        holds = p > 0.5 if claim == Claim.MORE_LIKELY else p < 0.5
         res.answer = _yn(holds)
         res.reason = f"P = {p:.4f} {'>' if p > 0.5 else '<=' } 0.5"
     res.steps.append(f"claim {claim}: {res.answer}")

@@ -31,7 +31,7 @@ from fmcgm.causal.identification import (
 from fmcgm.errors import NotIdentifiableError, QueryError
 from fmcgm.vocabulary import QueryKind
 
-EFFECT_KINDS = ("correlation", "exp_away", "ate", "ett", "nde", "nie")
+EFFECT_KINDS = (QueryKind.CORRELATION, QueryKind.EXP_AWAY, QueryKind.ATE, QueryKind.ETT, QueryKind.NDE, QueryKind.NIE)
 
 
 @dataclass(frozen=True)
@@ -50,18 +50,18 @@ class Query:
         x, y = self.treatment, self.outcome
         yv, x1, x0 = self.outcome_value, self.treatment_value, self.control_value
         return {
-            "marginal": f"P({y}={yv})",
-            "conditional": f"P({y}={yv} | {x}={x1})",
-            "correlation": f"P({y}={yv} | {x}={x1}) - P({y}={yv} | {x}={x0})",
-            "exp_away": f"P({y}={yv} | {x}={x1}, {_cond(self)}) - P({y}={yv} | {x}={x0}, {_cond(self)})",
-            "ate": f"P({y}={yv} | do({x}={x1})) - P({y}={yv} | do({x}={x0}))",
-            "ett": f"P({y}_{{{x}={x0}}}={yv} | {x}={x1}) - P({y}={yv} | {x}={x1})",
-            "nde": f"E[{y}_{{{x}={x1}, M_{{{x}={x0}}}}}] - E[{y}_{{{x}={x0}}}] with M = {{{', '.join(self.mediators)}}}",
-            "nie": f"E[{y}_{{{x}={x0}, M_{{{x}={x1}}}}}] - E[{y}_{{{x}={x0}}}] with M = {{{', '.join(self.mediators)}}}",
-            "backadj": f"is adjusting for {set(self.adjustment_sets[0]) if self.adjustment_sets else '?'} "
-                       f"a valid way to estimate the effect of {x} on {y}?",
-            "collider_bias": f"does {x} causally affect {y}?",
-            "det_counterfactual": f"{y} under do({x}={x1})",
+            QueryKind.MARGINAL: f"P({y}={yv})",
+            QueryKind.CONDITIONAL: f"P({y}={yv} | {x}={x1})",
+            QueryKind.CORRELATION: f"P({y}={yv} | {x}={x1}) - P({y}={yv} | {x}={x0})",
+            QueryKind.EXP_AWAY: f"P({y}={yv} | {x}={x1}, {_cond(self)}) - P({y}={yv} | {x}={x0}, {_cond(self)})",
+            QueryKind.ATE: f"P({y}={yv} | do({x}={x1})) - P({y}={yv} | do({x}={x0}))",
+            QueryKind.ETT: f"P({y}_{{{x}={x0}}}={yv} | {x}={x1}) - P({y}={yv} | {x}={x1})",
+            QueryKind.NDE: f"E[{y}_{{{x}={x1}, M_{{{x}={x0}}}}}] - E[{y}_{{{x}={x0}}}] with M = {{{', '.join(self.mediators)}}}",
+            QueryKind.NIE: f"E[{y}_{{{x}={x0}, M_{{{x}={x1}}}}}] - E[{y}_{{{x}={x0}}}] with M = {{{', '.join(self.mediators)}}}",
+            QueryKind.BACKADJ: f"is adjusting for {set(self.adjustment_sets[0]) if self.adjustment_sets else '?'} "
+                               f"a valid way to estimate the effect of {x} on {y}?",
+            QueryKind.COLLIDER_BIAS: f"does {x} causally affect {y}?",
+            QueryKind.DET_COUNTERFACTUAL: f"{y} under do({x}={x1})",
         }[self.kind]
 
 
@@ -79,13 +79,13 @@ def validate_query(g: G.CausalGraph, q: Query) -> None:
     names = [q.outcome, *([q.treatment] if q.treatment else []), *q.mediators, *(k for k, _ in q.condition),
              *(v for s in q.adjustment_sets for v in s)]
     g.require(*names)
-    if q.kind != "marginal" and not q.treatment:
+    if q.kind != QueryKind.MARGINAL and not q.treatment:
         raise QueryError(f"a {q.kind} query needs a treatment variable", "name the cause (treatment)")
     if q.treatment and q.treatment == q.outcome:
         raise QueryError(f"treatment and outcome are both {q.outcome!r}", "name two different variables")
-    if q.kind in ("nde", "nie") and not q.mediators:
+    if q.kind in (QueryKind.NDE, QueryKind.NIE) and not q.mediators:
         raise QueryError(f"a {q.kind} query needs mediators", "name the mediator(s) the effect goes through")
-    if q.kind == "backadj" and len(q.adjustment_sets) != 2:
+    if q.kind == QueryKind.BACKADJ and len(q.adjustment_sets) != 2:
         raise QueryError("backadj compares exactly two adjustment sets", "give method 1's and method 2's sets")
 
 
@@ -100,23 +100,23 @@ def candidates(g: G.CausalGraph, q: Query) -> Candidates:
     """Candidate estimands for an effect or probability query (rung 1-3, not backadj/collider)."""
     validate_query(g, q)
     y, yv, x1, x0 = q.outcome, q.outcome_value, q.treatment_value, q.control_value
-    if q.kind == "marginal":
+    if q.kind == QueryKind.MARGINAL:
         return Candidates([Estimand(Prob(((y, yv),)), "marginal probability")])
     x = treatment_of(q)
-    if q.kind == "conditional":
+    if q.kind == QueryKind.CONDITIONAL:
         return Candidates([Estimand(Prob(((y, yv),), ((x, x1),)), "conditional probability")])
-    if q.kind == "correlation":
+    if q.kind == QueryKind.CORRELATION:
         return Candidates([Estimand(Diff(Prob(((y, yv),), ((x, x1),)), Prob(((y, yv),), ((x, x0),))),
                                     "conditional contrast (association, not causation)")])
-    if q.kind == "exp_away":
+    if q.kind == QueryKind.EXP_AWAY:
         c = q.condition
         return Candidates([Estimand(Diff(Prob(((y, yv),), ((x, x1), *c)), Prob(((y, yv),), ((x, x0), *c))),
                                     "conditional contrast within the selected group")])
-    if q.kind == "ate":
+    if q.kind == QueryKind.ATE:
         return Candidates(_ate(g, x, y, x1, x0, yv))
-    if q.kind == "ett":
+    if q.kind == QueryKind.ETT:
         return Candidates(_ett(g, x, y, x1, x0, yv))
-    if q.kind in ("nde", "nie"):
+    if q.kind in (QueryKind.NDE, QueryKind.NIE):
         return Candidates(_natural(g, q))
     raise QueryError(f"{q.kind} has no estimand", "use answer_structural for backadj and collider_bias")
 
@@ -173,7 +173,7 @@ def _natural(g: G.CausalGraph, q: Query) -> list[Estimand]:
     x, y, yv, x1, x0 = treatment_of(q), q.outcome, q.outcome_value, q.treatment_value, q.control_value
     meds = list(q.mediators)
     if mediators_cover_all_paths(g, x, y, meds):
-        if q.kind == "nde":
+        if q.kind == QueryKind.NDE:
             return [Estimand(Const(0.0), "every causal path runs through the mediators: the natural direct effect is 0")]
         return [replace(e, method=e.method + "; every path is mediated, so NIE = ATE") for e in _ate(g, x, y, x1, x0, yv)]
     msyms = tuple((m, m.lower()) for m in meds)
@@ -203,7 +203,7 @@ def _natural(g: G.CausalGraph, q: Query) -> list[Estimand]:
         notes.append("the mediator and the outcome share a confounder; natural effects assume cross-world independence")
     out = []
     for pm in pm_cands:
-        if q.kind == "nde":
+        if q.kind == QueryKind.NDE:
             expr = Sum(msyms, Product((pm(x0), Diff(pyxm(x1), pyxm(x0)))))
             label = "mediation formula (natural direct effect)"
         else:
@@ -234,13 +234,13 @@ def _covariate_mediation(g: G.CausalGraph, q: Query, meds: list[str], msyms) -> 
         wsyms = tuple((v, v.lower() + "'") for v in sorted(w))
         py = lambda xv, wsyms=wsyms: Prob(((y, yv),), ((x, xv), *msyms, *wsyms))  # noqa: E731
         pm = lambda xv, wsyms=wsyms: Prob(msyms, ((x, xv), *wsyms))  # noqa: E731
-        if q.kind == "nde":
+        if q.kind == QueryKind.NDE:
             inner = Sum(msyms, Product((pm(x0), Diff(py(x1), py(x0)))))
         else:
             inner = Sum(msyms, Product((py(x0), Diff(pm(x1), pm(x0)))))
         expr = Sum(wsyms, Product((Prob(wsyms), inner))) if wsyms else inner
         label = "mediation formula" + (f" adjusted for {{{', '.join(sorted(w))}}}" if w else "")
-        out.append(Estimand(expr, f"{label} (natural {'direct' if q.kind == 'nde' else 'indirect'} effect)"))
+        out.append(Estimand(expr, f"{label} (natural {'direct' if q.kind == QueryKind.NDE else 'indirect'} effect)"))
     return out
 
 

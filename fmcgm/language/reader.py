@@ -400,7 +400,7 @@ def _problem(st: ProseStory, changes: list[str] | None = None) -> Problem:
     nodes = Vars(graph)
     statements = _statements(st, nodes, changes) + _formal_statements(st, nodes)
     query, claim = _query(asked, nodes)
-    if query.kind not in ("collider_bias", "backadj") and not statements:
+    if query.kind not in (QueryKind.COLLIDER_BIAS, QueryKind.BACKADJ) and not statements:
         raise Unread("the probabilities (e.g. 'Among smokers, 30% get cancer; among non-smokers, 10%.')")
     return Problem(graph, st.question, query.kind, claim, statements, query,
                    notes=[f"read as {query.describe()}", *(f"changed: {c}" for c in changes or ())])
@@ -415,7 +415,7 @@ def _slot_problem(st: ProseStory, has_numbers: bool, changes: list[str] | None) 
         query, claim = read_slots(st.question, graph, has_numbers)
     except SlotError as e:
         raise Unread(e.missing, st.question) from None
-    if query.kind not in ("collider_bias", "backadj") and not statements:
+    if query.kind not in (QueryKind.COLLIDER_BIAS, QueryKind.BACKADJ) and not statements:
         raise Unread("the probabilities (e.g. 'Among smokers, 30% get cancer; among non-smokers, 10%.')")
     return Problem(graph, st.question, query.kind, claim, statements, query,
                    notes=[f"read as {query.describe()} (by slots)", *(f"changed: {c}" for c in changes or ())])
@@ -442,20 +442,20 @@ def _mediators(nodes: Vars, x: str, y: str) -> tuple[str, ...]:
 def _query(a: Asked, nodes: Vars) -> tuple[Query, str]:
     if a.kind == "formal" or a.formal is not None:
         return _formal_query(a.formal, nodes)
-    if a.kind == "marginal":
+    if a.kind == QueryKind.MARGINAL:
         y = _q(a.y, nodes, "outcome")
         return Query(QueryKind.MARGINAL, y.node, outcome_value=y.value), a.claim
     x, y = _q(a.x, nodes, "cause"), _q(a.y, nodes, "outcome")
     if x.node == y.node:
         raise Unread(f"two different variables in the question (both phrases name {x.node})")
-    if a.kind in ("ate", "correlation"):
+    if a.kind in (QueryKind.ATE, QueryKind.CORRELATION):
         return Query(QueryKind(a.kind), y.node, x.node, x.value, 1 - x.value, y.value), a.claim
-    if a.kind in ("nde", "nie"):
+    if a.kind in (QueryKind.NDE, QueryKind.NIE):
         meds = tuple(_q(m, nodes, "mediator").node for m in a.mediators) or _mediators(nodes, x.node, y.node)
         if not meds:
             raise Unread("a mediator: the graph has no variable between the cause and the outcome")
         return Query(QueryKind(a.kind), y.node, x.node, x.value, 1 - x.value, y.value, mediators=meds), a.claim
-    if a.kind == "ett":
+    if a.kind == QueryKind.ETT:
         if a.counterfactual and not mentions(a.counterfactual, nodes) and \
                 re.search(r"\b(?:not|n't|never|no)\b", a.counterfactual, re.I):  # "... if they had not?"
             return Query(QueryKind.ETT, y.node, x.node, x.value, 1 - x.value, y.value), a.claim
@@ -463,10 +463,10 @@ def _query(a: Asked, nodes: Vars) -> tuple[Query, str]:
         if cf.node != x.node or cf.value == x.value:
             raise Unread("the counterfactual should switch the group's own treatment (e.g. 'if they had not smoked')")
         return Query(QueryKind.ETT, y.node, x.node, x.value, cf.value, y.value), a.claim
-    if a.kind == "exp_away":
+    if a.kind == QueryKind.EXP_AWAY:
         c = _q(a.condition, nodes, "selected group")
         return Query(QueryKind.EXP_AWAY, y.node, x.node, x.value, 1 - x.value, y.value, condition=((c.node, c.value),)), a.claim
-    if a.kind in ("collider_bias", "path"):
+    if a.kind in (QueryKind.COLLIDER_BIAS, "path"):
         return Query(QueryKind.COLLIDER_BIAS, y.node, x.node), "affects"
     raise Unread("a question I can read")
 

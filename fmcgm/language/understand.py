@@ -60,7 +60,7 @@ def understand(text: str, check: Check | None = None) -> Problem:
                          "write it as 'For X, the probability of Y is 30%.'")
     spec = parse_question(story.question)
     g = read_graph(story)
-    if spec.kind == "det_counterfactual":
+    if spec.kind == QueryKind.DET_COUNTERFACTUAL:
         return _det(story, spec, g)
     return _probabilistic(story, spec, g, check)
 
@@ -86,7 +86,7 @@ def _probabilistic(story: Story, spec: QuestionSpec, g: CausalGraph, check: Chec
     col = collect(story)
     items = list(col.items)
     q_items = _question_items(spec, len(items))
-    if spec.kind == "ett" and "c" in q_items:  # the treated group names the treatment
+    if spec.kind == QueryKind.ETT and "c" in q_items:  # the treated group names the treatment
         q_items["x"] = q_items.pop("c")
     method_items: list[tuple[int, list[Item]]] = []
     for ms in col.methods:
@@ -188,7 +188,7 @@ def _build(story, spec: QuestionSpec, g: CausalGraph, col, items, q_items, metho
     node = {k: amap[it.id] for k, it in q_items.items()}
     _require_known(q_items, node, known)
     y = _grounded(node, "y", spec.kind)
-    x = _grounded(node, "x", spec.kind) if spec.kind != "marginal" else ""  # a marginal question has no treatment
+    x = _grounded(node, "x", spec.kind) if spec.kind != QueryKind.MARGINAL else ""  # a marginal question has no treatment
     claim = spec.claim
     kind = spec.kind
     if kind in ("ate", "correlation"):
