@@ -439,3 +439,11 @@ def test_an_unreadable_reply_does_not_block_the_thread():
     run_question("blorp", app=app, thread_id=tid)
     third = run_question("Among non-smokers, 10% get cancer.", app=app, thread_id=tid)["answer"]
     assert third["answer"] == "yes" and abs(third["value"] - 0.2) < 1e-6, third
+
+
+def test_a_share_within_a_group_is_never_answered_with_an_effect():
+    a = ask("Of the people who showed up late, what share came by bus? Taking the bus makes you more likely to be late. "
+            "40% of our staff come by bus; bus riders are late 30% of the time and everyone else 10% of the time.")
+    never_wrong(a, None)
+    if confident(a):
+        assert abs(a["value"] - 0.12 / 0.18) < 0.006, a  # P(bus | late)

@@ -117,6 +117,9 @@ def clean_name(s: str) -> str:
     s = s.strip().strip(",.;:").strip()
     s = re.sub(r"^(?:the\s+)?(?:risk|chance|probability|likelihood|odds|rate|incidence)\s+of\s+", "", s, flags=re.I)
     s = re.sub(r"\s*\(.*?\)\s*", " ", s).strip()
+    # "makes you more likely to be late": the variable is what becomes likely
+    s = re.sub(r"^(?:(?:you|people|them|him|her|it|one|someone|us)\s+)?(?:more|less)\s+likely\s+to\s+"
+               r"(?:be\s+|get\s+|become\s+)?", "", s, flags=re.I)
     while _ARTICLE.match(s):
         s = _ARTICLE.sub("", s)
     # a variable named by its negation ("not smoking", "non-smoking") is the variable itself: the graph is the same,

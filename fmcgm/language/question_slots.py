@@ -23,6 +23,9 @@ from fmcgm.language.names import Mention, mentions, negating, partial_names, tok
 from fmcgm.vocabulary import QueryKind
 
 _SIGN_WORDS = frozenset({"positive", "negative"})
+_SHARE = tuple(tuple(p.split()) for p in ("what share", "what proportion", "what fraction", "what percentage", "how many",
+                                          "what is the probability", "what is the chance", "how likely",
+                                          "what are the chances"))
 
 
 class SlotError(FMCGMError):
@@ -96,6 +99,9 @@ def read_slots(question: str, graph: CausalGraph, has_numbers: bool) -> tuple[Qu
     if stray:
         raise SlotError(f"what {stray[0]!r} in the question negates; name the variable and its value")
     kind = _kind(toks, free, c)
+    if kind != "marginal" and _has(toks, _SHARE, free):  # "what share of late staff came by bus?" is P(bus | late)
+        raise SlotError("a share within a group (a conditional probability) — ask how much the cause changes the outcome, "
+                        "or give the question in notation, e.g. P(Y=1 | X=1)")
     signs = {w.lower().strip(",.") for w in question.split()} & _SIGN_WORDS
     up = _has(toks, c.up, free) + [(0, 0)] * ("positive" in signs)
     down = _has(toks, c.down, free) + [(0, 0)] * ("negative" in signs)
