@@ -262,8 +262,9 @@ def _read_probability(c: str, st: ProseStory) -> bool:
     if not NUMBER_RE.search(c):
         return False
     m = LIKELY_RE.match(c)
-    if m and NUMBER_RE.fullmatch(m.group("n").strip()) and not NUMBER_RE.search(m.group("g") + " " + m.group("e")):
-        st.probs.append(ProbText(m.group("e"), [m.group("g")], number_value(NUMBER_RE.fullmatch(m.group("n").strip())), c))
+    n = NUMBER_RE.fullmatch(m.group("n").strip()) if m else None
+    if m and n and not NUMBER_RE.search(m.group("g") + " " + m.group("e")):
+        st.probs.append(ProbText(m.group("e"), [m.group("g")], number_value(n), c))
         return True
     prefix: list[str] = []
     rest = c

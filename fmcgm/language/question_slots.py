@@ -115,10 +115,10 @@ def read_slots(question: str, graph: CausalGraph, has_numbers: bool) -> tuple[Qu
     if kind == "marginal":
         if len(order) != 1:
             raise SlotError("one variable for an overall chance (the question names " + ", ".join(order) + ")")
-        y = first[order[0]]
+        only = first[order[0]]
         mclaim = ("more_likely" if _has(toks, (("more", "likely", "than", "not"),), free) else
                   "less_likely" if _has(toks, (("less", "likely", "than", "not"),), free) else "none")
-        return Query(QueryKind.MARGINAL, y.node, outcome_value=y.value), mclaim
+        return Query(QueryKind.MARGINAL, only.node, outcome_value=only.value), mclaim
     roles = dict.fromkeys(order, "")
     mediators: list[str] = []
     if kind in ("nie", "nde"):

@@ -562,7 +562,7 @@ def _deterministic(st: ProseStory, asked: Asked) -> Problem:
     mechs, edges = [], []
     for r in st.rules:
         y, yv = _literal(r.effect, nodes)
-        inputs = []
+        inputs: list[tuple[str, int]] = []
         for c in r.causes:
             n, v = _literal(c, nodes)
             if any(n == k for k, _ in inputs):  # two causes of one rule read as one variable: ask, never merge
