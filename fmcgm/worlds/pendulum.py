@@ -18,7 +18,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from fmcgm.causal.scm import AdditiveSCM
-from fmcgm.worlds.base import Concept, World, blobs, color_weight, pixel_to_scene, supersampled
+from fmcgm.worlds.base import Concept, World, blobs, color_weight, colourful, pixel_to_scene, supersampled
 
 PIVOT = (10.0, 10.5)
 ROD, RADIUS, SUN_R, SUN_Y, GROUND = 8.0, 1.5, 3.0, 20.5, -0.5
@@ -116,7 +116,8 @@ def _count(img: np.ndarray) -> dict[str, int]:
     band = np.array([pixel_to_scene(0, r, size)[1] < GROUND + 1.0 for r in range(size)])
     black = color_weight(img, BLACK, tol=80) * band[:, None]
     # the ball never reaches the ground band, where a dark shadow with a reddish cast would pass for red
-    red = color_weight(img, RED) * ~band[:, None]
+    # (the rod's grey edge is not red: see ``colourful``)
+    red = colourful(img, color_weight(img, RED), RED) * ~band[:, None]
     return {"sun": blobs(color_weight(img, ORANGE)), "ball": blobs(red), "shadow": blobs(black)}
 
 
