@@ -80,8 +80,11 @@ def _check_line(check: dict) -> str:
         return f"{c['concept']} {c['measured']:.3g} vs {c['expected']:.3g}{seen} ({c['error_pct']:.1f}% of range)"
 
     objects = ", ".join(f"{n} {k}" for k, n in check["objects"].items())
+    stayed = ", ".join(f"{u['concept']} {u['measured']:.3g} ({u['error_pct']:.1f}% of range)" for u in check.get("unchanged", []))
     verdict = "ok" if check["ok"] else "off: " + "; ".join(check["problems"])
-    return f"measured {', '.join(one(c) for c in check['concepts']) or 'no changed concept'}; objects: {objects} → {verdict}"
+    return (f"measured {', '.join(one(c) for c in check['concepts']) or 'no changed concept'}; "
+            + (f"unchanged {stayed}; " if stayed else "")
+            + f"objects: {objects}; stray pixels: {check.get('stray_pixels', 0)} → {verdict}")
 
 
 def safe_out_dir(out_dir: str | Path | None, root: Path | None = None) -> Path:
@@ -181,7 +184,7 @@ def render_counterfactual(world_name: str, intervention: Mapping[str, str | floa
         mask = np.any(out != img, axis=-1).astype(float)
         changed = [c for c in world.names if abs(cf_values[c] - factual[c]) > 1e-9]
         seconds = 0.0
-        chk = check_counterfactual(world, out, cf_values, changed)
+        chk = check_counterfactual(world, out, cf_values, changed, factual_image=img)
         attempts.append({"settings": "oracle renderer", "check": chk.model_dump()})
     else:
         pipe = pipeline_for(world.name)
@@ -198,7 +201,7 @@ def render_counterfactual(world_name: str, intervention: Mapping[str, str | floa
             with idle_torch_threads():
                 res = pipe.counterfactual(img, factual, do, opts)
             seconds += res.seconds
-            chk = check_counterfactual(world, res.image, cf_values, res.changed)
+            chk = check_counterfactual(world, res.image, cf_values, res.changed, factual_image=img)
             attempts.append({"settings": f"inversion depth {res.strength:.2f}, guidance {opts.guidance_scale:g}, "
                                          f"seed {opts.seed}", "check": chk.model_dump()})
             if best is None or _badness(chk) < _badness(best[1]):

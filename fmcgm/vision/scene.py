@@ -169,10 +169,11 @@ def scene_problems(world, img: np.ndarray, values: dict[str, float], source: str
     need = BACKGROUND_SHARE.get(world.name, 0.6)
     if share < need:
         return [f"only {share:.0%} of it is the {world.name} world's white background (a scene has at least {need:.0%})"]
+    from fmcgm.vision.check import unexplained, where
+
     measured = world.measure(img)
     # the drawing of the values read, or of the measurer's where it has them: whichever explains the picture
-    other = {**values, **{k: v for k, v in measured.items() if math.isfinite(v)}}
-    stray = min((stray_pixels(world, img, v) for v in (values, other)), key=lambda m: int(m.sum()))
+    stray = unexplained(world, img, values, measured, STRAY_LEVEL)
     if stray.sum() >= STRAY_PIXELS:
         return [f"{int(stray.sum())} pixels {where(stray)} are no part of a {world.name} scene at the values read "
                 "from it (text, marks or a second scene)"]
@@ -197,27 +198,6 @@ def _parts(world, img: np.ndarray) -> dict[str, int]:
     from fmcgm.worlds.waterflow import BLUE_WATER
 
     return {"water column": int(float((color_weight(img, BLUE_WATER, tol=50) > 0.5).sum()) >= 3)}
-
-
-def stray_pixels(world, img: np.ndarray, values: dict[str, float]) -> np.ndarray:
-    """Pixels the world's own drawing of ``values`` does not explain: a channel more than STRAY_LEVEL outside
-    the range that drawing takes within one pixel (partly covered pixels at an edge lie inside that range)."""
-    ref = world.render(values, img.shape[0]).astype(np.int16)
-    x = img.astype(np.int16)
-    pad = np.pad(ref, ((1, 1), (1, 1), (0, 0)), mode="edge")
-    shifts = [pad[dy:dy + x.shape[0], dx:dx + x.shape[1]] for dy in range(3) for dx in range(3)]
-    lo, hi = np.min(shifts, axis=0), np.max(shifts, axis=0)
-    outside = np.maximum(lo - x, x - hi).max(-1)
-    return outside > STRAY_LEVEL
-
-
-def where(mask: np.ndarray) -> str:
-    """A region of the frame in words ("at the top left") for a boolean mask."""
-    ys, xs = np.nonzero(mask)
-    h, w = mask.shape
-    row = ("top", "middle", "bottom")[min(2, int(3 * ys.mean() / h))]
-    col = ("left", "centre", "right")[min(2, int(3 * xs.mean() / w))]
-    return "in the middle" if (row, col) == ("middle", "centre") else f"at the {row} {col}".replace("middle ", "")
 
 
 def check_scene(world, img: np.ndarray, values: dict[str, float], source: str, name: str) -> None:

@@ -181,11 +181,14 @@ def colourful(img: np.ndarray, weight: np.ndarray, rgb: tuple[int, int, int]) ->
 
 
 def blobs(weight: np.ndarray, peak: float = 0.35, share: float = 0.2, min_mass: float = 0.5, join: int = 0,
-          max_aspect: float | None = None) -> int:
+          max_aspect: float | None = None, solid: float = 0.6, solid_mass: float = 1.0) -> int:
     """Connected blobs of a soft colour map that a person would see as objects: a blob counts when its
     strongest pixel reaches ``peak`` and its mass (summed coverage) is at least ``share`` of the largest
     blob's and ``min_mass`` pixels — faint anti-aliasing fringes do not count, a half-faded ghost does.
     ``join`` pixels of dilation first join the pieces of a thin line that sampling broke apart.
+    A blob whose strongest pixel reaches ``solid`` and whose mass is at least ``solid_mass`` counts whatever
+    its share: a second copy cut off at the frame's edge (the arc of a second sun) is small but drawn in full
+    colour; the faint blobs a right picture holds beside an object peak below 0.4 (80 model outputs).
     ``max_aspect`` (for round objects): a blob whose core is more than this many times longer than
     wide is a line — e.g. a tinted water surface one pixel high — not a second ball."""
     from scipy import ndimage
@@ -199,7 +202,7 @@ def blobs(weight: np.ndarray, peak: float = 0.35, share: float = 0.2, min_mass: 
     idx = np.arange(1, n + 1)
     mass = np.asarray(ndimage.sum(weight, labels, idx))
     top = np.asarray(ndimage.maximum(weight, labels, idx))
-    keep = (top >= peak) & (mass >= max(min_mass, share * mass.max()))
+    keep = ((top >= peak) & (mass >= max(min_mass, share * mass.max()))) | ((top >= solid) & (mass >= solid_mass))
     if max_aspect is not None:
         # the shape of each blob's core (its pixels of at least half its peak): a faint fringe joined to a
         # ball (a wall's anti-aliased edge) does not make the ball a line

@@ -89,8 +89,12 @@ def _measure(img: np.ndarray) -> dict[str, float]:
     out: dict[str, float] = {}
     red = color_weight(img, RED)
     if (red > 0.5).any():
-        # centroid of the ball's blob only: anti-aliased edges of the rod and shadow leak faint weight
-        core = red > 0.5
+        # centroid of the ball's blob only: anti-aliased edges of the rod and shadow leak faint weight, and a
+        # second (ghost) ball is not averaged in: the strongest core blob is the ball
+        from scipy import ndimage
+
+        labels, n = ndimage.label(red > 0.5, structure=np.ones((3, 3)))
+        core = labels == 1 + int(np.argmax(ndimage.sum(red, labels, np.arange(1, n + 1))))
         cx0, cy0 = xs[core].mean(), ys[core].mean()
         near = (xs - cx0) ** 2 + (ys - cy0) ** 2 <= ((RADIUS + 1.0) / unit) ** 2
         w = red * near
