@@ -6,7 +6,8 @@ accepts (on several scenes).  Each method's counterfactual image is measured
 with the world's geometric measurer (not the project's extractor) against the
 SCM's counterfactual values and compared with the oracle (the renderer applied
 to those values).  A case *succeeds* when every changed concept measures within
-10 % of its range and the scene shows exactly one of each object (a ghost fails).
+10 % of its range, every unchanged one where it was in the factual picture, and
+the scene shows exactly one of each object and nothing else (a ghost, a mark fails).
 
 Methods: ``full`` (one pass: abduction by inversion with depth chosen by the
 move, Causal Semantic Guidance with the contrast ∪ region mask, re-noising
@@ -163,7 +164,7 @@ def run_cases(world_name: str, n: int, seed: int, steps: int, composition_n: int
                 if method == "full":
                     mask, first = res.mask, res
             # checked: the self-check and the same bounded retries as render_image
-            chk = check_counterfactual(world, outs["full"], cf, changed)
+            chk = check_counterfactual(world, outs["full"], cf, changed, factual_image=img)
             best, attempts = (len(chk.problems), outs["full"]), 1
             for k, retry in enumerate(RETRIES, 1):
                 if chk.ok:
@@ -172,14 +173,14 @@ def run_cases(world_name: str, n: int, seed: int, steps: int, composition_n: int
                 r = pipe.counterfactual(img, f, do, CounterfactualOptions(steps=steps, seed=seed + i + k, strength=st,
                                                                           guidance_scale=retry["guidance_scale"]))
                 attempts += 1
-                chk = check_counterfactual(world, r.image, cf, changed)
+                chk = check_counterfactual(world, r.image, cf, changed, factual_image=img)
                 if chk.ok or len(chk.problems) < best[0]:
                     best = (len(chk.problems), r.image)
             outs["checked"] = best[1]
             rec: dict[str, Any] = {"index": i, "case": case.label(), "concept": case.concept, "size": case.size,
                                    "word": case.word, "attempts": attempts, "methods": {}}
             for method, out in outs.items():
-                c = check_counterfactual(world, out, cf, changed)
+                c = check_counterfactual(world, out, cf, changed, factual_image=img)
                 hit = next(x for x in c.concepts if x.concept == case.concept)
                 desc = [x.error_pct if x.error_pct is not None else 100.0 for x in c.concepts if x.concept != case.concept]
                 rec["methods"][method] = {

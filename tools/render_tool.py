@@ -38,7 +38,8 @@ def render_image(args: RenderImageArgs) -> ToolResult:
                                 graph=graph)
     what = ", ".join(f"{k}={v:.3g}" for k, v in res.intervention.items())
     errs = ", ".join(f"{k} {v:.1f}%" for k, v in res.effect_error_pct.items())
-    verdict = (f"checked: every changed concept within {res.check['tolerance_pct']:g}% of its range, one of each object"
+    verdict = (f"checked: every changed concept within {res.check['tolerance_pct']:g}% of its range, the unchanged "
+               "ones where they were, one of each object, nothing else in the frame"
                if res.ok else f"THE PICTURE IS OFF after {len(res.attempts)} attempt(s): " + "; ".join(res.check["problems"]))
     return ToolResult(ok=True, summary=f"{res.world}: do({what}) changes {', '.join(res.changed)}; "
                                        f"measured error {errs}; {verdict}; image {res.paths['side_by_side']}",

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Literal, TypedDict
 
 import numpy as np
 
-from fmcgm.errors import ErrorCode, FMCGMError, ParseError, QueryError, UnknownVariableError
+from fmcgm.errors import ErrorCode, FMCGMError, QueryError, UnknownVariableError
 from fmcgm.worlds import get_world
 
 if TYPE_CHECKING:
@@ -80,8 +80,11 @@ def _check_line(check: dict) -> str:
         return f"{c['concept']} {c['measured']:.3g} vs {c['expected']:.3g}{seen} ({c['error_pct']:.1f}% of range)"
 
     objects = ", ".join(f"{n} {k}" for k, n in check["objects"].items())
+    stayed = ", ".join(f"{u['concept']} {u['measured']:.3g} ({u['error_pct']:.1f}% of range)" for u in check.get("unchanged", []))
     verdict = "ok" if check["ok"] else "off: " + "; ".join(check["problems"])
-    return f"measured {', '.join(one(c) for c in check['concepts']) or 'no changed concept'}; objects: {objects} → {verdict}"
+    return (f"measured {', '.join(one(c) for c in check['concepts']) or 'no changed concept'}; "
+            + (f"unchanged {stayed}; " if stayed else "")
+            + f"objects: {objects}; stray pixels: {check.get('stray_pixels', 0)} → {verdict}")
 
 
 def safe_out_dir(out_dir: str | Path | None, root: Path | None = None) -> Path:
@@ -102,27 +105,12 @@ def safe_out_dir(out_dir: str | Path | None, root: Path | None = None) -> Path:
     return target
 
 
-def load_image(path: str | Path, size: int) -> np.ndarray:
-    from PIL import Image, UnidentifiedImageError
+def load_image(path: str | Path, size: int, world_name: str = "pendulum") -> np.ndarray:
+    """A picture file as a scene of the world at ``size`` pixels (fmcgm's own panels cropped to their scene), or
+    a refusal saying why it is not one (see ``fmcgm.vision.scene``)."""
+    from fmcgm.vision.scene import open_picture
 
-    p = Path(path)
-    if not p.is_file():
-        raise ParseError(f"no image at {p}", "give the path of a PNG or JPEG file")
-    if p.stat().st_size > MAX_IMAGE_BYTES:
-        raise ParseError(f"{p} is {p.stat().st_size // 1024 // 1024} MB, over the {MAX_IMAGE_BYTES // 1024 // 1024} MB limit",
-                         "use a smaller image")
-    try:
-        with Image.open(p) as im:
-            if max(im.size) > MAX_IMAGE_SIDE:
-                raise ParseError(f"{p} is {im.size[0]}×{im.size[1]} pixels, over the {MAX_IMAGE_SIDE} limit",
-                                 "use a smaller image")
-            # box filter: averages every source pixel, the way the worlds anti-alias their scenes
-            return np.asarray(im.convert("RGB").resize((size, size), Image.Resampling.BOX), dtype=np.uint8)
-    except Image.DecompressionBombError:
-        raise ParseError(f"{p} declares more pixels than is safe to decode (a decompression bomb)",
-                         f"use an image of at most {MAX_IMAGE_SIDE}×{MAX_IMAGE_SIDE} pixels") from None
-    except (UnidentifiedImageError, OSError, ValueError) as e:
-        raise ParseError(f"cannot read {p} as an image ({e})", "give a PNG or JPEG file") from None
+    return open_picture(path, get_world(world_name), size, MAX_IMAGE_BYTES, MAX_IMAGE_SIDE).image
 
 
 @lru_cache(maxsize=4)
@@ -170,7 +158,11 @@ def render_counterfactual(world_name: str, intervention: Mapping[str, str | floa
     folder = safe_out_dir(out_dir)  # before the work: a bad folder is the caller's input
     notes: list[str] = []
     if image:
-        img = load_image(image, size)
+        from fmcgm.vision.scene import check_scene, open_picture
+
+        picture = open_picture(image, world, size, MAX_IMAGE_BYTES, MAX_IMAGE_SIDE)
+        img = picture.image
+        notes += picture.notes
         if factual is None:
             factual, source = _extract(world, img)
             notes.append(f"factual values read from {image} by the {source}: "
@@ -181,7 +173,9 @@ def render_counterfactual(world_name: str, intervention: Mapping[str, str | floa
         source = "sampled" if factual is None else "given"
         factual = world.sample(np.random.default_rng(seed)) if factual is None else factual
     factual = validate_factual(world, factual)
-    if not image:
+    if image:  # before abduction: the picture must be a scene of the world, as read
+        check_scene(world, img, factual, "given values" if source == "given" else source, Path(image).name)
+    else:
         img = world.render(factual, size)
     cf_values = world.counterfactual(factual, do)  # validates ranges
     attempts: list[dict] = []
@@ -190,7 +184,7 @@ def render_counterfactual(world_name: str, intervention: Mapping[str, str | floa
         mask = np.any(out != img, axis=-1).astype(float)
         changed = [c for c in world.names if abs(cf_values[c] - factual[c]) > 1e-9]
         seconds = 0.0
-        chk = check_counterfactual(world, out, cf_values, changed)
+        chk = check_counterfactual(world, out, cf_values, changed, factual_image=img)
         attempts.append({"settings": "oracle renderer", "check": chk.model_dump()})
     else:
         pipe = pipeline_for(world.name)
@@ -207,7 +201,7 @@ def render_counterfactual(world_name: str, intervention: Mapping[str, str | floa
             with idle_torch_threads():
                 res = pipe.counterfactual(img, factual, do, opts)
             seconds += res.seconds
-            chk = check_counterfactual(world, res.image, cf_values, res.changed)
+            chk = check_counterfactual(world, res.image, cf_values, res.changed, factual_image=img)
             attempts.append({"settings": f"inversion depth {res.strength:.2f}, guidance {opts.guidance_scale:g}, "
                                          f"seed {opts.seed}", "check": chk.model_dump()})
             if best is None or _badness(chk) < _badness(best[1]):

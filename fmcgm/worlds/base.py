@@ -153,8 +153,11 @@ def pixel_to_scene(px: float, py: float, size: int,
 
 
 def color_weight(img: np.ndarray, rgb: tuple[int, int, int], tol: float = 60.0,
-                 background: tuple[int, int, int] = (255, 255, 255)) -> np.ndarray:
-    """Soft membership of each pixel in a colour drawn on a background (coverage in [0, 1])."""
+                 background: tuple[int, int, int] = (255, 255, 255), cos_min: float | None = None) -> np.ndarray:
+    """Soft membership of each pixel in a colour drawn on a background (coverage in [0, 1]). ``cos_min``: a
+    pixel counts only when it differs from the background in the target's direction (the cosine of the angle
+    between the two differences at least this): a pale pixel of another colour is close to the line in
+    absolute terms, but points elsewhere."""
     x = img.astype(float)
     white = np.array(background, dtype=float)
     target = np.array(rgb, dtype=float)
@@ -162,16 +165,31 @@ def color_weight(img: np.ndarray, rgb: tuple[int, int, int], tol: float = 60.0,
     d = target - white
     t = np.clip(((x - white) @ d) / (d @ d), 0, 1)
     resid = np.linalg.norm(x - (white + t[..., None] * d), axis=-1)
-    return np.where(resid < tol, t, 0.0)
+    ok = resid < tol
+    if cos_min is not None:
+        dev = x - white
+        ok &= (dev @ d) >= cos_min * np.linalg.norm(dev, axis=-1) * np.linalg.norm(d)
+    return np.where(ok, t, 0.0)
+
+
+def colourful(img: np.ndarray, weight: np.ndarray, rgb: tuple[int, int, int]) -> np.ndarray:
+    """``weight`` where a pixel is as colourful as its coverage of ``rgb`` says (its channels spread at least half
+    as far as that much of ``rgb`` over white would), else 0: grey anti-aliasing next to a black line lies close
+    enough to the white→colour line to weigh up to ~0.45 in ``color_weight``, but has no colour."""
+    x = img.astype(float)
+    return weight * ((x.max(-1) - x.min(-1)) >= 0.5 * (max(rgb) - min(rgb)) * weight)
 
 
 def blobs(weight: np.ndarray, peak: float = 0.35, share: float = 0.2, min_mass: float = 0.5, join: int = 0,
-          max_aspect: float | None = None) -> int:
+          max_aspect: float | None = None, solid: float = 0.6, solid_mass: float = 1.0) -> int:
     """Connected blobs of a soft colour map that a person would see as objects: a blob counts when its
     strongest pixel reaches ``peak`` and its mass (summed coverage) is at least ``share`` of the largest
     blob's and ``min_mass`` pixels — faint anti-aliasing fringes do not count, a half-faded ghost does.
     ``join`` pixels of dilation first join the pieces of a thin line that sampling broke apart.
-    ``max_aspect`` (for round objects): a blob whose bounding box is more than this many times longer than
+    A blob whose strongest pixel reaches ``solid`` and whose mass is at least ``solid_mass`` counts whatever
+    its share: a second copy cut off at the frame's edge (the arc of a second sun) is small but drawn in full
+    colour; the faint blobs a right picture holds beside an object peak below 0.4 (80 model outputs).
+    ``max_aspect`` (for round objects): a blob whose core is more than this many times longer than
     wide is a line — e.g. a tinted water surface one pixel high — not a second ball."""
     from scipy import ndimage
 
@@ -184,9 +202,12 @@ def blobs(weight: np.ndarray, peak: float = 0.35, share: float = 0.2, min_mass: 
     idx = np.arange(1, n + 1)
     mass = np.asarray(ndimage.sum(weight, labels, idx))
     top = np.asarray(ndimage.maximum(weight, labels, idx))
-    keep = (top >= peak) & (mass >= max(min_mass, share * mass.max()))
+    keep = ((top >= peak) & (mass >= max(min_mass, share * mass.max()))) | ((top >= solid) & (mass >= solid_mass))
     if max_aspect is not None:
-        boxes = ndimage.find_objects(labels)
-        sides = np.array([sorted((b[0].stop - b[0].start, b[1].stop - b[1].start)) for b in boxes])
-        keep &= sides[:, 1] <= max_aspect * sides[:, 0]
+        # the shape of each blob's core (its pixels of at least half its peak): a faint fringe joined to a
+        # ball (a wall's anti-aliased edge) does not make the ball a line
+        for i in np.nonzero(keep)[0]:
+            ys, xs = np.nonzero((labels == i + 1) & (weight >= top[i] / 2))
+            short, long_ = sorted((int(np.ptp(ys)) + 1, int(np.ptp(xs)) + 1))
+            keep[i] = long_ <= max_aspect * short
     return int(keep.sum())

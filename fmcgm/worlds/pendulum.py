@@ -18,7 +18,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from fmcgm.causal.scm import AdditiveSCM
-from fmcgm.worlds.base import Concept, World, blobs, color_weight, pixel_to_scene, supersampled
+from fmcgm.worlds.base import Concept, World, blobs, color_weight, colourful, pixel_to_scene, supersampled
 
 PIVOT = (10.0, 10.5)
 ROD, RADIUS, SUN_R, SUN_Y, GROUND = 8.0, 1.5, 3.0, 20.5, -0.5
@@ -89,8 +89,12 @@ def _measure(img: np.ndarray) -> dict[str, float]:
     out: dict[str, float] = {}
     red = color_weight(img, RED)
     if (red > 0.5).any():
-        # centroid of the ball's blob only: anti-aliased edges of the rod and shadow leak faint weight
-        core = red > 0.5
+        # centroid of the ball's blob only: anti-aliased edges of the rod and shadow leak faint weight, and a
+        # second (ghost) ball is not averaged in: the strongest core blob is the ball
+        from scipy import ndimage
+
+        labels, n = ndimage.label(red > 0.5, structure=np.ones((3, 3)))
+        core = labels == 1 + int(np.argmax(ndimage.sum(red, labels, np.arange(1, n + 1))))
         cx0, cy0 = xs[core].mean(), ys[core].mean()
         near = (xs - cx0) ** 2 + (ys - cy0) ** 2 <= ((RADIUS + 1.0) / unit) ** 2
         w = red * near
@@ -116,7 +120,8 @@ def _count(img: np.ndarray) -> dict[str, int]:
     band = np.array([pixel_to_scene(0, r, size)[1] < GROUND + 1.0 for r in range(size)])
     black = color_weight(img, BLACK, tol=80) * band[:, None]
     # the ball never reaches the ground band, where a dark shadow with a reddish cast would pass for red
-    red = color_weight(img, RED) * ~band[:, None]
+    # (the rod's grey edge is not red: see ``colourful``)
+    red = colourful(img, color_weight(img, RED), RED) * ~band[:, None]
     return {"sun": blobs(color_weight(img, ORANGE)), "ball": blobs(red), "shadow": blobs(black)}
 
 

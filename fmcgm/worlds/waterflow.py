@@ -17,7 +17,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from fmcgm.causal.scm import AdditiveSCM
-from fmcgm.worlds.base import Concept, World, blobs, color_weight, pixel_to_scene, supersampled
+from fmcgm.worlds.base import Concept, World, blobs, color_weight, colourful, pixel_to_scene, supersampled
 
 WINDOW = (0.0, 20.0, 0.0, 20.0)
 LEFT, RIGHT, FLOOR, TOP = 3.0, 8.0, 0.5, 16.5
@@ -123,7 +123,10 @@ def _count(img: np.ndarray) -> dict[str, int]:
     size = img.shape[0]
     sx = np.array([pixel_to_scene(c, 0, size, WINDOW)[0] for c in range(size)])
     inside = np.abs(sx - (LEFT + RIGHT) / 2) < (RIGHT - LEFT) / 2 - WALL_W  # the ball sits between the walls
-    ball = np.maximum(color_weight(img, BALL, tol=40), color_weight(img, BALL, tol=40, background=BLUE_WATER)) * inside
+    # neither the walls' grey edges nor a pale water surface is purple (see ``colourful`` and ``cos_min``)
+    ball = np.maximum(color_weight(img, BALL, tol=40, cos_min=0.95),
+                      color_weight(img, BALL, tol=40, background=BLUE_WATER, cos_min=0.95))
+    ball = colourful(img, ball, BALL) * inside
     stream = color_weight(img, STREAM, tol=60) * (sx > RIGHT + 0.5)
     # a ball a few pixels wide peaks low at 32 px: a lower peak still tells a ball from a fringe; the thin
     # stream breaks into pieces at 32 px, joined by one pixel of dilation; a ball is round (the tinted edge
