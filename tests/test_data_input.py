@@ -147,3 +147,18 @@ def test_a_short_budget_is_kept_and_what_it_cut_is_said(tmp_path):
     assert time.monotonic() - t0 < 2 + 10  # the budget, plus reading the file and building the agent
     said = ans["text"].replace("time budget:", "Time budget:")
     assert "Time budget:" in said and ("resamples" in said or "adjacency search" in said)
+
+
+def test_malformed_tool_arguments_decline_without_the_instruction_to_the_model(tmp_path):
+    from langchain_core.messages import AIMessage
+
+    from tests.scripted import ScriptedModel, call
+
+    est = {"graph": {"edges": [["x", "y"]]}, "query": {"kind": "ate", "treatment": "x", "outcome": "y"},
+           "statements": [{"event": {"y": 1}, "given": {"x": 1}, "p": "high"}]}
+    model = ScriptedModel(replies=[call("estimate_effect", est), AIMessage(content="I cannot.")])
+    s = Settings(trace_db=str(tmp_path / "t.sqlite"))
+    ans = run_question("q?", settings=s, app=build_graph(model=model, settings=s))["answer"]
+    assert ans["outcome"] == "declined"
+    for phrase in INTERNAL:
+        assert phrase not in ans["text"]

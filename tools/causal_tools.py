@@ -39,7 +39,7 @@ def error_result(err: Exception) -> ToolResult:
         got = first.get("input")
         shown = repr(got)[:80] if not isinstance(got, (dict, list)) else type(got).__name__
         return ToolResult.failure("invalid_arguments", f"{where}: {first['msg']} (got {shown})",
-                                  "fix the argument to match the tool's schema")
+                                  for_model="fix the argument to match the tool's schema")
     return ToolResult.failure("internal_error", str(err), "report this as a bug")
 
 
