@@ -125,7 +125,8 @@ def critique(state: AgentState, deps: Deps) -> dict:
     consumer = next(tc for tc in last.tool_calls if tc["name"] in GRAPH_CONSUMERS)
     args, bad = decode_arguments(consumer.get("args"))
     graph = (args or {}).get("graph") or state.get("proposed_graph")
-    findings = ([Finding("error", "invalid_arguments", f"the {consumer['name']} call was refused: {bad.error.message}")]
+    findings = ([Finding("error", "invalid_arguments",
+                         f"the model's request to compute the answer was malformed: {bad.error.message}")]
                 if bad is not None and bad.error is not None
                 else review_call(consumer["name"], args or {}, graph, state.get("question", ""), deps.table))
     if deps.review_model is not None and graph and not any(f.severity == "error" for f in findings):
@@ -160,6 +161,8 @@ def repair_hint(errors: list[Finding]) -> str:
     if any(f.code == DATA_CONFLICT for f in errors):
         return "the discovery already searched again under the rejected independences; do not revise the graph: " \
                "report the conflict and what would settle it"
+    if any(f.code == "invalid_arguments" for f in errors):
+        return "fix the arguments to match the tool's schema, then call the tool again"
     if any(f.code == "no_graph" for f in errors):
         return "build the graph first (propose_edges, or discover_graph when data are attached), then call the tool"
     return "revise the graph (propose_edges) and call the tool again"
@@ -241,7 +244,7 @@ def review_call(tool: str, args: dict, graph: Any, question: str, table: Table |
             first = e.errors()[0]
             where = ".".join(str(x) for x in first["loc"])
             return [Finding("error", "invalid_arguments",
-                            f"the estimate_effect arguments are malformed: {where}: {first['msg']}")]
+                            f"the model's request to compute the answer was malformed ({where}: {first['msg']})")]
         statements = [s.to_statement() for s in call.statements]
         query = call.query.to_query()
     if discovered and table is not None:

@@ -120,3 +120,45 @@ def test_a_rejected_stated_graph_declines_without_instructions(tmp_path):
     assert ans["outcome"] == "declined" and "X ⫫ Y" in ans["text"]
     for phrase in INTERNAL:
         assert phrase not in ans["text"]
+
+
+def test_progress_is_shown_while_a_data_question_runs(tmp_path):
+    from tests.data_models import sprinkler_frame
+
+    p = tmp_path / "s.csv"
+    sprinkler_frame(3000, 2).to_csv(p, index=False)
+    r = _ask(tmp_path, p, "Does wet pavement cause rain?")
+    assert r.exit_code == 0
+    assert "adjacency search" in r.output and "random halves of the rows" in r.output and " s] " in r.output
+
+
+def test_a_short_budget_is_kept_and_what_it_cut_is_said(tmp_path):
+    rng = np.random.default_rng(3)
+    n, k = 30000, 10
+    x = np.zeros((n, k), dtype=int)
+    for j in range(k):  # a chain with side branches: every column depends on an earlier one
+        src = x[:, j - 1 - (j % 3 == 0)] if j > 1 else rng.integers(0, 2, n)
+        x[:, j] = np.where(rng.random(n) < 0.75, src, rng.integers(0, 2, n))
+    path = tmp_path / "chain.csv"
+    pd.DataFrame(x, columns=[f"v{j}" for j in range(k)]).to_csv(path, index=False)
+    s = Settings(data_path=str(path), trace_db=str(tmp_path / "t.sqlite"), data_budget_s=2)
+    t0 = time.monotonic()
+    ans = run_question("Does v3 affect v9?", settings=s, app=build_graph(settings=s))["answer"]
+    assert time.monotonic() - t0 < 2 + 10  # the budget, plus reading the file and building the agent
+    said = ans["text"].replace("time budget:", "Time budget:")
+    assert "Time budget:" in said and ("resamples" in said or "adjacency search" in said)
+
+
+def test_malformed_tool_arguments_decline_without_the_instruction_to_the_model(tmp_path):
+    from langchain_core.messages import AIMessage
+
+    from tests.scripted import ScriptedModel, call
+
+    est = {"graph": {"edges": [["x", "y"]]}, "query": {"kind": "ate", "treatment": "x", "outcome": "y"},
+           "statements": [{"event": {"y": 1}, "given": {"x": 1}, "p": "high"}]}
+    model = ScriptedModel(replies=[call("estimate_effect", est), AIMessage(content="I cannot.")])
+    s = Settings(trace_db=str(tmp_path / "t.sqlite"))
+    ans = run_question("q?", settings=s, app=build_graph(model=model, settings=s))["answer"]
+    assert ans["outcome"] == "declined"
+    for phrase in INTERNAL:
+        assert phrase not in ans["text"]

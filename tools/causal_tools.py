@@ -39,7 +39,7 @@ def error_result(err: Exception) -> ToolResult:
         got = first.get("input")
         shown = repr(got)[:80] if not isinstance(got, (dict, list)) else type(got).__name__
         return ToolResult.failure(ErrorCode.INVALID_ARGUMENTS, f"{where}: {first['msg']} (got {shown})",
-                                  "fix the argument to match the tool's schema")
+                                  for_model="fix the argument to match the tool's schema")
     return ToolResult.failure(ErrorCode.INTERNAL_ERROR, str(err), "report this as a bug")
 
 

@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from fmcgm.discovery import progress
-from fmcgm.discovery.estimate import GRAPH_RESAMPLES, effect_from_data, graph_stability
+from fmcgm.discovery.estimate import GRAPH_RESAMPLES, PositivityError, effect_from_data, graph_stability
 from fmcgm.discovery.knowledge import NO_SOURCE, LLMKnowledge, gather
 from fmcgm.discovery.pdag import DiscoveredGraph, Edge
 from fmcgm.discovery.pipeline import discover
@@ -116,7 +116,12 @@ def estimate_from_data(args: EstimateFromDataArgs) -> ToolResult:
         budget += stability.notes
     else:
         budget.append(f"graph stability is measured for PC only ({s.get('method')} was used)")
-    r = effect_from_data(table, g, args.treatment, args.outcome, args.claim, stability=stability, budget=budget)
+    try:
+        r = effect_from_data(table, g, args.treatment, args.outcome, args.claim, stability=stability, budget=budget)
+    except PositivityError as e:
+        if budget:  # an empty cell under a graph the budget cut short: say both
+            raise PositivityError(f"{e.message}; time budget: {'; '.join(budget)}", e.hint) from None
+        raise
     ci = f" (95% CI {r.ci[0]:.4f} to {r.ci[1]:.4f})" if r.ci and r.answer else ""
     value = f"{r.value:.4f}{ci}" if r.value is not None else f"in [{r.range[0]:.4f}, {r.range[1]:.4f}]"
     return ToolResult(ok=True, summary=f"effect of {r.treatment} on {r.outcome} = {value}; {r.verdict}", data={

@@ -151,7 +151,8 @@ MAX_COLUMNS = 60  # columns a discovery fits in DEFAULT_BUDGET_S (measured: see 
 
 
 def max_columns(budget_s: float = DEFAULT_BUDGET_S) -> int:
-    return max(2, int(MAX_COLUMNS * min(1.0, budget_s / DEFAULT_BUDGET_S)))
+    """Columns a discovery fits in ``budget_s`` (proportional, never fewer than 10: below that the deadline cuts)."""
+    return max(10, int(MAX_COLUMNS * min(1.0, budget_s / DEFAULT_BUDGET_S)))
 
 
 def check_size(table: Table, budget_s: float = DEFAULT_BUDGET_S, focus: list[str] | tuple[str, ...] = ()) -> list[str]:
