@@ -37,6 +37,7 @@ class ErrorCode(StrEnum):
     TOOL_FAILED = "tool_failed"
     INTERNAL_ERROR = "internal_error"
     INVALID_OUTPUT = "invalid_output"  # an output path the run cannot write (a folder, the input file, no parent)
+    NOT_A_SCENE = "not_a_scene"  # a picture given as the factual scene does not show the world
 
     @property
     def user_fixable(self) -> bool:
@@ -51,7 +52,7 @@ _USER_FIXABLE = frozenset({
     ErrorCode.INVALID_GRAPH, ErrorCode.CYCLE, ErrorCode.UNKNOWN_VARIABLE, ErrorCode.INVALID_PROBABILITY,
     ErrorCode.MISSING_QUANTITY, ErrorCode.INCONSISTENT_INPUT, ErrorCode.UNPARSEABLE, ErrorCode.INVALID_QUERY,
     ErrorCode.INVALID_DATA, ErrorCode.EMPTY_CELL, ErrorCode.CRITIQUE_REJECTED, ErrorCode.INVALID_ARGUMENTS,
-    ErrorCode.INVALID_OUTPUT,
+    ErrorCode.INVALID_OUTPUT, ErrorCode.NOT_A_SCENE,
 })
 _BAD_INPUT = frozenset({ErrorCode.INVALID_DATA, ErrorCode.INVALID_OUTPUT})
 

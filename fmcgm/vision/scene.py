@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from fmcgm.errors import ParseError
+from fmcgm.errors import ErrorCode, ParseError
 
 MIN_SIDE = 32  # the model's input side: a smaller picture holds less than the model reads
 SQUARE_TOLERANCE = 0.02  # a scene is square: sides may differ by this share (rounding of a resize)
@@ -41,7 +41,7 @@ BACKGROUND_SHARE = {"pendulum": 0.75, "waterflow": 0.62}
 class NotAScene(ParseError):
     """The picture does not show a scene of the world (or shows more than one): the caller's input."""
 
-    code = "not_a_scene"
+    code = ErrorCode.NOT_A_SCENE
 
 
 @dataclass
