@@ -352,11 +352,16 @@ def _read_pending_rule(c: str, st: ProseStory) -> bool:
     m = IF_RULE_RE.match(c) or ONLY_RULE_RE.match(c)
     if not m or NUMBER_RE.search(c):
         return False
+    st.pending.append(_rule(m, False, c))
+    return True
+
+
+def _rule(m: re.Match[str], negate: bool, sentence: str) -> RuleText:
+    """A rule's effect (group y) and its causes (group x, joined by one 'and' or 'or')."""
     x = m.group("x")
     op = "or" if re.search(r"\s+or\s+", x) else "and"
     causes = [p.strip() for p in re.split(rf"\s+{op}\s+|,\s*", x) if p.strip()]
-    st.pending.append(RuleText(m.group("y"), op, causes, False, c))
-    return True
+    return RuleText(m.group("y"), op, causes, negate, sentence)
 
 
 def _read_rule(c: str, st: ProseStory) -> bool:
@@ -367,10 +372,7 @@ def _read_rule(c: str, st: ProseStory) -> bool:
         neg = bool(m)
     if not m:
         return False
-    x = m.group("x")
-    op = "or" if re.search(r"\s+or\s+", x) else "and"
-    causes = [p.strip() for p in re.split(rf"\s+{op}\s+|,\s*", x) if p.strip()]
-    st.rules.append(RuleText(m.group("y"), op, causes, neg, c))
+    st.rules.append(_rule(m, neg, c))
     return True
 
 

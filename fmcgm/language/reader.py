@@ -109,32 +109,32 @@ def read_prose(text: str, context: tuple[str, ...] = (), changes: list[str] | No
 
 # -- grounding --------------------------------------------------------------------------------
 
+# What a phrase says that no variable of the story accounts for: each check finds such words, the reader asks
+# about the first instead of dropping it (the example after each check is a phrase it stops).
+_UNACCOUNTED: tuple[tuple[Callable[[str, list[str], str], list[str]], str], ...] = (
+    (lambda p, n, s: stray_values(p, n),  # "cars that are new" against "being old"
+     "what {word!r} in {phrase!r} says: no variable of the story has that value; name the variable and its value"),
+    (lambda p, n, s: unknown_actions(p, n),  # "lowering smoking"
+     "what {word!r} does to the variable after it (raise it, remove it?); say 'if X' or 'if not X'"),
+    # a relative clause is checked on the words as written too (the number words are cut from the phrase)
+    (lambda p, n, s: unnamed_predicates(p, n) + unnamed_predicates(s, n),  # "people who are overweight"
+     "what {word!r} in {phrase!r} says: no variable of the story accounts for it; name the variable and its value"),
+    (lambda p, n, s: population_modifiers(p, n),  # "overweight people"
+     "what {word!r} in {phrase!r} says: no variable of the story accounts for it; name the variable and its value"),
+    (lambda p, n, s: partial_names(p, n),  # "a calm job" against "job stress"
+     "which value of {word!r} {phrase!r} means: it names only part of that variable"),
+)
+
+
 def _sure(phrase: str, nodes: list[str], sentence: str | None) -> None:
     w = unsure(phrase, nodes)
     if w is not None:
         raise Unread(f"what {phrase!r} asserts: I am not sure what {w!r} changes; name the variable and its value",
                      sentence or phrase)
-    stray = stray_values(phrase, list(nodes))
-    if stray:
-        raise Unread(f"what {stray[0]!r} in {phrase!r} says: no variable of the story has that value; name the "
-                     "variable and its value", sentence or phrase)
-    acting = unknown_actions(phrase, list(nodes))
-    if acting:
-        raise Unread(f"what {acting[0]!r} does to the variable after it (raise it, remove it?); say 'if X' or 'if not X'",
-                     sentence or phrase)
-    # what a relative clause says is checked on the words as written (the number words are cut from ``phrase``)
-    unnamed = unnamed_predicates(phrase, list(nodes)) + unnamed_predicates(sentence or "", list(nodes))
-    if unnamed:
-        raise Unread(f"what {unnamed[0]!r} in {phrase!r} says: no variable of the story accounts for it; name the "
-                     "variable and its value", sentence or phrase)
-    narrowing = population_modifiers(phrase, list(nodes))
-    if narrowing:
-        raise Unread(f"what {narrowing[0]!r} in {phrase!r} says: no variable of the story accounts for it; name the "
-                     "variable and its value", sentence or phrase)
-    part = partial_names(phrase, list(nodes))
-    if part:
-        raise Unread(f"which value of {part[0]!r} {phrase!r} means: it names only part of that variable",
-                     sentence or phrase)
+    for check, message in _UNACCOUNTED:
+        found = check(phrase, list(nodes), sentence or "")
+        if found:
+            raise Unread(message.format(word=found[0], phrase=phrase), sentence or phrase)
     ms = mentions(phrase, nodes)
     for m in ms if len(ms) == 1 else ():  # "mild symptoms" against "severe symptoms"
         mod = modifier(phrase, m)
