@@ -115,8 +115,8 @@ class StatementError(ParseError):
 
 
 @dataclass(frozen=True)
-class Independence:
-    """x ⫫ y | given, as stated in ``sentence``."""
+class _Relation:
+    """A stated relation of the pair x, y given ``given``, with the sentence it came from."""
 
     x: str
     y: str
@@ -126,23 +126,19 @@ class Independence:
     @property
     def key(self) -> tuple[frozenset[str], frozenset[str]]:
         return frozenset((self.x, self.y)), self.given
+
+
+@dataclass(frozen=True)
+class Independence(_Relation):
+    """x ⫫ y | given, as stated in ``sentence``."""
 
     def formal(self) -> str:
         return f"{self.x} \u2aeb {self.y}" + (f" | {', '.join(sorted(self.given))}" if self.given else "")
 
 
 @dataclass(frozen=True)
-class Dependence:
+class Dependence(_Relation):
     """x and y are dependent given ``given`` ("x correlates with y": given nothing)."""
-
-    x: str
-    y: str
-    given: frozenset[str]
-    sentence: str
-
-    @property
-    def key(self) -> tuple[frozenset[str], frozenset[str]]:
-        return frozenset((self.x, self.y)), self.given
 
 
 @dataclass(frozen=True)
