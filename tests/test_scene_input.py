@@ -74,7 +74,7 @@ def test_a_picture_of_the_other_world_is_refused(tmp_path):
 def test_a_refusal_in_json(tmp_path):
     r = render("--image", str(save(tmp_path, "white.png", np.full((64, 64, 3), 255, np.uint8))), "--json")
     assert r.exit_code == 2
-    d = json.loads(r.output)
+    d = json.loads(r.stdout)  # the JSON object on stdout; the message also goes to stderr as one line
     assert d["ok"] is False and d["exit_code"] == 2 and d["error"]["code"] == "not_a_scene"
     assert "blank" in d["error"]["message"] and d["error"]["hint"]
 
@@ -140,7 +140,7 @@ def test_given_factual_values_that_contradict_the_picture_are_refused(tmp_path):
 def test_scenes_in_png_and_jpeg_at_any_square_size_are_read(tmp_path, name, kw, size):
     r = render("--image", str(save(tmp_path, name, PENDULUM.render(SCENE, size), **kw)), "--json")
     assert r.exit_code == 0, r.output
-    got = json.loads(r.output)["factual_values"]
+    got = json.loads(r.stdout)["factual_values"]
     for c in PENDULUM.concepts:
         assert abs(got[c.name] - SCENE[c.name]) / c.span < 0.08, (c.name, got[c.name], SCENE[c.name])
 
@@ -176,7 +176,7 @@ def test_its_own_factual_panel_is_cropped_to_the_scene(own):
         assert im.size == (256, 370)  # the title above, the values below
     r = render("--image", own.paths["factual"], "--json")
     assert r.exit_code == 0, r.output
-    d = json.loads(r.output)
+    d = json.loads(r.stdout)
     assert any("fmcgm panel" in n and "cut off" in n for n in d["notes"])
     for c in PENDULUM.concepts:
         assert abs(d["factual_values"][c.name] - SCENE[c.name]) / c.span < 0.05, c.name
@@ -186,7 +186,7 @@ def test_its_own_factual_panel_is_cropped_to_the_scene(own):
 def test_its_own_counterfactual_panel_is_read_as_the_counterfactual_scene(own):
     r = render("--image", own.paths["counterfactual"], "--json", do="angle=0")
     assert r.exit_code == 0, r.output
-    got = json.loads(r.output)["factual_values"]
+    got = json.loads(r.stdout)["factual_values"]
     assert abs(got["light_position"] - 132.3) / PENDULUM.concept("light").span < 0.05
 
 
@@ -198,7 +198,7 @@ def test_a_resized_or_recompressed_panel_is_still_recognised(own, tmp_path, scal
         im.save(p, format=fmt, **({"quality": 85} if fmt == "JPEG" else {}))
     r = render("--image", str(p), "--json")
     assert r.exit_code == 0, r.output
-    assert any("fmcgm panel" in n for n in json.loads(r.output)["notes"])
+    assert any("fmcgm panel" in n for n in json.loads(r.stdout)["notes"])
 
 
 def test_its_side_by_side_strip_is_refused_naming_the_single_scene_files(own):
@@ -216,6 +216,6 @@ def test_the_model_reading_its_own_panel_draws_one_of_each_object(own):
     r = runner.invoke(app, ["render", "--world", "pendulum", "--do", "light=far left", "--image",
                             own.paths["factual"], "--steps", "6", "--json"])
     assert r.exit_code in (0, 1), r.output
-    d = json.loads(r.output)
+    d = json.loads(r.stdout)
     assert all(a["check"]["objects"] == {"sun": 1, "ball": 1, "shadow": 1} for a in d["attempts"][:1]), d["attempts"]
     assert not any("stray" in p or "no part" in p for p in d["check"]["problems"])

@@ -77,7 +77,7 @@ def test_cli_refuses_a_foreign_unit_with_one_line(do):
 def test_cli_refusal_in_json():
     r = render("--do", "angle=10 km", "--json")
     assert r.exit_code == 2
-    d = json.loads(r.output)
+    d = json.loads(r.stdout)
     assert d["ok"] is False and "km" in d["error"]["message"]
 
 
@@ -85,7 +85,7 @@ def test_cli_refusal_in_json():
 def test_cli_reads_the_unit(do, value):
     r = render("--do", do, "--json")
     assert r.exit_code == 0, r.output
-    assert json.loads(r.output)["intervention"]["pendulum_angle"] == pytest.approx(value, abs=0.01)
+    assert json.loads(r.stdout)["intervention"]["pendulum_angle"] == pytest.approx(value, abs=0.01)
 
 
 @pytest.mark.parametrize("q,value", [
