@@ -161,7 +161,7 @@ def repair_hint(errors: list[Finding]) -> str:
     if any(f.code == DATA_CONFLICT for f in errors):
         return "the discovery already searched again under the rejected independences; do not revise the graph: " \
                "report the conflict and what would settle it"
-    if any(f.code == "invalid_arguments" for f in errors):
+    if any(f.code == ErrorCode.INVALID_ARGUMENTS for f in errors):
         return "fix the arguments to match the tool's schema, then call the tool again"
     if any(f.code == "no_graph" for f in errors):
         return "build the graph first (propose_edges, or discover_graph when data are attached), then call the tool"
