@@ -76,7 +76,7 @@ def data_answer_text(result: dict) -> str:
     if d.get("rests_on"):
         lines.append("Edges at the treatment across discovery resamples: " + "; ".join(d["rests_on"]))
     if d.get("warnings"):
-        lines.append("Uncertain edges: " + "; ".join(d["warnings"]))
+        lines.append("Caveats: " + "; ".join(d["warnings"]))
     if d.get("budget"):
         lines.append("Time budget: " + "; ".join(d["budget"]))
     if d.get("assumptions"):

@@ -114,3 +114,16 @@ def test_the_causal_core_does_not_import_discovery():
                 [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
             found += [f"{f.name}: {n}" for n in names if n.startswith("fmcgm.discovery")]
     assert found == []
+
+
+def test_additive_noise_orientations_are_carried_into_resamples_where_they_are_safe():
+    from fmcgm.discovery.estimate import _carry_noise_orientations
+    from fmcgm.discovery.pdag import DiscoveredGraph, Edge
+
+    full = DiscoveredGraph(nodes=["f", "c", "w"], edges=[Edge(a="f", b="c", mark="->", source="noise")])
+    open_ = DiscoveredGraph(nodes=["f", "c", "w"], edges=[Edge(a="c", b="f", mark="--")])
+    _carry_noise_orientations(full, open_)
+    assert [e.text() for e in open_.edges] == ["f -> c"] and open_.edges[0].source == "noise"
+    collider = DiscoveredGraph(nodes=["f", "c", "w"], edges=[Edge(a="f", b="c", mark="--"), Edge(a="w", b="c", mark="->")])
+    _carry_noise_orientations(full, collider)  # f -> c would make a new collider f -> c <- w: stays open
+    assert {e.text() for e in collider.edges} == {"f -- c", "w -> c"}

@@ -99,3 +99,23 @@ def test_a_pair_separated_only_by_a_larger_set_through_no_path_is_kept_adjacent(
     d = pipeline.discover(t)
     assert any(c.kind == "adjacent" and {c.a, c.b} == {"b", "x"} for c in d.constraints)
     assert d.conflicts == [] and frozenset(("b", "x")) in {e.pair for e in d.graph.edges}
+
+
+def test_the_agent_critique_reads_the_search_test_object(tmp_path):
+    from agent.configuration import Settings
+    from agent.graph import build_graph, run_question
+    from fmcgm.discovery.agent_support import dag_member
+    from fmcgm.discovery.table import load_table
+
+    path = tmp_path / "s.csv"
+    sprinkler_frame(4000, 9, OTHER_NAMES).to_csv(path, index=False)
+    s = Settings(data_path=str(path), trace_db=str(tmp_path / "t.sqlite"))
+    state = run_question("Does hose affect skid?", settings=s, app=build_graph(settings=s))
+    critique = state["critiques"][-1]
+    assert critique["findings"] and all(f["severity"] != "error" for f in critique["findings"])
+    tester = search.tester_for(load_table(path))  # the one Table object of this file, with its one tester
+    calls = tester.calls
+    member = dag_member(critique["graph"])
+    for a, b, given in implied_independences(to_causal_graph(member, critique["graph"]["nodes"])):
+        assert tester.cached(a, b, given)  # the agent's critique ran these on the search's CIT
+    assert tester.calls == calls

@@ -113,7 +113,7 @@ def estimate_from_data(args: EstimateFromDataArgs) -> ToolResult:
         stability = graph_stability(table, g, args.treatment, alpha=float(s.get("alpha", 0.01)),
                                     test=s.get("test", "auto"), deadline=deadline, progress=progress.report,
                                     critique=bool(s.get("repairs")))  # resamples repair only where the table needed it
-        budget += stability.notes
+        budget += stability.cut
     else:
         budget.append(f"graph stability is measured for PC only ({s.get('method')} was used)")
     try:

@@ -41,6 +41,7 @@ LEVEL = 0.95
 GRAPH_RESAMPLES = 30  # discovery reruns on random halves of the rows (fewer when the time budget is short)
 MIN_RESAMPLES = 10  # below this many, graph stability is "not measured" and no "no effect" verdict is given
 GRAPH_ROWS = 50_000  # at most this many rows per resample (a quarter of 200,000: stability is then understated)
+SUBSAMPLE = 0.5  # share of the rows in each resample (stability selection's halves)
 STABLE = 0.8  # an edge at the treatment is stable when this share of resamples gives it the full-data mark
 ALTERNATIVE = 0.1  # a parent set of the treatment seen in this share of resamples is estimated too
 
@@ -83,7 +84,8 @@ class Stability:
     rows: int  # rows per resample
     edges: list[EdgeStability]
     parent_sets: dict[frozenset[str], float]  # parent set of x -> share of resamples whose class allows it
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # how the resamples were read
+    cut: list[str] = field(default_factory=list)  # what the time budget or the table's size cut
 
 
 @dataclass
@@ -214,6 +216,18 @@ def _mark(g: DiscoveredGraph, x: str, v: str) -> str:
     return "absent"
 
 
+def _carry_noise_orientations(full: DiscoveredGraph, g: DiscoveredGraph) -> None:
+    """Orient, in a resample's graph, the open edges the full table's additive-noise test oriented."""
+    from fmcgm.discovery.noise_orientation import safe_to_orient
+
+    for f in full.edges:
+        if f.source != "noise" or f.mark != "->":
+            continue
+        e = next((e for e in g.edges if e.pair == f.pair and e.mark == "--"), None)
+        if e is not None and safe_to_orient(g, f.a, f.b):
+            e.a, e.b, e.mark, e.source = f.a, f.b, "->", "noise"
+
+
 def graph_stability(t: Table, graph: DiscoveredGraph, x: str, *, alpha: float = 0.01, test: str = "auto",
                     resamples: int = GRAPH_RESAMPLES, seed: int = 0, deadline: float | None = None,
                     progress=None, critique: bool = True) -> Stability:
@@ -228,21 +242,22 @@ def graph_stability(t: Table, graph: DiscoveredGraph, x: str, *, alpha: float = 
     from fmcgm.discovery.search import Tester, choose_test
 
     rng = np.random.default_rng(seed + 1)
-    m = min(t.n // 2, GRAPH_ROWS)
+    m = min(int(t.n * SUBSAMPLE), GRAPH_ROWS)
     name = choose_test(t, test)  # type: ignore[arg-type]
     marks: dict[str, Counter] = {}
     sets: Counter = Counter()
-    done, notes = 0, []
+    done, notes, cut = 0, [], []
     others = [v for v in t.names if v != x]
     t0 = time.monotonic()
     for b in range(resamples):
         if deadline is not None and b and time.monotonic() + (time.monotonic() - t0) / b > deadline:
-            notes.append(f"the time budget allowed {b} of {resamples} discovery resamples")  # said in the answer
+            cut.append(f"the time budget allowed {b} of {resamples} discovery resamples")
             break
         sub = t.subset(np.sort(rng.choice(t.n, m, replace=False)))
         d = discover(sub, "pc", alpha, name, orient=False, critique=critique,  # type: ignore[arg-type]
                      tester=Tester(sub, name, seed))
         g = d.graph
+        _carry_noise_orientations(graph, g)
         for v in others:
             marks.setdefault(v, Counter())[_mark(g, x, v)] += 1
         if not any(e.mark in ("<->", "o->", "o-o") for e in g.edges if x in (e.a, e.b)):
@@ -251,15 +266,18 @@ def graph_stability(t: Table, graph: DiscoveredGraph, x: str, *, alpha: float = 
         done += 1
         if progress and (b + 1) % 5 == 0:
             progress(f"graph stability: {b + 1} of {resamples} discovery resamples")
+    if any(e.source == "noise" for e in graph.edges):
+        notes.append("additive-noise orientations of the whole table are carried into each resample where it leaves "
+                     "the edge open (the GP test is not rerun on resamples)")
     if m < t.n // 2:
-        notes.append(f"each resample draws {m:,} of the {t.n:,} rows (stability at that size is understated)")
+        cut.append(f"each resample draws {m:,} of the {t.n:,} rows (stability at that size is understated)")
     edges = []
     for v in others:
         full = _mark(graph, x, v)
         shares = {k: c / done for k, c in marks.get(v, Counter()).items()} if done else {}
         if full != "absent" or any(k != "absent" and s >= ALTERNATIVE for k, s in shares.items()):
             edges.append(EdgeStability((x, v), full, shares))
-    return Stability(done, m, edges, {k: c / done for k, c in sets.items()} if done else {}, notes)
+    return Stability(done, m, edges, {k: c / done for k, c in sets.items()} if done else {}, notes, cut)
 
 
 def effect_from_data(t: Table, graph: DiscoveredGraph, x: str, y: str, claim: str = "affects", seed: int = 0,
@@ -346,6 +364,7 @@ def effect_from_data(t: Table, graph: DiscoveredGraph, x: str, y: str, claim: st
         assumptions.append(f"additive noise: {', '.join(by_noise)} was oriented by the asymmetry of regression "
                            "residuals, not by independences")
     warnings = [f"the direction of {u} is not determined by the data" for u in uncertain]
+    warnings += stability.notes if stability is not None else []
     warnings += [f"unstable across resamples: {e.text()}" for e in unstable if e.full != "absent"
                  and not any(e.full.endswith(u.split(" -- ")[-1]) for u in uncertain)]
     value = None

@@ -50,7 +50,7 @@ def _standard(x: np.ndarray) -> np.ndarray:
     return (x - x.mean(axis=0)) / np.where(sd > 0, sd, 1.0)
 
 
-def _safe(g: DiscoveredGraph, a: str, b: str) -> bool:
+def safe_to_orient(g: DiscoveredGraph, a: str, b: str) -> bool:
     """a → b creates no new collider at b (every other parent of b adjacent to a) and no directed cycle."""
     if any(p != a and p not in g.adjacent(a) for p in g.parents(b)):
         return False
@@ -81,7 +81,7 @@ def orient_by_noise(g: DiscoveredGraph, table: Table, seed: int = 0, keep: float
             notes.append(f"{a} -- {b} stays open: the additive-noise test is not decisive "
                          f"(residual independence p = {p_ab:.2g} for {a} -> {b}, {p_ba:.2g} for {b} -> {a})")
             continue
-        if not _safe(g, cause, effect):
+        if not safe_to_orient(g, cause, effect):
             notes.append(f"{a} -- {b} stays open: {cause} -> {effect} would add a collider or a cycle")
             continue
         e.a, e.b, e.mark, e.source = cause, effect, "->", "noise"
