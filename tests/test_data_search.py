@@ -102,9 +102,8 @@ def test_a_pair_separated_only_by_a_larger_set_through_no_path_is_kept_adjacent(
 
 
 def test_the_agent_critique_reads_the_search_test_object(tmp_path):
-    from fmcgm.discovery.agent_support import dag_member
-
     from agent.configuration import Settings
+    from agent.data_support import dag_member
     from agent.graph import build_graph, run_question
     from fmcgm.discovery.table import load_table
 
