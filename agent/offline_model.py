@@ -98,12 +98,13 @@ def _read(question: str, context: tuple[str, ...] = ()) -> Problem | Clarificati
 
     ``context`` holds the earlier turns of the thread: their statements are the story the question is read
     against (a later number corrects an earlier one); their answers are never carried over."""
-    n = len(read_sentences(join_turns([*context, question])))
+    thread = join_turns([*context, question])  # the whole thread's text, normalised once
+    n = len(read_sentences(thread))
     if n > MAX_SENTENCES:  # reading is linear, but the engine on a graph of thousands of nodes is not interactive
         return Clarification("nothing yet", (), (f"a shorter story: this one has {n} sentences and I read at most "
                                                  f"{MAX_SENTENCES} in one question (attach a graph file or data instead)",),
                              EXAMPLE)
-    refused = refusals(join_turns([*context, question]))
+    refused = refusals(thread)
     if refused:  # a number no probability can have: say which, before any reader takes part of it
         return Clarification("nothing yet", (), tuple(r.message() for r in refused), EXAMPLE)
     changes: list[str] = []
