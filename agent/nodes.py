@@ -207,9 +207,16 @@ def review_call(tool: str, args: dict, graph: Any, question: str, data) -> list[
     if isinstance(graph, dict) and (graph.get("undirected") or graph.get("partial")):
         graph = {**graph, "edges": dag_member(graph)}  # a discovered class: its members imply the same independences
     try:
-        spec = GraphSpec.model_validate(graph)
-    except ValidationError:
-        return [Finding("error", "no_graph", "no causal graph to review: call propose_edges first")]
+        # estimate_from_data takes a discovered graph as the search returned it (open edges, sources); the other
+        # consumers take a GraphSpec, read as strictly here as the tool will read it once the graph is frozen
+        spec = GraphSpec.known(graph) if tool == "estimate_from_data" and isinstance(graph, dict) \
+            else GraphSpec.model_validate(graph)
+    except ValidationError as e:
+        if not isinstance(graph, dict):
+            return [Finding("error", "no_graph", "no causal graph to review: call propose_edges first")]
+        first = e.errors()[0]
+        where = ".".join(str(x) for x in first["loc"])
+        return [Finding("error", ErrorCode.INVALID_GRAPH, f"the graph is malformed: {where}: {first['msg']}")]
     named, said_latent = story_names(question)
     statements, query = [], None
     if tool == "estimate_effect":

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from fmcgm.causal.estimate_data import effect_from_data
 from fmcgm.discovery.knowledge import NO_SOURCE, LLMKnowledge, gather
@@ -21,6 +21,8 @@ from tools.schemas import ToolResult
 
 
 class DiscoverGraphArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a key the schema does not name is refused with its name
+
     data_path: str = Field("", description="CSV or Parquet file of observations (the attached data when empty)")
     source: Literal["data", "knowledge", "hybrid"] = Field(
         "data", description="data: search the table; knowledge: ask the model about each pair of columns; "
@@ -30,6 +32,8 @@ class DiscoverGraphArgs(BaseModel):
 
 
 class EstimateFromDataArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a key the schema does not name is refused with its name
+
     graph: dict = Field(..., description="the graph discover_graph returned (edges, undirected, ...)")
     treatment: str
     outcome: str
