@@ -64,7 +64,7 @@ def turn_answer(state: Mapping[str, Any]) -> Answer:
     model_text = _last_ai_text(state.get("messages", []))
     graph = state.get("committed_graph") or state.get("proposed_graph")
     base = {"thread_id": state.get("thread_id"), "question": state.get("question", ""),
-            "graph": GraphSpec.model_validate(graph) if graph else None, "model_text": model_text,
+            "graph": GraphSpec.known(graph) if graph else None, "model_text": model_text,
             "critique_rounds": state.get("critique_rounds", 0), "warnings": _critique_warnings(state)}
     if state.get("error"):
         return Answer(**base, outcome=Outcome.ERROR, error=state["error"], error_kind=state.get("error_kind") or "internal",

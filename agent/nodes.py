@@ -232,9 +232,15 @@ def review_call(tool: str, args: dict, graph: Any, question: str, table: Table |
     if discovered:
         member = {**graph, "edges": dag_member(graph) or []}  # a class: its members imply the same independences
     try:
-        spec = GraphSpec.model_validate(member)
-    except ValidationError:
-        return [Finding("error", "no_graph", "no causal graph to review")]
+        # a discovered class carries the search's own keys (open edges, sources): read what a graph names, the
+        # rest as strictly as the tool will read it once the graph is frozen
+        spec = GraphSpec.known(member) if discovered else GraphSpec.model_validate(member)
+    except ValidationError as e:
+        if not isinstance(member, dict):
+            return [Finding("error", "no_graph", "no causal graph to review")]
+        first = e.errors()[0]
+        where = ".".join(str(x) for x in first["loc"])
+        return [Finding("error", ErrorCode.INVALID_GRAPH, f"the graph is malformed: {where}: {first['msg']}")]
     named, said_latent = story_names(question)
     statements, query = [], None
     if tool == "estimate_effect":

@@ -38,6 +38,9 @@ def error_result(err: Exception) -> ToolResult:
         where = ".".join(str(x) for x in first["loc"]) or "arguments"
         got = first.get("input")
         shown = repr(got)[:80] if not isinstance(got, (dict, list)) else type(got).__name__
+        if first["type"] == "extra_forbidden":
+            return ToolResult.failure(ErrorCode.INVALID_ARGUMENTS, f"{where}: not an argument of this tool (got {shown})",
+                                      "remove it and send only the arguments the tool's schema names")
         return ToolResult.failure(ErrorCode.INVALID_ARGUMENTS, f"{where}: {first['msg']} (got {shown})",
                                   for_model="fix the argument to match the tool's schema")
     return ToolResult.failure(ErrorCode.INTERNAL_ERROR, str(err), "report this as a bug")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from fmcgm.discovery import progress
 from fmcgm.discovery.estimate import GRAPH_RESAMPLES, PositivityError, effect_from_data, graph_stability
@@ -25,6 +25,8 @@ DISCOVERY_SHARE = 0.5  # of the budget, for the discovery on the whole table; th
 
 
 class DiscoverGraphArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a key the schema does not name is refused with its name
+
     data_path: str = Field("", description="CSV or Parquet file of observations (the attached data when empty)")
     source: Literal["data", "knowledge", "hybrid"] = Field(
         "data", description="data: search the table; knowledge: ask the model about each pair of columns; "
@@ -37,6 +39,8 @@ class DiscoverGraphArgs(BaseModel):
 
 
 class EstimateFromDataArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a key the schema does not name is refused with its name
+
     graph: dict = Field(..., description="the graph discover_graph returned (edges, undirected, ...)")
     treatment: str
     outcome: str

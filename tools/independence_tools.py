@@ -6,7 +6,7 @@ edges, and the answer is a verdict over a whole Markov equivalence class with it
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from fmcgm.discovery.equivalence_class import derivation, equivalence_class, evaluate
 from fmcgm.discovery.independence_statements import read_hypothesis, read_premises
@@ -17,6 +17,8 @@ METHOD = ("independence oracle: skeleton and colliders by PC's rules, every memb
 
 
 class InferFromIndependencesArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a key the schema does not name is refused with its name
+
     premises: str = Field(..., min_length=1, max_length=100_000, description=(
         "the stated independences, verbatim: e.g. 'A correlates with B. B correlates with C. However, A is "
         "independent of C given B.' or 'Suppose there is a closed system of 3 variables, A, B, and C ... All the "

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from tools.schemas import GraphSpec, ToolResult
 
 
 class RenderImageArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a key the schema does not name is refused with its name
+
     world: Literal["pendulum", "waterflow"] = Field(description="the causal world the image shows")
     intervention: dict[str, str | float] = Field(
         description="concept -> value (a number in the concept's unit, or a value word such as 'far left')")

@@ -28,7 +28,10 @@ Name = Annotated[str, Field(min_length=1, max_length=200)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    """What a user or a model sends (tool arguments and the objects they nest): a key the schema does not name is
+    refused with its name, so a misspelt or invented argument is repaired instead of silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 def _binary_map(v: Any) -> Any:
@@ -54,6 +57,12 @@ class GraphSpec(_Strict):
     def of(cls, g: G.CausalGraph) -> GraphSpec:
         return cls(edges=[tuple(e) for e in g.edges], latent=sorted(g.latent), nodes=list(g.nodes),
                    bidirected=[tuple(e) for e in g.bidirected])
+
+    @classmethod
+    def known(cls, graph: dict[str, Any]) -> GraphSpec:
+        """The causal graph in one of the agent's own graph dicts, which may carry more (a discovered class's open
+        edges, their sources): its GraphSpec fields only. For internal dicts, never for what a model sends."""
+        return cls.model_validate({k: v for k, v in graph.items() if k in cls.model_fields})
 
     def summary(self) -> str:
         return ", ".join(f"{a} -> {b}" for a, b in self.edges) + (
@@ -173,14 +182,14 @@ class RequestClarificationArgs(_Strict):
     example: str = Field(default="", max_length=2000, description="an example of how the user can say it")
 
 
-class ToolError(_Strict):
+class ToolError(BaseModel):  # what the tools send back: read leniently
     code: str
     message: str
     hint: str = ""  # what the user can do: shown to the user
     for_model: str = ""  # what the agent's model should do next: never shown to the user
 
 
-class ToolResult(_Strict):
+class ToolResult(BaseModel):
     ok: StrictBool
     summary: str
     data: dict[str, Any] = Field(default_factory=dict)
