@@ -30,6 +30,7 @@ from fmcgm.vision.check import TOLERANCE_PCT
 
 def evaluate(world_name: str, n: int = 60, steps: int = 20, size: int = 256, seed: int = 0) -> dict[str, Any]:
     from fmcgm.vision.render import render_counterfactual
+    from fmcgm.vision.scene import NotAScene
     from fmcgm.worlds import get_world
 
     world = get_world(world_name)
@@ -41,8 +42,13 @@ def evaluate(world_name: str, n: int = 60, steps: int = 20, size: int = 256, see
             case = cases[i]
             path = Path(tmp) / f"scene_{i}.png"
             Image.fromarray(world.render(case.factual, size)).save(path)
-            r = render_counterfactual(world_name, {case.concept: case.value}, image=str(path), steps=steps, seed=seed + i,
-                                      out_dir="image_input_eval")
+            try:
+                r = render_counterfactual(world_name, {case.concept: case.value}, image=str(path), steps=steps,
+                                          seed=seed + i, out_dir="image_input_eval")
+            except NotAScene as e:  # the gate before abduction refused a rendered scene: a miss, said so
+                rows.append({"case": case.label(), "size": case.size, "claimed_ok": False, "true_ok": False,
+                             "refused": e.message, "true_err_pct": {}, "extractor_err_pct": {}, "attempts": 0})
+                continue
             truth = world.counterfactual(case.factual, {case.concept: case.value})
             changed = [c for c in world.names if c == case.concept or abs(truth[c] - case.factual[c]) > 1e-3]
             true_err = {c: abs(r.measured.get(c, float("nan")) - truth[c]) / world.concept(c).span * 100 for c in changed}
@@ -58,7 +64,9 @@ def evaluate(world_name: str, n: int = 60, steps: int = 20, size: int = 256, see
     return {"world": world_name, "n": len(rows), "steps": steps, "png_size": size,
             "success_claimed": rate("claimed_ok"), "success_true": rate("true_ok"),
             "success_true_large": rate("true_ok", lambda r: r["size"] == "large"),
-            "extractor_err_pct": {c: float(np.mean([r["extractor_err_pct"][c] for r in rows])) for c in world.names},
+            "refused": sum(1 for r in rows if r.get("refused")),
+            "extractor_err_pct": {c: float(np.mean([r["extractor_err_pct"][c] for r in rows if c in r["extractor_err_pct"]]
+                                                   or [float("nan")])) for c in world.names},
             "rows": rows}
 
 
@@ -73,7 +81,9 @@ def print_report(rep: dict[str, Any], console: Console | None = None) -> None:
               ", ".join(f"{k} {v:.1f}" for k, v in rep["extractor_err_pct"].items()))
     console.print(t)
     for r in rep["rows"]:
-        if not r["true_ok"]:
+        if r.get("refused"):
+            console.print(f"  refused: {r['case']}: {r['refused']}")
+        elif not r["true_ok"]:
             console.print(f"  off: {r['case']}: " + ", ".join(f"{k} {v:.1f}%" for k, v in r["true_err_pct"].items()))
 
 

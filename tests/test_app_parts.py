@@ -136,6 +136,13 @@ def test_uploads_are_checked_for_type_size_and_dimensions(tmp_path):
     assert with_image(visual, None) == visual
 
 
+def test_a_transparent_upload_is_kept_on_white(tmp_path):
+    clear = tmp_path / "clear.png"
+    Image.new("RGBA", (64, 64), (0, 0, 0, 0)).save(clear)  # transparent black
+    kept = accept_upload(clear, tmp_path / "out")
+    assert Image.open(kept).convert("RGB").getpixel((5, 5)) == (255, 255, 255)
+
+
 class _Models(BaseHTTPRequestHandler):
     status, body = 200, {}
 

@@ -32,7 +32,9 @@ def accept_upload(path: str | Path, out_dir: Path) -> Path:
             if max(im.size) > MAX_UPLOAD_SIDE:
                 raise ParseError(f"the image is {im.size[0]}×{im.size[1]} pixels, over the {MAX_UPLOAD_SIDE} limit",
                                  "upload a smaller image")
-            rgb = im.convert("RGB")
+            from fmcgm.vision.scene import on_white
+
+            rgb = Image.fromarray(on_white(im))  # transparent parts on the worlds' white background, not black
     except (UnidentifiedImageError, OSError) as e:
         raise ParseError(f"the uploaded file is not a readable image ({type(e).__name__})",
                          "upload a PNG or JPEG image") from None
