@@ -28,7 +28,7 @@ from agent.answer import result_text
 from fmcgm.causal.deterministic import counterfactual
 from fmcgm.causal.evaluate import answer_query
 from fmcgm.errors import AssumptionViolation, FMCGMError, MissingQuantityError, NotIdentifiableError, ParseError
-from fmcgm.language.normalize import join_turns, normalize
+from fmcgm.language.normalize import as_question, join_turns, normalize
 from fmcgm.language.numbers import refusals
 from fmcgm.language.prose import sentences as read_sentences
 from fmcgm.language.reader import EXAMPLE, decide, read_prose
@@ -153,7 +153,7 @@ def pending_question(messages: list[BaseMessage]) -> tuple[int | None, str, tupl
               if isinstance(m, HumanMessage) and not m.additional_kwargs.get("fmcgm_nudge")]
     if not humans:
         return None, "", ()
-    latest = normalize(str(messages[humans[-1]].content))
+    latest = as_question(normalize(str(messages[humans[-1]].content)))
     earlier = tuple(t for t in (normalize(str(messages[i].content)) for i in humans[:-1]) if t)
     if "?" not in latest:
         asked = [s for t in earlier for s in read_sentences(t) if s.endswith("?")]

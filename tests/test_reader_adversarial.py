@@ -181,7 +181,7 @@ def test_a_thousand_graph_statements_read_quickly():
     chain = " ".join(f"Node{i} causes node{i + 1}." for i in range(1000))
     t0 = time.perf_counter()
     a = ask(chain + " Does node0 increase node1000?")
-    assert time.perf_counter() - t0 < 5.0
+    assert time.perf_counter() - t0 < 30.0  # a hang guard (8,000 statements once never finished); ~1 s idle
     assert not confident(a)  # no numbers were given
 
 

@@ -88,6 +88,7 @@ class ProseStory:
     latent: list[str] = field(default_factory=list)
     probs: list[ProbText] = field(default_factory=list)
     formal_probs: list[tuple[Term, float]] = field(default_factory=list)
+    absent: list[tuple[str, str, bool]] = field(default_factory=list)  # "no arrow from A to C" (True: either way)
     rules: list[RuleText] = field(default_factory=list)
     pending: list[RuleText] = field(default_factory=list)  # "If X, Y" / "Y only when X", waiting for its "otherwise"
     observations: list[str] = field(default_factory=list)
@@ -408,6 +409,11 @@ def read_story(text: str, context: tuple[str, ...] = ()) -> ProseStory:
             continue
         _read_sentence(s, st, len(context))
     st.edges = list(dict.fromkeys(st.edges))  # a restated relation is the same relation
+    for a, b, both in st.absent:  # "A -> C ... no arrow from A to C": a contradiction is said, never half-read
+        if (a, b) in st.edges or both and (b, a) in st.edges:
+            st.unreadable.append(f"'no arrow {'between' if both else 'from'} {a} {'and' if both else 'to'} {b}' "
+                                 f"contradicts the arrow {a} -> {b}" if (a, b) in st.edges else
+                                 f"'no arrow between {a} and {b}' contradicts the arrow {b} -> {a}")
     st.unreadable += [f"{r.sentence} (what happens otherwise?)" for r in st.pending]  # half a rule is no mechanism
     return st
 
@@ -458,6 +464,7 @@ def _read_clause(c: str, st: ProseStory) -> bool:
             st.edges += [(u, st.add_node(a)), (u, st.add_node(b))]
         st.latent += [st.add_node(x) for x in f.latent]
         st.formal_probs += f.probabilities
+        st.absent += [(st.add_node(a), st.add_node(b), both) for a, b, both in f.absent]
         return True
     if _read_rule(c, st) or _read_pending_rule(c, st):
         return True
