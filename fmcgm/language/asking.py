@@ -75,6 +75,13 @@ DET_RE = [re.compile(r"^would\s+(?P<y>.+?)\s+(?:if|had)\s+(?P<x>.+?)\?$", re.I),
           re.compile(r"^in a world where\s+(?P<x>.+?),\s*would\s+(?P<y>.+?)\?$", re.I)]  # "Had the gate been open, would ...?"
 COLLIDER_RE = re.compile(r"^(?:if we (?:look|focus) (?:only )?(?:at|on)\s+(?P<c>.+?)|(?:among|within)\s+(?P<c2>.+?)),\s*"
                          r"does\s+(?P<x>.+?)\s+(?:cause|affect|influence)\s+(?P<y>.+?)\?$", re.I)
+# "Does X cause more Y?", "Does X lead to fewer Y?": a direction said by a comparative after a plain causal verb
+MORE_RE = re.compile(r"^(?:does|do|did|will|would|can|could)\s+(?P<x>.+?)\s+(?:causally\s+)?(?:cause|lead to|result in|"
+                     r"bring about|produce|give rise to|contribute to|translate into)\s+(?P<d>more|less|fewer|higher|"
+                     r"lower|greater|increased|reduced|decreased|extra)\s+(?P<y>.+?)\?$", re.I)
+COMPARATIVE = {"more": "positive", "higher": "positive", "greater": "positive", "increased": "positive",
+               "extra": "positive", "less": "negative", "fewer": "negative", "lower": "negative", "reduced": "negative",
+               "decreased": "negative"}
 PATH_RE = re.compile(r"^(?:does|do|did|can)\s+(?P<x>.+?)\s+(?:causally\s+)?(?:cause|affect|influence|have an effect on)\s+"
                      r"(?P<y>.+?)\?$", re.I)
 SIGN_RE = re.compile(r"^is the (?P<e>ATE|NDE|NIE|ETT|ATT) of (?P<x>\w+) on (?P<y>\w+) (?P<s>positive|negative)\?$", re.I)
@@ -153,7 +160,12 @@ def read_question(q: str, deterministic: bool, has_numbers: bool) -> Asked | Non
     m = COLLIDER_RE.match(q)
     if m:
         return Asked("collider_bias", "affects", m.group("x"), m.group("y"), condition=m.group("c") or m.group("c2"))
+    m = MORE_RE.match(q)
+    if m:
+        return Asked("ate", COMPARATIVE[m.group("d").lower()], m.group("x"), m.group("y"))
     m = PATH_RE.match(q)
+    if m and m.group("y").split()[0].lower() in COMPARATIVE:  # a direction no shape above read: never "affects"
+        return None
     if m:
         return Asked("path" if not has_numbers else "ate", "affects", m.group("x"), m.group("y"))
     return None

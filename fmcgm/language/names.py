@@ -52,8 +52,10 @@ def negating(toks: list[str] | tuple[str, ...], j: int) -> bool:
 
 def negating_suffix(toks: list[str] | tuple[str, ...], end: int) -> bool:
     """The words right after a name negate it: "cancer-free", "cancer free"."""
-    k = end + 1 if end < len(toks) and toks[end] == "-" else end
-    return k < len(toks) and toks[k] in words("negating_suffixes")
+    if end < len(toks) and toks[end] == "-":
+        return end + 1 < len(toks) and toks[end + 1] in words("negating_suffixes")
+    # unhyphenated, only "free" ("cancer free"): "insomnia less common" is a comparative, never "insomnia-less"
+    return end < len(toks) and toks[end] == "free"
 
 
 # Value words with a positive (1) and a negative (0) pole.
@@ -243,6 +245,15 @@ def _negated_before(toks: list[str], i: int, others: frozenset[int] | set[int] =
     return odd
 
 
+# "insomnia less common", "jog less likely to": a comparative says the direction asked, never the value of the name
+_COMPARED = frozenset({"likely", "common", "often", "frequent", "frequently", "probable", "prevalent", "usual", "than",
+                       "widespread", "typical", "apt"})
+
+
+def _comparative(toks: list[str] | tuple[str, ...], k: int) -> bool:
+    return toks[k] in ("less", "more") and k + 1 < len(toks) and toks[k + 1] in _COMPARED
+
+
 def _bound_elsewhere(toks: list[str], j: int, i: int) -> bool:
     """A prefix negation ("non-smokers") binds to its own word only, a suffix ("cancer-free") to the word before:
     neither negates a name further on ("than non-smokers to get lung cancer", "who stay injury-free file a report")."""
@@ -258,7 +269,8 @@ def _value(toks: list[str], stems: list[str], i: int, flipped: bool, others: set
     v = 1
     if end is not None and end < len(toks) and end not in others:  # right after the name: "sleep badly"
         # a particle of a phrasal verb is not a value ("break down", "turn off", "give up")
-        pole = toks[end] in POLES and POLES[toks[end]] == 0 and toks[end] not in ("down", "off", "out")
+        pole = toks[end] in POLES and POLES[toks[end]] == 0 and toks[end] not in ("down", "off", "out") \
+            and not _comparative(toks, end)
         if pole or toks[end] == "fewer" or negating_suffix(toks, end):
             v = 1 - v
     if flipped:

@@ -26,7 +26,7 @@ patient students student those ones one days day when where whose while also get
 # Words that flip the meaning of the phrase they stand in.
 NEGATIONS = frozenset("""
 not no non never without absence absent lack lacks lacking none neither nor refuse refuses refused
-refusal refusing avoid avoids avoided avoiding cannot don't doesn't didn't isn't aren't wasn't weren't hasn't haven't won't
+refusal refusing avoid avoids avoided avoiding cannot deprived deprivation don't doesn't didn't isn't aren't wasn't weren't hasn't haven't won't
 """.split())
 
 # Multi-word expressions folded into one token before tokenising.
@@ -119,8 +119,13 @@ def content(text: str) -> tuple[str, ...]:
 ANTONYMS = _antonyms()
 
 
+# The last part of a hyphenated word that negates the first: "cancer-free", "sleep-deprived", "sugar-less".
+NEGATING_PARTS = frozenset({"free", "less", "deprived"})
+
+
 def negation_count(text: str) -> int:
-    return sum(1 for w in words(text) if w in NEGATIONS or w.endswith("n't") or w in NEGATING_TOKENS)
+    return sum(1 for w in words(text) if w in NEGATIONS or w.endswith("n't") or w in NEGATING_TOKENS
+               or ("-" in w and w.rsplit("-", 1)[1] in NEGATING_PARTS))
 
 
 def token_match(a: str, b: str) -> float:

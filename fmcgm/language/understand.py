@@ -20,7 +20,8 @@ from fmcgm.errors import FMCGMError, ParseError
 from fmcgm.language.grounding import Item, assignments, collect, norm, phrase_value
 from fmcgm.language.question import QuestionSpec, parse_question
 from fmcgm.language.story import Story, parse_story
-from fmcgm.language.text import polarity, similarity
+from fmcgm.language.names import negating, tokens
+from fmcgm.language.text import negation_count, polarity, similarity
 from fmcgm.vocabulary import QueryKind
 
 MAX_TRIES = 12  # groundings checked per question (issue 12: declining took minutes at 80)
@@ -156,6 +157,13 @@ def _value(item: Item | None, node: str, known: dict[str, dict], default: int = 
     return phrase_value(phrase, known.get(node, {}), default)
 
 
+def _negates(phrase: str) -> bool:
+    """The phrase negates what it names: a negation or negated part ("not", "cancer-free") or a verb that negates
+    its object ("stopping exercise", "giving up coffee")."""
+    toks = tokens(phrase)
+    return negation_count(phrase) > 0 or any(negating(toks, j) for j in range(min(2, len(toks))))
+
+
 def _grounded(node: dict[str, str], key: str, kind: str) -> str:
     """The variable a question role is grounded to (parse_question gives every role its kind uses)."""
     if key not in node:
@@ -201,6 +209,13 @@ def _build(story, spec: QuestionSpec, g: CausalGraph, col, items, q_items, metho
         treated = _value(q_items.get("x"), x, known)
         query = Query(QueryKind.ETT, y, x, treated, 1 - treated, _value(q_items.get("y"), y, known))
     elif kind in ("nde", "nie"):
+        for role, phrase in (("cause", spec.treatment), ("outcome", spec.outcome)):
+            if phrase and _negates(phrase):
+                # "would stopping X affect Y, leaving M aside?": that contrast starts from X's world, with M at its
+                # level there, and its sign need not be minus X's own direct or indirect effect
+                raise ParseError(f"the {kind.upper()} of {phrase!r}: the question negates the {role}, and a "
+                                 f"{'direct' if kind == 'nde' else 'indirect'} effect of the reverse change is not "
+                                 f"the negative of the forward one", f"ask about {x} and {y} themselves")
         meds = tuple(node[k] for k in sorted(node) if k.startswith("m"))
         query = Query(QueryKind(kind), y, x, 1, 0, 1, mediators=meds)
     elif kind == "exp_away":

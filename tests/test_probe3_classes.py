@@ -1,0 +1,113 @@
+"""Classes of confident wrong answers the third hostile probe found (issue 16), in CLadder-shaped stories, each
+with several phrasings of my own (never the probe's sentences). A case passes when the agent answers right or
+declines; a confident answer that differs from the truth fails. Truths are computed by enumeration here."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_notation_forms import nde, prob
+from tests.test_reader_adversarial import ask, confident, never_wrong
+
+# X -> M -> Y and X -> Y, CLadder wording; the variable names come from each case.
+MED = {"X": ((), {(): 0.6}), "M": (("X",), {(1,): 0.2, (0,): 0.7}),
+       "Y": (("X", "M"), {(1, 1): 0.3, (1, 0): 0.8, (0, 1): 0.35, (0, 0): 0.25})}
+
+
+def med_story(x: str, xs: str, nxs: str, m: str, y: str) -> str:
+    """A mediation story: x (its group words xs / nxs) -> m -> y and x -> y, with MED's numbers."""
+    p = MED
+    return (f"{x.capitalize()} has a direct effect on {m} and {y}. {m.capitalize()} has a direct effect on {y}. "
+            f"The overall probability of {x} is {p['X'][1][()]:.0%}. "
+            f"For {nxs}, the probability of high {m} is {p['M'][1][(0,)]:.0%}. "
+            f"For {xs}, the probability of high {m} is {p['M'][1][(1,)]:.0%}. "
+            f"For {nxs} and with low {m}, the probability of {y} is {p['Y'][1][(0, 0)]:.0%}. "
+            f"For {nxs} and with high {m}, the probability of {y} is {p['Y'][1][(0, 1)]:.0%}. "
+            f"For {xs} and with low {m}, the probability of {y} is {p['Y'][1][(1, 0)]:.0%}. "
+            f"For {xs} and with high {m}, the probability of {y} is {p['Y'][1][(1, 1)]:.0%}.")
+
+
+@pytest.mark.parametrize("verb", ["stopping", "quitting", "giving up", "avoiding", "refusing"])
+@pytest.mark.parametrize("form", ["nde", "nie"])
+def test_a_negating_verb_in_a_mediation_question_is_never_ignored(verb, form):
+    story = med_story("jogging", "people who jog", "people who do not jog", "blood pressure", "insomnia")
+    if form == "nde":
+        q = f"If we disregard the mediation effect through blood pressure, would {verb} jogging positively affect insomnia?"
+    else:
+        q = f"Does {verb} jogging positively affect insomnia through blood pressure?"
+    a = ask(f"{story} {q}")
+    # the contrast of stopping runs from the jogging world, where the mediator sits at its jogging level: its sign
+    # need not be minus the forward effect's, so a reader that cannot say which contrast is meant must decline
+    assert not confident(a), a
+
+
+@pytest.mark.parametrize("outcome_words,flip", [
+    ("staying insomnia-free", True), ("failing to sleep well", False), ("not having insomnia", True),
+    ("remaining free of insomnia", True), ("having insomnia", False)])
+def test_a_negated_outcome_in_the_question_flips_or_declines(outcome_words, flip):
+    story = med_story("jogging", "people who jog", "people who do not jog", "blood pressure", "insomnia")
+    truth = prob(MED, {"Y": 1}, {"X": 1}) - prob(MED, {"Y": 1}, {"X": 0})  # -0.08: jogging lowers insomnia
+    if outcome_words == "failing to sleep well":
+        pytest.skip("sleeping well is not a variable of this story: covered by the unknown-outcome class")
+    effect = -truth if flip else truth
+    a = ask(f"{story} Will jogging increase the chance of {outcome_words}?")
+    never_wrong(a, "yes" if effect > 0 else "no", abs(truth))
+
+
+@pytest.mark.parametrize("q,direction", [
+    ("Does jogging cause more insomnia?", +1), ("Does jogging lead to more insomnia?", +1),
+    ("Does jogging result in less insomnia?", -1), ("Does jogging cause less insomnia?", -1),
+    ("Does jogging bring about more insomnia?", +1)])
+def test_cause_more_or_less_states_a_direction(q, direction):
+    story = med_story("jogging", "people who jog", "people who do not jog", "blood pressure", "insomnia")
+    truth = prob(MED, {"Y": 1}, {"X": 1}) - prob(MED, {"Y": 1}, {"X": 0})
+    a = ask(f"{story} {q}")
+    never_wrong(a, "yes" if truth * direction > 0 else "no", abs(truth))
+
+
+@pytest.mark.parametrize("q,sign", [
+    ("Is insomnia less common among people who do not jog?", "x0_lower"),
+    ("Is insomnia more common among people who do not jog?", "x0_higher"),
+    ("Is insomnia less common among people who jog?", "x1_lower"),
+    ("Are people who do not jog less likely to have insomnia?", "x0_lower"),
+    ("Are people who jog more likely to have insomnia?", "x1_higher")])
+def test_more_or_less_common_among_a_group(q, sign):
+    story = med_story("jogging", "people who jog", "people who do not jog", "blood pressure", "insomnia")
+    corr = prob(MED, {"Y": 1}, given={"X": 1}) - prob(MED, {"Y": 1}, given={"X": 0})  # X=1 minus X=0
+    group_minus_rest = corr if sign.startswith("x1") else -corr
+    holds = group_minus_rest < 0 if sign.endswith("lower") else group_minus_rest > 0
+    never_wrong(ask(f"{story} {q}"), "yes" if holds else "no", abs(corr))
+
+
+@pytest.mark.xfail(strict=True, reason="known gap: the CLadder-shaped reader grounds an event that shares no word with "
+                   "any variable by elimination, which CLadder itself needs ('being hard-working' for 'effort', "
+                   "'kindness' for 'personality'); telling the two apart needs word meanings the offline reader lacks")
+@pytest.mark.parametrize("graph,outcome", [
+    ("Smoking has a direct effect on tar.", "lung cancer"),
+    ("Rain has a direct effect on traffic.", "accidents"),
+    ("Fertilizer has a direct effect on weeds.", "crop yield")])
+def test_an_outcome_the_graph_does_not_name_is_never_grounded_to_another_variable(graph, outcome):
+    cause = graph.split()[0].lower()
+    story = (f"{graph} For those with {cause}, the probability of {outcome} is 30%. "
+             f"For those without {cause}, the probability of {outcome} is 10%.")
+    a = ask(f"{story} Will {cause} increase the chance of {outcome}?")
+    assert not confident(a), a
+
+
+@pytest.mark.parametrize("bad_group,good_group,question,truth_sign", [
+    ("sleep-deprived drivers", "rested drivers", "Will getting enough sleep increase the chance of accidents?", -1),
+    ("sleep-deprived drivers", "well-rested drivers", "Will sleeping well increase the chance of accidents?", -1),
+])
+def test_a_group_named_by_a_word_no_variable_shares_is_never_guessed(bad_group, good_group, question, truth_sign):
+    story = (f"Sleep deprivation has a direct effect on accidents. For {bad_group}, the probability of accidents "
+             f"is 30%. For {good_group}, the probability of accidents is 10%.")
+    never_wrong(ask(f"{story} {question}"), "yes" if truth_sign > 0 else "no", 0.2)
+
+
+def test_the_forward_direct_effect_is_still_answered():
+    story = med_story("jogging", "people who jog", "people who do not jog", "blood pressure", "insomnia")
+    truth = nde(MED, "X", "M", "Y")
+    a = ask(f"{story} If we disregard the mediation effect through blood pressure, would jogging positively affect "
+            f"insomnia?")
+    never_wrong(a, "yes" if truth > 0 else "no", abs(truth))
+    assert confident(a), a
