@@ -74,12 +74,16 @@ BELOW: /(?:smaller|less|lower) than|</i
 ZERO: /zero|0(?:\.0+)?/i
 QPREFIX: /what is|what's|compute|calculate|find|determine|evaluate|give/i
 PCT: "%"
-NAME: /(?!(?:is|are|the|of|on|through|and|do|no|with|plus|only|unobserved|latent|hidden|unmeasured)\b)[A-Za-z_](?:[A-Za-z0-9']|_(?!\{))*(?:_\{[01]\})?/
+NAME: /@NAME@/
 %import common.INT
 %import common.NUMBER
 %import common.WS
 %ignore WS
 """
+# a name: not a keyword; "Y_1" / "Y_{1}" are an outcome's potential values (the underscore before "{" starts one)
+_NAME = (r"(?!(?:is|are|the|of|on|through|and|do|no|with|plus|only|unobserved|latent|hidden|unmeasured)\b)"
+         r"[A-Za-z_](?:[A-Za-z0-9']|_(?!\{))*(?:_\{[01]\})?")
+GRAMMAR = GRAMMAR.replace("@NAME@", _NAME)
 
 
 @dataclass(frozen=True)
@@ -270,7 +274,8 @@ _BUILD = _Build()
 def read_formal(clause: str) -> FormalStatements | FormalQuery | None:
     """The clause read as formal notation, or None when it is not (entirely) formal."""
     text = clause.strip().rstrip(".").strip()
-    if not text or not any(s in text for s in ("->", "→", "P(", "p(", "E[", "E(", "arrow", "edge", "unobserved", "latent", "hidden", "unmeasured",
+    if not text or not any(s in text for s in ("->", "→", "P(", "p(", "E[", "E(", "arrow", "edge", "unobserved",
+                                                "latent", "hidden", "unmeasured",
                                                 "ATE", "NDE", "NIE", "ETT", "ATT", "<->", "do(", "effect")):
         return None
     try:

@@ -18,9 +18,9 @@ from fmcgm.causal.probability import Statement
 from fmcgm.causal.queries import Query
 from fmcgm.errors import FMCGMError, ParseError
 from fmcgm.language.grounding import Item, assignments, collect, norm, phrase_value
+from fmcgm.language.names import negating, tokens
 from fmcgm.language.question import QuestionSpec, parse_question
 from fmcgm.language.story import Story, parse_story
-from fmcgm.language.names import negating, tokens
 from fmcgm.language.text import negation_count, polarity, similarity
 from fmcgm.vocabulary import QueryKind
 
