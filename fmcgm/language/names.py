@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from nltk.stem import PorterStemmer
+from fmcgm.language.porter import PorterStemmer
 
 from fmcgm.language.lexicon import words
 
