@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from itertools import product
-from typing import Union
+from typing import TYPE_CHECKING, Union
 
-import sympy
+if TYPE_CHECKING:  # sympy is imported where an expression is expanded (about 1 s of start-up otherwise)
+    import sympy
 
 Value = Union[int, str]  # a concrete value, or a symbol bound by an enclosing Sum
 Lookup = Callable[[tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]], float]
@@ -166,6 +167,7 @@ def concrete_terms(e: Expr, domains: Mapping[str, tuple[int, ...]] | None = None
 
 def to_sympy(e: Expr, domains: Mapping[str, tuple[int, ...]] | None = None) -> sympy.Expr:
     """Expand sums over finite domains into a sympy expression of probability symbols."""
+    import sympy
 
     def walk(x: Expr, env: dict[str, int]) -> sympy.Expr:
         if isinstance(x, Const):

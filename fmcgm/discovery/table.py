@@ -11,12 +11,14 @@ import csv
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-import pandas as pd
 
 from fmcgm.errors import ErrorCode, FMCGMError
+
+if TYPE_CHECKING:  # pandas is imported where a file is read (about 1 s of start-up otherwise)
+    import pandas as pd
 
 Kind = Literal["discrete", "continuous"]
 MAX_LEVELS = 10  # more distinct numeric values than this: treat the column as continuous
@@ -90,6 +92,8 @@ def check_names(names: list[str], source: str) -> None:
 
 def from_frame(df: pd.DataFrame, source: str = "the table") -> Table:
     """A :class:`Table` from a data frame; raises :class:`DataError` naming the file, column and lines."""
+    import pandas as pd
+
     if df.shape[1] < 2:
         raise DataError(f"{source} has {df.shape[1]} column(s)", "give at least two variables, one column each")
     if len(df) < 1:
@@ -194,6 +198,8 @@ def load_table(path: str | Path) -> Table:
     if key in _LOADED:
         return _LOADED[key]
     source = f"data file {p}"
+    import pandas as pd
+
     try:
         if p.suffix.lower() in (".parquet", ".pq"):
             df = pd.read_parquet(p)

@@ -15,9 +15,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from nltk.stem import PorterStemmer
-
 from fmcgm.language.lexicon import words
+from fmcgm.language.porter import PorterStemmer
 
 _STEM = PorterStemmer()
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from nltk.stem import PorterStemmer
+from fmcgm.language.porter import PorterStemmer
 
 _STEMMER = PorterStemmer()
 

@@ -115,7 +115,7 @@ def load_image(path: str | Path, size: int, world_name: str = "pendulum") -> np.
 
 @lru_cache(maxsize=4)
 def pipeline_for(world_name: str, weights: str | None = None):
-
+    """The world's diffusion pipeline, loaded once per process and reused by every render (CLI, agent, app)."""
     from fmcgm.vision.model import WEIGHTS_DIR, ConceptDiffusion
     from fmcgm.vision.pipeline import CounterfactualPipeline
 
@@ -315,12 +315,21 @@ def _save_pictures(world, folder: Path, tag: str, img, out, mask, factual, cf, c
     return paths
 
 
+@lru_cache(maxsize=4)
+def _cnn_extractor(world_name: str):
+    """The CNN extractor of a world, loaded once per process (it holds no state between pictures); a missing
+    weights file raises, and is not remembered, so weights trained later are found."""
+    from fmcgm.vision.extractor import CNNExtractor
+
+    return CNNExtractor.load(get_world(world_name))
+
+
 def _extract(world, img: np.ndarray) -> tuple[dict[str, float], str]:
     """Factual values from an image: the CNN extractor when its weights are shipped, else the geometric measurer."""
-    from fmcgm.vision.extractor import CNNExtractor, GeometricExtractor
+    from fmcgm.vision.extractor import GeometricExtractor
 
     try:
-        values, source = CNNExtractor.load(world).extract(img), "CNN concept extractor"
+        values, source = _cnn_extractor(world.name).extract(img), "CNN concept extractor"
     except FMCGMError:
         values, source = GeometricExtractor(world).extract(img), "geometric measurer"
     return {c.name: float(np.clip(values.get(c.name, (c.low + c.high) / 2), c.low, c.high)) for c in world.concepts}, source
