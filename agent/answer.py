@@ -38,6 +38,7 @@ class Answer(BaseModel):
     estimand: str | None = None
     method: str | None = None
     graph: GraphSpec | None = None
+    graph_committed: bool | None = None  # False: the graph understood so far, shown but never used for an answer
     error: str | None = None
     error_kind: ErrorKind | None = None
     assumptions: list[str] = Field(default_factory=list)
@@ -62,14 +63,16 @@ def turn_answer(state: Mapping[str, Any]) -> Answer:
     turn = state.get("turn_result") or {}
     tool, result = turn.get("tool"), turn.get("result") or {}
     model_text = _last_ai_text(state.get("messages", []))
-    graph = state.get("committed_graph") or state.get("proposed_graph")
+    data = result.get("data") or {}
+    graph = state.get("committed_graph") or state.get("proposed_graph") or (
+        data.get("graph") if tool == CLARIFY_TOOL else None)
     base = {"thread_id": state.get("thread_id"), "question": state.get("question", ""),
             "graph": GraphSpec.known(graph) if graph else None, "model_text": model_text,
+            "graph_committed": bool(state.get("committed_graph")) if graph else None,
             "critique_rounds": state.get("critique_rounds", 0), "warnings": _critique_warnings(state)}
     if state.get("error"):
         return Answer(**base, outcome=Outcome.ERROR, error=state["error"], error_kind=state.get("error_kind") or "internal",
                       text=_labelled(model_text, state["error"]))
-    data = result.get("data") or {}
     if tool == CLARIFY_TOOL and result.get("ok"):
         need = data.get("missing") or []
         return Answer(**base, outcome=Outcome.DECLINED, missing=need,

@@ -50,10 +50,12 @@ class Clarification:
     unreadable: tuple[str, ...]
     missing: tuple[str, ...]
     example: str
+    graph: dict[str, list] | None = None  # the graph understood so far: drawn, marked not committed
 
     def args(self) -> dict[str, Any]:
-        return {"understood": self.understood, "unreadable": list(self.unreadable), "missing": list(self.missing),
-                "example": self.example}
+        out = {"understood": self.understood, "unreadable": list(self.unreadable), "missing": list(self.missing),
+               "example": self.example}
+        return {**out, "graph": self.graph} if self.graph else out
 
     def text(self) -> str:
         return load("not_understood").format(
@@ -130,18 +132,18 @@ def _read(question: str, context: tuple[str, ...] = ()) -> Problem | Clarificati
         if d.problem is not None and (d.error is None or isinstance(d.error, NotIdentifiableError)):
             return d.problem  # an honest "not identifiable" is an answer, said by the tool
         if d.ask:
-            return Clarification(res.understood[0], tuple(res.unreadable), (d.ask,), res.example)
+            return Clarification(res.understood[0], tuple(res.unreadable), (d.ask,), res.example, res.graph)
         if isinstance(d.error, MissingQuantityError):
             return Clarification(res.understood[0], tuple(res.unreadable),
-                                 tuple(f"the probability {t}" for t in d.error.terms[:6]), res.example)
+                                 tuple(f"the probability {t}" for t in d.error.terms[:6]), res.example, res.graph)
         missing = (d.error.message,) if d.error else ()
-        return Clarification(res.understood[0], tuple(res.unreadable), missing, res.example)
+        return Clarification(res.understood[0], tuple(res.unreadable), missing, res.example, res.graph)
     needed = list(res.missing)
     if not needed and cladder_error is not None:
         needed.append(cladder_error.message)
     if any("causal graph" in m for m in needed):
         needed.append("the numbers: probabilities such as 'Among smokers, 30% get cancer' (or attach data with --data)")
-    return Clarification(res.understood[0], tuple(res.unreadable), tuple(needed), res.example)
+    return Clarification(res.understood[0], tuple(res.unreadable), tuple(needed), res.example, res.graph)
 
 
 def pending_question(messages: list[BaseMessage]) -> tuple[int | None, str, tuple[str, ...]]:

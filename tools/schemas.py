@@ -180,6 +180,7 @@ class RequestClarificationArgs(_Strict):
     missing: list[str] = Field(default_factory=list,
                                description="what is needed: a causal graph, a probability, a variable …")
     example: str = Field(default="", max_length=2000, description="an example of how the user can say it")
+    graph: GraphSpec | None = Field(default=None, description="the causal graph understood so far (not committed)")
 
 
 class ToolError(BaseModel):  # what the tools send back: read leniently

@@ -68,7 +68,8 @@ def print_run(console: Console, state: dict, title: str = "") -> None:
     if ans.graph:
         edges = ", ".join(f"{a} → {b}" for a, b in ans.graph.edges)
         latent = f"  (unobserved: {safe(', '.join(ans.graph.latent))})" if ans.graph.latent else ""
-        console.print(f"[bold]graph[/]: {safe(edges)}" + latent)
+        label = " (understood, not committed)" if ans.graph_committed is False else ""
+        console.print(f"[bold]graph{label}[/]: {safe(edges)}" + latent)
     if ans.estimand:
         console.print(f"[bold]estimand[/]: {safe(ans.estimand)}")
     if ans.value is not None:

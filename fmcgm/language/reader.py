@@ -60,6 +60,7 @@ class ReadResult:
     unreadable: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     example: str = EXAMPLE
+    graph: dict[str, list] | None = None  # the graph read so far, shown (not committed) when the turn declines
 
 
 class Unread(Exception):
@@ -86,7 +87,8 @@ def summary(st: ProseStory) -> str:
 def read_prose(text: str, context: tuple[str, ...] = (), changes: list[str] | None = None) -> ReadResult:
     """Read ``text`` against the statements of earlier turns (``context``); corrections go to ``changes``."""
     st = read_story(text, context)
-    res = ReadResult(understood=[summary(st)], unreadable=list(st.unreadable))
+    res = ReadResult(understood=[summary(st)], unreadable=list(st.unreadable),
+                     graph={"edges": [list(e) for e in st.edges], "latent": list(st.latent)} if st.edges else None)
     if not st.question:
         res.missing.append("a question (a sentence ending with '?')")
         return res
