@@ -111,3 +111,40 @@ def test_the_forward_direct_effect_is_still_answered():
             f"insomnia?")
     never_wrong(a, "yes" if truth > 0 else "no", abs(truth))
     assert confident(a), a
+
+
+JOG = med_story("jogging", "people who jog", "people who do not jog", "blood pressure", "insomnia")
+ATE_JOG = prob(MED, {"Y": 1}, {"X": 1}) - prob(MED, {"Y": 1}, {"X": 0})
+CORR_JOG = prob(MED, {"Y": 1}, given={"X": 1}) - prob(MED, {"Y": 1}, given={"X": 0})
+
+
+@pytest.mark.parametrize("q,effect", [
+    ("Will giving up jogging increase the chance of insomnia?", -ATE_JOG),
+    ("Will stopping jogging increase the chance of insomnia?", -ATE_JOG),
+    ("Will quitting jogging decrease the chance of insomnia?", -ATE_JOG),  # "decrease": yes iff the change is < 0
+    ("Will jogging increase the chance of remaining free of insomnia?", -ATE_JOG),
+    ("Will jogging increase the chance of not having insomnia?", -ATE_JOG),
+    ("Will giving up jogging increase the chance of staying insomnia-free?", ATE_JOG)])
+def test_negations_in_the_total_effect_of_a_mediation_story(q, effect):
+    """The same verbs and negated outcomes the confounder stories read, in a story with a mediator."""
+    expect = "yes" if (effect < 0 if " decrease " in q else effect > 0) else "no"
+    never_wrong(ask(f"{JOG} {q}"), expect, abs(ATE_JOG))
+
+
+@pytest.mark.parametrize("q,change", [
+    ("For people who jog, would stopping jogging make insomnia more likely?", -ATE_JOG),  # no confounder: ETT = ATE
+    ("Among joggers, would giving up jogging make insomnia less likely?", ATE_JOG),
+    ("For people who jog, would quitting make insomnia more likely?", -ATE_JOG)])
+def test_the_effect_on_the_treated_of_a_negating_verb(q, change):
+    more = " more likely" in q
+    expect = "yes" if (change > 0) == more else "no"
+    never_wrong(ask(f"{JOG} {q}"), expect, abs(ATE_JOG))
+
+
+@pytest.mark.parametrize("q,diff", [
+    ("Is the chance of not having insomnia larger when observing jogging?", -CORR_JOG),
+    ("Is the chance of staying insomnia-free smaller when observing jogging?", -CORR_JOG),
+    ("Is the chance of insomnia larger when observing jogging?", CORR_JOG)])
+def test_an_association_with_a_negated_outcome_in_a_mediation_story(q, diff):
+    larger = " larger " in q
+    never_wrong(ask(f"{JOG} {q}"), "yes" if (diff > 0) == larger else "no", abs(CORR_JOG))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from fmcgm.language.lexicon import words as lexicon_words
 from fmcgm.language.porter import PorterStemmer
 
 _STEMMER = PorterStemmer()
@@ -125,8 +126,28 @@ NEGATING_PARTS = frozenset({"free", "less", "deprived"})
 
 
 def negation_count(text: str) -> int:
-    return sum(1 for w in words(text) if w in NEGATIONS or w.endswith("n't") or w in NEGATING_TOKENS
-               or ("-" in w and w.rsplit("-", 1)[1] in NEGATING_PARTS))
+    toks = words(text)
+    return int(leading_negating_verb(toks)) + sum(
+        1 for w in toks if w in NEGATIONS or w.endswith("n't") or w in NEGATING_TOKENS
+        or ("-" in w and w.rsplit("-", 1)[1] in NEGATING_PARTS))
+
+
+def leading_negating_verb(toks: tuple[str, ...]) -> bool:
+    """The phrase starts with a verb that negates its object ("giving up smoking", "stopping exercise", "failing to
+    recover"), from the lexicon's list. "fail" only before "to" ("fail the exam" is the antonym of passing), and
+    "end up" is no negation."""
+    if not toks:
+        return False
+    first = stem(toks[0])
+    nxt = toks[1] if len(toks) > 1 else ""
+    if first == "fail":
+        return nxt == "to"
+    if first == "end" and nxt == "up":
+        return False
+    verbs = lexicon_words("negating_verbs")
+    if toks[0] in NEGATIONS:  # counted as a negation word already ("avoiding", "refusing")
+        return False
+    return first in verbs or bool(nxt) and f"{first} {stem(nxt)}" in verbs
 
 
 def token_match(a: str, b: str) -> float:
