@@ -148,3 +148,32 @@ def test_the_effect_on_the_treated_of_a_negating_verb(q, change):
 def test_an_association_with_a_negated_outcome_in_a_mediation_story(q, diff):
     larger = " larger " in q
     never_wrong(ask(f"{JOG} {q}"), "yes" if (diff > 0) == larger else "no", abs(CORR_JOG))
+
+
+# Z -> X, Z -> Y, X -> Y: the effect on the treated differs from the average effect
+CONF = {"Z": ((), {(): 0.3}), "X": (("Z",), {(1,): 0.8, (0,): 0.3}),
+        "Y": (("Z", "X"), {(1, 1): 0.2, (1, 0): 0.7, (0, 1): 0.6, (0, 0): 0.5})}
+CONF_STORY = ("Diet has a direct effect on exercise and injury. Exercise has a direct effect on injury. The overall "
+              "probability of a good diet is 30%. For people with a poor diet, the probability of exercising is 30%. For "
+              "people with a good diet, the probability of exercising is 80%. For people who do not exercise and people "
+              "with a poor diet, the probability of injury is 50%. For people who exercise and people with a poor diet, "
+              "the probability of injury is 60%. For people who do not exercise and people with a good diet, the "
+              "probability of injury is 70%. For people who exercise and people with a good diet, the probability of "
+              "injury is 20%.")
+
+
+def ett_conf() -> float:
+    """E[Y_1 - Y_0 | X = 1] = Σ_z P(z | X=1) [P(Y | X=1, z) - P(Y | X=0, z)]."""
+    return sum(prob(CONF, {"Z": z}, given={"X": 1}) * (prob(CONF, {"Y": 1}, given={"X": 1, "Z": z})
+                                                        - prob(CONF, {"Y": 1}, given={"X": 0, "Z": z}))
+               for z in (0, 1))
+
+
+@pytest.mark.parametrize("q", [
+    "For people who exercise, would stopping exercise make injury more likely?",
+    "For people who exercise, would giving up exercise make injury less likely?",
+    "For people who exercise, would quitting exercise make injury more likely?"])
+def test_a_negating_verb_for_the_treated_is_never_the_average_effect(q):
+    change = -ett_conf()  # for cyclists, stopping changes injury by minus the effect on the treated
+    more = " more likely" in q
+    never_wrong(ask(f"{CONF_STORY} {q}"), "yes" if (change > 0) == more else "no", abs(ett_conf()))

@@ -19,7 +19,18 @@ from importlib import resources
 from fmcgm.causal.graph import CausalGraph, has_directed_path
 from fmcgm.causal.queries import Query
 from fmcgm.errors import FMCGMError
-from fmcgm.language.names import Mention, mentions, negating, partial_names, tokens, unknown_actions, unnamed_groups
+from fmcgm.language.names import (
+    Mention,
+    mentions,
+    name_stems,
+    negating,
+    partial_names,
+    stem,
+    tokens,
+    unknown_actions,
+    unnamed_groups,
+    words_match,
+)
 from fmcgm.vocabulary import QueryKind
 
 _SIGN_WORDS = frozenset({"positive", "negative"})
@@ -90,6 +101,10 @@ def read_slots(question: str, graph: CausalGraph, has_numbers: bool) -> tuple[Qu
     ms = mentions(text, nodes)
     if not ms:
         raise SlotError(f"which variables the question is about (known: {', '.join(nodes)})")
+    again = _negated_again(toks, ms)
+    if again:
+        raise SlotError(f"what {again!r} does: the question names that variable twice, once negated (say the group "
+                        f"and the change apart, e.g. 'For people who X, would not X make Y more likely?')")
     covered = {i for m in ms for i in range(m.start, m.end)}
     # a negation governs the mention right after it; one that governs none is a stray: ask
     governed = {j for m in ms for j in range(max(0, m.start - 4), m.start)}
@@ -164,6 +179,19 @@ def read_slots(question: str, graph: CausalGraph, has_numbers: bool) -> tuple[Qu
     if not has_numbers:
         return Query(QueryKind.COLLIDER_BIAS, y, x), "affects"
     return Query(QueryKind.ATE, y, x, x1, 1 - x1, ym.value), claim
+
+
+def _negated_again(toks: tuple[str, ...], ms: list[Mention]) -> str:
+    """A name said a second time right after a negating word ("For people who exercise, would stopping exercise
+    ..."): one mention per variable holds one value, so the second one's negation would be lost; the phrase, or ''."""
+    for m in ms:
+        ns = name_stems(m.node)
+        for i in range(m.end, len(toks) - len(ns) + 1):
+            if all(words_match(stem(toks[i + k]), ns[k]) for k in range(len(ns))):
+                for j in range(max(m.end, i - 2), i):
+                    if negating(toks, j):
+                        return " ".join(toks[j:i + len(ns)])
+    return ""
 
 
 def _kind(toks: tuple[str, ...], free: set[int], c: Cues) -> str:
