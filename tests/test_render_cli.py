@@ -91,3 +91,12 @@ def test_a_user_image_shows_the_extracted_factual_values(tmp_path):
     assert any("read from" in n and "CNN concept extractor" in n for n in d["notes"])
     for c in w.concepts:
         assert abs(d["factual_values"][c.name] - f[c.name]) / c.span < 0.1, c.name
+
+
+@pytest.mark.parametrize("args", [
+    ("--do", "angle=10 km"), ("--do", "light=sideways"), ("--do", "angle=999"),
+    ("--do", "light=left", "--image", "/nonexistent/picture.png")])
+def test_a_refused_render_leaves_no_folder_behind(args, out_root):
+    r = run("--world", "pendulum", *args, "--oracle", "--out", "refused_here")
+    assert r.exit_code == 2, r.output
+    assert not (out_root / "refused_here").exists()

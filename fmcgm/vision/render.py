@@ -97,6 +97,15 @@ def safe_out_dir(out_dir: str | Path | None, root: Path | None = None) -> Path:
     if target.exists() and not target.is_dir():
         raise FMCGMError(f"output path {target} is an existing file, not a folder",
                          "give a new or existing folder name with --out")
+    existing = next(p for p in (target, *target.parents) if p.exists())  # checked now, created when saving: a
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):  # refused render leaves no folder
+        raise FMCGMError(f"cannot create the output folder {target} ({existing} is not a folder you can write to)",
+                         "give a folder you can write to")
+    return target
+
+
+def make_out_dir(target: Path) -> Path:
+    """The checked output folder, created just before the pictures are written."""
     try:
         target.mkdir(parents=True, exist_ok=True)
     except OSError as e:  # a parent that is a file, a read-only folder
@@ -217,7 +226,7 @@ def render_counterfactual(world_name: str, intervention: Mapping[str, str | floa
         notes.append(f"after {len(attempts)} attempt(s) the picture is still off: " + "; ".join(chk.problems))
     tag = hashlib.sha1(json.dumps([world.name, factual, do, seed, steps, guidance, method], sort_keys=True,
                                   default=str).encode()).hexdigest()[:10]
-    paths = _save_pictures(world, folder, tag, img, out, mask, factual, cf_values, changed, measured, chk.ok)
+    paths = _save_pictures(world, make_out_dir(folder), tag, img, out, mask, factual, cf_values, changed, measured, chk.ok)
     return RenderResult(world.name, do, factual, cf_values, changed, measured, err, paths, method, seconds, source,
                         chk.model_dump(), attempts, notes)
 
