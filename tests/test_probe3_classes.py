@@ -177,3 +177,29 @@ def test_a_negating_verb_for_the_treated_is_never_the_average_effect(q):
     change = -ett_conf()  # for cyclists, stopping changes injury by minus the effect on the treated
     more = " more likely" in q
     never_wrong(ask(f"{CONF_STORY} {q}"), "yes" if (change > 0) == more else "no", abs(ett_conf()))
+
+
+@pytest.mark.parametrize("story,q,expect", [
+    ("Non-drinking has a direct effect on liver disease. For non-drinkers, the probability of liver disease is 10%. "
+     "For drinkers, the probability of liver disease is 40%.", "Will non-drinking increase the chance of liver disease?",
+     "no"),
+    ("Not drinking has a direct effect on liver disease. For people not drinking, the probability of liver disease "
+     "is 10%. For people drinking, the probability of liver disease is 40%.",
+     "Will not drinking reduce the chance of liver disease?", "yes"),
+    ("Not drinking has a direct effect on liver disease. For drinkers, the probability of liver disease is 40%. "
+     "For non-drinkers, the probability of liver disease is 10%.", "Does not drinking cause liver disease?", "no"),
+    ("Drinking has a direct effect on liver disease. For drinkers, the probability of liver disease is 40%. "
+     "For non-drinkers, the probability of liver disease is 10%.", "Does drinking cause liver disease?", "yes"),
+])
+def test_a_variable_named_by_its_negation_is_answered_not_refused(story, q, expect):
+    a = ask(f"{story} {q}")
+    assert a["outcome"] != "error" and "does not contain" not in a["text"], a["text"]
+    never_wrong(a, expect, 0.3)
+
+
+@pytest.mark.parametrize("q", [
+    "For people who do exercise, would giving up exercise make injury more likely?",
+    "For people who exercise, would stopping it make injury more likely?"])
+def test_the_treated_group_said_by_part_of_the_name(q):
+    change = -ett_conf()
+    never_wrong(ask(f"{CONF_STORY} {q}"), "yes" if change > 0 else "no", abs(ett_conf()))

@@ -82,7 +82,7 @@ MORE_RE = re.compile(r"^(?:does|do|did|will|would|can|could)\s+(?P<x>.+?)\s+(?:c
 COMPARATIVE = {"more": "positive", "higher": "positive", "greater": "positive", "increased": "positive",
                "extra": "positive", "less": "negative", "fewer": "negative", "lower": "negative", "reduced": "negative",
                "decreased": "negative"}
-PATH_RE = re.compile(r"^(?:does|do|did|can)\s+(?P<x>.+?)\s+(?:causally\s+)?(?:cause|affect|influence|have an effect on)\s+"
+PATH_RE = re.compile(r"^(?:does|do|did|can)\s+(?P<x>.+?)\s+(?:causally\s+)?(?P<v>cause|affect|influence|have an effect on)\s+"
                      r"(?P<y>.+?)\?$", re.I)
 SIGN_RE = re.compile(r"^is the (?P<e>ATE|NDE|NIE|ETT|ATT) of (?P<x>\w+) on (?P<y>\w+) (?P<s>positive|negative)\?$", re.I)
 
@@ -167,5 +167,8 @@ def read_question(q: str, deterministic: bool, has_numbers: bool) -> Asked | Non
     if m and m.group("y").split()[0].lower() in COMPARATIVE:  # a direction no shape above read: never "affects"
         return None
     if m:
-        return Asked("path" if not has_numbers else "ate", "affects", m.group("x"), m.group("y"))
+        # with numbers, "Does X cause Y?" asks whether X makes Y more likely ("Does not smoking cause cancer?" is no
+        # when not smoking lowers it); "affect"/"influence" ask whether it changes Y at all
+        claim = "positive" if has_numbers and m.group("v").lower() == "cause" else "affects"
+        return Asked("path" if not has_numbers else "ate", claim, m.group("x"), m.group("y"))
     return None

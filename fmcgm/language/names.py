@@ -229,6 +229,9 @@ def _match(ns: tuple[str, ...], toks: list[str], stems: list[str], used: set[int
     return idx, flipped
 
 
+PRONOUNS = frozenset({"it", "them", "this", "these", "those", "him", "her", "one"})
+
+
 def _negated_before(toks: list[str], i: int, others: frozenset[int] | set[int] = frozenset()) -> bool:
     """An odd number of negations govern token i: 'not'/'no'/'without'/'quitting'/'non -' shortly before,
     not across a joint or a name ("not quitting smoking" asserts smoking)."""
@@ -237,8 +240,8 @@ def _negated_before(toks: list[str], i: int, others: frozenset[int] | set[int] =
         w = toks[j]
         if j in others:
             break
-        if w in ("and", "with", "who", "that", "which", "but", "or", ",", "while"):
-            break
+        if w in ("and", "with", "who", "that", "which", "but", "or", ",", "while") or w in PRONOUNS:
+            break  # "stopping it makes injury likely": the pronoun is what is stopped, not injury
         if negating(toks, j) and not _bound_elsewhere(toks, j, i):
             odd = not odd
     return odd

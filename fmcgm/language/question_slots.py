@@ -20,6 +20,7 @@ from fmcgm.causal.graph import CausalGraph, has_directed_path
 from fmcgm.causal.queries import Query
 from fmcgm.errors import FMCGMError
 from fmcgm.language.names import (
+    PRONOUNS,
     Mention,
     mentions,
     name_stems,
@@ -184,13 +185,16 @@ def read_slots(question: str, graph: CausalGraph, has_numbers: bool) -> tuple[Qu
 def _negated_again(toks: tuple[str, ...], ms: list[Mention]) -> str:
     """A name said a second time right after a negating word ("For people who exercise, would stopping exercise
     ..."): one mention per variable holds one value, so the second one's negation would be lost; the phrase, or ''."""
+    for j in range(len(toks) - 1):  # "would stopping it ...": what "it" is, the group or the outcome, is a guess
+        if negating(toks, j) and toks[j + 1] in PRONOUNS:
+            return f"{toks[j]} {toks[j + 1]}"
     for m in ms:
         ns = name_stems(m.node)
-        for i in range(m.end, len(toks) - len(ns) + 1):
-            if all(words_match(stem(toks[i + k]), ns[k]) for k in range(len(ns))):
+        for i in range(m.end, len(toks)):  # any word of the name: "coffee drinkers ... quitting coffee"
+            if any(words_match(stem(toks[i]), s) for s in ns):
                 for j in range(max(m.end, i - 2), i):
                     if negating(toks, j):
-                        return " ".join(toks[j:i + len(ns)])
+                        return " ".join(toks[j:i + 1])
     return ""
 
 
