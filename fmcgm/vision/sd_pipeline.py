@@ -155,10 +155,13 @@ class SDCounterfactual:
         self.recorder.reset()
         self.recorder.tokens = [i for c in changed for i in p_cf.spans.get(c, [])]
         self.recorder.active = csg
-        x, mask = ddim.denoise(  # prediction under the counterfactual prompt
-            traj[ts[0]], ts,
-            lambda x, t: Prediction(guide(*self._predict(x, t, [e_u, e_cf]).chunk(2), guidance_scale)),
-            traj if csg else None, lambda step: self.recorder.mask(mask_threshold))
+
+        def predict(x: torch.Tensor, t: int) -> Prediction:
+            uncond, cond = self._predict(x, t, [e_u, e_cf]).chunk(2)
+            return Prediction(guide(uncond, cond, guidance_scale))
+
+        x, mask = ddim.denoise(traj[ts[0]], ts, predict,  # prediction under the counterfactual prompt
+                               traj if csg else None, lambda step: self.recorder.mask(mask_threshold))
         self.recorder.active = False
         out = pipe.vae.decode(x / pipe.vae.config.scaling_factor).sample
         arr = ((out.clamp(-1, 1) + 1) * 127.5).round().byte()[0].permute(1, 2, 0).cpu().numpy()
