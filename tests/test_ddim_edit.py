@@ -10,11 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from test_vision import tiny_model
 
 from fmcgm.vision import edit
 from fmcgm.vision.pipeline import CounterfactualOptions, CounterfactualPipeline
 from fmcgm.worlds import get_world
-from tests.test_vision import tiny_model
 
 BEFORE = np.load(Path(__file__).parent / "data" / "vision_before_ddim.npz")
 
