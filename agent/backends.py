@@ -23,7 +23,7 @@ def make_model(settings: Settings) -> BaseChatModel:
         return LlamaCppChat(model_path=settings.model_path, n_ctx=settings.num_ctx, temperature=settings.temperature,
                             max_tokens=settings.max_tokens or 512)
     if not settings.model:
-        raise FMCGMError(f"the {settings.backend} backend needs a model name", "pass --model NAME (or FMCGM_MODEL)")
+        raise BackendUnavailable(f"the {settings.backend} backend needs a model name", "pass --model NAME (or FMCGM_MODEL)")
     if settings.backend == "ollama":
         from langchain_ollama import ChatOllama
 
@@ -59,7 +59,7 @@ def invoke_with_retries(model: Runnable, messages: Sequence[BaseMessage], settin
                     f"the {settings.backend} server at {where} did not answer after {attempt + 1} attempt(s) "
                     f"({type(e).__name__}: {str(e)[:200]})",
                     "check that it is running and reachable, and that --base-url and --model are right") from None
-            raise FMCGMError(f"the {settings.backend} model call failed ({type(e).__name__}: {str(e)[:300]})",
+            raise BackendUnavailable(f"the {settings.backend} model call failed ({type(e).__name__}: {str(e)[:300]})",
                              "check the model name and the server's logs") from None
     raise AssertionError("unreachable")
 

@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from fmcgm.errors import FMCGMError
+from fmcgm.errors import ConfigError
 
 
 class Settings(BaseSettings):
@@ -66,25 +66,25 @@ class Settings(BaseSettings):
 def read_config_file(p: Path) -> dict[str, Any]:
     """The settings of a JSON or TOML file; a folder, an unreadable file or an unknown key is an FMCGMError naming it."""
     if p.is_dir():
-        raise FMCGMError(f"config file {p} is a folder, not a file", "pass a JSON or TOML file to --config")
+        raise ConfigError(f"config file {p} is a folder, not a file", "pass a JSON or TOML file to --config")
     if not p.is_file():
-        raise FMCGMError(f"config file {p} not found", "pass an existing JSON or TOML file to --config")
+        raise ConfigError(f"config file {p} not found", "pass an existing JSON or TOML file to --config")
     try:
         text = p.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise FMCGMError(f"config file {p} is not UTF-8 text", "save it as UTF-8") from None
+        raise ConfigError(f"config file {p} is not UTF-8 text", "save it as UTF-8") from None
     except OSError as e:
-        raise FMCGMError(f"config file {p} cannot be read: {e.strerror or e}", "make it readable") from None
+        raise ConfigError(f"config file {p} cannot be read: {e.strerror or e}", "make it readable") from None
     try:
         values = tomllib.loads(text) if p.suffix == ".toml" else json.loads(text)
     except (ValueError, tomllib.TOMLDecodeError) as e:
-        raise FMCGMError(f"config file {p} is not valid: {e}", "fix the file's syntax") from None
+        raise ConfigError(f"config file {p} is not valid: {e}", "fix the file's syntax") from None
     if not isinstance(values, dict):
-        raise FMCGMError(f"config file {p} is not a table of settings (it holds a {type(values).__name__})",
+        raise ConfigError(f"config file {p} is not a table of settings (it holds a {type(values).__name__})",
                          'write an object of name: value pairs, e.g. {"backend": "ollama"}')
     unknown = sorted(set(values) - set(Settings.model_fields))
     if unknown:
-        raise FMCGMError(f"config file {p} has unknown setting(s): {', '.join(map(str, unknown))}",
+        raise ConfigError(f"config file {p} has unknown setting(s): {', '.join(map(str, unknown))}",
                          "known settings: " + ", ".join(Settings.model_fields))
     return values
 

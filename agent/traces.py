@@ -14,10 +14,17 @@ from typing import Any
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.errors import GraphRecursionError
 
-from fmcgm.errors import FMCGMError
+from fmcgm.errors import ErrorCode, FMCGMError
+from fmcgm.outputs import OutputError
 
 TABLES = {"checkpoints": {"thread_id", "checkpoint_ns", "checkpoint_id", "parent_checkpoint_id", "checkpoint", "metadata"},
           "writes": {"thread_id", "checkpoint_ns", "checkpoint_id", "task_id", "idx", "channel", "value"}}
+
+
+class TraceNotFound(FMCGMError):
+    """The trace store, thread or checkpoint asked for is not stored."""
+
+    code = ErrorCode.UNKNOWN_TRACE
 
 
 def open_store(path: str | Path, create: bool = True) -> SqliteSaver:
@@ -28,17 +35,17 @@ def open_store(path: str | Path, create: bool = True) -> SqliteSaver:
     opened for writing may be a new or empty file, or a trace store; another database is refused, not added to."""
     p = Path(path)
     if p.is_dir():
-        raise FMCGMError(f"trace store {p} is a folder, not a file", "pass a file path to --trace-db, e.g. runs/traces.sqlite")
+        raise OutputError(f"trace store {p} is a folder, not a file", "pass a file path to --trace-db, e.g. runs/traces.sqlite")
     if not create and not p.exists():
-        raise FMCGMError(f"no trace store at {p}", "check --trace-db (runs are stored by `fmcgm ask`)")
+        raise TraceNotFound(f"no trace store at {p}", "check --trace-db (runs are stored by `fmcgm ask`)")
     if create:
         try:
             p.parent.mkdir(parents=True, exist_ok=True)
         except (FileExistsError, NotADirectoryError):
-            raise FMCGMError(f"cannot create trace store {p}: a parent of it is a file, not a folder",
+            raise OutputError(f"cannot create trace store {p}: a parent of it is a file, not a folder",
                              "pass a path whose folders are folders to --trace-db") from None
         except PermissionError:
-            raise FMCGMError(f"cannot create the folder of trace store {p} (permission denied)",
+            raise OutputError(f"cannot create the folder of trace store {p} (permission denied)",
                              "pass a writable path to --trace-db") from None
     try:
         if create:
@@ -55,7 +62,7 @@ def open_store(path: str | Path, create: bool = True) -> SqliteSaver:
         what = str(e)
         hint = ("make the file and its folder writable, or pass another --trace-db" if "readonly" in what or "read-only" in what
                 else "move the damaged file away or pass another --trace-db")
-        raise FMCGMError(f"trace store {p} cannot be used: {what}", hint) from None
+        raise OutputError(f"trace store {p} cannot be used: {what}", hint) from None
     return saver
 
 
@@ -68,7 +75,7 @@ def _check_tables(conn: sqlite3.Connection, p: Path, required: bool) -> None:
     missing = [t for t, cols in TABLES.items() if not cols <= tables.get(t, set())]
     if missing:
         has = ", ".join(sorted(tables)[:8]) or "no tables"
-        raise FMCGMError(f"{p} is not a trace store (it has {has}); it was left as it is",
+        raise OutputError(f"{p} is not a trace store (it has {has}); it was left as it is",
                          "pass the trace file written by `fmcgm ask` to --trace-db (default .fmcgm/traces.sqlite)")
 
 
@@ -138,7 +145,7 @@ def show_thread(app, thread_id: str) -> dict[str, Any]:
     after the checkpoint it was resumed from; each step and checkpoint says its branch."""
     snap = app.get_state(_config(thread_id))
     if not snap.values:
-        raise FMCGMError(f"no trace with thread id {thread_id!r}", "list the stored threads with `fmcgm trace list`")
+        raise TraceNotFound(f"no trace with thread id {thread_id!r}", "list the stored threads with `fmcgm trace list`")
     v = snap.values
     history = list(app.get_state_history(_config(thread_id)))  # newest first, every branch
     by_id = {_cid(h.config): h for h in history}
@@ -169,7 +176,7 @@ def resume(app, thread_id: str, checkpoint_id: str, recursion_limit: int) -> dic
     """Run again from a stored checkpoint (a fork of the thread's history)."""
     cfg = _config(thread_id, checkpoint_id)
     if not app.get_state(cfg).values:
-        raise FMCGMError(f"no checkpoint {checkpoint_id!r} in thread {thread_id!r}",
+        raise TraceNotFound(f"no checkpoint {checkpoint_id!r} in thread {thread_id!r}",
                          "see the checkpoint ids with `fmcgm trace show THREAD`")
     cfg["recursion_limit"] = recursion_limit
     try:

@@ -38,6 +38,8 @@ class ErrorCode(StrEnum):
     INTERNAL_ERROR = "internal_error"
     INVALID_OUTPUT = "invalid_output"  # an output path the run cannot write (a folder, the input file, no parent)
     NOT_A_SCENE = "not_a_scene"  # a picture given as the factual scene does not show the world
+    INVALID_CONFIG = "invalid_config"  # a settings file that cannot be read as settings
+    UNKNOWN_TRACE = "unknown_trace"  # a stored trace (store, thread, checkpoint) asked for is not there
 
     @property
     def user_fixable(self) -> bool:
@@ -52,7 +54,7 @@ _USER_FIXABLE = frozenset({
     ErrorCode.INVALID_GRAPH, ErrorCode.CYCLE, ErrorCode.UNKNOWN_VARIABLE, ErrorCode.INVALID_PROBABILITY,
     ErrorCode.MISSING_QUANTITY, ErrorCode.INCONSISTENT_INPUT, ErrorCode.UNPARSEABLE, ErrorCode.INVALID_QUERY,
     ErrorCode.INVALID_DATA, ErrorCode.EMPTY_CELL, ErrorCode.CRITIQUE_REJECTED, ErrorCode.INVALID_ARGUMENTS,
-    ErrorCode.INVALID_OUTPUT, ErrorCode.NOT_A_SCENE,
+    ErrorCode.INVALID_OUTPUT, ErrorCode.NOT_A_SCENE, ErrorCode.INVALID_CONFIG, ErrorCode.UNKNOWN_TRACE,
 })
 _BAD_INPUT = frozenset({ErrorCode.INVALID_DATA, ErrorCode.INVALID_OUTPUT})
 
@@ -145,3 +147,13 @@ class ParseError(FMCGMError):
 
 class QueryError(FMCGMError):
     code = ErrorCode.INVALID_QUERY
+
+
+class ConfigError(FMCGMError):
+    code = ErrorCode.INVALID_CONFIG
+
+
+class InternalError(FMCGMError):
+    """A broken invariant of the code itself (a bug), never the user's input."""
+
+    code = ErrorCode.INTERNAL_ERROR

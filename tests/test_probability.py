@@ -146,3 +146,88 @@ def test_numbers_rounded_from_one_model_are_never_refused(cpt):
     st_ += [S({"Y": 1}, {}, r(scm.prob({"Y": 1}))), S({"X": 1}, {}, r(scm.prob({"X": 1}))),
             S({"Y": 1}, {"X": 1}, r(scm.prob({"Y": 1}, {"X": 1}))), S({"X": 1, "Y": 1}, {}, r(scm.prob({"X": 1, "Y": 1})))]
     ProbabilityStore(st_, scm.graph())
+
+
+# -- the rewrite rules, one function each, tried from a table --------------------------------------------
+
+def test_the_rules_are_one_function_each_with_its_identity():
+    from fmcgm.causal.probability import RULES
+
+    assert [r.__name__ for r in RULES] == ["event_fixed_by_condition", "complement", "graph_independence",
+                                          "chain_rule", "bayes", "marginalisation", "total_probability"]
+    for rule in RULES:
+        identity = (rule.__doc__ or "").splitlines()[0]
+        assert identity.startswith("P(") and "=" in identity, rule.__name__
+
+
+def _rule(name):
+    from fmcgm.causal import probability
+
+    rule = getattr(probability, name)
+    assert rule in probability.RULES
+    return rule
+
+
+def _table(values):
+    """derive() that knows only ``values`` ({(event, given): p}) and records what was asked."""
+    asked = []
+
+    def derive(ev, gv):
+        asked.append((ev, gv))
+        return values.get((ev, gv))
+
+    return derive, asked
+
+
+X1, X0, Y1, Y0, Z1, Z0 = (("X", 1),), (("X", 0),), (("Y", 1),), (("Y", 0),), (("Z", 1),), (("Z", 0),)
+
+
+@pytest.mark.parametrize("name, store, ev, gv, values, expected", [
+    # P(x | x) = 1, P(x | x') = 0, P(x, y | x) = P(y | x)
+    ("event_fixed_by_condition", ProbabilityStore([]), X1, X1, {}, 1.0),
+    ("event_fixed_by_condition", ProbabilityStore([]), X1, X0, {}, 0.0),
+    ("event_fixed_by_condition", ProbabilityStore([]), X1 + Y1, X1, {(Y1, X1): 0.25}, 0.25),
+    # P(y | x) = 1 - P(y' | x)
+    ("complement", ProbabilityStore([]), Y1, X1, {(Y0, X1): 0.25}, 0.75),
+    # P(y | x, z) = P(y | x) when Y ⫫ Z | X
+    ("graph_independence", ProbabilityStore([], CausalGraph.build([("Z", "X"), ("X", "Y")])), Y1, X1 + Z1,
+     {(Y1, X1): 0.4}, 0.4),
+    # P(x, y | z) = P(x | y, z) P(y | z)
+    ("chain_rule", ProbabilityStore([]), X1 + Y1, Z1, {(X1, Y1 + Z1): 0.5, (Y1, Z1): 0.4}, 0.2),
+    # P(y | x) = P(x, y) / P(x)
+    ("bayes", ProbabilityStore([]), Y1, X1, {(X1 + Y1, ()): 0.2, (X1, ()): 0.4}, 0.5),
+    # P(x) = Σ_y P(x, y), over a given joint
+    ("marginalisation", ProbabilityStore([S({"X": 1, "Y": 1}, {}, 0.1), S({"X": 1, "Y": 0}, {}, 0.2)]), X1, (),
+     {(X1 + Y1, ()): 0.1, (X1 + Y0, ()): 0.2}, 0.3),
+    # P(y) = Σ_x P(y | x) P(x), over a given conditional
+    ("total_probability", ProbabilityStore([S({"Y": 1}, {"X": 1}, 0.5), S({"Y": 1}, {"X": 0}, 0.1)]), Y1, (),
+     {(Y1, X1): 0.5, (Y1, X0): 0.1, (X1, ()): 0.4, (X0, ()): 0.6}, 0.26),
+])
+def test_each_rule_derives_its_identity(name, store, ev, gv, values, expected):
+    derive, _ = _table(values)
+    assert _rule(name)(store, ev, gv, derive) == pytest.approx(expected)
+
+
+def test_a_rule_that_does_not_apply_passes_to_the_next():
+    derive, asked = _table({})
+    store = ProbabilityStore([])
+    assert _rule("complement")(store, X1 + Y1, (), derive) is None  # a joint event has no single complement
+    assert _rule("bayes")(store, Y1, (), derive) is None  # nothing to condition on
+    assert _rule("chain_rule")(store, Y1, X1, derive) is None  # a single event
+    assert asked == []
+
+
+def test_an_event_fixed_by_the_condition_settles_the_term():
+    """P(x, y | x) when P(y | x) is not derivable: no later rule is tried (the old search's behaviour)."""
+    from fmcgm.causal.probability import UNDERIVABLE
+
+    derive, asked = _table({})
+    assert _rule("event_fixed_by_condition")(ProbabilityStore([]), X1 + Y1, X1, derive) is UNDERIVABLE
+    assert asked == [(Y1, X1)]
+
+
+def test_bayes_refuses_a_joint_above_its_marginal():
+    derive, _ = _table({(X1 + Y1, ()): 0.5, (X1, ()): 0.3})
+    with pytest.raises(InconsistentInputError) as e:
+        _rule("bayes")(ProbabilityStore([]), Y1, X1, derive)
+    assert "more than P(X=1) = 30%" in e.value.message

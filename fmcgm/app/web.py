@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -57,129 +58,242 @@ def _settings_of(base: Settings, values: dict[str, Any] | None) -> Settings:
     return Settings.model_validate({**base.model_dump(), **(values or {})})
 
 
+@dataclass
+class Web:
+    """What the handlers share: the app's configuration and the engine that runs turns and reads traces."""
+    cfg: AppConfig
+    engine: Engine
+
+
+@dataclass
+class ChatView:
+    """The Chat tab's components a turn updates: the keys of the chat handlers' dict returns (a component
+    left out of a return keeps its value)."""
+    chatbot: Any
+    graph: Any
+    images: Any  # the row of answer images, shown when an answer has images
+    factual: Any
+    counterfactual: Any
+    mask: Any
+    side_by_side: Any
+    question: Any
+    session: Any
+    thread: Any
+
+    @property
+    def outputs(self) -> list:
+        return [self.chatbot, self.graph, self.images, self.factual, self.counterfactual, self.mask,
+                self.side_by_side, self.question, self.session, self.thread]
+
+    def answer_images(self, images: dict[str, str] | None) -> dict:
+        """The image row and its pictures for an answer's images (none: the row hidden, the pictures cleared)."""
+        imgs = images or {}
+        return {self.images: gr.Row(visible=bool(imgs)), self.factual: imgs.get("factual"),
+                self.counterfactual: imgs.get("counterfactual"), self.mask: imgs.get("mask"),
+                self.side_by_side: imgs.get("side_by_side")}
+
+
+@dataclass
+class TraceView:
+    """The Trace tab's components one thread fills."""
+    head: Any
+    steps: Any
+    step: Any
+    step_detail: Any
+    step_graph: Any
+    download: Any
+
+    @property
+    def outputs(self) -> list:
+        return [self.head, self.steps, self.step, self.step_detail, self.step_graph, self.download]
+
+
+@dataclass
+class UploadView:
+    """The Images tab's components an upload updates."""
+    status: Any
+    session: Any
+    preview: Any
+    box: Any
+
+    @property
+    def outputs(self) -> list:
+        return [self.status, self.session, self.preview, self.box]
+
+
+@dataclass
+class SettingsView:
+    """The Settings tab's outputs: the tab's settings (a state) and the status line."""
+    values: Any
+    status: Any
+
+    @property
+    def outputs(self) -> list:
+        return [self.values, self.status]
+
+
+def picture(web: Web, graph: dict | None, intervened: list[str], committed: bool) -> str | None:
+    return str(draw_graph(graph, intervened, committed, web.cfg.graphs)) if graph and graph.get("edges") else None
+
+
+def respond(web: Web, chat: ChatView, question: str, history: list, session: dict, values: dict) -> Iterator[dict]:
+    """One chat turn: the question, then each step as it runs, then the answer (and its graph and images)."""
+    question = (question or "").strip()
+    session = dict(session or {})
+    if not question:
+        yield {chat.chatbot: history, chat.question: question, chat.session: session}
+        return
+    session["thread_id"] = session.get("thread_id") or new_thread_id()
+    history = [*(history or []), {"role": "user", "content": question}]
+    turn = {chat.question: "", chat.session: session, chat.thread: f"thread `{session['thread_id']}`"}
+    try:
+        settings = _settings_of(web.cfg.settings, values)
+    except ValueError as e:
+        history.append({"role": "assistant", "content": f"**⚠ not computed** — the settings are not valid: {e}"})
+        yield {chat.chatbot: history, **turn}
+        return
+    yield {chat.chatbot: history, **turn}
+    upload = Path(session["upload"]) if session.get("upload") else None
+    try:
+        for ev in web.engine.turn(with_image(question, upload), session["thread_id"], settings):
+            if isinstance(ev, StepEvent):
+                history = [*history, step_message(ev)]
+                graph = {chat.graph: picture(web, ev.graph, ev.intervened, ev.committed)} if ev.graph_changed else {}
+                yield {chat.chatbot: history, **graph, **turn}
+            elif isinstance(ev, TurnEnd):
+                history = [*history, {"role": "assistant", "content": answer_markdown(ev.answer)}]
+                yield {chat.chatbot: history, chat.graph: picture(web, ev.graph, ev.intervened, ev.committed),
+                       **chat.answer_images(ev.answer.images), **turn}
+    except Exception as e:  # noqa: BLE001 - showing a turn failed: still a readable message, and the app serves on
+        history = [*history, {"role": "assistant", "content": f"**⚠ not computed** — the app could not show this "
+                                                               f"turn ({type(e).__name__}: {e})"}]
+        yield {chat.chatbot: history, **turn}
+
+
+def new_conversation(chat: ChatView, session: dict) -> dict:
+    session = {**(session or {}), "thread_id": new_thread_id()}
+    return {chat.chatbot: [], chat.graph: None, **chat.answer_images(None), chat.session: session,
+            chat.thread: f"thread `{session['thread_id']}` (new)"}
+
+
+def start_tab() -> tuple[dict, str]:
+    """Each browser tab starts its own thread."""
+    tid = new_thread_id()
+    return {"thread_id": tid}, f"thread `{tid}`"
+
+
+def upload(web: Web, view: UploadView, path: str | None, session: dict) -> dict:
+    """Keep an uploaded image for the next visual question; a refused file empties the box for another try."""
+    session = dict(session or {})
+    session.pop("upload", None)
+    try:
+        kept = accept_upload(path or "", web.cfg.output_dir / "uploads")
+    except FMCGMError as e:
+        return {view.status: f"✗ {e}", view.session: session, view.preview: None, view.box: None}
+    session["upload"] = str(kept)
+    return {view.status: "✓ Image accepted. Ask a visual question in the Chat tab (e.g. *What would the shadow look "
+                         "like if the light were on the far left?*); the counterfactual starts from this image.",
+            view.session: session, view.preview: str(kept)}
+
+
+def forget_upload(session: dict) -> tuple[str, dict, None]:
+    return NO_UPLOAD, {k: v for k, v in (session or {}).items() if k != "upload"}, None
+
+
+def refresh_threads(web: Web, session: dict) -> tuple:
+    rows = thread_rows(web.engine.reader, web.engine.store)
+    ids = [r[1] for r in rows]
+    current = (session or {}).get("thread_id")
+    return rows, gr.Dropdown(choices=ids, value=current if current in ids else (ids[0] if ids else None))
+
+
+def open_thread(web: Web, trace: TraceView, thread_id: str | None) -> dict:
+    empty = {trace.steps: [], trace.step: 1, trace.step_detail: "", trace.step_graph: None, trace.download: None}
+    if not thread_id:
+        return {trace.head: "Pick a thread.", **empty}
+    try:
+        rec = load_thread(web.engine.reader, thread_id)
+    except FMCGMError as e:
+        return {trace.head: f"✗ {e}", **empty}
+    head = (f"**{rec['thread_id']}** · backend {rec['backend']} · outcome **{rec['outcome']}** · "
+            f"started {(rec['started_at'] or '')[:19]} · {len(rec['steps'])} steps\n\n> {rec['question']}")
+    n = max(len(rec["steps"]), 1)
+    md, pic = show_step(web, thread_id, n)
+    return {trace.head: head, trace.steps: step_rows(rec), trace.step: n, trace.step_detail: md,
+            trace.step_graph: pic, trace.download: str(export_json(rec, web.cfg.output_dir / "traces"))}
+
+
+def show_step(web: Web, thread_id: str | None, index: float) -> tuple[str, str | None]:
+    if not thread_id:
+        return "", None
+    try:
+        rec = load_thread(web.engine.reader, thread_id)
+    except FMCGMError as e:
+        return f"✗ {e}", None
+    if not rec["steps"]:
+        return "This thread has no steps.", None
+    i = min(max(int(index or 1), 1), len(rec["steps"]))
+    graph, committed, do = graph_at(rec, i)
+    return step_markdown(rec, i), picture(web, graph, do, committed)
+
+
+def pick_step(evt: gr.SelectData) -> int:
+    return int(evt.index[0]) + 1
+
+
+def previous_step(index: float | None) -> int:
+    return max(int(index or 1) - 1, 1)
+
+
+def next_step(index: float | None) -> int:
+    return int(index or 1) + 1
+
+
+def apply_settings(web: Web, view: SettingsView, *vals: Any) -> dict:
+    """The fields' values for this browser tab, when they make valid settings (else the tab keeps its own)."""
+    values: dict[str, Any] = dict(zip(SETTING_FIELDS, vals, strict=True))
+    try:
+        s = _settings_of(web.cfg.settings, values)
+    except ValueError as e:
+        return {view.status: f"✗ Not applied: {e}"}
+    model = f", model **{s.model}**" if s.model else ""
+    return {view.values: values, view.status: f"✓ Applied to this browser tab: backend **{s.backend}**{model}"}
+
+
+def check_settings(web: Web, *vals: Any) -> str:
+    try:
+        s = _settings_of(web.cfg.settings, dict(zip(SETTING_FIELDS, vals, strict=True)))
+    except ValueError as e:
+        return f"✗ The settings are not valid: {e}"
+    ok, text = check_connection(s)
+    return ("✓ " if ok else "✗ ") + text
+
+
+def ask(web: Web, question: str, thread_id: str = "") -> dict:
+    """Answer one question on a thread (empty: a new one); returns the object `fmcgm ask --json` prints."""
+    tid = (thread_id or "").strip() or new_thread_id()
+    if len(tid) > 200 or not tid.isprintable():
+        msg = "invalid thread id: use 1-200 printable characters (or leave it empty for a new thread)"
+        return read_answer(error_answer(question or "", new_thread_id(), msg, "input")).payload
+    if not (question or "").strip():
+        msg = "the question is empty: send a causal question in plain language"
+        return read_answer(error_answer("", tid, msg, "input")).payload
+    return web.engine.ask(question.strip(), tid).answer.payload
+
+
+def _api(web: Web) -> Callable[[str, str], dict]:
+    """``/ask`` with the signature and types Gradio reads for its API page."""
+
+    def ask_endpoint(question: str, thread_id: str = "") -> dict:
+        return ask(web, question, thread_id)
+
+    ask_endpoint.__doc__ = ask.__doc__
+    return ask_endpoint
+
+
 def build_app(cfg: AppConfig) -> gr.Blocks:
-    engine = Engine(cfg.settings)
+    web = Web(cfg, Engine(cfg.settings))
     defaults = {f: getattr(cfg.settings, f) for f in SETTING_FIELDS}
-
-    def picture(graph: dict | None, intervened: list[str], committed: bool) -> str | None:
-        return str(draw_graph(graph, intervened, committed, cfg.graphs)) if graph and graph.get("edges") else None
-
-    def respond(question: str, history: list, session: dict, values: dict) -> Iterator[tuple]:
-        question = (question or "").strip()
-        session = dict(session or {})
-        if not question:
-            yield history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), question, session, gr.skip()
-            return
-        session["thread_id"] = session.get("thread_id") or new_thread_id()
-        history = [*(history or []), {"role": "user", "content": question}]
-        thread_md = f"thread `{session['thread_id']}`"
-        try:
-            settings = _settings_of(cfg.settings, values)
-        except ValueError as e:
-            history.append({"role": "assistant", "content": f"**⚠ not computed** — the settings are not valid: {e}"})
-            yield history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), "", session, thread_md
-            return
-        yield history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), "", session, thread_md
-        upload = Path(session["upload"]) if session.get("upload") else None
-        try:
-            for ev in engine.turn(with_image(question, upload), session["thread_id"], settings):
-                if isinstance(ev, StepEvent):
-                    history = [*history, step_message(ev)]
-                    graph = picture(ev.graph, ev.intervened, ev.committed) if ev.graph_changed else gr.skip()
-                    yield history, graph, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), "", session, thread_md
-                elif isinstance(ev, TurnEnd):
-                    history = [*history, {"role": "assistant", "content": answer_markdown(ev.answer)}]
-                    imgs = ev.answer.images or {}
-                    shown = [imgs.get(k) for k in ("factual", "counterfactual", "mask", "side_by_side")]
-                    yield (history, picture(ev.graph, ev.intervened, ev.committed), gr.Row(visible=bool(imgs)), *shown,
-                           "", session, thread_md)
-        except Exception as e:  # noqa: BLE001 - showing a turn failed: still a readable message, and the app serves on
-            history = [*history, {"role": "assistant", "content": f"**⚠ not computed** — the app could not show this "
-                                                                   f"turn ({type(e).__name__}: {e})"}]
-            yield history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), "", session, thread_md
-
-    def new_conversation(session: dict) -> tuple:
-        session = {**(session or {}), "thread_id": new_thread_id()}
-        return [], None, gr.Row(visible=False), None, None, None, None, session, f"thread `{session['thread_id']}` (new)"
-
-    def upload(path: str | None, session: dict) -> tuple:
-        session = dict(session or {})
-        session.pop("upload", None)
-        try:
-            kept = accept_upload(path or "", cfg.output_dir / "uploads")
-        except FMCGMError as e:
-            return f"✗ {e}", session, None, None  # the box is emptied for another try
-        session["upload"] = str(kept)
-        return ("✓ Image accepted. Ask a visual question in the Chat tab (e.g. *What would the shadow look like if "
-                "the light were on the far left?*); the counterfactual starts from this image."), session, str(kept), \
-            gr.skip()
-
-    def forget_upload(session: dict) -> tuple[str, dict, None]:
-        return NO_UPLOAD, {k: v for k, v in (session or {}).items() if k != "upload"}, None
-
-    def refresh_threads(session: dict) -> tuple:
-        rows = thread_rows(engine.reader, engine.store)
-        ids = [r[1] for r in rows]
-        current = (session or {}).get("thread_id")
-        return rows, gr.Dropdown(choices=ids, value=current if current in ids else (ids[0] if ids else None))
-
-    def open_thread(thread_id: str | None) -> tuple:
-        if not thread_id:
-            return "Pick a thread.", [], 1, "", None, None
-        try:
-            rec = load_thread(engine.reader, thread_id)
-        except FMCGMError as e:
-            return f"✗ {e}", [], 1, "", None, None
-        head = (f"**{rec['thread_id']}** · backend {rec['backend']} · outcome **{rec['outcome']}** · "
-                f"started {(rec['started_at'] or '')[:19]} · {len(rec['steps'])} steps\n\n> {rec['question']}")
-        n = max(len(rec["steps"]), 1)
-        md, pic = show_step(thread_id, n)
-        return head, step_rows(rec), n, md, pic, \
-            str(export_json(rec, cfg.output_dir / "traces"))
-
-    def show_step(thread_id: str | None, index: float) -> tuple[str, str | None]:
-        if not thread_id:
-            return "", None
-        try:
-            rec = load_thread(engine.reader, thread_id)
-        except FMCGMError as e:
-            return f"✗ {e}", None
-        if not rec["steps"]:
-            return "This thread has no steps.", None
-        i = min(max(int(index or 1), 1), len(rec["steps"]))
-        graph, committed, do = graph_at(rec, i)
-        return step_markdown(rec, i), picture(graph, do, committed)
-
-    def pick_step(evt: gr.SelectData) -> int:
-        return int(evt.index[0]) + 1
-
-    def apply_settings(*vals: Any) -> tuple[dict, str]:
-        values: dict[str, Any] = dict(zip(SETTING_FIELDS, vals, strict=True))
-        try:
-            s = _settings_of(cfg.settings, values)
-        except ValueError as e:
-            return gr.skip(), f"✗ Not applied: {e}"
-        return values, f"✓ Applied to this browser tab: backend **{s.backend}**" + (f", model **{s.model}**" if s.model else "")
-
-    def test_settings(*vals: Any) -> str:
-        try:
-            s = _settings_of(cfg.settings, dict(zip(SETTING_FIELDS, vals, strict=True)))
-        except ValueError as e:
-            return f"✗ The settings are not valid: {e}"
-        ok, text = check_connection(s)
-        return ("✓ " if ok else "✗ ") + text
-
-    def ask(question: str, thread_id: str = "") -> dict:
-        """Answer one question on a thread (empty: a new one); returns the object `fmcgm ask --json` prints."""
-        tid = (thread_id or "").strip() or new_thread_id()
-        if len(tid) > 200 or not tid.isprintable():
-            msg = "invalid thread id: use 1-200 printable characters (or leave it empty for a new thread)"
-            return read_answer(error_answer(question or "", new_thread_id(), msg, "input")).payload
-        if not (question or "").strip():
-            msg = "the question is empty: send a causal question in plain language"
-            return read_answer(error_answer("", tid, msg, "input")).payload
-        return engine.ask(question.strip(), tid).answer.payload
-
     with gr.Blocks(title="FM-CGM") as demo:
         session = gr.State({})
         values = gr.State(defaults)
@@ -255,28 +369,32 @@ def build_app(cfg: AppConfig) -> gr.Blocks:
                     test_btn = gr.Button("Test connection")
                 settings_status = gr.Markdown("", elem_id="settings-status")
 
-        chat_out = [chatbot, graph_img, img_row, factual, counter, mask, side, msg, session, thread_md]
-        msg.submit(respond, [msg, chatbot, session, values], chat_out, api_visibility="private")
+        chat = ChatView(chatbot, graph_img, img_row, factual, counter, mask, side, msg, session, thread_md)
+        trace = TraceView(trace_head, steps_df, step_slider, step_md, step_graph, download)
+        turn = partial(respond, web, chat)
+        msg.submit(turn, [msg, chatbot, session, values], chat.outputs, api_visibility="private")
         for button, q in buttons:
             button.click(lambda q=q: q, None, msg, api_visibility="private").then(
-                respond, [msg, chatbot, session, values], chat_out, api_visibility="private")
-        new.click(new_conversation, [session], [chatbot, graph_img, img_row, factual, counter, mask, side, session,
-                                                thread_md], api_visibility="private")
-        up.upload(upload, [up, session], [up_status, session, up_preview, up], api_visibility="private")
+                turn, [msg, chatbot, session, values], chat.outputs, api_visibility="private")
+        new.click(partial(new_conversation, chat), [session], [o for o in chat.outputs if o is not msg],
+                  api_visibility="private")
+        uploads = UploadView(up_status, session, up_preview, up)
+        up.upload(partial(upload, web, uploads), [up, session], uploads.outputs, api_visibility="private")
         up.clear(forget_upload, [session], [up_status, session, up_preview], api_visibility="private")
         for trigger in (trace_tab.select, refresh.click):
-            trigger(refresh_threads, [session], [threads_df, thread_dd], api_visibility="private")
-        thread_dd.change(open_thread, [thread_dd], [trace_head, steps_df, step_slider, step_md, step_graph, download],
-                         api_visibility="private")
+            trigger(partial(refresh_threads, web), [session], [threads_df, thread_dd], api_visibility="private")
+        thread_dd.change(partial(open_thread, web, trace), [thread_dd], trace.outputs, api_visibility="private")
         steps_df.select(pick_step, None, step_slider, api_visibility="private")
-        prev_btn.click(lambda i: max(int(i or 1) - 1, 1), step_slider, step_slider, api_visibility="private")
-        next_btn.click(lambda i: int(i or 1) + 1, step_slider, step_slider, api_visibility="private")
-        step_slider.change(show_step, [thread_dd, step_slider], [step_md, step_graph], api_visibility="private")
-        apply_btn.click(apply_settings, fields, [values, settings_status], api_visibility="private")
-        test_btn.click(test_settings, fields, settings_status, api_visibility="private")
-        demo.load(lambda: ({"thread_id": (tid := new_thread_id())}, f"thread `{tid}`"), None, [session, thread_md],
-                  api_visibility="private")  # each browser tab starts its own thread
-        gr.api(ask, api_name="ask")
+        prev_btn.click(previous_step, step_slider, step_slider, api_visibility="private")
+        next_btn.click(next_step, step_slider, step_slider, api_visibility="private")
+        step_slider.change(partial(show_step, web), [thread_dd, step_slider], [step_md, step_graph],
+                           api_visibility="private")
+        settings_view = SettingsView(values, settings_status)
+        apply_btn.click(partial(apply_settings, web, settings_view), fields, settings_view.outputs,
+                        api_visibility="private")
+        test_btn.click(partial(check_settings, web), fields, settings_status, api_visibility="private")
+        demo.load(start_tab, None, [session, thread_md], api_visibility="private")
+        gr.api(_api(web), api_name="ask")
     return demo
 
 

@@ -17,7 +17,14 @@ from fmcgm.causal.identification import Estimand, backdoor_sets
 from fmcgm.causal.probability import ProbabilityStore, Statement
 from fmcgm.causal.queries import EFFECT_KINDS, Query, backadj_answer, candidates, collider_answer, treatment_of
 from fmcgm.causal.terms import Assign
-from fmcgm.errors import AssumptionViolation, FMCGMError, InconsistentInputError, MissingQuantityError
+from fmcgm.errors import (
+    AssumptionViolation,
+    InconsistentInputError,
+    InternalError,
+    MissingQuantityError,
+    NotIdentifiableError,
+    QueryError,
+)
 from fmcgm.vocabulary import Claim, QueryKind
 
 # Effects smaller than half a percentage point are reported as "no effect": the given numbers are
@@ -101,7 +108,7 @@ def answer_query(g: G.CausalGraph, q: Query, statements: list[Statement], claim:
         raise InconsistentInputError(f"every estimand divides by a probability that is zero here ({empty[0]})",
                                      "the conditionals it needs have no support; give data where that cell occurs")
     if too_long and not missing:
-        raise FMCGMError(f"every estimand of {q.describe()} has more than {MAX_TERMS} terms "
+        raise QueryError(f"every estimand of {q.describe()} has more than {MAX_TERMS} terms "
                          f"({', '.join(too_long)})", "ask about a smaller part of the graph")
     raise MissingQuantityError(missing or ["(no estimand)"], q.describe())
 
@@ -209,9 +216,9 @@ def _decide(res: QueryResult, claim: Claim) -> QueryResult:
     q = res.query
     if claim in (Claim.POSITIVE, Claim.NEGATIVE):
         if q.kind not in EFFECT_KINDS:
-            raise FMCGMError(f"claim {claim!r} needs an effect query", "use more_likely/less_likely for probabilities")
+            raise QueryError(f"claim {claim!r} needs an effect query", "use more_likely/less_likely for probabilities")
         if lo is None or hi is None:
-            raise FMCGMError(f"{q.describe()} has neither a value nor bounds", "a bug: an answered effect has one")
+            raise InternalError(f"{q.describe()} has neither a value nor bounds", "a bug: an answered effect has one")
         positive = lo >= MIN_EFFECT
         negative = hi <= -MIN_EFFECT
         holds = positive if claim == Claim.POSITIVE else negative
@@ -224,13 +231,13 @@ def _decide(res: QueryResult, claim: Claim) -> QueryResult:
                                    "rounded to whole percents)")
     elif claim in (Claim.AFFECTS, Claim.NOT_AFFECTS) and q.kind in EFFECT_KINDS:
         if lo is None or hi is None:
-            raise FMCGMError(f"{q.describe()} has neither a value nor bounds", "a bug: an answered effect has one")
+            raise InternalError(f"{q.describe()} has neither a value nor bounds", "a bug: an answered effect has one")
         if lo >= MIN_EFFECT or hi <= -MIN_EFFECT:
             some = True
         elif -MIN_EFFECT < lo and hi < MIN_EFFECT:
             some = False
         else:
-            raise FMCGMError(f"{q.describe()} lies in [{lo:.4f}, {hi:.4f}]: the numbers allow an effect and none",
+            raise NotIdentifiableError(f"{q.describe()} lies in [{lo:.4f}, {hi:.4f}]: the numbers allow an effect and none",
                              "give the numbers that pin the effect down")
         res.answer = _yn(some if claim == Claim.AFFECTS else not some)
         res.reason = (res.reason + "; " if res.reason else "") + ("an effect" if some else
@@ -240,7 +247,7 @@ def _decide(res: QueryResult, claim: Claim) -> QueryResult:
     elif claim in (Claim.MORE_LIKELY, Claim.LESS_LIKELY):
         p = res.value
         if p is None:
-            raise FMCGMError(f"claim {claim!r} needs the value of {q.describe()}, not only bounds",
+            raise NotIdentifiableError(f"claim {claim!r} needs the value of {q.describe()}, not only bounds",
                              "ask for the effect's direction instead")
         holds = p > 0.5 if claim == Claim.MORE_LIKELY else p < 0.5
         res.answer = _yn(holds)

@@ -12,7 +12,8 @@ variables and answers any concrete term it can derive exactly:
   (:mod:`fmcgm.causal.network`): when every local conditional of a query's ancestors is
   given, any term follows exactly in polynomial time on sparse graphs.
 
-Term-by-term derivation is memoised and its search is bounded (``RULE_BUDGET``), so a term
+Each term-by-term rewrite is one function with its identity in its docstring, tried in order from
+:data:`RULES`.  Term-by-term derivation is memoised and its search is bounded (``RULE_BUDGET``), so a term
 that cannot be derived is reported quickly.  A term it cannot derive raises
 :class:`MissingQuantityError` naming it.  A number the others already determine must agree
 with them up to rounding, or the store refuses the input naming both numbers
@@ -21,8 +22,10 @@ with them up to rounding, or the store refuses the input naming both numbers
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from enum import Enum
 from functools import lru_cache
+from typing import Literal, TypeAlias
 
 from fmcgm.causal import consistency
 from fmcgm.causal import graph as G
@@ -31,7 +34,7 @@ from fmcgm.causal.network import Network
 from fmcgm.causal.terms import Assign, Key, Statement, pct, term_text
 from fmcgm.errors import InconsistentInputError, MissingQuantityError, ProbabilityError
 
-__all__ = ["ProbabilityStore", "Statement", "term_text"]
+__all__ = ["RULES", "ProbabilityStore", "Statement", "term_text"]
 
 # Rule applications per derivation: the rules search a space that grows exponentially with the
 # number of variables; past this budget the term counts as not derivable (a decline, never a guess).
@@ -157,7 +160,7 @@ class ProbabilityStore:
             self._memo[key] = value
         return value
 
-    def _independent(self, evars: frozenset[str], k: str, rest: frozenset[str]) -> bool:
+    def independent(self, evars: frozenset[str], k: str, rest: frozenset[str]) -> bool:
         """evars ⫫ k | rest in the graph (memoised: the rule search asks the same question often)."""
         key = (evars, k, rest)
         if self.graph is None:
@@ -167,79 +170,159 @@ class ProbabilityStore:
         return self._separated[key]
 
     def _apply_rules(self, ev: Assign, gv: Assign, depth: int, visiting: frozenset) -> float | None:
-        # an event that contradicts the condition, or is implied by it
-        gd = dict(gv)
-        for k, v in ev:
-            if k in gd:
-                if gd[k] != v:
-                    return 0.0
-                return self._derive(tuple(x for x in ev if x[0] != k), gv, depth + 1, visiting) if len(ev) > 1 else 1.0
-        # complement of a single binary event
-        if len(ev) == 1:
-            var, val = ev[0]
-            dom = self.domains.get(var, (0, 1))
-            if len(dom) == 2:
-                other = dom[0] if val == dom[1] else dom[1]
-                got = self._derive((((var, other),)), gv, depth + 1, visiting)
-                if got is not None:
-                    return 1.0 - got
-        # graph-implied independence: drop a conditioning variable d-separated from the event
-        if self.graph is not None and gv:
-            evars = {k for k, _ in ev}
-            for k, _ in gv:
-                rest = tuple(x for x in gv if x[0] != k)
-                if self._independent(frozenset(evars), k, frozenset(r for r, _ in rest)):
-                    got = self._derive(ev, rest, depth + 1, visiting)
-                    if got is not None:
-                        return got
-        # chain rule for a joint event
-        if len(ev) >= 2:
-            # P(a, b | g) = P(a | b, g) P(b | g), split either way
-            splits: tuple[tuple[Assign, Assign], ...] = ((ev[:1], ev[1:]), (ev[1:], ev[:1]))
-            for part, cond in splits:
-                a = self._derive(part, tuple(sorted(gv + cond)), depth + 1, visiting)
-                if a is not None:
-                    b = self._derive(cond, gv, depth + 1, visiting)
-                    if b is not None:
-                        return a * b
-        # Bayes: P(ev | gv) = P(ev, gv) / P(gv)
-        if gv:
-            joint = self._derive(tuple(sorted(ev + gv)), (), depth + 1, visiting)
-            if joint is not None:
-                marg = self._derive(gv, (), depth + 1, visiting)
-                if marg is not None and marg > 0:
-                    if joint > marg + TOL:  # never clamp a contradiction into a probability
-                        raise InconsistentInputError(
-                            f"the given numbers imply {term_text(tuple(sorted(ev + gv)), ())} = {pct(joint)}, "
-                            f"more than {term_text(gv, ())} = {pct(marg)}",
-                            CONTRADICTION_HINT)
-                    return min(1.0, joint / marg)  # up to rounding
-        # marginalise a joint over one extra event variable: P(A | g) = Σ_c P(A, c | g)
-        for (kev, kgv) in list(self._known):
-            extra = [x for x in kev if x not in ev]
-            if kgv != gv or len(extra) != 1 or not set(ev) <= set(kev) or extra[0][0] in used_vars(ev, gv):
-                continue
-            var = extra[0][0]
-            parts = [self._derive(tuple(sorted(ev + ((var, val),))), gv, depth + 1, visiting)
-                     for val in self.domains.get(var, (0, 1))]
-            if all(p is not None for p in parts):
-                return float(sum(p for p in parts if p is not None))
-        # total probability over one extra conditioning variable present in the statements
-        used = used_vars(ev, gv)
-        for (kev, kgv) in list(self._known):
-            if kev != ev:
-                continue
-            extra = [x for x in kgv if x[0] not in used]
-            if len(extra) != 1 or not set(gv) <= set(kgv):
-                continue
-            var = extra[0][0]
-            total = 0.0
-            for val in self.domains.get(var, (0, 1)):
-                a = self._derive(ev, tuple(sorted(gv + ((var, val),))), depth + 1, visiting)
-                b = self._derive(((var, val),), gv, depth + 1, visiting)
-                if a is None or b is None:
-                    break
-                total += a * b
-            else:
-                return total
+        """Try the rewrite rules of :data:`RULES` in order; the first that derives the term (or decides it
+        cannot be derived, :data:`UNDERIVABLE`) gives the answer. Sub-terms are derived one level deeper."""
+
+        def derive(event: Assign, given: Assign) -> float | None:
+            return self._derive(event, given, depth + 1, visiting)
+
+        for rule in RULES:
+            got = rule(self, ev, gv, derive)
+            if got is UNDERIVABLE:
+                return None
+            if got is not None:
+                return got
         return None
+
+
+# -- the rewrite rules -----------------------------------------------------------------------------------
+# Each rule sees the term P(ev | gv) (sorted assignments) and ``derive``, the store's bounded, memoised
+# derivation of a sub-term one level deeper. It returns the term's value, None when it does not apply (the
+# next rule is tried), or UNDERIVABLE when it settles that the term cannot be derived on this path.
+
+
+class _Underivable(Enum):
+    UNDERIVABLE = "underivable"
+
+
+UNDERIVABLE = _Underivable.UNDERIVABLE
+Derive: TypeAlias = Callable[[Assign, Assign], float | None]
+RuleResult: TypeAlias = float | None | Literal[_Underivable.UNDERIVABLE]
+Rule: TypeAlias = Callable[["ProbabilityStore", Assign, Assign, Derive], RuleResult]
+
+
+def event_fixed_by_condition(store: ProbabilityStore, ev: Assign, gv: Assign, derive: Derive) -> RuleResult:
+    """P(x, A | x, g) = P(A | g, x);  P(x | x, g) = 1;  P(x | x', g) = 0 for x' ≠ x.
+
+    Decided by the first event variable the condition also fixes: when the rest of the event cannot be
+    derived, the term is UNDERIVABLE (no other rule is tried)."""
+    fixed = dict(gv)
+    for k, v in ev:
+        if k in fixed:
+            if fixed[k] != v:
+                return 0.0
+            if len(ev) == 1:
+                return 1.0
+            got = derive(tuple(x for x in ev if x[0] != k), gv)
+            return UNDERIVABLE if got is None else got
+    return None
+
+
+def complement(store: ProbabilityStore, ev: Assign, gv: Assign, derive: Derive) -> RuleResult:
+    """P(X = x | g) = 1 − P(X = x' | g) for a binary X with values {x, x'}."""
+    if len(ev) != 1:
+        return None
+    var, val = ev[0]
+    dom = store.domains.get(var, (0, 1))
+    if len(dom) != 2:
+        return None
+    other = dom[0] if val == dom[1] else dom[1]
+    got = derive(((var, other),), gv)
+    return None if got is None else 1.0 - got
+
+
+def graph_independence(store: ProbabilityStore, ev: Assign, gv: Assign, derive: Derive) -> RuleResult:
+    """P(A | k, g) = P(A | g) when A ⫫ K | G in the graph (d-separation), for each conditioning K in turn."""
+    if store.graph is None or not gv:
+        return None
+    evars = frozenset(k for k, _ in ev)
+    for k, _ in gv:
+        rest = tuple(x for x in gv if x[0] != k)
+        if store.independent(evars, k, frozenset(r for r, _ in rest)):
+            got = derive(ev, rest)
+            if got is not None:
+                return got
+    return None
+
+
+def chain_rule(store: ProbabilityStore, ev: Assign, gv: Assign, derive: Derive) -> RuleResult:
+    """P(a, B | g) = P(a | B, g) · P(B | g), or split the other way: P(A, b | g) = P(A | b, g) · P(b | g)."""
+    if len(ev) < 2:
+        return None
+    splits: tuple[tuple[Assign, Assign], ...] = ((ev[:1], ev[1:]), (ev[1:], ev[:1]))
+    for part, cond in splits:
+        a = derive(part, tuple(sorted(gv + cond)))
+        if a is not None:
+            b = derive(cond, gv)
+            if b is not None:
+                return a * b
+    return None
+
+
+def bayes(store: ProbabilityStore, ev: Assign, gv: Assign, derive: Derive) -> RuleResult:
+    """P(A | g) = P(A, g) / P(g) for P(g) > 0.
+
+    A joint above its marginal beyond rounding is a contradiction in the input, refused, never clamped."""
+    if not gv:
+        return None
+    joint_event = tuple(sorted(ev + gv))
+    joint = derive(joint_event, ())
+    if joint is None:
+        return None
+    marg = derive(gv, ())
+    if marg is None or marg <= 0:
+        return None
+    if joint > marg + TOL:
+        raise InconsistentInputError(
+            f"the given numbers imply {term_text(joint_event, ())} = {pct(joint)}, "
+            f"more than {term_text(gv, ())} = {pct(marg)}",
+            CONTRADICTION_HINT)
+    return min(1.0, joint / marg)  # up to rounding
+
+
+def marginalisation(store: ProbabilityStore, ev: Assign, gv: Assign, derive: Derive) -> RuleResult:
+    """P(A | g) = Σ_c P(A, C = c | g), over one extra event variable C of a given statement P(A, c | g)."""
+    for (kev, kgv) in list(store.known):
+        extra = [x for x in kev if x not in ev]
+        if kgv != gv or len(extra) != 1 or not set(ev) <= set(kev) or extra[0][0] in used_vars(ev, gv):
+            continue
+        var = extra[0][0]
+        parts = [derive(tuple(sorted(ev + ((var, val),))), gv) for val in store.domains.get(var, (0, 1))]
+        if all(p is not None for p in parts):
+            return float(sum(p for p in parts if p is not None))
+    return None
+
+
+def total_probability(store: ProbabilityStore, ev: Assign, gv: Assign, derive: Derive) -> RuleResult:
+    """P(A | g) = Σ_c P(A | g, C = c) · P(C = c | g), over one extra conditioning variable C of a given
+    statement P(A | g, c)."""
+    used = used_vars(ev, gv)
+    for (kev, kgv) in list(store.known):
+        if kev != ev:
+            continue
+        extra = [x for x in kgv if x[0] not in used]
+        if len(extra) != 1 or not set(gv) <= set(kgv):
+            continue
+        var = extra[0][0]
+        total = 0.0
+        for val in store.domains.get(var, (0, 1)):
+            a = derive(ev, tuple(sorted(gv + ((var, val),))))
+            b = derive(((var, val),), gv)
+            if a is None or b is None:
+                break
+            total += a * b
+        else:
+            return total
+    return None
+
+
+# Tried in this order: the order is part of the behaviour (the search is budgeted and memoised).
+RULES: tuple[Rule, ...] = (
+    event_fixed_by_condition,
+    complement,
+    graph_independence,
+    chain_rule,
+    bayes,
+    marginalisation,
+    total_probability,
+)

@@ -16,8 +16,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from fmcgm.errors import FMCGMError
 from fmcgm.vision.model import WEIGHTS_DIR
+from fmcgm.vision.render import RenderFailure
 
 
 class GeometricExtractor:
@@ -67,7 +67,7 @@ class CNNExtractor:
     def load(cls, world, path: str | Path | None = None) -> CNNExtractor:
         p = Path(path or WEIGHTS_DIR / f"{world.name}_extractor.pt")
         if not p.is_file():
-            raise FMCGMError(f"no extractor weights at {p}", f"train them with `fmcgm train-extractor {world.name}`")
+            raise RenderFailure(f"no extractor weights at {p}", f"train them with `fmcgm train-extractor {world.name}`")
         blob = torch.load(p, map_location="cpu", weights_only=False)
         net = _Net(len(world.names))
         net.load_state_dict(blob["state"])
@@ -140,7 +140,7 @@ class VLMExtractor:
                         vals[c.name] = float(np.clip(v, c.low, c.high))
                 if vals:
                     return vals
-        raise FMCGMError(f"the vision model's reply has no concept values: {text[:200]!r}",
+        raise RenderFailure(f"the vision model's reply has no concept values: {text[:200]!r}",
                          "use a model that can read images, or the CNN extractor")
 
 

@@ -35,7 +35,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 import torch
 
-from fmcgm.vision.guidance import AttentionRecorder, blend, install
+from fmcgm.vision.edit import DDIMEdit, Prediction, Step, changed_concepts, guide
+from fmcgm.vision.guidance import AttentionRecorder, install
 from fmcgm.vision.model import ConceptDiffusion, to_image, to_tensor
 from fmcgm.vision.train import scheduler_config
 
@@ -97,15 +98,13 @@ def keep_unmoved(out: np.ndarray, factual: np.ndarray, tolerance: float) -> np.n
 
 class CounterfactualPipeline:
     def __init__(self, model: ConceptDiffusion, world, device: str = "cpu"):
-        from diffusers.schedulers.scheduling_ddim import DDIMScheduler
-
         self.model = model.to(device).eval()
         self.world = world
         self.device = device
-        self.scheduler = DDIMScheduler(**scheduler_config(model.cfg.prediction))
+        # inversion starts from the first training timestep's noise level, as the models were measured
+        self.ddim = DDIMEdit(scheduler_config(model.cfg.prediction), image_at_t0=True)
         self.recorder = AttentionRecorder(size=model.cfg.size)
         install(self.model.unet, self.recorder)
-        self.alphas = self.scheduler.alphas_cumprod.to(device)
 
     # -- tokens -----------------------------------------------------------------------
     def tokens(self, values: Mapping[str, float], null: bool = False):
@@ -114,57 +113,26 @@ class CounterfactualPipeline:
         keep = torch.zeros_like(v, dtype=torch.bool) if null else torch.ones_like(v, dtype=torch.bool)
         return self.model.condition(v, keep)
 
-    def _eps(self, x, t, cond, uncond=None, scale=1.0, factual=None):
-        """The noise prediction (converted from v when the model predicts v), with classifier-free guidance;
-        with ``factual`` tokens also the prediction under them (for the contrast mask), in the same batch."""
-        tt = torch.full((x.shape[0],), int(t), device=self.device, dtype=torch.long)
-        if uncond is None or scale == 1.0:
-            self.recorder.batch_slice = slice(None)
-            return self._as_eps(self.model(x, tt, cond), x, t)
-        self.recorder.batch_slice = slice(1, 2)  # record the conditional row only
-        parts = [uncond, cond] + ([factual] if factual is not None else [])
-        batch = tuple(None if p[0] is None else torch.cat(p) for p in zip(*parts, strict=True))
-        e = self._as_eps(self.model(torch.cat([x] * len(parts)), torch.cat([tt] * len(parts)), batch), x, t)
-        eu, ec = e[:1], e[1:2]
-        guided = eu + scale * (ec - eu)
-        return guided if factual is None else (guided, e[2:3])
-
-    def _as_eps(self, out, x, t):
-        if self.model.cfg.prediction != "v_prediction":
-            return out
-        a = self.alphas[int(t)]
-        return a.sqrt() * out + (1 - a).sqrt() * x
+    def _predict(self, x: torch.Tensor, t: int, conditions: list) -> torch.Tensor:
+        """The model's output (in its prediction type) at (x, t) under each conditioning, in one batch;
+        the attention recorder records the second row (the conditional one under guidance), or the only one."""
+        self.recorder.batch_slice = slice(None) if len(conditions) == 1 else slice(1, 2)
+        n = len(conditions)
+        tt = torch.full((x.shape[0] * n,), int(t), device=self.device, dtype=torch.long)
+        batch = tuple(None if p[0] is None else torch.cat(p) for p in zip(*conditions, strict=True))
+        return self.model(torch.cat([x] * n), tt, batch)
 
     def _timesteps(self, opts: CounterfactualOptions) -> list[int]:
-        self.scheduler.set_timesteps(opts.steps)
-        ts = [int(t) for t in self.scheduler.timesteps]  # descending
-        k = max(1, int(round((0.6 if opts.strength is None else opts.strength) * len(ts))))
-        return ts[-k:]
-
-    def _step(self, x, eps, t_from, t_to):
-        """Deterministic DDIM move from t_from to t_to (either direction; t_to = -1 is the clean image)."""
-        a_from = self.alphas[t_from]
-        a_to = self.alphas[t_to] if t_to >= 0 else torch.tensor(1.0, device=self.device)
-        x0 = (x - (1 - a_from).sqrt() * eps) / a_from.sqrt()
-        return a_to.sqrt() * x0 + (1 - a_to).sqrt() * eps
+        return self.ddim.timesteps(opts.steps, 0.6 if opts.strength is None else opts.strength)
 
     # -- abduction ----------------------------------------------------------------------
     @torch.no_grad()
     def invert(self, image: np.ndarray, values: Mapping[str, float], opts: CounterfactualOptions):
-        """The factual trajectory: latents at 0 (the image) and at each inversion timestep."""
-        ts = list(reversed(self._timesteps(opts)))  # ascending
+        """The factual trajectory: latents at -1 (the image) and at each inversion timestep."""
         cond = self.tokens(values)
-        x = to_tensor(image).to(self.device)
-        traj = {-1: x}
-        prev = -1
         self.recorder.active = False
-        for t in ts:
-            # the noise prediction at the previous point approximates the one at t (standard DDIM inversion)
-            eps = self._eps(x, max(prev, 0), cond)
-            x = self._step(x, eps, max(prev, 0), t) if prev >= 0 else self._step(x, eps, 0, t)
-            traj[t] = x
-            prev = t
-        return traj
+        return self.ddim.invert(to_tensor(image).to(self.device), self._timesteps(opts),
+                                lambda x, t: self._predict(x, t, [cond]))
 
     # -- prediction -----------------------------------------------------------------------
     @torch.no_grad()
@@ -190,40 +158,36 @@ class CounterfactualPipeline:
     def generate(self, start: torch.Tensor, values: Mapping[str, float], opts: CounterfactualOptions,
                  traj: dict | None = None, changed_tokens: list[int] | None = None,
                  factual: Mapping[str, float] | None = None, region: torch.Tensor | None = None):
-        ts = self._timesteps(opts)  # descending
         cond, uncond = self.tokens(values), self.tokens(values, null=True)
         factual_cond = self.tokens(factual) if factual is not None else cond
         self.recorder.reset()
         self.recorder.tokens = changed_tokens or []
         self.recorder.active = bool(opts.csg and changed_tokens)
-        x = start
-        mask = None
-        contrast = None
         guided = opts.csg and traj is not None and bool(changed_tokens)
-        for i, t in enumerate(ts):
-            t_next = ts[i + 1] if i + 1 < len(ts) else -1
-            if guided and opts.mask_mode in ("contrast", "both"):
-                # the factual-token row rides in the same batch (the recorder records only the conditional row)
-                eps, eps_f = self._eps(x, t, cond, uncond, opts.guidance_scale, factual=factual_cond)
-                a = self.alphas[int(t)]
-                d = ((1 - a).sqrt() / a.sqrt() * (eps - eps_f)).abs().mean(1, keepdim=True)
+        # the factual-token row rides in the same batch (the recorder records only the conditional row)
+        contrast_wanted = guided and opts.mask_mode in ("contrast", "both")
+        contrast: torch.Tensor | None = None
+
+        def predict(x: torch.Tensor, t: int) -> Prediction:
+            if opts.guidance_scale == 1.0 and not contrast_wanted:
+                return Prediction(self._predict(x, t, [cond]))
+            out = self._predict(x, t, [uncond, cond] + ([factual_cond] if contrast_wanted else []))
+            return Prediction(guide(out[:1], out[1:2], opts.guidance_scale), out[2:3] if contrast_wanted else None)
+
+        def mask_for(step: Step) -> torch.Tensor | None:
+            nonlocal contrast
+            if step.x0_factual is not None:  # where the clean-image predictions under the two token sets differ
+                d = (step.x0 - step.x0_factual).abs().mean(1, keepdim=True)
                 contrast = d if contrast is None else contrast + d
-            else:
-                eps = self._eps(x, t, cond, uncond, opts.guidance_scale)
-            x = self._step(x, eps, t, t_next)
-            if guided:
-                assert traj is not None  # guided implies a factual trajectory
-                mask = self._mask(opts, contrast, region)
-                x = blend(x, traj[t_next], mask)
+            return self._mask(opts, contrast, region)
+
+        x, mask = self.ddim.denoise(start, self._timesteps(opts), predict, traj if guided else None, mask_for)
         self.recorder.active = False
         return x, mask
 
     def changed_concepts(self, factual: Mapping[str, float], cf: Mapping[str, float], intervened: list[str]) -> list[str]:
         """The intervened concepts plus their descendants whose value changed."""
-        desc = self.world.descendants(intervened)
-        span = {c.name: c.span for c in self.world.concepts}
-        return [c for c in self.model.cfg.concepts
-                if c in intervened or (c in desc and abs(cf[c] - factual[c]) > 1e-3 * span[c])]
+        return changed_concepts(self.world, factual, cf, intervened, list(self.model.cfg.concepts))
 
     @torch.no_grad()
     def counterfactual(self, image: np.ndarray, factual: Mapping[str, float], intervention: Mapping[str, float],
@@ -281,6 +245,5 @@ class CounterfactualPipeline:
             fill = (x0 * ring).sum(dim=(2, 3), keepdim=True) / ring.sum()
         else:
             fill = torch.ones_like(x0[:, :, :1, :1])  # white: every world's background
-        a = self.alphas[int(t)]
-        fresh = a.sqrt() * fill + (1 - a).sqrt() * torch.randn(x_t.shape, generator=generator).to(self.device)
+        fresh = self.ddim.add_noise(fill, torch.randn(x_t.shape, generator=generator).to(self.device), t)
         return region * fresh + (1 - region) * x_t

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Literal, TypedDict
 import numpy as np
 
 from fmcgm.errors import ErrorCode, FMCGMError, QueryError, UnknownVariableError
+from fmcgm.outputs import OutputError
 from fmcgm.worlds import get_world
 
 if TYPE_CHECKING:
@@ -92,10 +93,10 @@ def safe_out_dir(out_dir: str | Path | None, root: Path | None = None) -> Path:
     root = (root or output_root()).resolve()
     target = (root / out_dir).resolve() if out_dir and not Path(out_dir).is_absolute() else Path(out_dir or root).resolve()
     if target != root and root not in target.parents:
-        raise FMCGMError(f"output path {out_dir!r} is outside the output folder {root}",
+        raise OutputError(f"output path {out_dir!r} is outside the output folder {root}",
                          "give a folder name inside the output folder (set FMCGM_OUTPUT_DIR to move the folder)")
     if target.exists() and not target.is_dir():
-        raise FMCGMError(f"output path {target} is an existing file, not a folder",
+        raise OutputError(f"output path {target} is an existing file, not a folder",
                          "give a new or existing folder name with --out")
     existing = next(p for p in (target, *target.parents) if p.exists())  # checked now, created when saving: a
     if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):  # refused render leaves no folder
@@ -109,7 +110,7 @@ def make_out_dir(target: Path) -> Path:
     try:
         target.mkdir(parents=True, exist_ok=True)
     except OSError as e:  # a parent that is a file, a read-only folder
-        raise FMCGMError(f"cannot create the output folder {target} ({e.strerror})",
+        raise OutputError(f"cannot create the output folder {target} ({e.strerror})",
                          "give a folder you can write to") from None
     return target
 

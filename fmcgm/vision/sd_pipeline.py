@@ -23,7 +23,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from fmcgm.vision.guidance import AttentionRecorder, blend, install
+from fmcgm.vision.edit import DDIMEdit, Prediction, changed_concepts, guide
+from fmcgm.vision.guidance import AttentionRecorder, install
 
 
 @dataclass
@@ -123,24 +124,21 @@ class SDCounterfactual:
                                   truncation=True, return_tensors="pt")
         return self.pipe.text_encoder(tok.input_ids.to(self.device))[0]
 
-    def _eps(self, x, t, cond, uncond=None, scale=1.0):
-        if uncond is None:
-            self.recorder.batch_slice = slice(None)
-            return self.pipe.unet(x, t, encoder_hidden_states=cond).sample
-        self.recorder.batch_slice = slice(1, 2)
-        e = self.pipe.unet(torch.cat([x, x]), t, encoder_hidden_states=torch.cat([uncond, cond])).sample
-        eu, ec = e.chunk(2)
-        return eu + scale * (ec - eu)
+    def _predict(self, x: torch.Tensor, t: int, conditions: list[torch.Tensor]) -> torch.Tensor:
+        """The UNet's output at (x, t) under each prompt embedding, in one batch; the attention recorder
+        records the second row (the conditional one under guidance), or the only one."""
+        self.recorder.batch_slice = slice(None) if len(conditions) == 1 else slice(1, 2)
+        n = len(conditions)
+        return self.pipe.unet(torch.cat([x] * n), t, encoder_hidden_states=torch.cat(conditions)).sample
 
     @torch.no_grad()
     def counterfactual(self, image: np.ndarray, factual: Mapping[str, float], intervention: Mapping[str, float],
                        steps: int = 50, strength: float = 0.6, guidance_scale: float = 5.0, csg: bool = True,
                        mask_threshold: float = 0.35) -> dict:
-        pipe, sched = self.pipe, self.pipe.scheduler
+        pipe = self.pipe
         cf = self.world.counterfactual(factual, intervention)
-        intervened = [self.world.concept(k).name for k in intervention]
-        desc = self.world.descendants(intervened)
-        changed = [c for c in self.world.names if c in intervened or (c in desc and abs(cf[c] - factual[c]) > 1e-6)]
+        changed = changed_concepts(self.world, factual, cf, [self.world.concept(k).name for k in intervention],
+                                   list(self.world.names))
         token_values = {c: (cf[c] if c in changed else factual[c]) for c in self.world.names}
         p_f = build_prompt(pipe.tokenizer, self.world, factual)
         p_cf = build_prompt(pipe.tokenizer, self.world, token_values)
@@ -149,31 +147,21 @@ class SDCounterfactual:
         img = torch.from_numpy(np.asarray(image, dtype=np.float32)).permute(2, 0, 1)[None] / 127.5 - 1
         img = torch.nn.functional.interpolate(img, size=(side, side), mode="bilinear", align_corners=False).to(self.device)
         z = pipe.vae.encode(img).latent_dist.mean * pipe.vae.config.scaling_factor
-        sched.set_timesteps(steps)
-        ts = [int(t) for t in sched.timesteps][-max(1, int(round(strength * steps))):]
-        alphas = sched.alphas_cumprod.to(self.device)
-
-        def move(x, eps, a, b):
-            aa = alphas[a] if a >= 0 else torch.tensor(1.0)
-            ab = alphas[b] if b >= 0 else torch.tensor(1.0)
-            return ab.sqrt() * (x - (1 - aa).sqrt() * eps) / aa.sqrt() + (1 - ab).sqrt() * eps
-
+        # the pipeline's own schedule; inversion starts from the clean latent itself (alpha = 1)
+        ddim = DDIMEdit(pipe.scheduler.config, image_at_t0=False)
+        ts = ddim.timesteps(steps, strength)
         self.recorder.active = False
-        traj, x, prev = {-1: z}, z, -1
-        for t in reversed(ts):  # abduction: DDIM inversion under the factual prompt
-            x = move(x, self._eps(x, max(prev, 0), e_f), prev, t)
-            traj[t] = x
-            prev = t
+        traj = ddim.invert(z, ts, lambda x, t: self._predict(x, t, [e_f]))  # abduction under the factual prompt
         self.recorder.reset()
         self.recorder.tokens = [i for c in changed for i in p_cf.spans.get(c, [])]
         self.recorder.active = csg
-        mask = None
-        for i, t in enumerate(ts):  # prediction under the counterfactual prompt
-            nxt = ts[i + 1] if i + 1 < len(ts) else -1
-            x = move(x, self._eps(x, t, e_cf, e_u, guidance_scale), t, nxt)
-            if csg:
-                mask = self.recorder.mask(mask_threshold)
-                x = blend(x, traj[nxt], mask)
+
+        def predict(x: torch.Tensor, t: int) -> Prediction:
+            uncond, cond = self._predict(x, t, [e_u, e_cf]).chunk(2)
+            return Prediction(guide(uncond, cond, guidance_scale))
+
+        x, mask = ddim.denoise(traj[ts[0]], ts, predict,  # prediction under the counterfactual prompt
+                               traj if csg else None, lambda step: self.recorder.mask(mask_threshold))
         self.recorder.active = False
         out = pipe.vae.decode(x / pipe.vae.config.scaling_factor).sample
         arr = ((out.clamp(-1, 1) + 1) * 127.5).round().byte()[0].permute(1, 2, 0).cpu().numpy()
