@@ -321,6 +321,9 @@ def render(world: str = typer.Option("pendulum", "--world", help="pendulum or wa
            guidance: bool = typer.Option(True, "--guidance/--no-guidance", help="Causal Semantic Guidance"),
            oracle: bool = typer.Option(False, "--oracle", help="the exact renderer instead of the model"),
            out: Optional[str] = typer.Option(None, "--out", help="folder inside the output folder"),
+           scm: Optional[str] = typer.Option(None, "--scm", help="your own causal model over the world's concepts "
+                                             "(JSON, or TOML by its .toml name): per concept a mechanism of "
+                                             "root, linear, threshold, copy or world, its parents, its noise"),
            as_json: bool = typer.Option(False, "--json")) -> None:
     """Render a counterfactual image of a causal world, check it, and save factual, counterfactual, mask and
     side-by-side PNGs. Exit code 0: a checked picture; 1: no correct picture (missing weights, or still off
@@ -328,7 +331,7 @@ def render(world: str = typer.Option("pendulum", "--world", help="pendulum or wa
     from fmcgm.vision.render_cli import render_cli
 
     code = render_cli(world, do, image=image, seed=seed, steps=steps, guidance=guidance, oracle=oracle, out=out,
-                      as_json=as_json, console=console)
+                      as_json=as_json, console=console, scm=scm)
     if code:
         raise typer.Exit(code)
 
