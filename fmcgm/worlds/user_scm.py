@@ -113,9 +113,9 @@ class UserSCM:
         return {"world": self.world, "concepts": out}
 
 
-def _number(where: str, v: object) -> float:
+def number(where: str, v: object) -> float:
     if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-        raise QueryError(f"{where} is {v!r}, not a finite number", "give a number")
+        raise QueryError(f"{where}: {v!r} is not a finite number", "give a number")
     return float(v)
 
 
@@ -141,6 +141,9 @@ def parse_scm(data: object, world: World, source: str = "the SCM") -> UserSCM:
     """Check a spec (the parsed file) against ``world`` and return it; errors name the key."""
     def err(key: str, msg: str, hint: str) -> QueryError:
         return QueryError(f"{source}: {key}: {msg}", hint)
+
+    def _number(key: str, v: object) -> float:
+        return number(f"{source}: {key}", v)
 
     if not isinstance(data, Mapping):
         raise err("(top level)", "not a table", 'write {"world": ..., "concepts": {CONCEPT: {...}}}')
