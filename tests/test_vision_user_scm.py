@@ -138,7 +138,6 @@ def test_the_generator_serves_the_users_scm():
     """The shipped weights, unchanged, draw a counterfactual the world's own SCM would not have (the light moves
     with the pendulum); the self-check passes."""
     from fmcgm.vision.render import render_counterfactual
-
     from fmcgm.worlds.pendulum import shadow
 
     pos, length = shadow(10.0, 104.0)

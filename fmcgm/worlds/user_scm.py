@@ -165,12 +165,9 @@ def parse_scm(data: object, world: World, source: str = "the SCM") -> UserSCM:
             raise err(key, f"{name!r} is not a concept of the {world.name} world",
                       "concepts: " + ", ".join(world.names)) from None
 
-    mechs: dict[str, Mechanism] = {}
-    for raw, spec in concepts.items():
+    def read_one(raw: str, spec: object) -> Mechanism:
         c = concept(f"concepts.{raw}", raw)
         key = f"concepts.{raw}"
-        if c.name in mechs:
-            raise err(key, f"{c.name} is given twice", "give each concept one mechanism")
         if not isinstance(spec, Mapping):
             raise err(key, "not a table", 'e.g. {"mechanism": "linear", "weights": {...}, "intercept": 0}')
         kind = str(spec.get("mechanism", "")).strip().lower()
@@ -256,7 +253,14 @@ def parse_scm(data: object, world: World, source: str = "the SCM") -> UserSCM:
             if sorted(names) != sorted(m.parents):
                 raise err(f"{key}.parents", f"{names} are not the parents the {kind} mechanism uses "
                           f"({list(m.parents) or 'none'})", "leave parents out, or list exactly those the mechanism names")
-        mechs[c.name] = m
+        return m
+
+    mechs: dict[str, Mechanism] = {}
+    for raw, spec in concepts.items():
+        m = read_one(str(raw), spec)
+        if m.concept in mechs:
+            raise err(f"concepts.{raw}", f"{m.concept} is given twice", "give each concept one mechanism")
+        mechs[m.concept] = m
     scm = UserSCM(world.name, mechs, source)
     topological_order(world, scm)  # refuses a cycle
     return scm
