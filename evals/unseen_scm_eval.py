@@ -293,7 +293,8 @@ def save_grid(world, records: list[dict[str, Any]], path: str | Path) -> Path:
         rows.append(row([panel(img, "factual", value_lines(f, world), side=160, n_lines=n),
                          panel(out, "counterfactual", value_lines(cf, world, changed) + [verdict[:34]], side=160,
                                n_lines=n),
-                         panel(oracle, "renderer", [r["case"][:30]], side=160, n_lines=n)]))
+                         panel(oracle, "renderer", [f"SCM {r['scm']}", f"do {r['concept']}", f"move {r['move']:.0%}"],
+                               side=160, n_lines=n)]))
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     save(column(rows), p)

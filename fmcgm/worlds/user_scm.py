@@ -71,17 +71,18 @@ class Mechanism:
     range: tuple[float, float] | None = None
 
     def describe(self) -> str:
-        n = f" + noise (std {self.noise:g})" if self.noise else ""
+        n = f" + noise (std {self.noise:.3g})" if self.noise else ""
         if self.kind == "root":
             lo, hi = self.range or (float("nan"), float("nan"))
             return f"{self.concept}: a root, uniform over [{lo:g}, {hi:g}]"
         if self.kind == "linear":
-            terms = " + ".join(f"{w:g}·{p}" for p, w in self.weights)
-            return f"{self.concept} = clip({self.intercept:g} + {terms}){n}"
+            terms = "".join(f" {'−' if w < 0 else '+'} {abs(w):.3g}·{p}" for p, w in self.weights)
+            return f"{self.concept} = clip({self.intercept:.4g}{terms}){n}"
         if self.kind == "threshold":
-            return f"{self.concept} = {self.below:g} if {self.parents[0]} < {self.at:g} else {self.above:g}{n}"
+            return (f"{self.concept} = ({self.below:.4g} if {self.parents[0]} < {self.at:.4g} else {self.above:.4g})"
+                    f"{n}")
         if self.kind == "copy":
-            return f"{self.concept} = clip({self.parents[0]} {'+' if self.offset >= 0 else '−'} {abs(self.offset):g}){n}"
+            return f"{self.concept} = clip({self.parents[0]} {'+' if self.offset >= 0 else '−'} {abs(self.offset):.4g}){n}"
         return f"{self.concept}: the world's own mechanism ({', '.join(self.parents) or 'a root'})"
 
 
