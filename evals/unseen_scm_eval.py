@@ -189,7 +189,7 @@ def evaluate_unseen(world_name: str, k: int, per_scm: int = 4, seed: int = 0, st
     size = base.model.cfg.size
     rng = np.random.default_rng(seed)
     t_start = time.perf_counter()
-    report: dict[str, Any] = {"world": world.name, "unseen_scms": k, "per_scm": per_scm, "steps": steps}
+    report: dict[str, Any] = {"world": world.name, "unseen_scms": k, "per_scm": per_scm, "steps": steps, "seed": seed}
     report["coverage"] = coverage(world.name)
     records: list[dict[str, Any]] = []
     scms = []
@@ -335,3 +335,47 @@ def print_unseen(rep: dict[str, Any], console: Console | None = None) -> None:
         console.print(f"worst: {w['case']}: {'ok' if w['ok'] else '; '.join(w['problems'])}", soft_wrap=True)
     if rep.get("grid"):
         console.print(f"grid of the worst cases (factual | counterfactual | renderer): {rep['grid']}")
+
+
+def merge(reports: list[dict[str, Any]]) -> dict[str, Any]:
+    """One report from runs with different seeds (their SCMs renamed "RUN.SCM"; the drawable shares pooled)."""
+    from fmcgm.worlds import get_world
+
+    worlds = {r["world"] for r in reports}
+    if len(worlds) != 1:
+        raise ValueError(f"reports of different worlds: {sorted(worlds)}")
+    world = get_world(worlds.pop())
+    records = [{**rec, "scm": f"{i}.{rec['scm']}"} for i, r in enumerate(reports) for rec in r["records"]]
+    out: dict[str, Any] = {"world": world.name, "unseen_scms": sum(r["unseen_scms"] for r in reports),
+                           "per_scm": reports[0]["per_scm"], "steps": reports[0]["steps"],
+                           "coverage": reports[0]["coverage"],
+                           "scms": [{**s, "index": f"{i}.{s['index']}"} for i, r in enumerate(reports) for s in r["scms"]]}
+    if all("drawable" in r for r in reports):
+        out["drawable"] = {}
+        for mode in ("independent", "mechanism"):
+            n = sum(r["drawable"][mode]["n"] for r in reports)
+            hits = sum(r["drawable"][mode]["n"] * (r["drawable"][mode]["success_rate"] or 0.0) for r in reports)
+            out["drawable"][mode] = {"n": n, "success_rate": hits / n if n else None}
+    out.update(summarize(world, records))
+    out["records"] = records
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m evals.unseen_scm_eval --merge A.json B.json --json OUT``: runs with different seeds as one."""
+    import argparse
+    import json
+
+    ap = argparse.ArgumentParser(description="merge unseen-SCM reports")
+    ap.add_argument("--merge", nargs="+", required=True)
+    ap.add_argument("--json")
+    a = ap.parse_args(argv)
+    rep = merge([json.loads(Path(p).read_text()) for p in a.merge])
+    print_unseen(rep)
+    if a.json:
+        Path(a.json).write_text(json.dumps(rep, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

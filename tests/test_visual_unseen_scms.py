@@ -59,3 +59,22 @@ def test_command_end_to_end(tmp_path):
     assert rep["n"] == 2 and set(rep["by_size"]) == {"small", "medium", "large"} and "0" in rep["by_scm"]
     assert rep["scms"][0]["mechanisms"] and 0 <= rep["coverage"]["independent"] <= 1
     assert grid.is_file() and "unseen SCMs: waterflow" in r.output
+
+
+def test_merge_pools_runs():
+    from evals.unseen_scm_eval import merge
+
+    def rep(oks):
+        recs = [{"scm": i // 2, "index": i, "case": f"c{i}", "concept": "flow", "size": ("small", "large")[i % 2],
+                 "move": 0.1, "changed": ["flow"], "ok_first": ok, "ok": ok, "attempts": 1, "problems": [],
+                 "objects": {}, "ghost": False, "invariance": 0.1, "mae_vs_oracle": 1.0, "worst_error_pct": 1.0,
+                 "seconds": 1.0} for i, ok in enumerate(oks)]
+        return {"world": "waterflow", "unseen_scms": len(oks) // 2, "per_scm": 2, "steps": 20, "coverage": {},
+                "scms": [{"index": s, "mechanisms": [], "edges": []} for s in range(len(oks) // 2)],
+                "drawable": {"independent": {"n": 2, "success_rate": 0.5}, "mechanism": {"n": 2, "success_rate": 1.0}},
+                "records": recs}
+
+    m = merge([rep([True, True, False, True]), rep([True, True])])
+    assert m["n"] == 6 and m["unseen_scms"] == 3 and m["success_rate"] == pytest.approx(5 / 6)
+    assert set(m["by_scm"]) == {"0.0", "0.1", "1.0"} and m["by_scm"]["0.1"]["success_rate"] == 0.5
+    assert m["drawable"]["independent"] == {"n": 4, "success_rate": 0.5}
