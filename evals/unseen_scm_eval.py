@@ -345,7 +345,9 @@ def merge(reports: list[dict[str, Any]]) -> dict[str, Any]:
     if len(worlds) != 1:
         raise ValueError(f"reports of different worlds: {sorted(worlds)}")
     world = get_world(worlds.pop())
-    records = [{**rec, "scm": f"{i}.{rec['scm']}"} for i, r in enumerate(reports) for rec in r["records"]]
+    records = [{**rec, "scm": f"{i}.{rec['scm']}",
+                "case": rec["case"].replace(f"SCM {rec['scm']}:", f"SCM {i}.{rec['scm']}:", 1)}
+               for i, r in enumerate(reports) for rec in r["records"]]
     out: dict[str, Any] = {"world": world.name, "unseen_scms": sum(r["unseen_scms"] for r in reports),
                            "per_scm": reports[0]["per_scm"], "steps": reports[0]["steps"],
                            "coverage": reports[0]["coverage"],
