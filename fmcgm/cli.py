@@ -321,6 +321,9 @@ def render(world: str = typer.Option("pendulum", "--world", help="pendulum or wa
            guidance: bool = typer.Option(True, "--guidance/--no-guidance", help="Causal Semantic Guidance"),
            oracle: bool = typer.Option(False, "--oracle", help="the exact renderer instead of the model"),
            out: Optional[str] = typer.Option(None, "--out", help="folder inside the output folder"),
+           scm: Optional[str] = typer.Option(None, "--scm", help="your own causal model over the world's concepts "
+                                             "(JSON, or TOML by its .toml name): per concept a mechanism of "
+                                             "root, linear, threshold, copy or world, its parents, its noise"),
            as_json: bool = typer.Option(False, "--json")) -> None:
     """Render a counterfactual image of a causal world, check it, and save factual, counterfactual, mask and
     side-by-side PNGs. Exit code 0: a checked picture; 1: no correct picture (missing weights, or still off
@@ -328,7 +331,7 @@ def render(world: str = typer.Option("pendulum", "--world", help="pendulum or wa
     from fmcgm.vision.render_cli import render_cli
 
     code = render_cli(world, do, image=image, seed=seed, steps=steps, guidance=guidance, oracle=oracle, out=out,
-                      as_json=as_json, console=console)
+                      as_json=as_json, console=console, scm=scm)
     if code:
         raise typer.Exit(code)
 
@@ -450,13 +453,21 @@ def eval_visual(world: str = typer.Option("pendulum", "--world"), n: int = typer
                 seed: int = typer.Option(0), steps: int = typer.Option(50),
                 composition_n: int = typer.Option(20, help="pairs used for the 10-cycle composition"),
                 json_out: Optional[Path] = typer.Option(None, "--json"),
-                grid: Optional[Path] = typer.Option(None, "--grid", help="image grid PNG (default runs/WORLD_grid.png)")) -> None:
-    """Counterfactual image benchmark with ablations (full, no_guidance, no_abduction, oracle)."""
+                grid: Optional[Path] = typer.Option(None, "--grid", help="image grid PNG (default runs/WORLD_grid.png)"),
+                unseen_scms: Optional[int] = typer.Option(
+                    None, "--unseen-scms", min=1, help="instead: K random SCMs over the world's concepts (random "
+                    "DAGs, monotone mechanisms, noise) that the generator never saw, stratified interventions on each"),
+                per_scm: int = typer.Option(4, "--per-scm", min=1, help="with --unseen-scms: interventions per SCM"),
+                drawable: int = typer.Option(6, "--drawable", min=0, help="with --unseen-scms: combinations drawn "
+                                             "independently and through the mechanism, each, for the drawable share")
+                ) -> None:
+    """Counterfactual image benchmark with ablations (full, no_guidance, no_abduction, oracle); with
+    --unseen-scms, the same generator under random SCMs it never saw."""
     from fmcgm.errors import FMCGMError
     from fmcgm.outputs import check_output
 
-    bench = _bench("evals.visual_eval")
-    grid = grid or Path("runs") / f"{world}_grid.png"
+    bench = _bench("evals.unseen_scm_eval" if unseen_scms else "evals.visual_eval")
+    grid = grid or Path("runs") / f"{world}_{'unseen_' if unseen_scms else ''}grid.png"
     try:  # before the run, which takes minutes
         if json_out:
             check_output(json_out, "--json", marker=bench.REPORT_KEYS)
@@ -464,8 +475,16 @@ def eval_visual(world: str = typer.Option("pendulum", "--world"), n: int = typer
             check_output(grid, "--grid")
     except FMCGMError as e:
         fail(str(e))
-    rep = bench.evaluate_visual(world, n=n, seed=seed, steps=steps, composition_n=composition_n, grid_path=grid)
-    bench.print_visual(rep, console)
+    if unseen_scms:
+        try:
+            rep = bench.evaluate_unseen(world, unseen_scms, per_scm=per_scm, seed=seed, steps=steps, grid_path=grid,
+                                        drawable_n=drawable)
+        except FMCGMError as e:
+            fail(str(e))
+        bench.print_unseen(rep, console)
+    else:
+        rep = bench.evaluate_visual(world, n=n, seed=seed, steps=steps, composition_n=composition_n, grid_path=grid)
+        bench.print_visual(rep, console)
     if json_out:
         _write_report(json_out, json.dumps(rep, indent=2))
 

@@ -28,6 +28,7 @@ move (see :func:`strength_for`).
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -105,6 +106,13 @@ class CounterfactualPipeline:
         self.ddim = DDIMEdit(scheduler_config(model.cfg.prediction), image_at_t0=True)
         self.recorder = AttentionRecorder(size=model.cfg.size)
         install(self.model.unet, self.recorder)
+
+    def for_world(self, world) -> CounterfactualPipeline:
+        """The same generator (model, scheduler, attention recorder shared) serving ``world`` — e.g. the world
+        under a user's own SCM: abduction, action and prediction use its mechanisms, the weights stay."""
+        other = copy.copy(self)
+        other.world = world
+        return other
 
     # -- tokens -----------------------------------------------------------------------
     def tokens(self, values: Mapping[str, float], null: bool = False):

@@ -153,11 +153,20 @@ def retry_strength(retry: Retry, previous: float) -> float:
 def render_counterfactual(world_name: str, intervention: Mapping[str, str | float], *, image: str | None = None,
                           factual: Mapping[str, float] | None = None, seed: int = 0, steps: int = 50,
                           guidance: bool = True, method: str = "diffusion", out_dir: str | None = None,
-                          size: int = 32, graph: Mapping | None = None, retries: int = len(RETRIES)) -> RenderResult:
+                          size: int = 32, graph: Mapping | None = None, retries: int = len(RETRIES),
+                          scm: str | Path | Mapping | None = None) -> RenderResult:
+    """``scm``: the user's own causal model over the world's concepts (a JSON/TOML file or its parsed content,
+    see :mod:`fmcgm.worlds.user_scm`): abduction, action and prediction on it, the same generator."""
     from fmcgm.vision.check import check_counterfactual
     from fmcgm.vision.pipeline import CounterfactualOptions
 
     world = get_world(world_name)
+    user = None
+    if scm is not None:
+        from fmcgm.worlds.user_scm import parse_scm, read_scm_file, with_scm
+
+        user = parse_scm(scm, world) if isinstance(scm, Mapping) else read_scm_file(scm, world)
+        world = with_scm(world, user)
     if not 1 <= steps <= MAX_STEPS:
         raise QueryError(f"steps must be between 1 and {MAX_STEPS}, got {steps}", "50 is the default")
     if graph is not None:
@@ -167,6 +176,9 @@ def render_counterfactual(world_name: str, intervention: Mapping[str, str | floa
     do = {world.concept(k).name: world.parse_value(k, v) for k, v in intervention.items()}
     folder = safe_out_dir(out_dir)  # before the work: a bad folder is the caller's input
     notes: list[str] = []
+    if user is not None:
+        notes.append(f"counterfactual under {user.source}: " + "; ".join(user.describe())
+                     + " (other concepts: the world's own mechanisms)")
     if image:
         from fmcgm.vision.scene import check_scene, open_picture
 
@@ -181,6 +193,10 @@ def render_counterfactual(world_name: str, intervention: Mapping[str, str | floa
             source = "given"
     else:
         source = "sampled" if factual is None else "given"
+        if factual is None and user is not None:
+            from fmcgm.worlds.user_scm import sample_in_range
+
+            factual = sample_in_range(world, np.random.default_rng(seed))
         factual = world.sample(np.random.default_rng(seed)) if factual is None else factual
     factual = validate_factual(world, factual)
     if image:  # before abduction: the picture must be a scene of the world, as read
@@ -188,6 +204,8 @@ def render_counterfactual(world_name: str, intervention: Mapping[str, str | floa
     else:
         img = world.render(factual, size)
     cf_values = world.counterfactual(factual, do)  # validates ranges
+    if user is not None:
+        notes += _noise_notes(world, user, factual)
     attempts: list[dict] = []
     if method == "oracle":
         out = world.render(cf_values, size)
@@ -197,7 +215,7 @@ def render_counterfactual(world_name: str, intervention: Mapping[str, str | floa
         chk = check_counterfactual(world, out, cf_values, changed, factual_image=img)
         attempts.append({"settings": "oracle renderer", "check": chk.model_dump()})
     else:
-        pipe = pipeline_for(world.name)
+        pipe = pipeline_for(world.name) if user is None else pipeline_for(world.name).for_world(world)
         base = CounterfactualOptions(steps=steps, csg=guidance, seed=seed)
         best: tuple[CounterfactualOutput, CheckResult] | None = None
         seconds = 0.0
@@ -225,7 +243,8 @@ def render_counterfactual(world_name: str, intervention: Mapping[str, str | floa
     err = {c: abs(measured.get(c, float("nan")) - cf_values[c]) / world.concept(c).span * 100 for c in changed}
     if not chk.ok:
         notes.append(f"after {len(attempts)} attempt(s) the picture is still off: " + "; ".join(chk.problems))
-    tag = hashlib.sha1(json.dumps([world.name, factual, do, seed, steps, guidance, method], sort_keys=True,
+    tag = hashlib.sha1(json.dumps([world.name, factual, do, seed, steps, guidance, method]
+                                  + ([user.to_spec()] if user is not None else []), sort_keys=True,
                                   default=str).encode()).hexdigest()[:10]
     paths = _save_pictures(world, make_out_dir(folder), tag, img, out, mask, factual, cf_values, changed, measured, chk.ok)
     return RenderResult(world.name, do, factual, cf_values, changed, measured, err, paths, method, seconds, source,
@@ -233,6 +252,21 @@ def render_counterfactual(world_name: str, intervention: Mapping[str, str | floa
 
 
 MAX_STEPS = 200
+
+
+def _noise_notes(world, user, factual: Mapping[str, float]) -> list[str]:
+    """Abduction under the user's SCM: where the factual values sit far from a stated mechanism, the difference
+    is this scene's noise (said, as the picture may not be what the mechanism would draw)."""
+    noise = world.scm.abduct(factual)
+    out = []
+    for c, m in user.mechanisms.items():
+        if m.kind in ("root", "world"):
+            continue
+        span = world.concept(c).span
+        if abs(noise[c]) > max(3 * m.noise, 0.02 * span):
+            out.append(f"the factual {c} = {factual[c]:.3g} is {noise[c]:+.3g} {world.concept(c).unit} off "
+                       f"{user.source}'s mechanism ({m.describe()}): abduction keeps that as this scene's noise")
+    return out
 
 
 @contextmanager

@@ -49,7 +49,7 @@ def read_interventions(world_name: str, do: list[str]) -> dict[str, str]:
 
 
 def render_cli(world: str, do: list[str], *, image: str | None, seed: int, steps: int, guidance: bool, oracle: bool,
-               out: str | None, as_json: bool, console: Console) -> int:
+               out: str | None, as_json: bool, console: Console, scm: str | None = None) -> int:
     from fmcgm.vision.render import MAX_STEPS, RenderFailure, render_counterfactual
 
     def fail(e: FMCGMError, code: int) -> int:
@@ -65,7 +65,7 @@ def render_cli(world: str, do: list[str], *, image: str | None, seed: int, steps
     try:
         pairs = read_interventions(world, do)
         res = render_counterfactual(world, pairs, image=image, seed=seed, steps=steps, guidance=guidance,
-                                    method="oracle" if oracle else "diffusion", out_dir=out)
+                                    method="oracle" if oracle else "diffusion", out_dir=out, scm=scm)
     except RenderFailure as e:
         return fail(e, 1)
     except FMCGMError as e:
