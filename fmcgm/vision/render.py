@@ -100,8 +100,8 @@ def safe_out_dir(out_dir: str | Path | None, root: Path | None = None) -> Path:
                          "give a new or existing folder name with --out")
     existing = next(p for p in (target, *target.parents) if p.exists())  # checked now, created when saving: a
     if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):  # refused render leaves no folder
-        raise FMCGMError(f"cannot create the output folder {target} ({existing} is not a folder you can write to)",
-                         "give a folder you can write to")
+        raise OutputError(f"cannot create the output folder {target} ({existing} is not a folder you can write to)",
+                          "give a folder you can write to")
     return target
 
 
