@@ -203,3 +203,32 @@ def test_a_variable_named_by_its_negation_is_answered_not_refused(story, q, expe
 def test_the_treated_group_said_by_part_of_the_name(q):
     change = -ett_conf()
     never_wrong(ask(f"{CONF_STORY} {q}"), "yes" if change > 0 else "no", abs(ett_conf()))
+
+
+@pytest.mark.parametrize("w1,w2", [("not getting injured", "staying uninjured"),
+                                   ("failing to recover", "not recovering")])
+def test_one_event_worded_two_ways_in_one_block_of_numbers(w1, w2):
+    """'the probability of not recovering' and '... of failing to recover' in the four cells of one table are the
+    same event: never 'given twice with different values'."""
+    story = (f"Diet has a direct effect on exercise and {'injury' if 'injur' in w1 else 'recovery'}. Exercise has a "
+             f"direct effect on {'injury' if 'injur' in w1 else 'recovery'}. The overall probability of a good diet is "
+             f"30%. For people with a poor diet, the probability of exercising is 30%. For people with a good diet, the "
+             f"probability of exercising is 80%. For people who do not exercise and people with a poor diet, the "
+             f"probability of {w1} is 50%. For people who exercise and people with a poor diet, the probability of {w1} "
+             f"is 40%. For people who do not exercise and people with a good diet, the probability of {w1} is 30%. For "
+             f"people who exercise and people with a good diet, the probability of {w2} is 80%.")
+    y = "injury" if "injur" in w1 else "recovery"
+    # the numbers are of the outcome's absence: P(Y=1 | x, z) = 1 - p
+    cpt = {(0, 0): 0.5, (1, 0): 0.6, (0, 1): 0.7, (1, 1): 0.2}  # (exercise, good diet) -> P(Y=1)
+    model = {"Z": ((), {(): 0.3}), "X": (("Z",), {(1,): 0.8, (0,): 0.3}),
+             "Y": (("X", "Z"), {k: v for k, v in cpt.items()})}
+    effect = prob(model, {"Y": 1}, {"X": 1}) - prob(model, {"Y": 1}, {"X": 0})
+    a = ask(f"{story} Will exercising increase the chance of {y}?")
+    assert "given twice" not in a["text"], a["text"]
+    never_wrong(a, "yes" if effect > 0 else "no", abs(effect))
+    # the back-door question only the story-shaped reader takes: diet confounds, so adjusting for it is right
+    a = ask(f"{story} To understand how exercise affects {y}, is it more correct to use the Method 1 than Method 2? "
+            f"Method 1: We look at how exercise correlates with {y} case by case according to diet. Method 2: We look "
+            f"directly at how exercise correlates with {y} in general.")
+    assert "given twice" not in a["text"], a["text"]
+    never_wrong(a, "yes")

@@ -19,7 +19,15 @@ import re
 from dataclasses import dataclass, field
 
 from fmcgm.language.story import Conditional, Correlation, Joint, Marginal, MethodStatement, Story
-from fmcgm.language.text import content, negation_count, polarity, prefix_negated, similarity
+from fmcgm.language.text import (
+    content,
+    leading_negating_verb,
+    negation_count,
+    polarity,
+    prefix_negated,
+    similarity,
+    words,
+)
 
 
 def norm(p: str) -> str:
@@ -101,6 +109,32 @@ class Collected:
     unparsed: list[str]
 
 
+_LIGHT_VERBS = frozenset({"get", "stay", "remain", "keep", "be", "becom", "have", "end", "turn"})
+
+
+def same_event(a: str, b: str) -> bool:
+    """Two wordings of one event with the same polarity ("not recovering" / "failing to recover", "not getting
+    injured" / "staying uninjured"): one block of conditionals, whichever wording each sentence used."""
+    return a == b or (bool(_event_key(a)[0]) and _event_key(a) == _event_key(b))
+
+
+def _event_key(p: str) -> tuple[tuple[str, ...], int]:
+    """The event's content stems without light verbs, and the parity of its negations (words, a leading negating
+    verb, an "un-"/"non-" prefix)."""
+    toks = list(words(p))
+    flips = negation_count(p)
+    if leading_negating_verb(tuple(toks)):
+        toks = toks[2:] if len(toks) > 1 and toks[1] == "to" else toks[1:]
+    out = []
+    for w in toks:
+        for pre in ("non-", "non", "un"):
+            if w.startswith(pre) and len(w) - len(pre) >= 4:
+                w, flips = w[len(pre):], flips + 1
+                break
+        out.extend(c for c in content(w) if c not in _LIGHT_VERBS)
+    return tuple(out), flips % 2
+
+
 def collect(story: Story) -> Collected:
     items: list[Item] = []
     stmts: list[GivenStatement] = []
@@ -118,7 +152,7 @@ def collect(story: Story) -> Collected:
         g = given[i]
         if isinstance(g, Conditional):
             j = i
-            while j < len(given) and isinstance(given[j], Conditional) and given[j].target == g.target:
+            while j < len(given) and isinstance(given[j], Conditional) and same_event(given[j].target, g.target):
                 j += 1
             block = given[i:j]
             for sub in _power_blocks(block):
