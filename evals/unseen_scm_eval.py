@@ -81,6 +81,7 @@ def random_scm(world, rng: np.random.Generator) -> dict[str, Any]:
 def interventions(world, scm_world, n: int, rng: np.random.Generator, first: int = 0) -> list[dict[str, Any]]:
     """``n`` cases on one SCM: move sizes cycling small, medium, large (from ``first``), each on a random concept
     of a random factual scene of the SCM that leaves room for such a move."""
+    from evals.visual_eval import sample_move
     from fmcgm.worlds.user_scm import sample_in_range
 
     cases: list[dict[str, Any]] = []
@@ -91,17 +92,10 @@ def interventions(world, scm_world, n: int, rng: np.random.Generator, first: int
         for _ in range(500):
             f = sample_in_range(scm_world, rng)
             c = world.concepts[int(rng.integers(len(world.concepts)))]
-            z = (f[c.name] - c.low) / c.span
-            options = [d for d in (-1, 1) if 0 <= z + d * lo <= 1]
-            if not options:
+            moved = sample_move(f[c.name], c, lo, hi, rng)
+            if moved is None:
                 continue
-            d = options[int(rng.integers(len(options)))]
-            room = min(hi, (1 - z) if d > 0 else z)
-            if room < lo:
-                continue
-            move = float(rng.uniform(lo, room))
-            cases.append({"factual": f, "concept": c.name, "value": float(c.low + (z + d * move) * c.span),
-                          "move": move, "size": size})
+            cases.append({"factual": f, "concept": c.name, "value": moved[0], "move": moved[1], "size": size})
             break
         k += 1
     return cases

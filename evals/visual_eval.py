@@ -59,6 +59,21 @@ def size_of(move: float) -> str:
     return "small" if move < 0.2 else "large" if move > 0.5 else "medium"
 
 
+def sample_move(value: float, concept, lo: float, hi: float, rng: np.random.Generator) -> tuple[float, float] | None:
+    """A new value for ``concept`` moved by a share of its range in [lo, hi) up or down from ``value``, and that
+    share; None when the scene leaves no room for such a move."""
+    z = (value - concept.low) / concept.span
+    options = [d for d in (-1, 1) if 0 <= z + d * lo <= 1]
+    if not options:
+        return None
+    d = options[int(rng.integers(len(options)))]
+    room = min(hi, (1 - z) if d > 0 else z)
+    if room < lo:
+        return None
+    move = float(rng.uniform(lo, room))
+    return float(concept.low + (z + d * move) * concept.span), move
+
+
 def stratified_cases(world, n: int, seed: int, noise_world, word_scenes: int = 3) -> list[Case]:
     """Every value word of every concept on ``word_scenes`` scenes, then numeric moves filling each
     (concept, size) stratum evenly up to ``n`` cases in all."""
@@ -77,16 +92,10 @@ def stratified_cases(world, n: int, seed: int, noise_world, word_scenes: int = 3
         lo, hi = bounds[s]
         for _ in range(200):  # a factual scene that leaves room for a move of this size
             f = noise_world.sample(rng)
-            z = (f[c.name] - c.low) / c.span
-            options = [d for d in (-1, 1) if 0 <= z + d * lo <= 1]
-            if not options:
+            moved = sample_move(f[c.name], c, lo, hi, rng)
+            if moved is None:
                 continue
-            d = options[int(rng.integers(len(options)))]
-            room = min(hi, (1 - z) if d > 0 else z)
-            if room < lo:
-                continue
-            move = float(rng.uniform(lo, room))
-            cases.append(Case(f, c.name, float(c.low + (z + d * move) * c.span), None, move))
+            cases.append(Case(f, c.name, moved[0], None, moved[1]))
             break
         k += 1
     return cases
