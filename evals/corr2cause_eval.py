@@ -126,7 +126,7 @@ def explain_miss(rec: dict[str, Any]) -> dict[str, Any]:
     out["check"] = (f"brute force over all orientations of the skeleton: {len(brute)} DAG(s) have exactly the stated "
                     f"independences ({'the same' if same else 'NOT the same'} as the enumerated class); the hypothesis "
                     f"holds in {good} of them")
-    forced = rec.get("forced_edges")
+    forced = rec.get("formal_forced_edges", rec.get("forced_edges"))
     if isinstance(forced, list):
         fe = frozenset((str(a), str(b)) for a, b in forced)
         on_forced, why, _ = holds(p.hypothesis, fe)
@@ -188,7 +188,11 @@ def paraphrase_records(records: list[dict[str, Any]], split: str = "heldout", se
     out = []
     for rec in records:
         para = paraphrase_record(rec, split, seed)
-        out.append({**rec, "formal_problem": rec["problem"], "problem": para.text, "families": list(para.families)})
+        named: dict[str, Any] = {}
+        if isinstance(rec.get("forced_edges"), list):  # the benchmark's edges, in the names of the rewriting
+            named = {"formal_forced_edges": rec["forced_edges"],
+                     "forced_edges": [[para.names.get(str(a), a), para.names.get(str(b), b)] for a, b in rec["forced_edges"]]}
+        out.append({**rec, **named, "formal_problem": rec["problem"], "problem": para.text, "families": list(para.families)})
     return out
 
 

@@ -70,7 +70,7 @@ def fast_generate_all_dags(gen: ModuleType):
         all_edge_sets = list(chain.from_iterable(combinations(all_pairs, r) for r in range(len(all_pairs) + 1)))
         if m is not None and m < len(all_edge_sets):
             all_edge_sets = random.sample(all_edge_sets, m)  # the same draw as theirs
-        dags = []
+        dags: list[Any] = []
         for edges in all_edge_sets:
             dags.append(gen.Dag(idx=len(dags) + 1, edges=list(edges), ci_relations=gen.compute_ci_relations(edges, n),
                                 reconstruct_graphs=[], mec_indices=[]))
@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--check", type=Path, help="data/processed/c2cpSplit3/flash_json (train.json, validation.json)")
     args = ap.parse_args(argv)
     gen = _load(args.script)
-    gen.generate_all_dags = fast_generate_all_dags(gen)
+    setattr(gen, "generate_all_dags", fast_generate_all_dags(gen))  # noqa: B010 (a module loaded at run time)
     data = gen.generate_nli_dataset(7, 180, random_letters=True)
     gen.random.shuffle(data)  # main() shuffles once more after the per-n generation
     total = len(data)
@@ -119,8 +119,9 @@ def main(argv: list[str] | None = None) -> int:
             stored = json.loads((args.check / f"{name}.json").read_text())
             mine = [release(r, "c2cpSplit3") for r in part]
             same = len(stored) == len(mine) and all(
-                s["query"].rstrip().endswith(m["query"]) and s["label"] == m["label"] and s["relation_type"] == m["relation_type"]
-                and [list(e) for e in s["forced_edges"]] == m["forced_edges"] for s, m in zip(stored, mine))
+                s["query"].rstrip().endswith(m["query"]) and s["label"] == m["label"]
+                and s["relation_type"] == m["relation_type"] and [list(e) for e in s["forced_edges"]] == m["forced_edges"]
+                for s, m in zip(stored, mine, strict=True))
             print(f"{name}: {len(stored)} stored, {len(mine)} rebuilt, identical: {same}")
             if not same:
                 return 1

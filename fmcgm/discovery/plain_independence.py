@@ -43,7 +43,8 @@ HINT = ("write one statement per clause, e.g. 'Exercise and weight are correlate
         "independent given diet.', 'Knowing diet makes exercise and weight unrelated.', and the hypothesis as "
         "'Does diet directly cause weight?' or 'Do exercise and weight share a common cause?'")
 
-PRONOUNS = r"(?P<pron>they|the two(?: variables| quantities| of them)?|these two(?: variables)?|those two|both(?: of them)?|the pair)"
+PRONOUNS = (r"(?P<pron>they|the two(?: variables| quantities| of them)?|these two(?: variables)?|those two|both(?: of them)?"
+            r"|the pair)")
 NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
            "eleven": 11, "twelve": 12}
 OPENERS = re.compile(
@@ -369,8 +370,8 @@ def _display(keys: list[str], text: str) -> dict[str, str]:
     for k in keys:
         found = list(re.finditer(rf"(?<![\w'’-]){re.escape(k)}(?![\w'’-])", text, re.IGNORECASE))
         inner = [m for m in found if not re.search(r"(?:^|[.?!:;]\s*|\n\s*)$", text[:m.start()])]
-        m = (inner or found or [None])[0]
-        out[k] = " ".join(m.group(0).split()) if m else k
+        best = (inner or found)[:1]
+        out[k] = " ".join(best[0].group(0).split()) if best else k
     return out
 
 
