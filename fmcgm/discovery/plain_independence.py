@@ -53,7 +53,9 @@ OPENERS = re.compile(
     r"by contrast|lastly|first|second|third|next|then|further|importantly|note that|we know that|we find that|"
     r"it turns out that|the data show that|it is known that|we observe that|we see that|observe that)\b,?\s*)+")
 CLOSERS = re.compile(r"(?:,?\s+(?:too|as well|also))+$")
-SEPARATORS = ("; however, ", "; but ", "; ", ", but ", " but ", ", however, ", ", while ", ", whereas ",
+MAX_CLAUSE_TRIES = 300  # clause readings tried for one sentence part before it is declined
+MAX_CLAUSE_CHARS = 1_000
+SEPARATORS = (", but ", " but ", ", however, ", ", while ", ", whereas ",
               ", yet ", ", although ", ", though ", ", and ", ", ", " and ")
 
 
@@ -62,6 +64,10 @@ class PlainStatementError(StatementError):
 
     def __init__(self, sentence: str, problem: str) -> None:
         super().__init__(sentence, problem, HINT)
+
+
+class _Ambiguous(Exception):
+    """Two readings of one sentence."""
 
 
 @dataclass(frozen=True)
@@ -206,6 +212,7 @@ class _Reader:
 
     def __init__(self) -> None:
         self.g = grammar()
+        self.budget = MAX_CLAUSE_TRIES
         self.last_pair: tuple[str, str] | None = None
         self.last_kind: str | None = None
 
@@ -253,9 +260,26 @@ class _Reader:
                     out |= self._core(m.group("rest").strip(" ,"), z)
         return out
 
-    def sentence(self, text: str, depth: int = 0) -> list[_Reading] | None:
-        """The statements of a sentence (None: not read); raises on an ambiguous one."""
-        t = text.lower().rstrip(".!").strip()
+    def sentence(self, text: str) -> list[_Reading] | None:
+        """The statements of a sentence (None: not read); raises on an ambiguous one.  Parts between semicolons
+        are read one after the other; within a part, splits into clauses are tried when the whole is not read."""
+        out: list[_Reading] = []
+        for part in re.split(r";\s+(?=\S)", text.lower().rstrip(".!").strip()):
+            self.budget = MAX_CLAUSE_TRIES
+            try:
+                got = self._part(part)
+            except _Ambiguous:
+                raise PlainStatementError(" ".join(text.split()), "it can be read in more than one way") from None
+            if got is None:
+                return None
+            out.extend(got)
+        return out
+
+    def _part(self, text: str, depth: int = 0) -> list[_Reading] | None:
+        t = text.strip()
+        self.budget -= 1
+        if self.budget < 0 or len(t) > MAX_CLAUSE_CHARS:
+            return None
         saved = (self.last_pair, self.last_kind)
         whole = self.clause(t)
         if len(whole) == 1:
@@ -266,8 +290,8 @@ class _Reader:
                 self.last_pair = self.last_kind = None  # "they" after a list names no one pair
             return list(rs)
         if len(whole) > 1:
-            raise PlainStatementError(text, "it can be read in more than one way")
-        if depth >= 4:
+            raise _Ambiguous
+        if depth >= 5:
             return None
         results: list[tuple[list[_Reading], tuple[Any, Any]]] = []
         for sep in SEPARATORS:
@@ -275,10 +299,10 @@ class _Reader:
             while (i := t.find(sep, start)) >= 0:
                 start = i + 1
                 self.last_pair, self.last_kind = saved
-                left = self.sentence(t[:i], depth + 1)
+                left = self._part(t[:i], depth + 1)
                 if left is None:
                     continue
-                right = self.sentence(t[i + len(sep):], depth + 1)
+                right = self._part(t[i + len(sep):], depth + 1)
                 if right is None:
                     continue
                 results.append((left + right, (self.last_pair, self.last_kind)))
@@ -287,7 +311,7 @@ class _Reader:
             return None
         readings = {frozenset(r) for r, _ in results}
         if len(readings) > 1:
-            raise PlainStatementError(text, "it can be read in more than one way")
+            raise _Ambiguous
         self.last_pair, self.last_kind = results[0][1]
         return results[0][0]
 
