@@ -112,6 +112,31 @@ def test_two_statements_in_one_sentence_and_the_pronoun():
                                                                          frozenset(("diet", "weight"))}
 
 
+@pytest.mark.parametrize("text, statements", [
+    # the original Corr2Cause frame, names instead of letters: the closing clause before a colon is read too
+    ("Imagine a closed system made up of three variables: exercise, diet, and weight. All the statistical relations "
+     "among these 3 variables are as follows: exercise correlates with diet. Diet correlates with weight. However, "
+     "exercise is independent of weight given diet.", {("dep", "diet", "exercise", ()), ("dep", "diet", "weight", ()),
+                                                       ("ind", "exercise", "weight", ("diet",))}),
+    ("Exercise and weight are d-separated by diet. Exercise and diet show a correlation.",
+     {("ind", "exercise", "weight", ("diet",)), ("dep", "diet", "exercise", ())}),
+    ("Exercise and weight are independent given diet, and also given diet and sleep.",
+     {("ind", "exercise", "weight", ("diet",)), ("ind", "exercise", "weight", ("diet", "sleep"))}),
+    ("Exercise and weight are independent overall. Exercise, diet and weight... ", None),
+    ("Variables: exercise, diet, weight. Exercise and weight are conditionally independent given diet.",
+     {("ind", "exercise", "weight", ("diet",))}),
+])
+def test_more_frames(text, statements):
+    if statements is None:
+        with pytest.raises(StatementError):
+            read_plain_premises(text)
+        return
+    p = read_plain_premises(text)
+    got = {("ind", *sorted((s.x.lower(), s.y.lower())), tuple(sorted(s.given))) for s in p.independences}
+    got |= {("dep", *sorted((s.x.lower(), s.y.lower())), tuple(sorted(s.given))) for s in p.dependences}
+    assert got == statements
+
+
 @pytest.mark.parametrize("sentence", [
     "Exercise and weight are hardly correlated.",            # a hedge the reader does not weigh
     "It is not true that exercise and weight are independent.",

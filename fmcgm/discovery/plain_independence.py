@@ -52,7 +52,7 @@ OPENERS = re.compile(
     r"on the other hand|although|though|while|whereas|finally|besides|meanwhile|at the same time|in contrast|"
     r"by contrast|lastly|first|second|third|next|then|further|importantly|note that|we know that|we find that|"
     r"it turns out that|the data show that|it is known that|we observe that|we see that|observe that)\b,?\s*)+")
-CLOSERS = re.compile(r"(?:,?\s+(?:too|as well|also))+$")
+CLOSERS = re.compile(r"(?:,?\s+(?:too|as well|also|unconditionally|marginally|overall|on their own|in general))+$")
 MAX_CLAUSE_TRIES = 300  # clause readings tried for one sentence part before it is declined
 MAX_CLAUSE_CHARS = 1_000
 SEPARATORS = (", but ", " but ", ", however, ", ", while ", ", whereas ",
@@ -239,6 +239,10 @@ class _Reader:
                 x, y = self.last_pair
             else:
                 x, y = _key(gd["x"], self.g), _key(gd["y"], self.g)
+            if kind == "same":
+                if self.last_kind is None:
+                    continue
+                kind = self.last_kind
             if kind == "flip":
                 if self.last_kind is None:
                     continue
@@ -440,6 +444,10 @@ def _read(text: str, want_hypothesis: bool) -> tuple[Premises, Hypothesis | None
         if reader.closure(s):
             complete = True
             continue
+        head, colon, rest = s.partition(": ")
+        if colon and rest.strip() and reader.closure(head):  # "All the relations are as follows: x correlates with y."
+            complete = True
+            s = rest.strip()
         got = reader.sentence(s)
         if got is None:
             raise PlainStatementError(s, "no statement of (in)dependence the reader knows matches the whole sentence")
