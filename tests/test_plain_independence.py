@@ -229,8 +229,16 @@ def test_tool_and_agent_answer_in_plain_words_and_decline_by_name():
     assert not bad["answer"]["computed"] and "\u201cRainfall and sunlight are sort of linked.\u201d" in bad["answer"]["error"]
 
 
+def test_unread_hypothesis_after_plain_premises_is_declined_by_name():
+    from agent.graph import run_question
+
+    ans = run_question(COLLIDER + "Does rainfall cause crop yield?")["answer"]
+    assert not ans["computed"] and "\u201cDoes rainfall cause crop yield?\u201d" in ans["error"]
+
+
 def test_only_plain_independence_questions_are_claimed():
     assert claims(COLLIDER + "Does rainfall directly cause crop yield?")
+    assert claims(COLLIDER + "Does rainfall cause crop yield?")  # three statements: declined by the tool, by name
     assert not claims("Smoking has a direct effect on cancer. Does smoking cause cancer?")
     assert not claims("Smoking and cancer are correlated. 30% of people smoke. Does smoking directly cause cancer?")
 

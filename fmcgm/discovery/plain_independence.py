@@ -536,11 +536,12 @@ def split_plain(text: str) -> tuple[str, str]:
 
 
 def claims(text: str) -> bool:
-    """Whether a question is a plain-word independence problem for this reader: its last sentence reads as one
-    of the hypotheses and some other sentence reads as a statement of (in)dependence, and it states no
-    probabilities.  A claimed question that has a sentence the reader cannot read is declined by the tool,
-    which names that sentence."""
-    if re.search(r"%|\bpercent\b|\bprobabilit|\bP\(", text, re.IGNORECASE):
+    """Whether a question is a plain-word independence problem for this reader (it states no probabilities, and
+    either its last sentence reads as one of the hypotheses and some other sentence as a statement of
+    (in)dependence, or at least two sentences, half of those before the last, read as statements).  A claimed
+    question that has a sentence the reader cannot read — the hypothesis included — is declined by the tool,
+    which names that sentence, rather than passed to readers that might answer another question."""
+    if re.search(r"%|\bpercent\b|\bprobabilit|\bP\(|\d\.\d|\bdo\(", text, re.IGNORECASE):
         return False
     try:
         t = _normalise(text)
@@ -548,14 +549,17 @@ def claims(text: str) -> bool:
         if len(sents) < 2:
             return False
         reader = _Reader()
-        if not _is_hypothesis_sentence(sents[-1], reader.g) or reader.hypothesis(sents[-1]) is None:
-            return False
+        try:
+            hypothesis = _is_hypothesis_sentence(sents[-1], reader.g) and reader.hypothesis(sents[-1]) is not None
+        except ParseError:
+            hypothesis = False
+        read = 0
         for s in sents[:-1]:
             try:
                 if reader.sentence(s):
-                    return True
+                    read += 1
             except ParseError:
-                return True
+                read += 1
+        return read >= 1 if hypothesis else (read >= 2 and 2 * read >= len(sents) - 1)
     except ParseError:
         return False
-    return False
