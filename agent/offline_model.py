@@ -316,13 +316,17 @@ class OfflineReasoner(BaseChatModel):
 @lru_cache(maxsize=512)
 def _independence(question: str) -> dict[str, str] | None:
     """The tool's arguments when the whole question is stated independences and a hypothesis (the reader of
-    :mod:`fmcgm.discovery.independence_statements` accepts every word of it); otherwise ``None``."""
+    :mod:`fmcgm.discovery.independence_statements` accepts every word of it, or the plain-word reader of
+    :mod:`fmcgm.discovery.plain_independence` claims it); otherwise ``None``."""
     from fmcgm.discovery.independence_statements import split_problem
+    from fmcgm.discovery.plain_independence import claims, split_plain
 
     try:
         premises, hypothesis = split_problem(question)
     except FMCGMError:
-        return None
+        if not claims(question):  # plain words: the last sentence a hypothesis, another a statement
+            return None
+        premises, hypothesis = split_plain(question)  # a sentence the tool cannot read: it declines, naming it
     return {"premises": premises, "hypothesis": hypothesis}
 
 

@@ -84,12 +84,19 @@ def problem_text(r: dict[str, Any], where: str) -> str:
 
 
 def _through_tool(text: str) -> dict[str, Any]:
+    from fmcgm.discovery.plain_independence import split_plain
     from tools import call_tool
+    from tools.independence_tools import FORMAL_MARKS
 
     try:
         premises, hypothesis = split_problem(text)
     except FMCGMError as e:
-        return {"ok": False, "error": {"code": e.code, "message": e.message}}
+        if FORMAL_MARKS.search(text):
+            return {"ok": False, "error": {"code": e.code, "message": e.message}}
+        try:  # plain words: the tool reads them (or declines, naming the sentence)
+            premises, hypothesis = split_plain(text)
+        except FMCGMError as e2:
+            return {"ok": False, "error": {"code": e2.code, "message": e2.message}}
     return call_tool("infer_from_independences", {"premises": premises, "hypothesis": hypothesis})
 
 
@@ -109,7 +116,7 @@ def explain_miss(rec: dict[str, Any]) -> dict[str, Any]:
     """Why a prediction and a label differ: the class by brute force, and the label's rule on forced edges."""
     out: dict[str, Any] = {}
     try:
-        p = read_problem(rec["problem"])
+        p = read_problem(rec.get("formal_problem") or rec["problem"])
         cls = equivalence_class(p.premises)
         brute = members_by_brute_force(p.premises)
     except (FMCGMError, ClassTooLargeError) as e:
@@ -119,7 +126,7 @@ def explain_miss(rec: dict[str, Any]) -> dict[str, Any]:
     out["check"] = (f"brute force over all orientations of the skeleton: {len(brute)} DAG(s) have exactly the stated "
                     f"independences ({'the same' if same else 'NOT the same'} as the enumerated class); the hypothesis "
                     f"holds in {good} of them")
-    forced = rec.get("forced_edges")
+    forced = rec.get("formal_forced_edges", rec.get("forced_edges"))
     if isinstance(forced, list):
         fe = frozenset((str(a), str(b)) for a, b in forced)
         on_forced, why, _ = holds(p.hypothesis, fe)
@@ -156,7 +163,8 @@ def evaluate(records: list[dict[str, Any]], through: Through = "tool", console: 
     for row, rec in zip(rows, records, strict=True):
         if not row["correct"]:
             misses.append({**{k: row[k] for k in ("index", "relation_type", "label", "predicted", "error", "derivation")},
-                           "problem": rec["problem"], **explain_miss(rec)})
+                           "problem": rec["problem"], **({"families": rec["families"]} if "families" in rec else {}),
+                           **explain_miss(rec)})
     agree = [sorted(map(tuple, r["forced_edges"])) == sorted(map(tuple, r["compelled"]))
              for r in rows if isinstance(r["forced_edges"], list) and r["compelled"] is not None]
     by: dict[str, list[dict]] = defaultdict(list)
@@ -164,10 +172,42 @@ def evaluate(records: list[dict[str, Any]], through: Through = "tool", console: 
         by[r["relation_type"]].append(r)
     return {"n": len(rows), "through": through, **scores(rows), "seconds": seconds,
             "errors": sum(r["error"] is not None for r in rows),
+            "right": sum(r["correct"] for r in rows), "declined": sum(r["predicted"] is None for r in rows),
+            "wrong": sum(r["predicted"] is not None and not r["correct"] for r in rows),
             "compelled_equal_forced_edges": [sum(agree), len(agree)] if agree else None,
             "by_relation_type": {k: scores(v) for k, v in sorted(by.items())}, "misses": misses,
             "results": [{k: r[k] for k in ("index", "relation_type", "label", "predicted", "correct", "error")}
                         for r in rows]}
+
+
+def paraphrase_records(records: list[dict[str, Any]], split: str = "heldout", seed: int = 0) -> list[dict[str, Any]]:
+    """The records with each problem rewritten in plain words from the phrasing families of ``split``
+    (:mod:`evals.corr2cause_paraphrase`); the formal text is kept for the checks of a miss."""
+    from evals.corr2cause_paraphrase import paraphrase_record
+
+    out = []
+    for rec in records:
+        para = paraphrase_record(rec, split, seed)
+        named: dict[str, Any] = {}
+        if isinstance(rec.get("forced_edges"), list):  # the benchmark's edges, in the names of the rewriting
+            named = {"formal_forced_edges": rec["forced_edges"],
+                     "forced_edges": [[para.names.get(str(a), a), para.names.get(str(b), b)] for a, b in rec["forced_edges"]]}
+        out.append({**rec, **named, "formal_problem": rec["problem"], "problem": para.text, "families": list(para.families)})
+    return out
+
+
+def evaluate_paraphrase(records: list[dict[str, Any]], split: str = "heldout", seed: int = 0,
+                        through: Through = "tool") -> dict[str, Any]:
+    """Plain-word versions of the records through the tool (or the agent): right / declined / wrong against the
+    label, and how many plain-word answers differ from the answer to the formal text (reader errors)."""
+    plain = paraphrase_records(records, split, seed)
+    report = evaluate(plain, through=through)
+    formal = {r["index"]: r for r in evaluate(records, through="tool")["results"]}
+    differ = [r["index"] for r in report["results"]
+              if r["predicted"] is not None and r["predicted"] != formal[r["index"]]["predicted"]]
+    report.update(paraphrase={"split": split, "seed": seed}, differs_from_formal=differ,
+                  examples=[p["problem"] for p in plain[:3]])
+    return report
 
 
 def scores(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -195,6 +235,10 @@ def print_report(report: dict[str, Any], console: Console | None = None, title: 
               f"[bold]{report['f1']:.4f}", f"{report['accuracy']:.4f}")
     console.print(t)
     agree = report.get("compelled_equal_forced_edges")
+    if "paraphrase" in report:
+        console.print(f"plain words, {report['paraphrase']['split']} phrasing families (seed {report['paraphrase']['seed']}): "
+                      f"right {report['right']}, declined {report['declined']}, wrong {report['wrong']} of {report['n']}; "
+                      f"answers that differ from the formal text's: {len(report['differs_from_formal'])}")
     console.print(f"{report['n'] - len(report['misses'])}/{report['n']} correct, {report['errors']} error(s), "
                   f"in {report['seconds']:.1f} s"
                   + (f"; compelled edges equal the records' forced_edges in {agree[0]}/{agree[1]}" if agree else ""))

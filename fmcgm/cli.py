@@ -411,16 +411,25 @@ def _write_report(path: Path, text: str) -> None:
 def eval_corr2cause(data: Path = typer.Option(..., "--data", help="Corr2Cause(++) test.json (JSON array or JSON lines)"),
                     limit: Optional[int] = typer.Option(None, "--limit", min=1, help="only the first N records (N >= 1)"),
                     json_out: Optional[Path] = typer.Option(None, "--json", help="write the report as JSON here"),
-                    agent: bool = typer.Option(False, "--agent", help="through the whole agent instead of the tool")) -> None:
+                    agent: bool = typer.Option(False, "--agent", help="through the whole agent instead of the tool"),
+                    paraphrase: bool = typer.Option(False, "--paraphrase",
+                                                    help="rewrite each problem in plain words (everyday names) first"),
+                    split: str = typer.Option("heldout", "--split",
+                                              help="phrasing families for --paraphrase: heldout (headline), tune, all"),
+                    seed: int = typer.Option(0, "--seed", help="seed of the --paraphrase rewriting")) -> None:
     """Stated independences + hypothesis: precision, recall, F1, accuracy by relation type, every miss explained."""
     from fmcgm.errors import FMCGMError
 
+    if split not in ("heldout", "tune", "all"):
+        fail(f"--split {split}: not one of heldout, tune, all")
     bench = _bench("evals.corr2cause_eval")
     try:
         records = bench.load_records(data, limit)
     except FMCGMError as e:
         fail(str(e))
-    report = bench.evaluate(records, through="agent" if agent else "tool")
+    through = "agent" if agent else "tool"
+    report = (bench.evaluate_paraphrase(records, split, seed, through=through) if paraphrase
+              else bench.evaluate(records, through=through))
     bench.print_report(report, console, title=data.name)
     if json_out:
         json_out.write_text(json.dumps(report, indent=2))

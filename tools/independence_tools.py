@@ -6,10 +6,14 @@ edges, and the answer is a verdict over a whole Markov equivalence class with it
 
 from __future__ import annotations
 
+import re
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from fmcgm.discovery.equivalence_class import derivation, equivalence_class, evaluate
-from fmcgm.discovery.independence_statements import read_hypothesis, read_premises
+from fmcgm.discovery.independence_statements import Hypothesis, Premises, read_hypothesis, read_premises
+from fmcgm.discovery.plain_independence import read_plain_hypothesis, read_plain_premises
+from fmcgm.errors import ParseError
 from tools.schemas import ToolResult
 
 METHOD = ("independence oracle: skeleton and colliders by PC's rules, every member of the Markov equivalence class "
@@ -28,12 +32,32 @@ class InferFromIndependencesArgs(BaseModel):
         "'There exists at least one collider (i.e., a common child) of A and B.', 'A and C have a common cause.'"))
 
 
+FORMAL_MARKS = re.compile(r"\bindep\b|\u2aeb|\u22a5|_\|\|_|\||Suppose there is a closed system of \d+ variables, [A-Z]\b")
+
+
+def read_statements(premises_text: str, hypothesis_text: str) -> tuple[Premises, Hypothesis]:
+    """The premises and the hypothesis: in the formal language (Corr2Cause's) when its reader takes them, else in
+    plain words.  A text in neither is refused with the error of the reader it was meant for (formal marks such
+    as 'indep' or '|': the formal reader's), which quotes the sentence it could not read."""
+    formal = bool(FORMAL_MARKS.search(premises_text))
+    try:
+        premises = read_premises(premises_text)
+    except ParseError:
+        if formal:
+            raise
+        premises = read_plain_premises(premises_text)
+    try:
+        return premises, read_hypothesis(hypothesis_text, premises)
+    except ParseError:
+        return premises, read_plain_hypothesis(hypothesis_text, premises)
+
+
 def infer_from_independences(args: InferFromIndependencesArgs) -> ToolResult:
     """Decide whether a causal hypothesis is implied by stated (conditional) independences: the Markov equivalence
     class of the DAGs with exactly these independences (faithfulness, no hidden common causes), and the hypothesis
-    checked in every member. Use for premises like 'A is independent of C given B' or 'A indep C | B'."""
-    premises = read_premises(args.premises)
-    h = read_hypothesis(args.hypothesis, premises)
+    checked in every member. Use for premises like 'A is independent of C given B' or 'A indep C | B', or in plain
+    words ('Exercise and weight are correlated, but they are independent once diet is known')."""
+    premises, h = read_statements(args.premises, args.hypothesis)
     cls = equivalence_class(premises)
     v = evaluate(h, cls)
     word = "implied" if v.implied else "not implied"
