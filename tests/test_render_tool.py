@@ -27,7 +27,8 @@ def test_oracle_render_writes_pngs(out_root):
     ({"world": "pendulum", "intervention": {"colour": "red"}}, "unknown_variable", "colour"),
     ({"world": "pendulum", "intervention": {"light": 500}}, "invalid_query", "outside its range"),
     ({"world": "pendulum", "intervention": {"light": "purple"}}, "invalid_query", "cannot read"),
-    ({"world": "pendulum", "intervention": {"light": "left"}, "out_dir": "../../etc"}, "invalid_output", "outside the output folder"),
+    ({"world": "pendulum", "intervention": {"light": "left"}, "out_dir": "../../etc"}, "invalid_output",
+     "outside the output folder"),
     ({"world": "mars", "intervention": {"light": "left"}}, "invalid_arguments", "world"),
 ])
 def test_render_errors(args, code, needle):
