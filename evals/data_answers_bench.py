@@ -5,7 +5,8 @@ linear, continuous nonlinear, mixed; 4–12 variables; random DAGs, so confounde
 and chains occur as they fall), samples them (n ∈ {1,000, 2,000, 5,000, 20,000}), shuffles the
 columns, names them with everyday words, and asks the agent about random pairs — yes/no
 ("Does X affect Y?", "Does more X lead to more Y?") and how much ("How much does Y change
-per unit of X?", "What is the effect of X on Y?") — exactly as ``fmcgm ask --data`` would.
+per unit of X?" — or "By how much does Y rise for each extra X?", "What is the effect on Y of one
+more X?" — and "What is the effect of X on Y?") — exactly as ``fmcgm ask --data`` would.
 The bnlearn networks shipped with pgmpy are sampled and asked about the same way.
 
 Truth comes from the model, never from the data:
@@ -64,6 +65,7 @@ import os
 import re
 import tempfile
 import time
+import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
@@ -112,6 +114,21 @@ FORMS = {
     "effect_of": "What is the effect of {x} on {y}?",
 }
 HOW_MUCH = frozenset({"per_unit", "effect_of"})
+# "per unit" questions name the effect first; they are worded three ways (chosen by a hash of the pair, so the
+# draws of the random models and questions are those of a run with one wording)
+PER_UNIT_WORDINGS = (
+    "How much does {y} change per unit of {x}?",
+    "By how much does {y} rise for each extra {x}?",
+    "What is the effect on {y} of one more {x}?",
+)
+
+
+def question_text(form: str, x: str, y: str, key: str = "") -> str:
+    """The question of a form about x → y (``key``, the dataset, varies the per-unit wording)."""
+    if form == "per_unit":
+        template = PER_UNIT_WORDINGS[zlib.crc32(f"{key}|{x}|{y}".encode()) % len(PER_UNIT_WORDINGS)]
+        return template.format(x=_words(x), y=_words(y))
+    return FORMS[form].format(x=_words(x), y=_words(y))
 
 
 def _words(name: str) -> str:
@@ -522,7 +539,7 @@ def _question(key: str, kind: str, n: int, seed: int, rng: np.random.Generator, 
               dag: nx.DiGraph, discrete: dict[str, bool]) -> Question:
     form = str(rng.choice(list(FORMS)))
     clear, std, scale = _clear(truth, discrete[x], discrete[y])
-    return Question(key, kind, n, seed, form, FORMS[form].format(x=_words(x), y=_words(y)), x, y,
+    return Question(key, kind, n, seed, form, question_text(form, x, y, key), x, y,
                     relation(dag, x, y), truth.value, truth.se, truth.method, truth.exact_zero, std, scale, clear,
                     class_determines(list(dag.nodes), list(dag.edges), x, y))
 
