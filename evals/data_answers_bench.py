@@ -738,9 +738,10 @@ def _serve(conn, memo: bool) -> None:  # pragma: no cover - runs in the worker p
 class Worker:
     """The agent in a child process, so that a question past its time limit can be cut off."""
 
-    def __init__(self, memo: bool = True) -> None:
+    def __init__(self, memo: bool = True, wall_factor: float = WALL_FACTOR) -> None:
         self._ctx = mp.get_context("spawn")
         self.memo = memo
+        self.wall_factor = wall_factor
         self._start()
 
     def _start(self) -> None:
@@ -751,14 +752,14 @@ class Worker:
     def ask(self, question: str, csv: str, timeout: float) -> dict[str, Any]:
         """The answer, or a timeout once the worker has spent ``timeout`` CPU seconds on the question (CPU, not wall
         time, so that a machine shared with other jobs does not turn slow answers into declines), or
-        :data:`WALL_FACTOR` times that in wall time."""
+        ``wall_factor`` (default :data:`WALL_FACTOR`) times that in wall time."""
         t0 = time.perf_counter()
         cpu0 = self._cpu()
         self.conn.send((question, csv))
         while not self.conn.poll(1.0):
             cpu = self._cpu() - cpu0
             wall = time.perf_counter() - t0
-            if cpu > timeout or wall > WALL_FACTOR * timeout:
+            if cpu > timeout or wall > self.wall_factor * timeout:
                 self.proc.kill()
                 self.proc.join()
                 self._start()
@@ -869,19 +870,20 @@ def evaluate(seeds: list[int], quick: bool = False, kinds: Iterable[str] = (*KIN
              networks: Iterable[str] = NETWORKS, questions: int | None = None, timeout: float = TIMEOUT_S,
              mc_n: int = MC_N, progress: bool = True, asker: Callable[[str, str, float], dict] | None = None,
              time_budget: float | None = None, memo: bool = True, reuse: dict[str, dict] | None = None,
-             partial: Path | None = None) -> dict[str, Any]:
+             partial: Path | None = None, wall_factor: float = WALL_FACTOR) -> dict[str, Any]:
     """Build the datasets of ``plan``, ask every question through the agent, grade; the report as a dict.
     ``time_budget`` (s): no new dataset once spent (the report says how many questions were asked).
     ``memo``: one discovery per dataset (see :func:`memoise_discovery`).
     ``reuse``: answers of an earlier run of the same agent (:func:`reusable`); those questions are graded again
     against the truth computed now, not asked again.  ``partial``: the rows so far are written there after
-    every dataset (a run cut short can be resumed from it)."""
+    every dataset (a run cut short can be resumed from it).  ``wall_factor``: a question may take that many times
+    ``timeout`` in wall time (raise it on a machine shared with other jobs)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     plans = plan(seeds, quick, kinds, networks, questions)
     t_start = time.perf_counter()
     rows: list[dict[str, Any]] = []
-    worker = None if asker is not None else Worker(memo)
+    worker = None if asker is not None else Worker(memo, wall_factor)
     ask = asker or (lambda qu, csv, to: worker.ask(qu, csv, to))  # type: ignore[union-attr]
     stopped = False
     total = sum(p.questions for p in plans)
@@ -923,7 +925,7 @@ def evaluate(seeds: list[int], quick: bool = False, kinds: Iterable[str] = (*KIN
     used = {p.seed for p in plans}
     return {"seeds": sorted({r["seed"] for r in rows}), "seeds_planned": sorted(used),
             "tuning_seeds_used": sorted(used & set(TUNING_SEEDS)), "quick": quick,
-            "timeout_cpu_s": timeout, "discovery_memo": memo and asker is None, "questions_planned": total,
+            "timeout_cpu_s": timeout, "wall_factor": wall_factor, "discovery_memo": memo and asker is None, "questions_planned": total,
             "reused": sum(bool(r["got"].get("reused")) for r in rows),
             "stopped_by_budget": stopped,
             "seconds": time.perf_counter() - t_start, "clear_prob": CLEAR_PROB, "clear_std": CLEAR_STD,
@@ -1081,6 +1083,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--networks", default=None)
     ap.add_argument("--questions", type=int, default=None, help="questions per dataset")
     ap.add_argument("--timeout", type=float, default=TIMEOUT_S, help="CPU seconds per question before it counts as declined")
+    ap.add_argument("--wall-factor", type=float, default=WALL_FACTOR,
+                    help="a question may take this many times --timeout in wall time (a shared, loaded machine: raise it)")
     ap.add_argument("--budget", type=float, default=None, help="start no new dataset after this many seconds")
     ap.add_argument("--no-memo", action="store_true", help="search the graph again for every question of a dataset")
     ap.add_argument("--resume", type=Path, help="an earlier --json report: its answers are kept, except timeouts")
@@ -1088,7 +1092,7 @@ def main(argv: list[str] | None = None) -> None:
     rep = evaluate(parse_seeds(a.seeds), a.quick, a.kinds.split(",") if a.kinds else (*KINDS, "bnlearn"),
                    a.networks.split(",") if a.networks else NETWORKS, a.questions, a.timeout, time_budget=a.budget,
                    memo=not a.no_memo, reuse=reusable(a.resume) if a.resume else None,
-                   partial=a.json.with_suffix(".partial.json") if a.json else None)
+                   partial=a.json.with_suffix(".partial.json") if a.json else None, wall_factor=a.wall_factor)
     print_report(rep)
     if a.json:
         a.json.write_text(json.dumps(rep, indent=1, default=str))
