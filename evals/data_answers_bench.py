@@ -925,7 +925,8 @@ def evaluate(seeds: list[int], quick: bool = False, kinds: Iterable[str] = (*KIN
     used = {p.seed for p in plans}
     return {"seeds": sorted({r["seed"] for r in rows}), "seeds_planned": sorted(used),
             "tuning_seeds_used": sorted(used & set(TUNING_SEEDS)), "quick": quick,
-            "timeout_cpu_s": timeout, "wall_factor": wall_factor, "discovery_memo": memo and asker is None, "questions_planned": total,
+            "timeout_cpu_s": timeout, "wall_factor": wall_factor, "discovery_memo": memo and asker is None,
+            "questions_planned": total,
             "reused": sum(bool(r["got"].get("reused")) for r in rows),
             "stopped_by_budget": stopped,
             "seconds": time.perf_counter() - t_start, "clear_prob": CLEAR_PROB, "clear_std": CLEAR_STD,

@@ -18,7 +18,8 @@ Certainty has to be earned twice:
 
 A verdict is given only when every graph the data allow agrees: "yes" when every interval excludes zero on
 the same side and the discovered class has a directed path from x to y (without one the graph says "no
-effect" and a nonzero estimate contradicts it: not determined); "no effect" only when the edges at x are stable (:data:`STABLE`) and the intervals cover zero —
+effect" and a nonzero estimate contradicts it: not determined); "no effect" only when the edges at x are
+stable (:data:`STABLE`) and the intervals cover zero —
 and when the zero comes from the graph alone (the outcome is a parent of the treatment), no interval is
 reported (a [0, 0] interval would claim a certainty the graph choice does not have): the answer names the
 orientation and how many resamples gave it.  Anything else is "not determined by these data", naming the
