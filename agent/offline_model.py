@@ -289,7 +289,8 @@ class OfflineReasoner(BaseChatModel):
         plan = _read(question, context)
         attached = _attached(messages)
         if attached is not None and (isinstance(plan, Clarification) or not plan.graph.edges):
-            return _data_turn(str(messages[start].content), attached, results)
+            data_question, replies = _data_question(messages, start)
+            return _data_turn(data_question, attached, results, replies)
         if isinstance(plan, Clarification):
             if results and results[-1][0] == CLARIFY:
                 return _asked(plan.text())
@@ -347,12 +348,27 @@ def _attached(messages: list[BaseMessage]) -> dict | None:
                  if isinstance(m, SystemMessage) and DATA_KEY in m.additional_kwargs), None)
 
 
-def _data_turn(question: str, attached: dict, results: list) -> AIMessage:
-    """discover_graph → estimate_from_data → answer, for a question with data and no graph."""
-    from fmcgm.discovery.question import read_effect_question
+def _data_question(messages: list[BaseMessage], start: int) -> tuple[str, list[str]]:
+    """The data question of the turn and the columns the user named to settle which one a word meant: a
+    message without a question mark that follows our asking back continues the question asked before it."""
+    latest = str(messages[start].content)
+    if "?" in latest or not any(_asked_back(m) for m in messages[:start]):
+        return latest, []
+    earlier = [str(m.content) for m in messages[:start] if isinstance(m, HumanMessage) and "?" in str(m.content)]
+    return (earlier[-1], [latest]) if earlier else (latest, [])
 
+
+def _data_turn(question: str, attached: dict, results: list, replies: list[str] | None = None) -> AIMessage:
+    """discover_graph → estimate_from_data → answer, for a question with data and no graph.  A word that fits
+    two columns equally well is asked back (:class:`AmbiguousColumn`); ``replies`` name the column meant."""
+    from fmcgm.discovery.question import AmbiguousColumn, named_columns, read_effect_question
+
+    prefer = [c for r in replies or [] for c in named_columns(r, attached["columns"])]
     try:
-        q = read_effect_question(question, attached["columns"])
+        q = read_effect_question(question, attached["columns"], prefer=prefer)
+    except AmbiguousColumn as e:
+        return _asked(f"Which column do you mean: {e.message.split(': ', 1)[1]}? The question's "
+                      f"{e.phrase!r} fits each of them equally well; reply with the column's name.")
     except FMCGMError as e:
         return _final(f"{e.message}. {e.hint}".strip())
     if not results:

@@ -5,7 +5,8 @@ linear, continuous nonlinear, mixed; 4–12 variables; random DAGs, so confounde
 and chains occur as they fall), samples them (n ∈ {1,000, 2,000, 5,000, 20,000}), shuffles the
 columns, names them with everyday words, and asks the agent about random pairs — yes/no
 ("Does X affect Y?", "Does more X lead to more Y?") and how much ("How much does Y change
-per unit of X?", "What is the effect of X on Y?") — exactly as ``fmcgm ask --data`` would.
+per unit of X?" — or "By how much does Y rise for each extra X?", "What is the effect on Y of one
+more X?" — and "What is the effect of X on Y?") — exactly as ``fmcgm ask --data`` would.
 The bnlearn networks shipped with pgmpy are sampled and asked about the same way.
 
 Truth comes from the model, never from the data:
@@ -64,6 +65,7 @@ import os
 import re
 import tempfile
 import time
+import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
@@ -112,6 +114,21 @@ FORMS = {
     "effect_of": "What is the effect of {x} on {y}?",
 }
 HOW_MUCH = frozenset({"per_unit", "effect_of"})
+# "per unit" questions name the effect first; they are worded three ways (chosen by a hash of the pair, so the
+# draws of the random models and questions are those of a run with one wording)
+PER_UNIT_WORDINGS = (
+    "How much does {y} change per unit of {x}?",
+    "By how much does {y} rise for each extra {x}?",
+    "What is the effect on {y} of one more {x}?",
+)
+
+
+def question_text(form: str, x: str, y: str, key: str = "") -> str:
+    """The question of a form about x → y (``key``, the dataset, varies the per-unit wording)."""
+    if form == "per_unit":
+        template = PER_UNIT_WORDINGS[zlib.crc32(f"{key}|{x}|{y}".encode()) % len(PER_UNIT_WORDINGS)]
+        return template.format(x=_words(x), y=_words(y))
+    return FORMS[form].format(x=_words(x), y=_words(y))
 
 
 def _words(name: str) -> str:
@@ -522,7 +539,7 @@ def _question(key: str, kind: str, n: int, seed: int, rng: np.random.Generator, 
               dag: nx.DiGraph, discrete: dict[str, bool]) -> Question:
     form = str(rng.choice(list(FORMS)))
     clear, std, scale = _clear(truth, discrete[x], discrete[y])
-    return Question(key, kind, n, seed, form, FORMS[form].format(x=_words(x), y=_words(y)), x, y,
+    return Question(key, kind, n, seed, form, question_text(form, x, y, key), x, y,
                     relation(dag, x, y), truth.value, truth.se, truth.method, truth.exact_zero, std, scale, clear,
                     class_determines(list(dag.nodes), list(dag.edges), x, y))
 
@@ -721,9 +738,10 @@ def _serve(conn, memo: bool) -> None:  # pragma: no cover - runs in the worker p
 class Worker:
     """The agent in a child process, so that a question past its time limit can be cut off."""
 
-    def __init__(self, memo: bool = True) -> None:
+    def __init__(self, memo: bool = True, wall_factor: float = WALL_FACTOR) -> None:
         self._ctx = mp.get_context("spawn")
         self.memo = memo
+        self.wall_factor = wall_factor
         self._start()
 
     def _start(self) -> None:
@@ -734,14 +752,14 @@ class Worker:
     def ask(self, question: str, csv: str, timeout: float) -> dict[str, Any]:
         """The answer, or a timeout once the worker has spent ``timeout`` CPU seconds on the question (CPU, not wall
         time, so that a machine shared with other jobs does not turn slow answers into declines), or
-        :data:`WALL_FACTOR` times that in wall time."""
+        ``wall_factor`` (default :data:`WALL_FACTOR`) times that in wall time."""
         t0 = time.perf_counter()
         cpu0 = self._cpu()
         self.conn.send((question, csv))
         while not self.conn.poll(1.0):
             cpu = self._cpu() - cpu0
             wall = time.perf_counter() - t0
-            if cpu > timeout or wall > WALL_FACTOR * timeout:
+            if cpu > timeout or wall > self.wall_factor * timeout:
                 self.proc.kill()
                 self.proc.join()
                 self._start()
@@ -852,19 +870,20 @@ def evaluate(seeds: list[int], quick: bool = False, kinds: Iterable[str] = (*KIN
              networks: Iterable[str] = NETWORKS, questions: int | None = None, timeout: float = TIMEOUT_S,
              mc_n: int = MC_N, progress: bool = True, asker: Callable[[str, str, float], dict] | None = None,
              time_budget: float | None = None, memo: bool = True, reuse: dict[str, dict] | None = None,
-             partial: Path | None = None) -> dict[str, Any]:
+             partial: Path | None = None, wall_factor: float = WALL_FACTOR) -> dict[str, Any]:
     """Build the datasets of ``plan``, ask every question through the agent, grade; the report as a dict.
     ``time_budget`` (s): no new dataset once spent (the report says how many questions were asked).
     ``memo``: one discovery per dataset (see :func:`memoise_discovery`).
     ``reuse``: answers of an earlier run of the same agent (:func:`reusable`); those questions are graded again
     against the truth computed now, not asked again.  ``partial``: the rows so far are written there after
-    every dataset (a run cut short can be resumed from it)."""
+    every dataset (a run cut short can be resumed from it).  ``wall_factor``: a question may take that many times
+    ``timeout`` in wall time (raise it on a machine shared with other jobs)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     plans = plan(seeds, quick, kinds, networks, questions)
     t_start = time.perf_counter()
     rows: list[dict[str, Any]] = []
-    worker = None if asker is not None else Worker(memo)
+    worker = None if asker is not None else Worker(memo, wall_factor)
     ask = asker or (lambda qu, csv, to: worker.ask(qu, csv, to))  # type: ignore[union-attr]
     stopped = False
     total = sum(p.questions for p in plans)
@@ -906,7 +925,8 @@ def evaluate(seeds: list[int], quick: bool = False, kinds: Iterable[str] = (*KIN
     used = {p.seed for p in plans}
     return {"seeds": sorted({r["seed"] for r in rows}), "seeds_planned": sorted(used),
             "tuning_seeds_used": sorted(used & set(TUNING_SEEDS)), "quick": quick,
-            "timeout_cpu_s": timeout, "discovery_memo": memo and asker is None, "questions_planned": total,
+            "timeout_cpu_s": timeout, "wall_factor": wall_factor, "discovery_memo": memo and asker is None,
+            "questions_planned": total,
             "reused": sum(bool(r["got"].get("reused")) for r in rows),
             "stopped_by_budget": stopped,
             "seconds": time.perf_counter() - t_start, "clear_prob": CLEAR_PROB, "clear_std": CLEAR_STD,
@@ -1064,6 +1084,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--networks", default=None)
     ap.add_argument("--questions", type=int, default=None, help="questions per dataset")
     ap.add_argument("--timeout", type=float, default=TIMEOUT_S, help="CPU seconds per question before it counts as declined")
+    ap.add_argument("--wall-factor", type=float, default=WALL_FACTOR,
+                    help="a question may take this many times --timeout in wall time (a shared, loaded machine: raise it)")
     ap.add_argument("--budget", type=float, default=None, help="start no new dataset after this many seconds")
     ap.add_argument("--no-memo", action="store_true", help="search the graph again for every question of a dataset")
     ap.add_argument("--resume", type=Path, help="an earlier --json report: its answers are kept, except timeouts")
@@ -1071,7 +1093,7 @@ def main(argv: list[str] | None = None) -> None:
     rep = evaluate(parse_seeds(a.seeds), a.quick, a.kinds.split(",") if a.kinds else (*KINDS, "bnlearn"),
                    a.networks.split(",") if a.networks else NETWORKS, a.questions, a.timeout, time_budget=a.budget,
                    memo=not a.no_memo, reuse=reusable(a.resume) if a.resume else None,
-                   partial=a.json.with_suffix(".partial.json") if a.json else None)
+                   partial=a.json.with_suffix(".partial.json") if a.json else None, wall_factor=a.wall_factor)
     print_report(rep)
     if a.json:
         a.json.write_text(json.dumps(rep, indent=1, default=str))

@@ -509,6 +509,8 @@ def eval_data_answers(
         networks: Optional[str] = typer.Option(None, "--networks", help="bnlearn networks, e.g. asia,sachs"),
         questions: Optional[int] = typer.Option(None, "--questions", min=1, help="questions per dataset"),
         timeout: float = typer.Option(180.0, "--timeout", min=1.0, help="CPU seconds a question may take (then: declined)"),
+        wall_factor: float = typer.Option(4.0, "--wall-factor", min=1.0,
+                                          help="a question may take this many times --timeout in wall time"),
         budget: Optional[float] = typer.Option(None, "--budget", min=1.0, help="start no new dataset after this many seconds"),
         no_memo: bool = typer.Option(False, "--no-memo", help="search the graph again for every question"),
         resume: Optional[Path] = typer.Option(None, "--resume", help="an earlier --json report: reuse its answers")) -> None:
@@ -538,7 +540,7 @@ def eval_data_answers(
         fail(f"cannot resume from {resume}: {e}")
     rep = bench.evaluate(seed_list, quick, kind_list, net_list, questions, timeout, time_budget=budget,
                          memo=not no_memo, reuse=reuse,
-                         partial=json_out.with_suffix(".partial.json") if json_out else None)
+                         partial=json_out.with_suffix(".partial.json") if json_out else None, wall_factor=wall_factor)
     bench.print_report(rep, console)
     if json_out:
         write_atomic(json_out, json.dumps(rep, indent=1, default=str))

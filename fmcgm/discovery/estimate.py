@@ -17,7 +17,9 @@ Certainty has to be earned twice:
   that give it the full-data mark.
 
 A verdict is given only when every graph the data allow agrees: "yes" when every interval excludes zero on
-the same side; "no effect" only when the edges at x are stable (:data:`STABLE`) and the intervals cover zero —
+the same side and the discovered class has a directed path from x to y (without one the graph says "no
+effect" and a nonzero estimate contradicts it: not determined); "no effect" only when the edges at x are
+stable (:data:`STABLE`) and the intervals cover zero —
 and when the zero comes from the graph alone (the outcome is a parent of the treatment), no interval is
 reported (a [0, 0] interval would claim a certainty the graph choice does not have): the answer names the
 orientation and how many resamples gave it.  Anything else is "not determined by these data", naming the
@@ -32,7 +34,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from fmcgm.discovery.pdag import DiscoveredGraph, local_members
+from fmcgm.discovery.pdag import DiscoveredGraph, local_members, possibly_reaches
 from fmcgm.discovery.table import Table
 from fmcgm.errors import ErrorCode, FMCGMError
 
@@ -328,6 +330,11 @@ def effect_from_data(t: Table, graph: DiscoveredGraph, x: str, y: str, claim: st
         ci = (min(m.ci[0] for m in estimated), max(m.ci[1] for m in estimated))  # type: ignore[index]
     if unestimable:
         pos = neg = null = False
+    # no member of the discovered class has a directed path x → … → y, so the graph says "no effect"; an estimate
+    # that excludes zero then contradicts the graph (a missed edge, or a chance result): neither is claimed
+    contradicts = (pos or neg) and not possibly_reaches(graph, x, y)
+    if contradicts:
+        pos = neg = False
     if pos or neg:
         direction = "increases" if pos else "decreases"
         holds = {"affects": True, "not_affects": False, "positive": pos, "negative": neg}.get(claim, True)
@@ -351,6 +358,9 @@ def effect_from_data(t: Table, graph: DiscoveredGraph, x: str, y: str, claim: st
         if structural and estimated:
             why.append(f"in some graphs the data allow {y} is a cause of {x} (no effect), in others not")
         why += unestimable
+        if contradicts:
+            why.append(f"the discovered graph has no directed path from {x} to {y} (no effect), yet the adjusted "
+                       "estimate excludes zero: the graph or the estimate is wrong")
         if null and not measured and not unstable:
             why.append("graph stability was not measured within the time budget, so no effect cannot be concluded")
         verdict = (f"not determined by these data: the effect lies in [{rng[0]:.4f}, {rng[1]:.4f}] across the "

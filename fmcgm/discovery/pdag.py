@@ -170,5 +170,24 @@ def local_members(g: DiscoveredGraph, x: str) -> list[set[str]]:
     return out
 
 
+def possibly_reaches(g: DiscoveredGraph, x: str, y: str) -> bool:
+    """Whether some member of the class may have a directed path from ``x`` to ``y``: a path of edges none of
+    which points back towards ``x`` (``->`` forwards, ``--``, ``o->`` forwards, ``o-o``; never ``<->``)."""
+    step: dict[str, set[str]] = {}
+    for e in g.edges:
+        if e.mark in ("->", "o->", "--", "o-o"):
+            step.setdefault(e.a, set()).add(e.b)
+        if e.mark in ("--", "o-o"):
+            step.setdefault(e.b, set()).add(e.a)
+    seen, todo = {x}, [x]
+    while todo:
+        for w in step.get(todo.pop(), set()) - seen:
+            if w == y:
+                return True
+            seen.add(w)
+            todo.append(w)
+    return False
+
+
 def to_causal_graph(edges: list[tuple[str, str]], nodes: list[str]) -> G.CausalGraph:
     return G.CausalGraph.build(edges, nodes=nodes)
