@@ -37,7 +37,7 @@ find_uv() {
   if [ "${FMCGM_INSTALLER:-uv}" = pip ]; then return 1; fi
   if command -v uv >/dev/null 2>&1; then
     UV=$(command -v uv)
-  elif [ -x .venv/bin/uv ] || pip_install uv; then
+  elif [ -x .venv/bin/uv ] || pip_install -c constraints.txt uv; then
     UV=.venv/bin/uv
   else
     return 1
