@@ -398,5 +398,8 @@ def test_the_demo_sets_up_without_the_local_llm_and_the_tests_with_it():
     deps = project["project"]["dependencies"]
     assert not any(d.startswith("spacy") for d in deps)  # not used by the reader (start-up cost measured in README)
     assert not any(d.startswith("llama-cpp-python") for d in deps)  # only in the llm extra
+    extras = project["project"]["optional-dependencies"]
+    assert not any(d.startswith("transformers") for d in deps)  # the Stable Diffusion path only: sd extra (and dev)
+    assert any(d.startswith("transformers") for d in extras["sd"]) and any(d.startswith("transformers") for d in extras["dev"])
     pins = (root / "constraints.txt").read_text().splitlines()
     assert "torch==2.13.0" in pins  # the local CPU wheel, never a CUDA build
