@@ -198,3 +198,28 @@ def test_possibly_directed_paths():
                                                     Edge(a="d", b="c", mark="->"), Edge(a="e", b="a", mark="->")])
     assert possibly_reaches(g, "a", "c") and possibly_reaches(g, "b", "a") and possibly_reaches(g, "e", "c")
     assert not possibly_reaches(g, "c", "b") and not possibly_reaches(g, "d", "b") and not possibly_reaches(g, "a", "e")
+
+
+# -- a member of the class in which the treatment has no children (probe 3: umbrella - season - rain_damage, no
+#    umbrella-rain edge; in the member season -> umbrella the effect is zero by the graph, yet a chance-positive
+#    adjusted estimate there made "yes ... under every graph the data allow") --
+
+def test_a_member_where_the_treatment_has_no_children_says_no_effect():
+    import numpy as np
+    import pandas as pd
+
+    from fmcgm.discovery.estimate import effect_from_data
+    from fmcgm.discovery.pdag import DiscoveredGraph, Edge
+    from fmcgm.discovery.table import from_frame
+
+    rng = np.random.default_rng(3)
+    n = 4000
+    season = (rng.random(n) < 0.5).astype(int)
+    umbrella = (rng.random(n) < 0.15 + 0.7 * season).astype(int)
+    # a small direct effect the class below does not have: every member's adjusted estimate is then positive
+    rain = (rng.random(n) < 0.15 + 0.6 * season + 0.1 * umbrella).astype(int)
+    t = from_frame(pd.DataFrame({"season": season, "umbrella": umbrella, "rain_damage": rain}))
+    g = DiscoveredGraph(nodes=["season", "umbrella", "rain_damage"],
+                        edges=[Edge(a="umbrella", b="season", mark="--"), Edge(a="season", b="rain_damage", mark="--")])
+    r = effect_from_data(t, g, "umbrella", "rain_damage")
+    assert r.answer is None, r.verdict  # in the member season -> umbrella, umbrella has no children: no effect

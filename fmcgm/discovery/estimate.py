@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from fmcgm.discovery.pdag import DiscoveredGraph, local_members, possibly_reaches
+from fmcgm.discovery.pdag import DiscoveredGraph, local_members, neighbours, possibly_reaches
 from fmcgm.discovery.table import Table
 from fmcgm.errors import ErrorCode, FMCGMError
 
@@ -59,7 +59,7 @@ class MemberEffect:
     ci: tuple[float, float] | None
     estimand: str
     method: str
-    structural: bool = False  # the outcome is a parent of the treatment here: no effect by the graph alone
+    structural: bool = False  # no effect by the graph alone: the outcome is a parent of the treatment, or it has no children
     share: float | None = None  # the share of resamples whose class allows this parent set
 
 
@@ -302,6 +302,12 @@ def effect_from_data(t: Table, graph: DiscoveredGraph, x: str, y: str, claim: st
             members.append(MemberEffect(sorted(pa), 0.0, None, f"{y} -> {x} in this graph: no effect of {x} on {y}",
                                         "graph structure", structural=True, share=share))
             continue
+        if len(set(full_sets)) > 1 and pa in full_sets and neighbours(graph, x) <= pa:
+            # every neighbour of x is its parent in this member of a larger class: x has no children, so no effect,
+            # whatever a (chance) adjusted estimate says; the other members then cannot make a verdict alone
+            members.append(MemberEffect(sorted(pa), 0.0, None, f"{x} has no children in this graph: no effect of "
+                                        f"{x} on {y}", "graph structure", structural=True, share=share))
+            continue
         try:
             m = member_effect(t, x, y, sorted(pa), seed)
         except PositivityError as err:
@@ -356,7 +362,8 @@ def effect_from_data(t: Table, graph: DiscoveredGraph, x: str, y: str, claim: st
             why.append("the edge(s) it rests on are not stable across resamples: "
                        + "; ".join(e.text() for e in unstable))
         if structural and estimated:
-            why.append(f"in some graphs the data allow {y} is a cause of {x} (no effect), in others not")
+            why.append(f"in some graphs the data allow {x} has no effect on {y} (" + "; ".join(
+                dict.fromkeys(m.estimand.split(": ")[0] for m in structural)) + "), in others it has")
         why += unestimable
         if contradicts:
             why.append(f"the discovered graph has no directed path from {x} to {y} (no effect), yet the adjusted "

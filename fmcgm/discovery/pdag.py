@@ -170,6 +170,11 @@ def local_members(g: DiscoveredGraph, x: str) -> list[set[str]]:
     return out
 
 
+def neighbours(g: DiscoveredGraph, x: str) -> frozenset[str]:
+    """The variables adjacent to ``x`` in the class, by any mark."""
+    return frozenset(e.b if e.a == x else e.a for e in g.edges if x in (e.a, e.b))
+
+
 def possibly_reaches(g: DiscoveredGraph, x: str, y: str) -> bool:
     """Whether some member of the class may have a directed path from ``x`` to ``y``: a path of edges none of
     which points back towards ``x`` (``->`` forwards, ``--``, ``o->`` forwards, ``o-o``; never ``<->``)."""
