@@ -212,3 +212,27 @@ def test_rejected_independence_becomes_a_collider_or_an_adjacency_constraint():
     assert pipeline._repair(g, v, dependent, 0.01, None, {c.text()}) is None  # nothing new: left as a conflict
     conflict = pipeline.conflict_of(v[0], g, dependent, 0.01, None)
     assert "x ⫫ y given m" in conflict.text and "common cause of x and y" in conflict.settle
+
+
+def test_the_additive_noise_step_keeps_the_budget_and_says_what_it_cut():
+    """Probe 3 F20: a continuous table ran silently past its data budget in the additive-noise step (each open edge
+    costs two GP fits). With the deadline passed, no edge is tried, the note says so, and progress names the step."""
+    import time
+
+    import numpy as np
+    import pandas as pd
+
+    from fmcgm.discovery.noise_orientation import orient_by_noise
+    from fmcgm.discovery.pdag import DiscoveredGraph, Edge
+    from fmcgm.discovery.table import from_frame
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=500)
+    t = from_frame(pd.DataFrame({"x": x, "y": x ** 3 + rng.normal(size=500)}))
+    g = DiscoveredGraph(nodes=["x", "y"], edges=[Edge(a="x", b="y", mark="--")])
+    said: list[str] = []
+    t0 = time.perf_counter()
+    notes = orient_by_noise(g, t, deadline=time.monotonic() - 1, progress=said.append)
+    assert time.perf_counter() - t0 < 5
+    assert g.edges[0].mark == "--" and any("time budget" in n for n in notes), notes
+    assert said and "additive-noise" in said[0], said

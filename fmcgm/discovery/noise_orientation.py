@@ -21,6 +21,9 @@ the orientation rests on the additive-noise assumption, and answers say so.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 import networkx as nx
 import numpy as np
 
@@ -59,8 +62,10 @@ def safe_to_orient(g: DiscoveredGraph, a: str, b: str) -> bool:
 
 
 def orient_by_noise(g: DiscoveredGraph, table: Table, seed: int = 0, keep: float = KEEP,
-                    reject: float = REJECT) -> list[str]:
-    """Orient the undirected edges of ``g`` in place where the additive-noise test is decisive; notes."""
+                    reject: float = REJECT, deadline: float | None = None,
+                    progress: Callable[[str], None] | None = None) -> list[str]:
+    """Orient the undirected edges of ``g`` in place where the additive-noise test is decisive; notes. Each edge
+    costs two GP fits: past ``deadline`` (``time.monotonic()``) the rest stay open, and the notes say so."""
     if not table.all_continuous:
         return []
     sub = table.sample(MAX_ROWS, seed)
@@ -69,8 +74,15 @@ def orient_by_noise(g: DiscoveredGraph, table: Table, seed: int = 0, keep: float
     if len(open_edges) > MAX_EDGES:
         notes.append(f"{len(open_edges) - MAX_EDGES} open edge(s) not tried by the additive-noise test (at most "
                      f"{MAX_EDGES} a table)")
-    for e in open_edges[:MAX_EDGES]:
+    tried = open_edges[:MAX_EDGES]
+    for i, e in enumerate(tried):
         a, b = e.a, e.b
+        if progress is not None:
+            progress(f"additive-noise test {i + 1} of {len(tried)}: {a} -- {b} (two GP fits on {sub.n:,} rows)")
+        if deadline is not None and time.monotonic() > deadline:
+            notes.append(f"{len(tried) - i} open edge(s) not tried by the additive-noise test: the time budget was "
+                         "spent (they stay open)")
+            break
         p_ab = residual_p(sub, [a, *[p for p in g.parents(b) if p != a]], b)
         p_ba = residual_p(sub, [b, *[p for p in g.parents(a) if p != b]], a)
         if p_ab >= keep and p_ba < reject:

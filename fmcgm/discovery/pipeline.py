@@ -116,7 +116,7 @@ def discover(table: Table, method: search.Method = "pc", alpha: float = 0.01, te
     if critique:
         _critique_and_repair(out, tester, alpha, knowledge, rounds, constraints, searched, t0, progress)
     if orient and table.all_continuous and out.graph.undirected():
-        out.notes += orient_by_noise(out.graph, table)
+        out.notes += orient_by_noise(out.graph, table, deadline=deadline, progress=progress)
     return out
 
 
