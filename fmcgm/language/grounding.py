@@ -125,7 +125,7 @@ def _event_key(p: str) -> tuple[tuple[str, ...], int]:
     flips = negation_count(p)
     if leading_negating_verb(tuple(toks)):
         toks = toks[2:] if len(toks) > 1 and toks[1] == "to" else toks[1:]
-    out = []
+    out: list[str] = []
     for w in toks:
         for pre in ("non-", "non", "un"):
             if w.startswith(pre) and len(w) - len(pre) >= 4:
