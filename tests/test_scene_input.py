@@ -219,3 +219,15 @@ def test_the_model_reading_its_own_panel_draws_one_of_each_object(own):
     d = json.loads(r.stdout)
     assert all(a["check"]["objects"] == {"sun": 1, "ball": 1, "shadow": 1} for a in d["attempts"][:1]), d["attempts"]
     assert not any("stray" in p or "no part" in p for p in d["check"]["problems"])
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
+def test_its_own_panel_in_greyscale_is_refused_as_greyscale_not_as_the_mask(own, tmp_path, fmt):
+    """Probe 3 F17: a greyscale JPEG of the factual panel was called "the edit-mask panel", with advice to use a
+    file "written beside it" that a user's own copy does not have."""
+    p = tmp_path / ("grey.jpg" if fmt == "JPEG" else "grey.png")
+    with Image.open(own.paths["factual"]) as im:
+        im.convert("L").save(p, format=fmt)
+    r = render("--image", str(p))
+    assert r.exit_code == 2, r.output
+    assert "greyscale" in r.output and "edit-mask" not in r.output and "beside it" not in r.output, r.output

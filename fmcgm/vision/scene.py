@@ -91,9 +91,12 @@ def open_picture(path: str | Path, world, size: int, max_bytes: int, max_side: i
                             "or the scene alone")
         top, bottom, left, right = box
         rgb = rgb[top:bottom, left:right]
-        if _grey(rgb):
+        if _grey(rgb) and p.name.endswith("_mask.png"):
             raise NotAScene(f"{p.name} is fmcgm's edit-mask panel, not a scene",
                             "give the factual or counterfactual PNG written beside it")
+        if _grey(rgb):  # a panel of ours turned greyscale (or a mask renamed): the colours that tell objects apart are gone
+            raise NotAScene(f"{p.name} is an fmcgm panel in greyscale: the {world.name} world's objects are told apart "
+                            "by their colours", f"give the colour picture fmcgm wrote, or {hint(world)}")
         notes.append(f"{p.name} is an fmcgm panel: its scene was read, the title and the values written under it "
                      "were cut off")
     h, w = rgb.shape[:2]
