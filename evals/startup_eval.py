@@ -115,12 +115,17 @@ def _serve(env: dict[str, str], folder: Path, app_render: bool, timeout: float =
         note = "" if payload.get("images") else f"no picture ({payload.get('outcome')})"
         return up, first, note
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """End a server process: terminate, then kill if it has not gone within 20 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def run_startup(runs: int = 3, app: bool = True) -> tuple[list[Row], dict]:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import httpx
 
+from evals.startup_eval import stop
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -51,12 +53,7 @@ def serving(cmd: list[str], probe: str, log: Path, timeout: float, **popen) -> I
             time.sleep(0.3)
         yield proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
 
 
 @contextlib.contextmanager
