@@ -29,7 +29,7 @@ from fmcgm.causal.deterministic import counterfactual
 from fmcgm.causal.evaluate import answer_query
 from fmcgm.errors import AssumptionViolation, FMCGMError, MissingQuantityError, NotIdentifiableError, ParseError
 from fmcgm.language.normalize import as_question, join_turns, normalize
-from fmcgm.language.numbers import refusals
+from fmcgm.language.numbers import approximations, refusals
 from fmcgm.language.prose import sentences as read_sentences
 from fmcgm.language.reader import EXAMPLE, decide, read_prose
 from fmcgm.language.understand import Problem, understand
@@ -130,6 +130,8 @@ def _read(question: str, context: tuple[str, ...] = ()) -> Problem | Clarificati
     if readings:
         d = decide(readings, engine_check)
         if d.problem is not None and (d.error is None or isinstance(d.error, NotIdentifiableError)):
+            # numbers said to be approximate ("about 30%") are used as stated: the answer says so
+            d.problem.notes += [f"approx: {a}" for a in approximations(thread) if f"approx: {a}" not in d.problem.notes]
             return d.problem  # an honest "not identifiable" is an answer, said by the tool
         if d.ask:
             return Clarification(res.understood[0], tuple(res.unreadable), (d.ask,), res.example, res.graph)
@@ -186,7 +188,9 @@ def problem_arguments(p: Problem) -> dict[str, Any]:
         assert p.query is not None, "a probabilistic problem carries its query"
         args = EstimateEffectArgs(graph=graph, query=QuerySpec.of(p.query),
                                   statements=[ProbabilityStatement.of(s) for s in p.statements], claim=p.claim,
-                                  corrections=[n.removeprefix("changed: ") for n in p.notes if n.startswith("changed: ")])
+                                  corrections=[n.removeprefix("changed: ") for n in p.notes if n.startswith("changed: ")],
+                                  approximations=[n.removeprefix("approx: ") for n in p.notes
+                                                  if n.startswith("approx: ")][:20])
     return args.model_dump(mode="json")
 
 

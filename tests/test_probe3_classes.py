@@ -232,3 +232,21 @@ def test_one_event_worded_two_ways_in_one_block_of_numbers(w1, w2):
             f"directly at how exercise correlates with {y} in general.")
     assert "given twice" not in a["text"], a["text"]
     never_wrong(a, "yes")
+
+
+@pytest.mark.parametrize("hedge", ["about 30%", "roughly 30%", "approximately 30 percent", "around 0.3"])
+def test_an_approximate_number_is_said_to_be_read_as_exact(hedge):
+    """Probe 3: "about 30%" was answered as if exact, without a word. The answer may use it, and says so."""
+    a = ask(f"Smoking causes cancer. Among smokers, {hedge} get cancer; among non-smokers, 10%. "
+            f"Does smoking increase the chance of cancer?")
+    if confident(a):
+        assert any(hedge in x and "exact" in x for x in a["assumptions"]), a["assumptions"]
+        assert hedge in a["text"], a["text"]
+
+
+def test_approximate_numbers_are_found_with_their_words():
+    from fmcgm.language.numbers import approximations
+
+    found = approximations("About 40% smoke. Among smokers, roughly 30% get cancer; some 10% of others do. "
+                           "It takes about 3 hours.")
+    assert found == ["About 40%", "roughly 30%", "some 10%"], found

@@ -168,6 +168,9 @@ class EstimateEffectArgs(_Strict):
     corrections: list[Annotated[str, Field(max_length=300)]] = Field(
         default_factory=list, max_length=20,
         description="numbers a later turn corrected, said with the answer (e.g. 'P(cancer=1 | smoking=0): 0.1 -> 0.25')")
+    approximations: list[Annotated[str, Field(max_length=100)]] = Field(
+        default_factory=list, max_length=20,
+        description="numbers the question calls approximate ('about 30%'): used as stated, and the answer says so")
 
     _bools = field_validator("observations", "factual", mode="before")(_binary_map)
 

@@ -83,3 +83,13 @@ def _is_formal_minus(text: str, i: int) -> bool:
     before = text[:i].rstrip()
     return bool(before) and (before[-1] in ")]" or before[-1].isalnum() and not before.endswith(("is", "was", "of", "be",
                                                                                                    "are", "were", "equals")))
+
+
+# "about 30%", "roughly 0.3": a number said to be approximate. It is used as stated, and the answer says so.
+_APPROX = re.compile(rf"\b(?:about|approximately|roughly|around|some|circa|close to|in the region of)\s+"
+                     rf"(?:{_NUM}{_PCT}|0?\.\d+\b)", re.I)
+
+
+def approximations(text: str) -> list[str]:
+    """The approximate numbers of ``text`` with their hedge word, as written ("about 30%")."""
+    return [m.group(0) for m in _APPROX.finditer(text)]
