@@ -42,13 +42,11 @@ def test_a_negating_verb_in_a_mediation_question_is_never_ignored(verb, form):
 
 
 @pytest.mark.parametrize("outcome_words,flip", [
-    ("staying insomnia-free", True), ("failing to sleep well", False), ("not having insomnia", True),
+    ("staying insomnia-free", True), ("not having insomnia", True),
     ("remaining free of insomnia", True), ("having insomnia", False)])
 def test_a_negated_outcome_in_the_question_flips_or_declines(outcome_words, flip):
     story = med_story("jogging", "people who jog", "people who do not jog", "blood pressure", "insomnia")
     truth = prob(MED, {"Y": 1}, {"X": 1}) - prob(MED, {"Y": 1}, {"X": 0})  # -0.08: jogging lowers insomnia
-    if outcome_words == "failing to sleep well":
-        pytest.skip("sleeping well is not a variable of this story: covered by the unknown-outcome class")
     effect = -truth if flip else truth
     a = ask(f"{story} Will jogging increase the chance of {outcome_words}?")
     never_wrong(a, "yes" if effect > 0 else "no", abs(truth))
