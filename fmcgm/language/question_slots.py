@@ -156,9 +156,6 @@ def read_slots(question: str, graph: CausalGraph, has_numbers: bool) -> tuple[Qu
     if len(rest) != 2:
         raise SlotError("one cause and one outcome in the question (it names " + ", ".join(rest or order) + ")")
     x, y, weak = _cause_and_outcome(toks, ms, rest, c.opening)
-    if kind == "ate" and sum(m.node == x for m in ms) > 1 and any(
-            m.node == x and _opened(toks, ms, k, frozenset({"for", "among"})) for k, m in enumerate(ms)):
-        kind = "ett"  # "For people who take the drug, does the drug help them recover?": the treated group
     if weak and has_directed_path(graph, y, x):  # the roles came from word order alone and either is a cause
         raise SlotError(f"which is the cause: {x} or {y} (the graph has {y} affecting {x})")
     xm = next(m for m in ms if m.node == x)
