@@ -11,7 +11,6 @@ independences the graph implies, tested against the data.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from itertools import product
@@ -23,6 +22,7 @@ from fmcgm.causal import graph as G
 from fmcgm.causal.probability import ProbabilityStore, Statement
 from fmcgm.causal.queries import Query, candidates
 from fmcgm.errors import FMCGMError, NotIdentifiableError, cycle_message
+from fmcgm.language.names import without_negation
 from fmcgm.vocabulary import QueryKind
 
 Severity = Literal["error", "warning", "info"]
@@ -46,19 +46,11 @@ def check_acyclic(edges: list[tuple[str, str]]) -> list[Finding]:
     return [Finding("error", "cycle", cycle_message(cycle))]
 
 
-_NEGATED = re.compile(r"^(?:not|non|no|never)[\s-]+|[\s-]free$")
-
-
-def _bare(name: str) -> str:
-    """A variable named by its negation ("non-smoking", "not smoking", "cancer-free") is that variable."""
-    return _NEGATED.sub("", name.lower()).strip()
-
-
 def check_named_variables(g: G.CausalGraph, named: list[str], said_latent: list[str]) -> list[Finding]:
     """Variables the question names (or calls unobserved) against the graph."""
     out = []
     have = {n.lower() for n in g.nodes}
-    missing = [n for n in named if n.lower() not in have and _bare(n) not in have]
+    missing = [n for n in named if n.lower() not in have and without_negation(n).lower() not in have]
     if missing:
         out.append(Finding("error", "missing_variables",
                            f"the question names {', '.join(missing)} but the graph does not contain them"))

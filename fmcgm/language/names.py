@@ -35,6 +35,16 @@ avoided refuse refuses refused skip skips skipped free prevent prevents prevente
 """.split())
 
 
+_NEGATED_NAME = re.compile(r"^(?:not|non)(?:\s*-\s*|\s+)(?=\w)", re.I)
+
+
+def without_negation(name: str) -> str:
+    """A variable named by its negation ("not smoking", "non-smoking") is the variable itself: the graph is the
+    same, and the phrases that mention it say the value. The reader names the variable so, and the critique
+    checks a question's names against the graph by the same rule."""
+    return _NEGATED_NAME.sub("", name).strip() or name.strip()
+
+
 def negating(toks: list[str] | tuple[str, ...], j: int) -> bool:
     """Token j negates what follows it: a negation ("not", "nobody") or a verb that negates its object
     ("quitting", "giving up", "refrains from") — compared by stem, so every inflection counts."""

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from fmcgm.language.formal import FormalQuery, FormalStatements, Term, read_formal
 from fmcgm.language.lexicon import words
-from fmcgm.language.names import FILLER, NEGATORS, POLES, Mention, mentions, name_stems, tokens
+from fmcgm.language.names import FILLER, NEGATORS, POLES, Mention, mentions, name_stems, tokens, without_negation
 
 # -- numbers ----------------------------------------------------------------------------------
 
@@ -123,13 +123,7 @@ def clean_name(s: str) -> str:
                r"(?:be\s+|get\s+|become\s+)?", "", s, flags=re.I)
     while _ARTICLE.match(s):
         s = _ARTICLE.sub("", s)
-    # a variable named by its negation ("not smoking", "non-smoking") is the variable itself: the graph is the same,
-    # and the phrases that mention it say the value
-    bare = _NEGATED_NAME.sub("", s).strip()
-    return bare if bare else s.strip()
-
-
-_NEGATED_NAME = re.compile(r"^(?:not|non)(?:\s*-\s*|\s+)(?=\w)", re.I)
+    return without_negation(s)
 
 
 def is_closure(phrase: str) -> bool:
