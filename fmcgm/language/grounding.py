@@ -115,7 +115,10 @@ _LIGHT_VERBS = frozenset({"get", "stay", "remain", "keep", "be", "becom", "have"
 def same_event(a: str, b: str) -> bool:
     """Two wordings of one event with the same polarity ("not recovering" / "failing to recover", "not getting
     injured" / "staying uninjured"): one block of conditionals, whichever wording each sentence used."""
-    return a == b or (bool(_event_key(a)[0]) and _event_key(a) == _event_key(b))
+    if a == b:
+        return True
+    key = _event_key(a)
+    return bool(key[0]) and key == _event_key(b)
 
 
 def _event_key(p: str) -> tuple[tuple[str, ...], int]:

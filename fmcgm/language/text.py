@@ -27,8 +27,8 @@ patient students student those ones one days day when where whose while also get
 # Words that flip the meaning of the phrase they stand in.
 NEGATIONS = frozenset("""
 not no non never without absence absent lack lacks lacking none neither nor refuse refuses refused
-refusal refusing avoid avoids avoided avoiding cannot deprived deprivation
- don't doesn't didn't isn't aren't wasn't weren't hasn't haven't won't
+refusal refusing avoid avoids avoided avoiding cannot deprived deprivation don't doesn't didn't isn't aren't
+wasn't weren't hasn't haven't won't
 """.split())
 
 # Multi-word expressions folded into one token before tokenising.
