@@ -28,8 +28,9 @@ from agent.answer import result_text
 from fmcgm.causal.deterministic import counterfactual
 from fmcgm.causal.evaluate import answer_query
 from fmcgm.errors import AssumptionViolation, FMCGMError, MissingQuantityError, NotIdentifiableError, ParseError
-from fmcgm.language.normalize import as_question, join_turns, normalize
+from fmcgm.language.normalize import join_turns, normalize
 from fmcgm.language.numbers import approximations, refusals
+from fmcgm.language.prose import as_question
 from fmcgm.language.prose import sentences as read_sentences
 from fmcgm.language.reader import EXAMPLE, decide, read_prose
 from fmcgm.language.understand import Problem, understand

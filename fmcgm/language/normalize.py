@@ -7,7 +7,6 @@ must not be glued to the next one.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 # dashes and minus signs that people (and word processors) type for "-"
@@ -33,19 +32,3 @@ def join_turns(parts: list[str]) -> str:
         if p:
             out.append(p)
     return " ".join(out)
-
-
-# "Compute E[Y|do(X=1)] - E[Y|do(X=0)]." is a question said as a request: the verbs that ask for a quantity
-_ASKING = re.compile(r"^(?:please\s+)?(?:compute|calculate|find|determine|evaluate|estimate|work out|tell me)\b", re.I)
-_LAST_SENTENCE = re.compile(r"(?:^|(?<=[.!])\s+)(?=[A-Z(])")
-
-
-def as_question(text: str) -> str:
-    """A text without a question mark whose last sentence asks for a quantity (``Compute …``) ends with '?'."""
-    if "?" in text:
-        return text
-    starts = [m.start() for m in _LAST_SENTENCE.finditer(text)]
-    last = text[starts[-1]:].strip() if starts else text.strip()
-    if not _ASKING.match(last):
-        return text
-    return text.rstrip().rstrip(".!").rstrip() + "?"

@@ -379,6 +379,20 @@ def sentences(text: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+# "Compute E[Y|do(X=1)] - E[Y|do(X=0)]." is a question said as a request: the verbs that ask for a quantity
+_ASKING = re.compile(r"^(?:please\s+)?(?:compute|calculate|find|determine|evaluate|estimate|work out|tell me)\b", re.I)
+
+
+def as_question(text: str) -> str:
+    """A text without a question mark whose last sentence asks for a quantity (``Compute …``) ends with '?'."""
+    if "?" in text:
+        return text
+    sents = sentences(text)
+    if not sents or not _ASKING.match(sents[-1]):
+        return text
+    return text.rstrip().rstrip(".!").rstrip() + "?"
+
+
 def _clauses(s: str) -> list[str]:
     body = s.rstrip(".!").strip()
     parts = [p.strip() for p in re.split(r";\s*", body) if p.strip()]
