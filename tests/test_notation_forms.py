@@ -164,3 +164,14 @@ def test_no_arrow_is_never_read_as_an_arrow():
             "P(C=1|A=1)=0.6, P(C=1|A=0)=0.2. What is P(C=1|do(B=1)) - P(C=1|do(B=0))?")
     if confident(a):
         assert abs(a["value"]) < 1e-9, a
+
+
+@pytest.mark.parametrize("clause", ["No arrow from A to C, but the moon glows purple.",
+                                    "No arrow between B and C, and the moon glows purple."])
+def test_a_clause_that_fails_leaves_nothing_of_itself_behind(clause):
+    """A compound clause is read part by part; when a part fails, everything the others added goes (the absences
+    and half-rules too, not only the arrows and numbers)."""
+    from fmcgm.language.prose import read_story
+
+    st = read_story(f"A -> C. {clause} Does A affect C?")
+    assert not st.absent and not st.pending and st.edges == [("A", "C")], (st.absent, st.pending, st.edges)

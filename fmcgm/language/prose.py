@@ -20,8 +20,10 @@ place to extend.  Never ``eval``s text.
 
 from __future__ import annotations
 
+import copy
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 from fmcgm.language.formal import FormalQuery, FormalStatements, Term, read_formal
 from fmcgm.language.lexicon import words
@@ -96,6 +98,16 @@ class ProseStory:
     unreadable: list[str] = field(default_factory=list)
     understood: list[str] = field(default_factory=list)
     _by_stems: dict[tuple[str, ...], str] = field(default_factory=dict, repr=False)  # one name per stem tuple
+
+    def snapshot(self) -> dict[str, Any]:
+        """A copy of every collection the story holds, so a clause that fails is rolled back whole (rules,
+        observations, absences and half-rules as well as arrows and numbers)."""
+        return {f.name: copy.copy(getattr(self, f.name)) for f in fields(self)
+                if isinstance(getattr(self, f.name), (list, dict))}
+
+    def restore(self, snapshot: dict[str, Any]) -> None:
+        for name, value in snapshot.items():
+            setattr(self, name, value)
 
     def add_node(self, name: str) -> str:
         from fmcgm.language.story import _display
@@ -484,13 +496,10 @@ def _read_clause(c: str, st: ProseStory) -> bool:
     parts = re.split(r",\s*(?:and|while|but)\s+|\s+and\s+(?=P\()|\s+and\s+(?=(?:then\s+)?\w+(?:\s+\w+)?\s+(?:also\s+)?"
                      r"(?:causes|affects|influences|leads|raises|lowers|increases|reduces)\b)", c)
     if len(parts) > 1:
-        snapshot = (list(st.nodes), list(st.edges), list(st.latent), list(st.probs), list(st.rules),
-                    list(st.observations), list(st.formal_probs), dict(st._by_stems))
+        snapshot = st.snapshot()
         if all(_read_clause(p, st) for p in parts):
             return True
-        (st.nodes[:], st.edges[:], st.latent[:], st.probs[:], st.rules[:], st.observations[:],
-         st.formal_probs[:]) = snapshot[:7]
-        st._by_stems = snapshot[7]
+        st.restore(snapshot)
     if st.rules or re.search(r"\b(?:was|were|did|had|it rained|there was)\b", c, re.I):
         if not NUMBER_RE.search(c) and not re.search(r"\b(?:causes?|affects?)\b", c, re.I):
             st.observations.append(c)
