@@ -144,7 +144,7 @@ def _read(question: str, context: tuple[str, ...] = ()) -> Problem | Clarificati
     needed = list(res.missing)
     if not needed and cladder_error is not None:
         needed.append(cladder_error.message)
-    if any("causal graph" in m for m in needed):
+    if any(m.startswith("the causal graph") for m in needed):
         needed.append("the numbers: probabilities such as 'Among smokers, 30% get cancer' (or attach data with --data)")
     return Clarification(res.understood[0], tuple(res.unreadable), tuple(needed), res.example, res.graph)
 
@@ -191,7 +191,8 @@ def problem_arguments(p: Problem) -> dict[str, Any]:
                                   statements=[ProbabilityStatement.of(s) for s in p.statements], claim=p.claim,
                                   corrections=[n.removeprefix("changed: ") for n in p.notes if n.startswith("changed: ")],
                                   approximations=[n.removeprefix("approx: ") for n in p.notes
-                                                  if n.startswith("approx: ")][:20])
+                                                  if n.startswith("approx: ")][:20],
+                                  assumptions=[n.removeprefix("assume: ") for n in p.notes if n.startswith("assume: ")])
     return args.model_dump(mode="json")
 
 

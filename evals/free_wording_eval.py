@@ -68,7 +68,10 @@ def run(rows: list[dict[str, Any]], progress: bool = True) -> list[dict[str, Any
         t0 = time.perf_counter()
         ans = run_question(row["question"], app=app)["answer"]
         sec = time.perf_counter() - t0
-        out.append({"id": row["id"], "kind": row.get("kind"), "grade": grade(row, ans), "seconds": round(sec, 3),
+        kind = row.get("kind")
+        if (row.get("model") or {}).get("graph_stated") is False:
+            kind = f"{kind} (numbers only)"  # no arrow stated: the graph is what the numbers condition on
+        out.append({"id": row["id"], "kind": kind, "grade": grade(row, ans), "seconds": round(sec, 3),
                     "answer": ans.get("answer"), "value": ans.get("value"), "expect": row["expect"],
                     "expected_value": row.get("value", row.get("value_abs")), "outcome": ans.get("outcome"),
                     "read": {"estimand": ans.get("estimand"), "graph": (ans.get("graph") or {}).get("edges"),

@@ -35,6 +35,7 @@ from evals.question_themes import RULE_THEMES, THEMES, RuleTheme, RuleVar, Theme
 
 Cond = tuple[tuple[str, int], ...]
 MIN_EFFECT = Fraction(3, 100)
+IMPLIED_RATE = 0.25  # stories told as numbers only (no arrow stated): the graph is what the numbers condition on
 ASK_RATE = 0.1
 SIMPSON_RATE = 0.35
 TRIES = 400
@@ -514,7 +515,9 @@ def weighted(rng: random.Random, options: list[tuple[str, int]] | tuple[tuple[st
     return rng.choices(names, weights=weights)[0]
 
 
-def model_row(rng: random.Random, split: str, structure: str) -> dict[str, Any]:
+def model_row(rng: random.Random, split: str, structure: str, implied: bool = False) -> dict[str, Any]:
+    """One question on a random model; ``implied``: the story states no arrow and no hidden factor, only the
+    numbers, whose conditioning is the graph (kept only for fully observed models of three or more variables)."""
     spec = SPECS[structure]
     kind = weighted(rng, spec.kinds)
     theme = rng.choice(THEMES)
@@ -533,6 +536,9 @@ def model_row(rng: random.Random, split: str, structure: str) -> dict[str, Any]:
     body = [graph_sentence(story, theme, shape, roles) for shape, roles in graph_items(rng, spec)]
     if spec.hidden:
         body.append(story.say(story.pick("hidden"), {"u": theme.u, "a": theme.x.noun, "b": theme.y.noun}))
+    implied = implied and not spec.hidden and not joint_view and len(spec.nodes) >= 3
+    if implied:  # drawn as usual (the same random draws), then left out: the numbers alone carry the graph
+        body = []
     facts = [f for f in facts_of(spec, params) if missing is None or param_key(f.target, f.cond) != missing]
     body += fact_sentences(story, theme, facts)
     rng.shuffle(body)
@@ -551,6 +557,7 @@ def model_row(rng: random.Random, split: str, structure: str) -> dict[str, Any]:
              "edges": [list(e) for e in spec.edges],
              "hidden": {"name": theme.u, "affects": ["X", "Y"]} if spec.hidden else None,
              "params": {k: v / 100 for k, v in params.items()}, "missing": missing, "joint_view": joint_view,
+             "graph_stated": not implied,
              "truths": all_truths(structure, net)}
     return {"question": " ".join(intro + body + [question]), "expect": expect, **values, "kind": kind,
             "structure": structure, "families": list(dict.fromkeys(story.used)), "model": model, "why": why}
@@ -663,7 +670,9 @@ def make_row(split: str, seed: int, index: int) -> dict[str, Any]:
         raise ValueError(f"split must be tune or heldout, not {split!r}")
     rng = random.Random(f"{split}:{seed}:{index}")
     structure = weighted(rng, list(STRUCTURE_WEIGHTS.items()))
-    row = rule_row(rng, split) if structure == "rules" else model_row(rng, split, structure)
+    # a separate stream, so that the rows of every earlier seed stay as they were
+    implied = random.Random(f"implied:{split}:{seed}:{index}").random() < IMPLIED_RATE
+    row = rule_row(rng, split) if structure == "rules" else model_row(rng, split, structure, implied)
     return {"id": f"{split}-{seed}-{index:05d}", **row}
 
 

@@ -92,8 +92,8 @@ def estimate_effect(args: EstimateEffectArgs) -> ToolResult:
     query = args.query.to_query()
     res = answer_query(g, query, [s.to_statement() for s in args.statements], args.claim)
     data = {**res.to_dict(), "corrections": list(args.corrections)}
-    if args.approximations:  # "about 30%" was used as 0.30: an assumption of this answer
-        data["assumptions"] = [*data.get("assumptions", []),
+    if args.approximations or args.assumptions:  # "about 30%" was used as 0.30, a graph read from the numbers
+        data["assumptions"] = [*args.assumptions, *data.get("assumptions", []),
                                *(f"'{a}' read as the exact number" for a in args.approximations)]
     if res.value is not None:
         val = f"{res.value:.4f}"

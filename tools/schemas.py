@@ -171,6 +171,9 @@ class EstimateEffectArgs(_Strict):
     approximations: list[Annotated[str, Field(max_length=100)]] = Field(
         default_factory=list, max_length=20,
         description="numbers the question calls approximate ('about 30%'): used as stated, and the answer says so")
+    assumptions: list[Annotated[str, Field(max_length=400)]] = Field(
+        default_factory=list, max_length=10,
+        description="what the reading assumed that the text did not say (e.g. a graph read from the numbers' groups)")
 
     _bools = field_validator("observations", "factual", mode="before")(_binary_map)
 

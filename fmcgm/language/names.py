@@ -173,13 +173,14 @@ def mentions(phrase: str, nodes: list[str]) -> list[Mention]:
     spans: list[tuple[str, list[int], bool]] = []
     used: set[int] = set()
     placed: set[str] = set()
+    all_stems = frozenset(s for n in nodes for s in name_stems(n))
     # exact names first, derived forms ("smokers" ~ "smoking") only for what is left: "Blip" is not "Blipper"
     for exact in (True, False):
         for node in sorted(nodes, key=lambda n: -len(name_stems(n))):
             ns = name_stems(node)
             if not ns or node in placed:
                 continue
-            span = _match(ns, toks, stems, used, exact)
+            span = _match(ns, toks, stems, used, exact, all_stems)
             if span is None:
                 continue
             idx, flipped = span
@@ -218,7 +219,8 @@ def mentions(phrase: str, nodes: list[str]) -> list[Mention]:
     return sorted(found, key=lambda m: m.start)
 
 
-def _match(ns: tuple[str, ...], toks: list[str], stems: list[str], used: set[int], exact: bool):
+def _match(ns: tuple[str, ...], toks: list[str], stems: list[str], used: set[int], exact: bool,
+           all_stems: frozenset[str] = frozenset()):
     idx, flipped = [], False
     for s in ns:
         hit = None
@@ -228,7 +230,9 @@ def _match(ns: tuple[str, ...], toks: list[str], stems: list[str], used: set[int
             if st == s if exact else words_match(st, s):
                 hit = i
                 break
-            if _negated_word(w, s) or (len(ns) > 1 and antonym_of(st, s)):  # antonyms only inside longer names
+            # an antonym names the other value: inside a longer name, or of a one-word name when the antonym is no
+            # word of any variable ("the young" against "old"; not "light" against "heavy" beside a "light" variable)
+            if _negated_word(w, s) or (antonym_of(st, s) and (len(ns) > 1 or st not in all_stems)):
                 hit, flipped = i, not flipped
                 break
         if hit is None:

@@ -71,6 +71,8 @@ class ProbText:
     p: float
     sentence: str
     turn: int = 0  # which turn of a conversation stated it: a later turn corrects an earlier one
+    segment: str = ""  # the part of the sentence this number belongs to ("a quarter of people are heavy drinkers")
+    header: bool = False  # the condition is a "Heading: a 25%, b 45%" heading: the event, or a group (grounding decides)
 
 
 @dataclass
@@ -97,6 +99,7 @@ class ProseStory:
     question: str = ""
     unreadable: list[str] = field(default_factory=list)
     understood: list[str] = field(default_factory=list)
+    randomized: bool = False  # "assigned at random": no common cause of the assigned variable (fmcgm.language.implied)
     _by_stems: dict[tuple[str, ...], str] = field(default_factory=dict, repr=False)  # one name per stem tuple
 
     def snapshot(self) -> dict[str, Any]:
@@ -156,7 +159,7 @@ VERB = (r"(?:causes?|caused|affects?|affected|influences?|influenced|leads? to|l
         r"decreases?|reduces?|improves?|worsens?|protects? against|prevents?|determines?|drives?|impacts?|"
         r"contributes? to|changes?|controls?|shapes?|boosts?|promotes?|has an? (?:direct |causal |strong )?"
         r"(?:effect|influence|impact) on|have an? (?:direct |causal )?(?:effect|influence|impact) on|"
-        r"makes?|helps?|hurts?|harms?)")
+        r"makes?|helps?|hurts?|harms?|feeds?)")
 PASSIVE = (r"(?:caused|affected|influenced|determined|driven|raised|lowered|increased|decreased|reduced|improved|"
            r"prevented|shaped|controlled|changed)")
 ACTIVE_RE = re.compile(rf"^(?P<a>.+?)\s+(?:(?:both|also|each|all|directly|also directly|in turn|then)\s+)*{VERB}\s+"
@@ -274,7 +277,7 @@ def _read_probability(c: str, st: ProseStory) -> bool:
         st.probs.append(ProbText(m.group("e"), [m.group("g")], number_value(n), c))
         return True
     prefix: list[str] = []
-    rest = c
+    rest, header = c, False
     m = POP_PREFIX.match(c)
     if m and not NUMBER_RE.search(m.group("c")):
         prefix, rest = [m.group("c")], m.group("rest")
@@ -286,7 +289,7 @@ def _read_probability(c: str, st: ProseStory) -> bool:
             if rate and len(nums) == 1:  # "Cancer rate among smokers: 30%"
                 st.probs.append(ProbText(rate.group("e"), [rate.group("g")], number_value(nums[0]), c))
                 return True
-            prefix, rest = [m.group("c")], m.group("rest")
+            prefix, rest, header = [m.group("c")], m.group("rest"), True
     segs = _segments(rest)
     event = None
     out = []
@@ -329,8 +332,9 @@ def _read_probability(c: str, st: ProseStory) -> bool:
             out.append(("split", text, conds, p, seg))
             continue
         out.append(("event", event, conds, p, seg))
-    for kind, text, conds, p, _seg in out:
-        st.probs.append(ProbText(text, conds, p, c) if kind == "event" else ProbText("\x00" + text, conds, p, c))
+    for kind, text, conds, p, seg in out:
+        st.probs.append(ProbText(text if kind == "event" else "\x00" + text, conds, p, c, segment=seg,
+                                 header=header and conds == prefix))
     return True
 
 
@@ -367,6 +371,8 @@ def _rule(m: re.Match[str], negate: bool, sentence: str) -> RuleText:
     """A rule's effect (group y) and its causes (group x, joined by one 'and' or 'or')."""
     x = m.group("x")
     op = "or" if re.search(r"\s+or\s+", x) else "and"
+    # "unless it is both A and B": "both" joins
+    x = re.sub(r"^(?:(?:it|they|he|she) (?:is|are|was|were)\s+)?(?:both|either)\s+", "", x.strip(), flags=re.I)
     causes = [p.strip() for p in re.split(rf"\s+{op}\s+|,\s*", x) if p.strip()]
     return RuleText(m.group("y"), op, causes, negate, sentence)
 
@@ -438,9 +444,15 @@ def read_story(text: str, context: tuple[str, ...] = ()) -> ProseStory:
     return st
 
 
+# "randomized", "assigned at random", "by lottery": a variable set from outside has no common cause with anything
+RANDOM_RE = re.compile(r"\brandomi[sz]ed\b|\bat random\b|\brandomly\b|\bby (?:a |the )?(?:city |public )?lottery\b"
+                       r"|\bcoin (?:flip|toss)\b", re.I)
+
+
 def _read_sentence(s: str, st: ProseStory, turn: int, quiet: bool = False) -> None:
     """Read one sentence into the story; an earlier turn's unreadable sentence (``quiet``) was reported in its own
     turn and is left out, so one bad reply never blocks the thread."""
+    st.randomized = st.randomized or bool(RANDOM_RE.search(s))
     for c in _clauses(s):
         first = len(st.probs)
         if _read_clause(c, st):
@@ -469,6 +481,25 @@ _REPORTED = re.compile(r"^(?:we (?:know|observed|saw|found|learned|noticed) that
                        r"occasion),?)\s+", re.I)
 
 
+# A sentence before a colon that introduces numbers, not a heading: "Team size matters here: 35% of teams are large",
+# "Here's what we know: ...", or a relation "Fertilizer also feeds the weeds: heavy weeds show up in 60% of ..."
+LEAD_IN_RE = re.compile(r"^(?:here(?:'s| is) what we (?:know|found|have|saw)|what we (?:know|found)|(?:the )?(?:numbers|"
+                        r"data|facts|figures|details)(?: are)?|.+?\s(?:is|are) (?:a|one) (?:factor|consideration)|"
+                        r".+?\s(?:matters?|mattered|plays? a (?:role|part)|counts?|is involved)(?: here| too| as well|"
+                        r" a lot)?)$", re.I)
+
+
+def _read_lead_in(c: str, st: ProseStory) -> bool:
+    m = re.match(r"^(?P<a>[^:]+?)\s*:\s*(?P<b>.+)$", c)
+    if not m or NUMBER_RE.search(m.group("a")) or not NUMBER_RE.search(m.group("b")):
+        return False
+    snapshot = st.snapshot()
+    if (LEAD_IN_RE.match(m.group("a")) or _read_relation(m.group("a"), st)) and _read_clause(m.group("b"), st):
+        return True
+    st.restore(snapshot)
+    return False
+
+
 def _read_clause(c: str, st: ProseStory) -> bool:
     c = re.sub(r"^(?:imagine|consider|suppose|assume)\b[^:]*:\s*", "", c, flags=re.I)
     c = _REPORTED.sub("", c)  # "We know that the train was on time": what was observed, said as reported
@@ -487,6 +518,8 @@ def _read_clause(c: str, st: ProseStory) -> bool:
         st.absent += [(st.add_node(a), st.add_node(b), both) for a, b, both in f.absent]
         return True
     if _read_rule(c, st) or _read_pending_rule(c, st):
+        return True
+    if _read_lead_in(c, st):
         return True
     if _read_probability(c, st):
         return True

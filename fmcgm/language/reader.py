@@ -41,7 +41,7 @@ from fmcgm.language.names import (
     unnamed_predicates,
     unsure,
 )
-from fmcgm.language.prose import POLES, ProbText, ProseStory, read_story
+from fmcgm.language.prose import NUMBER_RE, POLES, ProbText, ProseStory, read_story
 from fmcgm.language.question_slots import SlotError, read_slots
 from fmcgm.language.understand import Problem
 from fmcgm.vocabulary import QueryKind
@@ -217,10 +217,11 @@ def _event(pt: ProbText, nodes: list[str], given: dict[str, int], last_event: di
            last_conds: set[str], last_given: dict[str, int], marked: dict[str, dict[str, int]]) -> dict[str, int]:
     """The event a probability sentence states the chance of: one variable, or several joined (a joint)."""
     if pt.event.startswith("\x00"):
-        body = _resolve_pronoun_group(pt.event[1:], given, last_given, pt.sentence)
-        _sure(body, nodes, pt.sentence)
+        body = _resolve_pronoun_group(pt.event[1:], given, last_given, pt.sentence, marked.get("last", {}))
         ms = mentions(body, nodes)
         toks = tokens(body)
+        if ms or not set(toks) & _COMPLEMENTS:  # "compared with 40% of others": the group before, flipped (below)
+            _sure(body, nodes, pt.sentence)
         if _joint(body, ms) and not given:
             return {m.node: m.value for m in ms}
         if ms and last_event and all(m.node in last_conds or m.node in given for m in ms):
@@ -276,16 +277,24 @@ def _event(pt: ProbText, nodes: list[str], given: dict[str, int], last_event: di
     return {m.node: m.value}
 
 
-def _resolve_pronoun_group(body: str, given: dict[str, int], last_given: dict[str, int], sentence: str) -> str:
+def _resolve_pronoun_group(body: str, given: dict[str, int], last_given: dict[str, int], sentence: str,
+                           last_marked: dict[str, int] | None = None) -> str:
     """'50% of the time without it': the group before, with its value flipped by the negation; the rest of
-    the body is returned to be read as usual."""
+    the body is returned to be read as usual.  When the group before names several variables ("old people ...
+    with the drug"), "it" is the one its with/if clause named, and the others stay."""
     toks = list(tokens(body))
+    if toks and toks[-1] in ("with", "without") and last_given:  # "... 50% with the drug and 40% without": "without it"
+        toks.append("it")
     for i, w in enumerate(toks):
         if w in _PRONOUNS and i and (toks[i - 1] in _MARKERS or negating(toks, i - 1)):
             j = i - 1
             while j > 0 and (toks[j - 1] in _MARKERS or negating(toks, j - 1)):
                 j -= 1
-            group = _group(" ".join(toks[j:i + 1]), [], last_given, sentence)
+            if len(last_given) > 1 and last_marked and len(last_marked) == 1 and set(last_marked) <= set(last_given):
+                given.update({k: v for k, v in last_given.items() if k not in last_marked})
+                group = _group(" ".join(toks[j:i + 1]), [], last_marked, sentence)
+            else:
+                group = _group(" ".join(toks[j:i + 1]), [], last_given, sentence)
             given.update(group)
             return " ".join(toks[:j] + toks[i + 1:])
     return body
@@ -330,16 +339,21 @@ def _statements(st: ProseStory, nodes: list[str], changes: list[str] | None = No
     last_given: dict[str, int] = {}
     marked: dict[str, dict[str, int]] = {"last": {}, "now": {}}  # the variables an if/with/when clause named
     last_sentence = None
+    row_marked: dict[str, int] = {}  # the variable a heading's row named after "with" ("old with maintenance")
     for pt in st.probs:
         if pt.sentence != last_sentence:  # "Among smokers, 30% get cancer; among non-smokers, 10%.": the event carries on
             last_conds, last_sentence = set(), pt.sentence
-        given: dict[str, int] = {}
-        for c in pt.conditions:
-            if mentions(c, nodes):
-                _sure(c, nodes, pt.sentence)
-            given.update(_group(c, nodes, last_given, pt.sentence))  # "without it": the most recent group
+        row = _heading_row(pt, nodes, row_marked) if pt.header else None
         marked["now"] = {}
-        event = _event(pt, nodes, given, last_event, last_conds, last_given, marked)
+        if row is not None:  # "Breakdown chance: old with maintenance 25%, old without 45%": the heading is the event
+            event, given = row
+        else:
+            given = {}
+            for c in pt.conditions:
+                if mentions(c, nodes):
+                    _sure(c, nodes, pt.sentence)
+                given.update(_group(c, nodes, last_given, pt.sentence))  # "without it": the most recent group
+            event = _event(pt, nodes, given, last_event, last_conds, last_given, marked)
         both = set(event) & set(given)
         if both:
             name = sorted(both)[0]
@@ -362,6 +376,42 @@ def _statements(st: ProseStory, nodes: list[str], changes: list[str] | None = No
             turn_of.append(pt.turn)
         last_event, last_conds, last_given, marked["last"] = event, set(given), dict(given), marked["now"]
     return out
+
+
+_PROBWORDS = re.compile(r"\b(?:the\s+)?(?:probability|chance|chances|risk|risks|likelihood|rate|rates|odds|share)"
+                        r"(?:\s+(?:of|that))?\b", re.I)
+
+
+def _heading_row(pt: ProbText, nodes: list[str], row_marked: dict[str, int]) -> tuple[dict[str, int], dict[str, int]] | None:
+    """A row under a heading that names one variable the row does not ("Good yield: fertilized & weedy 55%"): the
+    heading is the event and the row the group; None when the heading is a group itself ("Smokers: 30% get cancer").
+    A row ending in a bare "with"/"without" ("old without 45%") flips the variable the row before named after "with"."""
+    heading = _PROBWORDS.sub(" ", pt.conditions[0])
+    if not re.search(rf"(?:{NUMBER_RE.pattern})\W*$", pt.segment, re.I) or \
+            any(stem(w) in words("populations") for w in tokens(heading)):
+        return None  # "Treated patients: 70% recover": the number comes before its event, the heading is a group
+    hm = mentions(heading, nodes)
+    body = pt.event.lstrip("\x00")
+    toks = list(tokens(body))
+    bare = toks[-1] if toks and toks[-1] in ("with", "without") else None
+    if bare:
+        body = " ".join(toks[:-1])
+    bm = mentions(body, nodes)
+    if len(hm) != 1 or not bm or hm[0].node in {m.node for m in bm}:
+        return None
+    _sure(heading, nodes, pt.sentence)
+    _sure(body, nodes, pt.sentence)
+    given = {m.node: m.value for m in bm}
+    if bare:
+        if len(row_marked) != 1 or set(row_marked) & set(given):
+            raise Unread(f"what {bare!r} at the end of {pt.event.lstrip(chr(0))!r} refers to", pt.sentence)
+        ((k, v),) = row_marked.items()
+        given[k] = v if bare == "with" else 1 - v
+    else:
+        after_with = [m for m in bm if m.start and toks[m.start - 1] == "with"]
+        row_marked.clear()
+        row_marked.update({m.node: m.value for m in after_with[:1]})
+    return {hm[0].node: hm[0].value}, given
 
 
 def _formal_node(name: str, nodes: list[str]) -> str:
@@ -391,21 +441,71 @@ def _problem(st: ProseStory, changes: list[str] | None = None) -> Problem:
     asked = read_question(st.question, bool(st.rules), has_numbers)
     if asked is None and not st.rules and st.edges:
         return _slot_problem(st, has_numbers, changes)
+    if asked is None and not st.rules and not st.latent and has_numbers:
+        return _implied_problem(st, None, changes)
     if asked is None:
         raise Unread("a question I can read, e.g. 'Does X increase the chance of Y?', 'What is the effect of X on "
                      "Y?', 'What is P(Y=1 | do(X=1)) - P(Y=1 | do(X=0))?'", st.question)
     if asked.kind == "det":
         return _deterministic(st, asked)
     if not st.edges:
-        raise Unread("the causal graph: which variable affects which (e.g. 'Smoking causes cancer.' or 'X -> Y')")
+        if st.latent or not has_numbers:
+            raise Unread("the causal graph: which variable affects which (e.g. 'Smoking causes cancer.' or 'X -> Y')")
+        return _implied_problem(st, asked, changes)
     graph = CausalGraph.build(list(dict.fromkeys(st.edges)), nodes=st.nodes, latent=st.latent)
     nodes = Vars(graph)
-    statements = _statements(st, nodes, changes) + _formal_statements(st, nodes)
+    try:
+        statements = _statements(st, nodes, changes) + _formal_statements(st, nodes)
+    except Unread as stated_error:
+        # "Age also affects recovery" and then tables over old/young, drug and recovery: the stated arrows cover
+        # part of the story; the numbers' groups may imply the rest, provided they contain every stated arrow
+        if st.latent or not has_numbers:
+            raise
+        try:
+            return _implied_problem(st, asked, changes)
+        except Unread:
+            raise stated_error from None
     query, claim = _query(asked, nodes)
     if query.kind not in (QueryKind.COLLIDER_BIAS, QueryKind.BACKADJ) and not statements:
         raise Unread("the probabilities (e.g. 'Among smokers, 30% get cancer; among non-smokers, 10%.')")
     return Problem(graph, st.question, query.kind, claim, statements, query,
                    notes=[f"read as {query.describe()}", *(f"changed: {c}" for c in changes or ())])
+
+
+def _implied_problem(st: ProseStory, asked: Asked | None, changes: list[str] | None) -> Problem:
+    """A story of numbers (and perhaps some arrows): the graph its conditioning implies (fmcgm.language.implied),
+    said as an assumption; every stated arrow must be among the implied ones.  Numbers in notation name their
+    variables themselves; a question no whole-sentence shape reads (``asked`` None) is read by slots on that graph."""
+    from fmcgm.language.implied import NotImplied, check_direction, covers, implied_graph, propose_nodes
+
+    extra = [*asked.mediators, *([asked.condition] if asked.condition else [])] if asked else []
+    formal_names = list(dict.fromkeys(k for term, _ in st.formal_probs for k, _ in (*term.event, *term.given)))
+    nodes = propose_nodes(st, asked.x if asked else None, asked.y if asked else None, extra,
+                          start=[*st.nodes, *formal_names])
+    try:
+        statements = _statements(st, nodes, changes) + _formal_statements(st, nodes)
+        implied = implied_graph(nodes, statements)
+        covers(implied, st.edges)
+        graph = CausalGraph.build(list(implied.edges), nodes=list(implied.nodes))
+        if asked is None:
+            try:
+                query, claim = read_slots(st.question, graph, True)
+            except SlotError as e:
+                raise Unread(e.missing, st.question) from None
+        else:
+            query, claim = _query(asked, Vars(graph))
+        check_direction(implied, query.treatment or "", query.outcome, query.kind in _CAUSAL_KINDS, st.randomized)
+    except NotImplied as e:
+        raise Unread(e.missing, e.sentence) from None
+    except Unread as e:
+        raise Unread(f"{e.missing} (no causal graph was stated, so I read the groups each number is given for as "
+                     "its causes)", e.unreadable) from None
+    return Problem(graph, st.question, query.kind, claim, statements, query,
+                   notes=[f"read as {query.describe()}" + (" (by slots)" if asked is None else ""),
+                          f"assume: {implied.assumption()}", *(f"changed: {c}" for c in changes or ())])
+
+
+_CAUSAL_KINDS = frozenset({QueryKind.ATE, QueryKind.ETT, QueryKind.NDE, QueryKind.NIE})
 
 
 def _slot_problem(st: ProseStory, has_numbers: bool, changes: list[str] | None) -> Problem:
@@ -541,7 +641,19 @@ def _literal(lit: str, nodes: list[str]) -> tuple[str, int]:
     own = name_stems(m.node)  # a name's own words never negate it ("the bus was cancelled"); a "not" between them does
     inside = {k for k in range(m.start, m.end) if any(stem(toks[k]) == s for s in own)}
     flips = prefix_flip + sum(j not in inside and (negating(toks, j) or POLES.get(w) == 0) for j, w in enumerate(toks))
+    # "moved it out of the shade", "kept away from the heater": out of / away from a place is not being there
+    flips += sum(1 for j in range(len(toks) - 1) if j not in inside and (toks[j], toks[j + 1]) in _AWAY)
     return m.node, 1 - flips % 2
+
+
+_AWAY = frozenset({("out", "of"), ("away", "from")})
+
+
+# Words that count or pick among several ("one of", "the other", "exactly one", "two switches"): a rule's condition
+# must name one variable, so a rule said this way (often an exclusive or) is asked about, never read as an and/or
+_COUNTING = re.compile(r"\b(?:one of|(?:the )?other (?:one|down|up|on|off)\b|the other\b|exactly (?:one|two)|only one|"
+                       r"(?:two|three|four|both|all|none|neither|either) of\b|(?:two|three|four) \w+s\b|"
+                       r"at least|at most|more than one|an odd|an even)", re.I)
 
 
 def _deterministic(st: ProseStory, asked: Asked) -> Problem:
@@ -560,6 +672,11 @@ def _deterministic(st: ProseStory, asked: Asked) -> Problem:
 
     for r in st.rules:
         for lit in [r.effect, *r.causes]:
+            counted = _COUNTING.search(lit)
+            if counted:  # "one of its two switches is up and the other down" counts, it names no one condition
+                raise Unread(f"each condition of the rule by name: {counted.group(0)!r} in {lit!r} counts things rather "
+                             "than naming one (e.g. 'the lamp is on exactly when switch A is up or switch B is up')",
+                             r.sentence)
             node_of(lit)
     mechs, edges = [], []
     for r in st.rules:

@@ -1,0 +1,188 @@
+"""The graph a story implies when it states only numbers: each variable's chances, given its groups, name its causes.
+
+People often tell a causal story as a sequence of conditional tables, without one causal verb: "40% of
+patients are old. Among old patients, 60% take the drug; among the young, 20% do. Old patients recover 50% of
+the time with the drug and 40% without; young patients 80% and 70%. Does the drug help?"  Read as a Bayesian
+network, every statement P(E | G…) says that the groups G are E's parents (old → drug, old → recovery,
+drug → recovery): the factorisation the story gives *is* the graph.  That is an assumption (the order of
+conditioning is the causal order, and nothing unnamed affects two variables), so every answer read this way
+says it.
+
+Steps (each a function):
+1. ``propose_nodes`` — the variables: the question's cause and outcome, and what a population share states
+   ("40% of patients are old" → old); every other phrase must ground to these, or the story is declined.
+2. ``families`` — each variable's parents: the groups its numbers are given for, the same for every number
+   of that variable (a variable given for different groups in different sentences is asked about).
+3. ``check_direction`` — a causal question needs a directed path from the cause to the outcome in the implied
+   graph, and a cause named only with its outcome (two variables, nothing else measured) needs the story to say
+   it was assigned at random: a table of two variables shows association, not causation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from fmcgm.causal.probability import Statement
+from fmcgm.language.lexicon import words
+from fmcgm.language.names import FILLER, POLES, mentions, negating, stem, tokens
+from fmcgm.language.prose import NUMBER_RE, ProseStory, clean_name
+from fmcgm.language.text import leading_negating_verb
+
+# "40% of patients are old", "Half of the farms have irrigation": the share of a population with a property
+_SHARE_RE = re.compile(
+    rf"^(?:(?:in|at|on|among)\s+[^,]+?,?\s+)?(?:{NUMBER_RE.pattern})\s+of\s+(?:the\s+|our\s+|all\s+)?(?P<pop>[^,]+?)\s+"
+    r"(?:are|is|were|was|have|has|had|own|owns|get|gets|got|come from|live in|belong to)\s+(?P<pred>[^,]+)$", re.I)
+# a property ends before its qualifier: "weak in math" -> "weak", "a pool at home" -> "pool"
+_QUALIFIER = re.compile(r"\s+(?:in|at|on|for|from|of|with|by|during|this|last|each|every|per)\b.*$", re.I)
+_QUESTION_FILLER = re.compile(
+    r"^(?:(?:the|a|an)\s+)?(?:(?:chance|probability|risk|likelihood|odds|rate)s?\s+(?:of|that)\s+)"
+    r"|^(?:its|their|the)\s+(?:effect|influence|impact)\s+(?:of\s+\w+(?:\s+\w+)?\s+)?on\s+", re.I)
+
+ASSUMPTION = ("no causal graph was stated: read from how the numbers are conditioned ({edges}), "
+              "assuming nothing unnamed affects two of them")
+
+
+@dataclass(frozen=True)
+class Implied:
+    nodes: tuple[str, ...]
+    edges: tuple[tuple[str, str], ...]
+
+    def assumption(self) -> str:
+        return ASSUMPTION.format(edges=", ".join(f"{a} -> {b}" for a, b in self.edges) or "no arrows")
+
+
+class NotImplied(Exception):
+    """The numbers do not imply one graph; ``missing`` says what to add."""
+
+    def __init__(self, missing: str, sentence: str | None = None) -> None:
+        super().__init__(missing)
+        self.missing = missing
+        self.sentence = sentence
+
+
+# -- 1. the variables --------------------------------------------------------------------------
+
+def _question_name(phrase: str | None) -> str | None:
+    if not phrase:
+        return None
+    name = clean_name(_QUESTION_FILLER.sub("", phrase.strip()))
+    name = re.sub(r"^(?:be|being|become|becoming)\s+", "", name, flags=re.I)  # "likely to be alert" -> "alert"
+    toks = name.split()
+    if leading_negating_verb(tuple(tokens(name))):  # "quitting smoking" names smoking (its value is read later)
+        k = 2 if len(toks) > 2 and toks[1].lower() in ("up", "out", "to", "from", "away") else 1
+        name = " ".join(toks[k:])
+    return name or None
+
+
+def share_property(clause: str) -> str | None:
+    """The property a population share states: '40% of patients are old' -> 'old' (None for other clauses)."""
+    m = _SHARE_RE.match(clause.strip().rstrip("."))
+    if not m:
+        return None
+    pred = _QUALIFIER.sub("", m.group("pred").strip())
+    name = clean_name(pred)
+    return name if tokens(name) else None
+
+
+def heading_name(heading: str) -> str | None:
+    """The variable a table's heading names: 'Failure rates on the exam' -> 'failure', 'Good yield' -> 'good yield'."""
+    h = re.sub(r"\b(?:the\s+)?(?:probability|chance|chances|risk|risks|likelihood|rate|rates|odds|share)"
+               r"(?:\s+(?:of|that))?\b", " ", heading, flags=re.I)
+    name = clean_name(_QUALIFIER.sub("", re.sub(r"\s+", " ", h).strip()))
+    return name if tokens(name) else None
+
+
+def propose_nodes(st: ProseStory, x: str | None, y: str | None, extra: list[str] | None = None,
+                  start: list[str] | None = None) -> list[str]:
+    """The stated variables (``start``), the question's cause and outcome, then each property a share or a
+    table's heading states, then what no name covers, each only when no earlier name covers it."""
+    out: list[str] = list(start or [])
+
+    def add(name: str | None) -> None:
+        if name and not any(mentions(name, [o]) for o in out) and name not in out:
+            out.append(name)
+
+    for phrase in (x, y, *(extra or [])):
+        add(_question_name(phrase))
+    for pt in st.probs:
+        if not pt.conditions:
+            add(share_property(pt.segment or pt.sentence))
+        elif pt.header:  # "Breakdown chance this year: ..." -> breakdown
+            add(heading_name(pt.conditions[0]))
+    for pt in st.probs:  # "Home workers sleep well 70% of the time": what no name covers is a variable of its own
+        for phrase in (*pt.conditions, pt.event.lstrip("\x00")):
+            add(leftover(phrase, out))
+    return out
+
+
+def leftover(phrase: str, nodes: list[str]) -> str | None:
+    """The words of a phrase no variable, group word, value word or number accounts for, when they stand together
+    ("home workers sleep well" with 'working from home' known -> 'sleep'); None when nothing or scattered words
+    are left (those are asked about when the phrase is grounded)."""
+    toks = tokens(NUMBER_RE.sub(" ", phrase))
+    covered = {i for m in mentions(" ".join(toks), nodes) for i in range(m.start, m.end)}
+    keep = [i for i, w in enumerate(toks) if i not in covered and w not in _SKIP and stem(w) not in words("populations")
+            and stem(w) not in words("affirming_verbs") and w not in POLES and not negating(toks, i) and not w.isdigit()]
+    if not keep or keep[-1] - keep[0] + 1 != len(keep) or len(keep) > 3:
+        return None
+    return " ".join(toks[i] for i in keep)
+
+
+_SKIP = FILLER | frozenset("with without when whenever if given among for after it them this that one ones so others other "
+                           "rest remainder everyone everybody else remaining percent per cent time times out every "
+                           "chance chances probability rate rates risk share proportion odds likelihood".split())
+
+
+# -- 2. the parents of each variable -------------------------------------------------------------
+
+def families(statements: list[Statement]) -> dict[str, frozenset[str]]:
+    """Each variable's parents: the variables its numbers are conditioned on, the same in every statement."""
+    parents: dict[str, frozenset[str]] = {}
+    for s in statements:
+        if len(s.event) != 1:
+            raise NotImplied("the causal graph: a number for two events at once (a joint) does not say which causes "
+                             "which; say it (e.g. 'Smoking causes cancer.')", s.text())
+        ((e, _),) = s.event
+        given = frozenset(k for k, _ in s.given)
+        if e in parents and parents[e] != given:
+            raise NotImplied(f"the causal graph: the numbers for {e} are given for different groups "
+                             f"({', '.join(sorted(parents[e])) or 'everyone'} and {', '.join(sorted(given)) or 'everyone'}); "
+                             "say what affects it", s.text())
+        parents[e] = given
+    return parents
+
+
+def implied_graph(nodes: list[str], statements: list[Statement]) -> Implied:
+    parents = families(statements)
+    unused = [n for n in nodes if n not in parents and not any(n in p for p in parents.values())]
+    if unused:
+        raise NotImplied(f"the numbers for {unused[0]}: no sentence gives its chance")
+    edges = tuple((p, e) for e in nodes if e in parents for p in nodes if p in parents[e])
+    return Implied(tuple(n for n in nodes if n in parents or any(n in p for p in parents.values())), edges)
+
+
+def covers(implied: Implied, stated: list[tuple[str, str]]) -> None:
+    """Every arrow the story states is one the numbers imply: a stated arrow the numbers do not condition on (or
+    reverse) means the story and its numbers disagree, and nothing is guessed."""
+    for a, b in stated:
+        if (a, b) not in implied.edges:
+            raise NotImplied(f"numbers for {b} given for groups of {a}: the story says {a} affects {b}, but no number "
+                             f"of {b} depends on {a}")
+
+
+# -- 3. a causal question needs a path, and two variables need randomisation -----------------------
+
+def check_direction(implied: Implied, x: str, y: str, causal: bool, randomized: bool) -> None:
+    if not causal:
+        return
+    from fmcgm.causal.graph import CausalGraph, has_directed_path
+
+    g = CausalGraph.build(list(implied.edges), nodes=list(implied.nodes))
+    if not has_directed_path(g, x, y):
+        raise NotImplied(f"whether {x} affects {y}: the numbers give {x} for groups of {y}, not the other way round; "
+                         f"say what causes what (e.g. '{x} affects {y}.')")
+    if len(implied.nodes) == 2 and not randomized:
+        raise NotImplied(f"whether {x} causes {y}: the numbers show how often {y} goes with {x}, which a common cause "
+                         f"could explain; say '{x} affects {y}' (or that {x} was assigned at random) and I will compute "
+                         "the effect")
