@@ -178,3 +178,34 @@ def test_two_variables_in_notation_answer_the_observed_difference_but_not_the_ef
     assert not confident(ask(f"{story} Is P(B=1 | do(A=1)) larger than P(B=1 | do(A=0))?"))
     b = ask(f"{story} What is P(B=1 | A=1) - P(B=1 | A=0)?")
     assert confident(b) and abs(b["value"] - 0.5) < 1e-9, b["text"]
+
+
+@pytest.mark.parametrize("story", [
+    "Plots were randomized. 70% of the fertilized plots gave a good harvest, 55% of the unfertilized ones did.",
+    "I split my plots at random - half got the fertilizer, half didn't. 70% of the fertilized plots gave a good "
+    "harvest, 55% of the unfertilized ones did.",
+    "In the trial, plots were fertilized by coin flip. Among fertilized plots 70% gave a good harvest; among the "
+    "others, 55%.",
+])
+def test_a_clause_that_says_only_random_assignment_is_read(story):
+    never_wrong(ask(f"{story} How much does the fertilizer raise the chance of a good harvest?"), None)
+    a = ask(f"{story} Does the fertilizer raise the chance of a good harvest?")
+    never_wrong(a, "yes", 0.15)
+
+
+@pytest.mark.parametrize("rows", [
+    "Home workers sleep well 70% of the time, office workers 40%.",
+    "Home workers sleep well 70% of the time, office workers 40% of the time.",
+])
+def test_a_later_number_that_ends_its_segment_names_a_group(rows):
+    story = (f"40% of our staff work from home. {rows} Burnout rates: home workers who sleep well 30%, home workers "
+             "who sleep badly 45%, office workers who sleep well 15%, office workers who sleep badly 30%.")
+    # ATE = (0.7*0.30 + 0.3*0.45) - (0.4*0.15 + 0.6*0.30) = 0.105
+    never_wrong(ask(f"Does working from home make burnout more likely? {story}"), "yes", 0.105)
+
+
+def test_a_heading_over_rows_of_p_percent_of_a_group_is_the_event():
+    a = ask("People say wearing hats influences hair loss. 40% of the men we asked wear hats. Hair loss: 25% of hat "
+            "wearers, and also one in four of the men who don't wear hats. Is hair loss more common among hat wearers?")
+    never_wrong(a, "no", 0.0)
+    assert confident(a), a["text"]

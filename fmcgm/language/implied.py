@@ -110,9 +110,17 @@ def propose_nodes(st: ProseStory, x: str | None, y: str | None, extra: list[str]
             add(share_property(pt.segment or pt.sentence))
         elif pt.header:  # "Breakdown chance this year: ..." -> breakdown
             add(heading_name(pt.conditions[0]))
-    for pt in st.probs:  # "Home workers sleep well 70% of the time": what no name covers is a variable of its own
+    # "Home workers sleep well 70% of the time ... home workers who sleep well 30%": what no name covers, said in two
+    # numbers or more, is a variable of its own (a word said once, like a verb "gave", is not)
+    seen: dict[tuple[str, ...], list[str]] = {}
+    for pt in st.probs:
         for phrase in (*pt.conditions, pt.event.lstrip("\x00")):
-            add(leftover(phrase, out))
+            left = leftover(phrase, out)
+            if left:
+                seen.setdefault(tuple(stem(w) for w in left.split()), []).append(left)
+    for said in seen.values():
+        if len(said) >= 2:
+            add(said[0])
     return out
 
 
@@ -131,7 +139,8 @@ def leftover(phrase: str, nodes: list[str]) -> str | None:
 
 _SKIP = FILLER | frozenset("with without when whenever if given among for after it them this that one ones so others other "
                            "rest remainder everyone everybody else remaining percent per cent time times out every "
-                           "chance chances probability rate rates risk share proportion odds likelihood".split())
+                           "chance chances probability rate rates risk share proportion odds likelihood caught "
+                           "developed became suffered showed ended did does do had".split())
 
 
 # -- 2. the parents of each variable -------------------------------------------------------------

@@ -99,6 +99,7 @@ class ProseStory:
     question: str = ""
     unreadable: list[str] = field(default_factory=list)
     understood: list[str] = field(default_factory=list)
+    closed: bool = False  # the story says its arrows are complete ("nothing else", "regardless of", "has no effect on")
     randomized: bool = False  # "assigned at random": no common cause of the assigned variable (fmcgm.language.implied)
     _by_stems: dict[tuple[str, ...], str] = field(default_factory=dict, repr=False)  # one name per stem tuple
 
@@ -148,7 +149,7 @@ def is_closure(phrase: str) -> bool:
 
 
 def split_list(s: str) -> list[str]:
-    s = re.sub(r"^both\s+", "", s.strip(), flags=re.I)
+    s = re.sub(r"^(?:people\s+|you\s+|them\s+)?both\s+", "", s.strip(), flags=re.I)
     parts = re.split(r",\s*(?:and\s+|as well as\s+)?(?:on\s+)?|\s+and\s+(?:on\s+)?|\s+as well as\s+(?:on\s+)?", s)
     return [clean_name(p) for p in parts if clean_name(p) and not is_closure(p)]
 
@@ -183,6 +184,16 @@ STUDY_SENTENCE = re.compile(r"^(?:a|one|this|our|the) (?:study|survey|trial|repo
                             r"(?:\w+)$", re.I)
 
 
+# "Some people think a hidden factor makes ...": the claim, reported; read as the claim itself
+_REPORTING = re.compile(r"^(?:some\s+|many\s+|most\s+)?(?:people|experts|doctors|researchers|we|i)\s+(?:think|believe|say|"
+                        r"suspect|claim|argue|know)\s+(?:that\s+)?", re.I)
+_HIDDEN_TAIL = re.compile(r",?\s*(?:and\s+)?(?:there(?:'s| is) no way to (?:measure|observe|record)|(?:which|that) "
+                          r"(?:we|nobody|no one) (?:can't|cannot|can not|could not|couldn't|didn't|did not) "
+                          r"(?:measure|observe|record))\s+(?:it|them)?\s*$", re.I)
+# a phrase with a pronoun or an existential "there" is a clause about something, never a variable's name
+_NOT_A_NAME = re.compile(r"^(?:there|here)\b|\b(?:it|them|they|this|that)\b", re.I)
+
+
 def _read_relation(c: str, st: ProseStory) -> bool:
     c = re.sub(r"^(?:we know that|it is known that|in this (?:world|study|story),?)\s+", "", c, flags=re.I)
     m = SHARED_RE.match(c)
@@ -200,15 +211,20 @@ def _read_relation(c: str, st: ProseStory) -> bool:
     m = PASSIVE_RE.match(c) or DEPENDS_RE.match(c) or ACTIVE_RE.match(c)
     if not m or NUMBER_RE.search(c) or re.search(r"\bprobability\b|\bchance\b|\bpercent\b", c, re.I):
         return False
-    causes, effects = m.group("a"), m.group("b")
+    causes, effects = _REPORTING.sub("", m.group("a")), m.group("b")
+    hidden_tail = _HIDDEN_TAIL.search(effects)  # "..., and there's no way to measure it": the cause is unobserved
+    if hidden_tail:
+        effects = effects[:hidden_tail.start()]
     if re.search(rf"\b{VERB}\b", effects + " " + (m.groupdict().get("m") or ""), re.I):
         return False  # two relations in one clause: read them one by one
-    latent = bool(re.search(rf"\b{LATENT_ADJ}\b|\bno one recorded\b|\bnobody recorded\b|\bnot (?:observed|measured|recorded)\b",
+    latent = bool(hidden_tail) or bool(re.search(rf"\b{LATENT_ADJ}\b|\bno one recorded\b|\bnobody recorded\b|\bnot (?:observed|measured|recorded)\b",
                             causes, re.I))
     causes = re.sub(rf"\b{LATENT_ADJ}\b|\b(?:that|which) (?:no one|nobody|no-one) (?:recorded|measured|observed)\b"
                     rf"|\b(?:that|which) (?:is|was|were|are) (?:not|never) (?:observed|measured|recorded)\b",
                     "", causes, flags=re.I)
     if re.search(r"\bthat\b|\bwhich\b|\bif\b|\bwhen\b|\bunless\b", causes + " " + effects, re.I):
+        return False
+    if any(_NOT_A_NAME.search(x) for x in split_list(effects)):
         return False
     a = [st.add_node(x) for x in split_list(causes)]
     b = [st.add_node(x) for x in split_list(effects)]
@@ -327,7 +343,9 @@ def _read_probability(c: str, st: ProseStory) -> bool:
             lead = seg[:nm[0].start()].strip()
             if lead and not re.fullmatch(r"(?:in|for|among|about|around|roughly|only|just|an? (?:fraction|share|proportion)"
                                          r"(?: of)?)?", lead, re.I):
-                if not prefix and not re.search(r"\bof the time\b|\bcases\b", seg):
+                # "..., office workers 40%": a later segment ending in its number is a group, the event carries on
+                elliptic = k > 0 and not seg[nm[0].end():].strip(" ,.;")
+                if not prefix and not elliptic and not re.search(r"\bof the time\b|\bcases\b", seg):
                     return False  # "Cancer strikes 30% of smokers": who is the event? ask rather than guess
             out.append(("split", text, conds, p, seg))
             continue
@@ -449,10 +467,29 @@ RANDOM_RE = re.compile(r"\brandomi[sz]ed\b|\bat random\b|\brandomly\b|\bby (?:a 
                        r"|\bcoin (?:flip|toss)\b", re.I)
 
 
+# words that say a variable does not matter: an arrow left unsaid is then absent, not merely unknown
+_CLOSING = re.compile(r"\b(?:regardless of|whether or not|no matter (?:whether|if)|irrespective of|has no effect on|"
+                      r"have no effect on|does not (?:affect|cause|influence|change)|doesn't (?:affect|cause|influence|"
+                      r"change)|do not (?:affect|cause|influence)|don't (?:affect|cause|influence)|is unrelated to|"
+                      r"are unrelated|nothing else|no other (?:cause|factor|link|path|arrow|effect)s?|only through|"
+                      r"solely through|only by way of)\b", re.I)
+
+
+def _random_assignment(c: str) -> bool:
+    """A clause that says only how a variable was assigned ("Plots were randomized", "I split my plots at random -
+    half got the new fertilizer, half didn't", "200 patients were randomly given the new inhaler and 200 the old
+    one"): read as the story's random assignment (the flag is set for the sentence), with no probability in it."""
+    if not RANDOM_RE.search(c):
+        return False
+    rest = re.sub(r"\bhalf\b|\b\d+\b(?!\s*(?:%|percent|per cent|\.\d))", " ", c, flags=re.I)
+    return not NUMBER_RE.search(rest)
+
+
 def _read_sentence(s: str, st: ProseStory, turn: int, quiet: bool = False) -> None:
     """Read one sentence into the story; an earlier turn's unreadable sentence (``quiet``) was reported in its own
     turn and is left out, so one bad reply never blocks the thread."""
     st.randomized = st.randomized or bool(RANDOM_RE.search(s))
+    st.closed = st.closed or bool(_CLOSING.search(s))
     for c in _clauses(s):
         first = len(st.probs)
         if _read_clause(c, st):
@@ -503,7 +540,11 @@ def _read_lead_in(c: str, st: ProseStory) -> bool:
 def _read_clause(c: str, st: ProseStory) -> bool:
     c = re.sub(r"^(?:imagine|consider|suppose|assume)\b[^:]*:\s*", "", c, flags=re.I)
     c = _REPORTED.sub("", c)  # "We know that the train was on time": what was observed, said as reported
-    if not c or FILLER_SENTENCE.match(c) or STUDY_SENTENCE.match(c) or is_closure(c):
+    if is_closure(c) or FILLER_SENTENCE.match(c) and re.match(r"(?:nothing else|there (?:is|are) no other|no other|"
+                                                             r"everything else|these are the only)", c, re.I):
+        st.closed = True  # "nothing else is involved": the arrows said are all there are
+        return True
+    if not c or FILLER_SENTENCE.match(c) or STUDY_SENTENCE.match(c):
         return True
     f = read_formal(c)
     if isinstance(f, FormalStatements):
@@ -520,6 +561,8 @@ def _read_clause(c: str, st: ProseStory) -> bool:
     if _read_rule(c, st) or _read_pending_rule(c, st):
         return True
     if _read_lead_in(c, st):
+        return True
+    if _random_assignment(c):  # "Plots were randomized.", "I split my plots at random - half got the new fertilizer"
         return True
     if _read_probability(c, st):
         return True

@@ -387,9 +387,12 @@ def _heading_row(pt: ProbText, nodes: list[str], row_marked: dict[str, int]) -> 
     heading is the event and the row the group; None when the heading is a group itself ("Smokers: 30% get cancer").
     A row ending in a bare "with"/"without" ("old without 45%") flips the variable the row before named after "with"."""
     heading = _PROBWORDS.sub(" ", pt.conditions[0])
-    if not re.search(rf"(?:{NUMBER_RE.pattern})\W*$", pt.segment, re.I) or \
-            any(stem(w) in words("populations") for w in tokens(heading)):
-        return None  # "Treated patients: 70% recover": the number comes before its event, the heading is a group
+    # the row is a group when its number ends it ("old with the drug 50%") or opens "p% of GROUP" ("25% of hat
+    # wearers"); "Treated patients: 70% recover" names its event after the number, so there the heading is a group
+    row_is_group = re.search(rf"(?:{NUMBER_RE.pattern})\W*$", pt.segment, re.I) or \
+        re.match(rf"^(?:and\s+)?(?:also\s+)?(?:{NUMBER_RE.pattern})\s+of\s+", pt.segment.strip(), re.I)
+    if not row_is_group or any(stem(w) in words("populations") for w in tokens(heading)):
+        return None
     hm = mentions(heading, nodes)
     body = pt.event.lstrip("\x00")
     toks = list(tokens(body))
@@ -468,8 +471,24 @@ def _problem(st: ProseStory, changes: list[str] | None = None) -> Problem:
     query, claim = _query(asked, nodes)
     if query.kind not in (QueryKind.COLLIDER_BIAS, QueryKind.BACKADJ) and not statements:
         raise Unread("the probabilities (e.g. 'Among smokers, 30% get cancer; among non-smokers, 10%.')")
+    _check_unsaid_path(st, graph, query)
     return Problem(graph, st.question, query.kind, claim, statements, query,
                    notes=[f"read as {query.describe()}", *(f"changed: {c}" for c in changes or ())])
+
+
+def _check_unsaid_path(st: ProseStory, graph: CausalGraph, query: Query) -> None:
+    """A causal question about X and Y on a story that names no path from X to Y: the answer would be "no effect"
+    from an arrow merely left unsaid ("a hidden factor makes people smoke and get cancer ... how much does smoking
+    raise the risk?"). Only a story that says its arrows are complete ("nothing else", "regardless of", "has no
+    effect on") or gives numbers in notation with its graph (the formal convention) answers so; otherwise ask."""
+    from fmcgm.causal.graph import has_directed_path
+
+    if query.kind not in _CAUSAL_KINDS or not query.treatment or st.closed or st.formal_probs:
+        return
+    if not has_directed_path(graph, query.treatment, query.outcome):
+        raise Unread(f"whether {query.treatment} affects {query.outcome}: the story names no path from "
+                     f"{query.treatment} to {query.outcome}; say '{query.treatment} affects {query.outcome}' (or that it "
+                     "has no effect)", st.question)
 
 
 def _implied_problem(st: ProseStory, asked: Asked | None, changes: list[str] | None) -> Problem:
@@ -519,6 +538,7 @@ def _slot_problem(st: ProseStory, has_numbers: bool, changes: list[str] | None) 
         raise Unread(e.missing, st.question) from None
     if query.kind not in (QueryKind.COLLIDER_BIAS, QueryKind.BACKADJ) and not statements:
         raise Unread("the probabilities (e.g. 'Among smokers, 30% get cancer; among non-smokers, 10%.')")
+    _check_unsaid_path(st, graph, query)
     return Problem(graph, st.question, query.kind, claim, statements, query,
                    notes=[f"read as {query.describe()} (by slots)", *(f"changed: {c}" for c in changes or ())])
 
