@@ -217,8 +217,8 @@ def _read_relation(c: str, st: ProseStory) -> bool:
         effects = effects[:hidden_tail.start()]
     if re.search(rf"\b{VERB}\b", effects + " " + (m.groupdict().get("m") or ""), re.I):
         return False  # two relations in one clause: read them one by one
-    latent = bool(hidden_tail) or bool(re.search(rf"\b{LATENT_ADJ}\b|\bno one recorded\b|\bnobody recorded\b|\bnot (?:observed|measured|recorded)\b",
-                            causes, re.I))
+    latent = bool(hidden_tail) or bool(re.search(
+        rf"\b{LATENT_ADJ}\b|\bno one recorded\b|\bnobody recorded\b|\bnot (?:observed|measured|recorded)\b", causes, re.I))
     causes = re.sub(rf"\b{LATENT_ADJ}\b|\b(?:that|which) (?:no one|nobody|no-one) (?:recorded|measured|observed)\b"
                     rf"|\b(?:that|which) (?:is|was|were|are) (?:not|never) (?:observed|measured|recorded)\b",
                     "", causes, flags=re.I)
