@@ -135,6 +135,22 @@ def name_stems(name: str) -> tuple[str, ...]:
     return tuple(stem(w) for w in tokens(name) if w not in FILLER and w != "-")
 
 
+_QUALIFYING = frozenset("in at on from of for with during by".split())
+
+
+@lru_cache(maxsize=50000)
+def name_head(name: str) -> tuple[str, ...]:
+    """The stems of a name before its qualifying phrase ("tar deposits in the lungs" -> tar, deposit); empty when
+    the name has no qualifier or nothing stands before it."""
+    toks = tokens(name)
+    k = next((i for i, w in enumerate(toks) if w in _QUALIFYING), None)
+    if not k or k == len(toks) - 1:
+        return ()
+    head = tuple(stem(w) for w in toks[:k] if w not in FILLER and w != "-")
+    # one word is too little a head ("work" of "work from home" would take "office workers")
+    return head if len(head) >= 2 and head != name_stems(name) else ()
+
+
 @dataclass(frozen=True)
 class Mention:
     node: str
@@ -199,6 +215,17 @@ def mentions(phrase: str, nodes: list[str]) -> list[Mention]:
         if node in placed or len(ns) < 2 or any(ns[-1] in name_stems(o) for o in nodes if o != node):
             continue
         span = _match(ns[-1:], toks, stems, used, False)
+        if span is not None:
+            used |= set(span[0])
+            placed.add(node)
+            spans.append((node, span[0], span[1]))
+    # a name said by its head alone, before its qualifier ("tar deposits" for "tar deposits in the lungs"), when no
+    # other variable has that head
+    for node in nodes:
+        head = name_head(node)
+        if node in placed or not head or any(set(head) <= set(name_stems(o)) for o in nodes if o != node):
+            continue
+        span = _match(head, toks, stems, used, False)
         if span is not None:
             used |= set(span[0])
             placed.add(node)
@@ -437,6 +464,8 @@ def unsure(phrase: str, nodes: list[str]) -> str | None:
     for i, w in enumerate(toks):
         if i in covered:
             continue
+        if w in ("on", "up", "down") and i + 1 < len(toks) and toks[i + 1] not in ("-", ","):
+            continue  # a preposition or particle ("on placebo", "on stormy days", "up to"), not the value "on"
         if w in NEGATORS or w in POLES or w in ("less", "more", "fewer", "rarely", "seldom"):
             return w
     return None
