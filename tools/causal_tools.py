@@ -121,10 +121,14 @@ def _det(g: G.CausalGraph, args: EstimateEffectArgs) -> ToolResult:
     answer = None
     if res.determined:
         answer = "yes" if res.probability == 1.0 else "no"
+    # an undetermined outcome gets no number: a share of consistent worlds would weigh them all alike, which the
+    # story never said (a hostile probe read "0.5" as a confident answer)
     summary = (f"{q.outcome}={q.outcome_value} under do({q.treatment}={q.treatment_value}): "
-               + (answer if answer else f"not determined (holds in {res.probability:.0%} of consistent worlds)"))
+               + (answer if answer else "not determined: it holds in some worlds consistent with what was observed "
+                                        "and fails in others; say the unobserved causes to settle it"))
     return ToolResult(ok=True, summary=summary, data={
-        "kind": "det_counterfactual", "answer": answer, "value": res.probability, "determined": res.determined,
+        "kind": "det_counterfactual", "answer": answer, "value": res.probability if res.determined else None,
+        "determined": res.determined,
         "estimand": f"{q.outcome}_{{{q.treatment}={q.treatment_value}}} = {q.outcome_value} given {args.observations or '{}'}",
         "method": "abduction-action-prediction over deterministic mechanisms", "steps": res.steps,
         "exact": True, "assumptions": [] if res.determined else ["unobserved causes leave the outcome undetermined"]})

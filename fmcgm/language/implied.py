@@ -69,9 +69,13 @@ def _question_name(phrase: str | None) -> str | None:
     name = clean_name(_QUESTION_FILLER.sub("", phrase.strip()))
     name = re.sub(r"^(?:be|being|become|becoming)\s+", "", name, flags=re.I)  # "likely to be alert" -> "alert"
     toks = name.split()
-    if leading_negating_verb(tuple(tokens(name))):  # "quitting smoking" names smoking (its value is read later)
-        k = 2 if len(toks) > 2 and toks[1].lower() in ("up", "out", "to", "from", "away") else 1
-        name = " ".join(toks[k:])
+    low = tuple(tokens(name))
+    # "quitting/refusing X" names X (its value is read when the question is grounded)
+    if len(low) > 1 and (leading_negating_verb(low) or negating(low, 0)):
+        k = 1
+        while k < len(toks) - 1 and toks[k].lower() in ("up", "out", "down", "away", "off", "of", "from", "to", "on"):
+            k += 1  # the verb's particles: "turning down", "opting out of", "giving up"
+        name = clean_name(" ".join(toks[k:]))
     return name or None
 
 
@@ -128,19 +132,26 @@ def leftover(phrase: str, nodes: list[str]) -> str | None:
     """The words of a phrase no variable, group word, value word or number accounts for, when they stand together
     ("home workers sleep well" with 'working from home' known -> 'sleep'); None when nothing or scattered words
     are left (those are asked about when the phrase is grounded)."""
-    toks = tokens(NUMBER_RE.sub(" ", phrase))
-    covered = {i for m in mentions(" ".join(toks), nodes) for i in range(m.start, m.end)}
-    keep = [i for i, w in enumerate(toks) if i not in covered and w not in _SKIP and stem(w) not in words("populations")
-            and stem(w) not in words("affirming_verbs") and w not in POLES and not negating(toks, i) and not w.isdigit()]
+    toks, keep = _uncovered(phrase, nodes)
     if not keep or keep[-1] - keep[0] + 1 != len(keep) or len(keep) > 3:
         return None
     return " ".join(toks[i] for i in keep)
 
 
+def _uncovered(phrase: str, nodes: list[str]) -> tuple[tuple[str, ...], list[int]]:
+    toks = tokens(NUMBER_RE.sub(" ", phrase))
+    covered = {i for m in mentions(" ".join(toks), nodes) for i in range(m.start, m.end)}
+    keep = [i for i, w in enumerate(toks) if i not in covered and w not in _SKIP and stem(w) not in words("populations")
+            and stem(w) not in words("affirming_verbs") and w not in POLES and not negating(toks, i) and not w.isdigit()
+            and w != "-"]
+    return toks, keep
+
+
 _SKIP = FILLER | frozenset("with without when whenever if given among for after it them this that one ones so others other "
                            "rest remainder everyone everybody else remaining percent per cent time times out every "
                            "chance chances probability rate rates risk share proportion odds likelihood caught "
-                           "developed became suffered showed ended did does do had".split())
+                           "developed became suffered showed ended did does do had see sees saw seen show shows end "
+                           "ends up happen happens happened occur occurs occurred".split())
 
 
 # -- 2. the parents of each variable -------------------------------------------------------------
@@ -162,13 +173,27 @@ def families(statements: list[Statement]) -> dict[str, frozenset[str]]:
     return parents
 
 
-def implied_graph(nodes: list[str], statements: list[Statement]) -> Implied:
+def implied_graph(nodes: list[str], statements: list[Statement], closed: bool = False) -> Implied:
+    """The graph of the numbers' conditioning.  Unless the story says its links are complete (``closed``: "nothing
+    else", "independently", "regardless of"), every two variables must be linked: numbers of recovery given only
+    for the drug, beside a story of old patients, do not say that age leaves recovery alone — they may be an
+    aggregate — so a pair the numbers never link is asked about rather than read as no effect."""
     parents = families(statements)
     unused = [n for n in nodes if n not in parents and not any(n in p for p in parents.values())]
     if unused:
         raise NotImplied(f"the numbers for {unused[0]}: no sentence gives its chance")
+    used = tuple(n for n in nodes if n in parents or any(n in p for p in parents.values()))
     edges = tuple((p, e) for e in nodes if e in parents for p in nodes if p in parents[e])
-    return Implied(tuple(n for n in nodes if n in parents or any(n in p for p in parents.values())), edges)
+    if not closed:
+        linked = {frozenset(e) for e in edges}
+        order = _causal_order(used, edges)
+        for i, a in enumerate(order):
+            for b in order[i + 1:]:
+                if frozenset((a, b)) not in linked:
+                    raise NotImplied(f"whether {a} and {b} affect each other: no number of one is given for groups of "
+                                     f"the other, and the story does not say they are unrelated; give those numbers "
+                                     f"(e.g. {b} for each group of {a}), or say that {a} does not affect {b}")
+    return Implied(used, edges)
 
 
 def covers(implied: Implied, stated: list[tuple[str, str]]) -> None:
@@ -178,6 +203,18 @@ def covers(implied: Implied, stated: list[tuple[str, str]]) -> None:
         if (a, b) not in implied.edges:
             raise NotImplied(f"numbers for {b} given for groups of {a}: the story says {a} affects {b}, but no number "
                              f"of {b} depends on {a}")
+
+
+def _causal_order(nodes: tuple[str, ...], edges: tuple[tuple[str, str], ...]) -> list[str]:
+    """The nodes with every cause before its effects (stated order among equals), so messages name a pair as
+    cause first; a cycle leaves the rest in stated order (the graph check reports it)."""
+    out: list[str] = []
+    left = list(nodes)
+    while left:
+        ready = next((n for n in left if all(p in out for p, e in edges if e == n)), left[0])
+        out.append(ready)
+        left.remove(ready)
+    return out
 
 
 # -- 3. a causal question needs a path, and two variables need randomisation -----------------------

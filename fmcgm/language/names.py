@@ -209,10 +209,16 @@ def mentions(phrase: str, nodes: list[str]) -> list[Mention]:
     for node, idx, flipped in spans:  # values once every name is placed
         others = name_words - set(idx)
         found.append(Mention(node, _value(toks, stems, min(idx), flipped, others, max(idx) + 1), min(idx), max(idx) + 1))
-    # a multi-word name said by its last word alone ("exercise" for "regular exercise"), when no other name has it
+    # a multi-word name said by its last word alone ("exercise" for "regular exercise"), when no other name has it;
+    # never a name with a negation or a verb of unknown direction in it ("the drug" is not "refusing the drug", nor
+    # "forswearing the drug")
     for node in nodes:
         ns = name_stems(node)
-        if node in placed or len(ns) < 2 or any(ns[-1] in name_stems(o) for o in nodes if o != node):
+        node_toks = tokens(node)
+        if node in placed or len(ns) < 2 or any(ns[-1] in name_stems(o) for o in nodes if o != node) or \
+                any(negating(node_toks, j) or (w.endswith("ing") and len(w) > 4 and j < len(node_toks) - 1
+                                               and stem(w) not in words("affirming_verbs"))
+                    for j, w in enumerate(node_toks)):
             continue
         span = _match(ns[-1:], toks, stems, used, False)
         if span is not None:
@@ -360,6 +366,11 @@ _GROUP_OPENERS = frozenset("in for among with given within".split())
 _GROUP_SKIP = frozenset("a an the all those people persons individuals someone somebody anyone everyone whose".split())
 
 
+# units that are the whole population of a story, never a subgroup ("men", "children" may well be one)
+_GENERIC_UNITS = frozenset("peopl person patient individu everyon popul particip subject case resid citizen user "
+                           "custom employe worker student".split())
+
+
 def unnamed_groups(phrase: str, nodes: list[str]) -> list[str]:
     """A group a question restricts to that no variable names ("for men", "in women", "among people over 60"):
     answering for everyone would be answering another question."""
@@ -371,8 +382,9 @@ def unnamed_groups(phrase: str, nodes: list[str]) -> list[str]:
         if w not in _GROUP_OPENERS:
             continue
         j = i + 1
-        while j < len(toks) and (toks[j] in _GROUP_SKIP or toks[j] in ("who", "that") or negating(toks, j)):
-            j += 1
+        while j < len(toks) and (toks[j] in _GROUP_SKIP or toks[j] in ("who", "that") or negating(toks, j)
+                                 or stem(toks[j]) in _GENERIC_UNITS):
+            j += 1  # "among patients ...": the story's own unit restricts nothing; what follows is checked
         if j < len(toks) and j not in covered and toks[j] not in ("the", "general", "total", "turn", "other", "case",
                                                                   "order", "average", "terms", "fact", "effect"):
             out.append(toks[j])

@@ -187,9 +187,10 @@ STUDY_SENTENCE = re.compile(r"^(?:a|one|this|our|the) (?:study|survey|trial|repo
 # "Some people think a hidden factor makes ...": the claim, reported; read as the claim itself
 _REPORTING = re.compile(r"^(?:some\s+|many\s+|most\s+)?(?:people|experts|doctors|researchers|we|i)\s+(?:think|believe|say|"
                         r"suspect|claim|argue|know)\s+(?:that\s+)?", re.I)
-_HIDDEN_TAIL = re.compile(r",?\s*(?:and\s+)?(?:there(?:'s| is) no way to (?:measure|observe|record)|(?:which|that) "
+_HIDDEN_TAIL = re.compile(r",?\s*(?:and\s+|but\s+)?(?:there(?:'s| is) no way to (?:measure|observe|record)|(?:which|that) "
                           r"(?:we|nobody|no one) (?:can't|cannot|can not|could not|couldn't|didn't|did not) "
-                          r"(?:measure|observe|record))\s+(?:it|them)?\s*$", re.I)
+                          r"(?:measure|observe|record)|(?:nobody|no one|we never|we did not|we didn't) "
+                          r"(?:measured|recorded|observed|measure|record|observe))\s*(?P<what>[\w' -]+?)?\s*$", re.I)
 # a phrase with a pronoun or an existential "there" is a clause about something, never a variable's name
 _NOT_A_NAME = re.compile(r"^(?:there|here)\b|\b(?:it|them|they|this|that)\b", re.I)
 
@@ -214,6 +215,9 @@ def _read_relation(c: str, st: ProseStory) -> bool:
     causes, effects = _REPORTING.sub("", m.group("a")), m.group("b")
     hidden_tail = _HIDDEN_TAIL.search(effects)  # "..., and there's no way to measure it": the cause is unobserved
     if hidden_tail:
+        what = (hidden_tail.group("what") or "").strip()
+        if what and what.lower() not in ("it", "them") and name_stems(what) != name_stems(causes):
+            return False  # "but nobody measured health" of a cause named otherwise: not this relation's cause
         effects = effects[:hidden_tail.start()]
     if re.search(rf"\b{VERB}\b", effects + " " + (m.groupdict().get("m") or ""), re.I):
         return False  # two relations in one clause: read them one by one
@@ -468,7 +472,8 @@ RANDOM_RE = re.compile(r"\brandomi[sz]ed\b|\bat random\b|\brandomly\b|\bby (?:a 
 
 
 # words that say a variable does not matter: an arrow left unsaid is then absent, not merely unknown
-_CLOSING = re.compile(r"\b(?:regardless of|whether or not|no matter (?:whether|if)|irrespective of|has no effect on|"
+_CLOSING = re.compile(r"\b(?:regardless of|whether or not|independently(?: of each other| of one another)?|"
+                      r"no matter (?:whether|if)|irrespective of|has no effect on|"
                       r"have no effect on|does not (?:affect|cause|influence|change)|doesn't (?:affect|cause|influence|"
                       r"change)|do not (?:affect|cause|influence)|don't (?:affect|cause|influence)|is unrelated to|"
                       r"are unrelated|nothing else|no other (?:cause|factor|link|path|arrow|effect)s?|only through|"

@@ -503,7 +503,7 @@ def _implied_problem(st: ProseStory, asked: Asked | None, changes: list[str] | N
                           start=[*st.nodes, *formal_names])
     try:
         statements = _statements(st, nodes, changes) + _formal_statements(st, nodes)
-        implied = implied_graph(nodes, statements)
+        implied = implied_graph(nodes, statements, closed=st.closed)
         covers(implied, st.edges)
         graph = CausalGraph.build(list(implied.edges), nodes=list(implied.nodes))
         if asked is None:
@@ -645,7 +645,10 @@ def _literal_name(lit: str) -> str:
 
     toks = tokens(lit)
     skip = FILLER | set(POLES) | {"it", "there", "been", "had", "someon", "someone", "somebodi", "somebody", "anyon",
-                                  "anyone", "anybodi", "anybody", "everyon", "everyone", "everybodi", "everybody"}
+                                  "anyone", "anybodi", "anybody", "everyon", "everyone", "everybodi", "everybody",
+                                  "stay", "stays", "stayed", "remain", "remains", "remained", "keep", "keeps", "kept"}
+    away = {j for j in range(len(toks) - 1) if (toks[j], toks[j + 1]) in _AWAY}  # "out of the kitchen": a value
+    toks = tuple(w for j, w in enumerate(toks) if j not in away)
     name = " ".join(w for j, w in enumerate(toks) if w not in skip and not negating(toks, j) and w != "-")
     return name or " ".join(w for j, w in enumerate(toks) if w not in FILLER and not negating(toks, j) and w != "-")
 
@@ -662,7 +665,9 @@ def _literal(lit: str, nodes: list[str]) -> tuple[str, int]:
     inside = {k for k in range(m.start, m.end) if any(stem(toks[k]) == s for s in own)}
     flips = prefix_flip + sum(j not in inside and (negating(toks, j) or POLES.get(w) == 0) for j, w in enumerate(toks))
     # "moved it out of the shade", "kept away from the heater": out of / away from a place is not being there
-    flips += sum(1 for j in range(len(toks) - 1) if j not in inside and (toks[j], toks[j + 1]) in _AWAY)
+    # (once: "kept away from" is already the negating verb "keep away")
+    flips += sum(1 for j in range(len(toks) - 1) if j not in inside and (toks[j], toks[j + 1]) in _AWAY
+                 and not (j and negating(toks, j - 1)))
     return m.node, 1 - flips % 2
 
 
