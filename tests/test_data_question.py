@@ -223,3 +223,32 @@ def test_a_member_where_the_treatment_has_no_children_says_no_effect():
                         edges=[Edge(a="umbrella", b="season", mark="--"), Edge(a="season", b="rain_damage", mark="--")])
     r = effect_from_data(t, g, "umbrella", "rain_damage")
     assert r.answer is None, r.verdict  # in the member season -> umbrella, umbrella has no children: no effect
+
+
+# -- an orientation at the treatment that only an additive-noise orientation and a non-collider force (fresh seed
+#    1604, nonlinear, n = 5,000: pesticide -> ice_cream by additive noise, pesticide - ice_cream - rent a non-collider
+#    by a cancelling separation, so every member had ice_cream -> rent although the additive-noise test of
+#    ice_cream - rent itself was not decisive; the truth is rent -> ice_cream: "ice_cream increases rent" was WRONG) --
+
+def test_a_noise_oriented_parent_does_not_settle_the_other_open_edges_at_the_treatment():
+    import numpy as np
+    import pandas as pd
+
+    from fmcgm.discovery.estimate import effect_from_data
+    from fmcgm.discovery.pdag import DiscoveredGraph, Edge, local_members
+    from fmcgm.discovery.table import from_frame
+
+    rng = np.random.default_rng(7)
+    n = 3000
+    a = rng.standard_normal(n)
+    y = rng.standard_normal(n)
+    x = np.tanh(a) + 0.8 * y + 0.5 * rng.standard_normal(n)  # the truth: a -> x <- y, no effect of x on y
+    t = from_frame(pd.DataFrame({"a": a, "x": x, "y": y}))
+    g = DiscoveredGraph(nodes=["a", "x", "y"], edges=[Edge(a="a", b="x", mark="->", source="noise"),
+                                                        Edge(a="x", b="y", mark="--")])
+    assert {"a", "y"} in local_members(g, "x")  # the noise orientation alone does not make y a child of x
+    r = effect_from_data(t, g, "x", "y")
+    assert r.answer is None, r.verdict
+    # the same orientation from the independences (a collider elsewhere, Meek's rules) does settle it
+    g_data = DiscoveredGraph(nodes=["a", "x", "y"], edges=[Edge(a="a", b="x", mark="->"), Edge(a="x", b="y", mark="--")])
+    assert local_members(g_data, "x") == [{"a"}]

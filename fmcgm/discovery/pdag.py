@@ -155,8 +155,14 @@ def local_members(g: DiscoveredGraph, x: str) -> list[set[str]]:
     Every subset of x's undirected neighbours may be its extra parents, provided no new collider
     forms at x — the local criterion of Maathuis, Kalisch & Bühlmann (2009): two parents of x that are
     not adjacent (at least one of them new) must be a triple the data left ambiguous (conservative PC).
+
+    A parent of x oriented by the additive-noise test (``source == "noise"``) excludes no open neighbour: the
+    search never ran Meek's rules after that orientation, and "a → x, a and s not adjacent, so x → s" would rest on
+    the non-collider a - x - s (one separating set, which a cancellation can fake) together with an orientation
+    of another edge, while the additive-noise test of x - s itself was not decisive (else x - s were oriented).
     """
     fixed = set(g.parents(x))
+    by_noise = {e.a for e in g.edges if e.mark == "->" and e.b == x and e.source == "noise"}
     sib = sorted({e.b if e.a == x else e.a for e in g.edges if e.mark == "--" and x in (e.a, e.b)})
     pairs = {frozenset((e.a, e.b)) for e in g.edges}
     open_at_x = {frozenset((a, b)) for a, c, b in g.ambiguous if c == x}
@@ -164,7 +170,7 @@ def local_members(g: DiscoveredGraph, x: str) -> list[set[str]]:
     for choice in product((0, 1), repeat=len(sib)):
         extra = {s for s, c in zip(sib, choice, strict=True) if c}
         parents = sorted(fixed | extra)
-        if all(frozenset((u, v)) in pairs or frozenset((u, v)) in open_at_x
+        if all(frozenset((u, v)) in pairs or frozenset((u, v)) in open_at_x or u in by_noise or v in by_noise
                for i, u in enumerate(parents) for v in parents[i + 1:] if u in extra or v in extra):
             out.append(fixed | extra)
     return out
