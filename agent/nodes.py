@@ -35,7 +35,7 @@ from prompts import load
 from tools import call_tool
 from tools.discovery_tools import discover_with_model
 from tools.registry import decode_arguments
-from tools.schemas import EstimateEffectArgs, GraphSpec, ToolResult
+from tools.schemas import EstimateEffectArgs, FindingsData, GraphData, GraphSpec, ToolResult
 
 # tools that must run on the committed graph
 GRAPH_CONSUMERS = frozenset({"estimate_effect", "render_image", "estimate_from_data"})
@@ -146,7 +146,7 @@ def critique(state: AgentState, deps: Deps) -> dict:
                 "error_kind": "limit"}
     reply = ToolResult.failure(ErrorCode.CRITIQUE_REJECTED, text, user_hint(errors), repair_hint(errors))
     reply.summary = f"critique rejected the graph: {text}"
-    reply.data = {"findings": record["findings"]}
+    reply.data = FindingsData(findings=record["findings"])
     result = reply.model_dump()
     msgs = [ToolMessage(content=json.dumps(result), tool_call_id=tc["id"], name=tc["name"]) for tc in last.tool_calls]
     return {**update, "messages": msgs, "turn_result": TurnResult(tool=consumer["name"], result=result)}
@@ -202,8 +202,9 @@ def call_tools(state: AgentState, deps: Deps) -> dict:
             result = discover_with_model(args, deps.review_model)  # the LLM answers the pairwise knowledge questions
         else:
             result = call_tool(tc["name"], args if args is not None else tc.get("args"))
-        if tc["name"] == "propose_edges" and result.get("ok"):
-            proposed = result["data"]["graph"]
+        typed = ToolResult.read(result)
+        if tc["name"] == "propose_edges" and typed.ok and isinstance(typed.data, GraphData):
+            proposed = typed.data.graph
         if tc["name"] in TURN_TOOLS or (tc["name"] in INPUT_TOOLS and not result.get("ok")):
             turn = TurnResult(tool=tc["name"], result=result)
         out.append(ToolMessage(content=json.dumps(result, default=str), tool_call_id=tc["id"], name=tc["name"]))
