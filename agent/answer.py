@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from fmcgm.errors import ErrorCode
 from fmcgm.vocabulary import Outcome, QueryKind
 from prompts import load
+from tools.registry import tool_meta
 from tools.schemas import (
     AnswerData,
     ClarificationData,
@@ -28,11 +29,6 @@ from tools.schemas import (
     ToolResult,
 )
 
-# their ok results are answers
-ANSWERING_TOOLS = frozenset({"estimate_effect", "render_image", "estimate_from_data", "infer_from_independences"})
-CLARIFY_TOOL = "request_clarification"
-TURN_TOOLS = ANSWERING_TOOLS | {CLARIFY_TOOL}  # results that end a turn's search for an answer
-INPUT_TOOLS = frozenset({"discover_graph"})  # a failure of theirs ends the turn as the answer's reason
 ErrorKind = Literal["backend", "limit", "input", "internal"]
 
 
@@ -71,10 +67,11 @@ def turn_answer(state: Mapping[str, Any]) -> Answer:
     """The structured answer of the turn that just ended, from the per-turn fields of the state only."""
     turn = state.get("turn_result") or {}
     tool, result = turn.get("tool"), ToolResult.read(turn.get("result"))
+    meta = tool_meta(tool)
     model_text = _last_ai_text(state.get("messages", []))
     data = result.data
     graph = state.get("committed_graph") or state.get("proposed_graph") or (
-        data.graph if isinstance(data, ClarificationData) else None)
+        data.graph if meta.asks_user and isinstance(data, ClarificationData) else None)
     base = {"thread_id": state.get("thread_id"), "question": state.get("question", ""),
             "graph": GraphSpec.known(graph) if graph else None, "model_text": model_text,
             "graph_committed": bool(state.get("committed_graph")) if graph else None,
@@ -82,11 +79,11 @@ def turn_answer(state: Mapping[str, Any]) -> Answer:
     if state.get("error"):
         return Answer(**base, outcome=Outcome.ERROR, error=state["error"], error_kind=state.get("error_kind") or "internal",
                       text=_labelled(model_text, state["error"]))
-    if tool == CLARIFY_TOOL and result.ok and isinstance(data, ClarificationData):
+    if meta.asks_user and result.ok and isinstance(data, ClarificationData):
         return Answer(**base, outcome=Outcome.DECLINED, missing=data.missing, text=clarification_text(data))
-    if tool in ANSWERING_TOOLS and result.ok and isinstance(data, AnswerData):
+    if meta.answers and result.ok and isinstance(data, AnswerData):
         return Answer(**base, outcome=Outcome.ANSWERED, computed=True, text=result_text(result), **answer_fields(data))
-    if tool in ANSWERING_TOOLS or (tool in INPUT_TOOLS and not result.ok):
+    if meta.answers or (meta.input_step and not result.ok):
         err = result.error
         msg = (err.message if err else result.summary or "the tool failed") + (
             f" ({err.hint})" if err and err.hint else "")

@@ -27,7 +27,7 @@ from langgraph.errors import GraphRecursionError
 from langgraph.graph import END, START, StateGraph
 
 from agent import nodes as N
-from agent.answer import CLARIFY_TOOL, Answer
+from agent.answer import Answer
 from agent.backends import make_model
 from agent.configuration import Settings
 from agent.guards import may_nudge
@@ -36,7 +36,7 @@ from agent.state import AgentState
 from fmcgm.discovery.table import load_table
 from fmcgm.errors import FMCGMError
 from fmcgm.vocabulary import Outcome
-from tools import get_tools
+from tools import get_tools, tool_meta
 
 
 def route_model(state: AgentState, max_nudges: int = 2) -> Literal["model", "nudge", "tools", "critique", "finalize"]:
@@ -46,7 +46,7 @@ def route_model(state: AgentState, max_nudges: int = 2) -> Literal["model", "nud
     if isinstance(last, HumanMessage):  # a nudge after an empty reply
         return "model"
     if isinstance(last, AIMessage) and last.tool_calls:
-        if state.get("committed_graph") is None and any(tc["name"] in N.GRAPH_CONSUMERS for tc in last.tool_calls):
+        if state.get("committed_graph") is None and any(tool_meta(tc["name"]).consumes_graph for tc in last.tool_calls):
             return "critique"
         return "tools"
     if state.get("turn_result") is None and may_nudge(state.get("nudges", 0), max_nudges):
@@ -57,7 +57,7 @@ def route_model(state: AgentState, max_nudges: int = 2) -> Literal["model", "nud
 def route_tools(state: AgentState) -> Literal["model", "finalize"]:
     """A successful request_clarification ends the turn at once: the question goes back to the user."""
     turn: dict[str, Any] = dict(state.get("turn_result") or {})
-    if turn.get("tool") == CLARIFY_TOOL and (turn.get("result") or {}).get("ok"):
+    if tool_meta(turn.get("tool")).asks_user and (turn.get("result") or {}).get("ok"):
         return "finalize"
     return "model"
 

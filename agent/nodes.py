@@ -19,7 +19,7 @@ from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, Tool
 from langchain_core.runnables import Runnable
 from pydantic import ValidationError
 
-from agent.answer import INPUT_TOOLS, TURN_TOOLS, turn_answer
+from agent.answer import turn_answer
 from agent.backends import BackendUnavailable, invoke_with_retries
 from agent.configuration import Settings
 from agent.data_support import DATA_CONFLICT, dag_member, data_note, discovered_findings
@@ -32,14 +32,10 @@ from fmcgm.discovery.table import Table
 from fmcgm.errors import ContextOverflowError, ErrorCode, FMCGMError
 from fmcgm.language.normalize import normalize
 from prompts import load
-from tools import call_tool
-from tools.discovery_tools import discover_with_model
+from tools import call_tool, tool_meta
 from tools.registry import decode_arguments
 from tools.schemas import EstimateEffectArgs, FindingsData, GraphData, GraphSpec, ToolResult
 
-# tools that must run on the committed graph
-GRAPH_CONSUMERS = frozenset({"estimate_effect", "render_image", "estimate_from_data"})
-DATA_TOOLS = frozenset({"discover_graph", "estimate_from_data"})  # they read the attached file
 NUDGE = "fmcgm_nudge"  # marks messages the agent itself adds to the conversation
 NUMBER_CODES = frozenset({ErrorCode.INVALID_PROBABILITY, ErrorCode.INCONSISTENT_INPUT})  # findings fixed by correcting a number
 
@@ -122,7 +118,7 @@ def critique(state: AgentState, deps: Deps) -> dict:
     t0 = time.perf_counter()
     last = state["messages"][-1]
     assert isinstance(last, AIMessage)
-    consumer = next(tc for tc in last.tool_calls if tc["name"] in GRAPH_CONSUMERS)
+    consumer = next(tc for tc in last.tool_calls if tool_meta(tc["name"]).consumes_graph)
     args, bad = decode_arguments(consumer.get("args"))
     graph = (args or {}).get("graph") or state.get("proposed_graph")
     findings = ([Finding("error", "invalid_arguments",
@@ -192,20 +188,19 @@ def call_tools(state: AgentState, deps: Deps) -> dict:
     turn: TurnResult | None = None
     for tc in last.tool_calls:
         t0 = time.perf_counter()
+        meta = tool_meta(tc["name"])
         args, _ = decode_arguments(tc.get("args"))
-        if tc["name"] in GRAPH_CONSUMERS and committed is not None and args is not None:
+        if meta.consumes_graph and committed is not None and args is not None:
             args = {**args, "graph": committed}  # the frozen graph, whatever the call carried
-        if tc["name"] in DATA_TOOLS and deps.settings.data_path and args is not None:
+        if meta.reads_data and deps.settings.data_path and args is not None:
             args = {**args, "data_path": deps.settings.data_path,  # the attached file, not a path a model made up
                     "budget_s": deps.settings.data_budget_s}
-        if tc["name"] == "discover_graph" and deps.settings.backend != "offline" and args is not None:
-            result = discover_with_model(args, deps.review_model)  # the LLM answers the pairwise knowledge questions
-        else:
-            result = call_tool(tc["name"], args if args is not None else tc.get("args"))
+        knowledge = deps.review_model if deps.settings.backend != "offline" else None  # an LLM answers pairwise
+        result = call_tool(tc["name"], args if args is not None else tc.get("args"), knowledge_model=knowledge)
         typed = ToolResult.read(result)
-        if tc["name"] == "propose_edges" and typed.ok and isinstance(typed.data, GraphData):
+        if meta.builds_graph and typed.ok and isinstance(typed.data, GraphData):
             proposed = typed.data.graph
-        if tc["name"] in TURN_TOOLS or (tc["name"] in INPUT_TOOLS and not result.get("ok")):
+        if meta.ends_search or (meta.input_step and not typed.ok):
             turn = TurnResult(tool=tc["name"], result=result)
         out.append(ToolMessage(content=json.dumps(result, default=str), tool_call_id=tc["id"], name=tc["name"]))
         shown = args if args is not None else {"raw": str(tc.get("args"))[:500]}

@@ -138,12 +138,3 @@ def estimate_from_data(args: EstimateFromDataArgs) -> ToolResult:
         "members": [{"parents": m.parents, "value": m.value, "ci": list(m.ci) if m.ci else None,
                      "estimand": m.estimand, "structural": m.structural, "share": m.share} for m in r.members]}))
 
-
-def discover_with_model(args: dict, model) -> dict:
-    """discover_graph with a chat model as the knowledge source (LLM backends), validated like any tool call."""
-    from tools.causal_tools import safe
-
-    def discover_graph_with_knowledge(a: DiscoverGraphArgs) -> ToolResult:
-        return discover_graph(a, knowledge_model=model)
-
-    return safe(discover_graph_with_knowledge, DiscoverGraphArgs)(**args)

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from fmcgm.app.answer import TurnAnswer, error_answer, read_answer
 from fmcgm.app.present import step_summary, step_title
+from tools import tool_meta
 
 
 class StepEvent(BaseModel):
@@ -99,7 +100,7 @@ def graph_of(step: dict[str, Any]) -> dict[str, Any] | None:
     """The graph a step built or reviewed, if any (propose_edges' result, the critique's or a tool's argument)."""
     res = step.get("result")
     res = res if isinstance(res, dict) else {}
-    if step.get("tool") == "propose_edges" and res.get("ok"):
+    if tool_meta(step.get("tool")).builds_graph and res.get("ok"):
         return (res.get("data") or {}).get("graph")
     g = (step.get("args") or {}).get("graph")
     if isinstance(g, str):
