@@ -77,8 +77,9 @@ def turn_answer(state: Mapping[str, Any]) -> Answer:
             "graph_committed": bool(state.get("committed_graph")) if graph else None,
             "critique_rounds": state.get("critique_rounds", 0), "warnings": _critique_warnings(state)}
     if state.get("error"):
+        text = state["error"] if state.get("out_of_steps") else _labelled(model_text, state["error"])
         return Answer(**base, outcome=Outcome.ERROR, error=state["error"], error_kind=state.get("error_kind") or "internal",
-                      text=_labelled(model_text, state["error"]))
+                      text=text)
     if meta.asks_user and result.ok and isinstance(data, ClarificationData):
         return Answer(**base, outcome=Outcome.DECLINED, missing=data.missing, text=clarification_text(data))
     if meta.answers and result.ok and isinstance(data, AnswerData):

@@ -16,14 +16,14 @@ from typing import Any
 import numpy as np
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
-from langchain_core.runnables import Runnable
+from langchain_core.runnables import Runnable, RunnableConfig
 from pydantic import ValidationError
 
 from agent.answer import turn_answer
 from agent.backends import BackendUnavailable, invoke_with_retries
 from agent.configuration import Settings
 from agent.data_support import DATA_CONFLICT, dag_member, data_note, discovered_findings
-from agent.guards import count_calls, empty_reply_error
+from agent.guards import count_calls, empty_reply_error, limit_message, model_route, out_of_steps
 from agent.parsing import is_empty, normalize_reply
 from agent.state import AgentState, TurnResult
 from fmcgm.critique import Finding, review
@@ -49,6 +49,7 @@ class Deps:
     tool_names: frozenset[str]
     review_model: BaseChatModel | None = None
     table: Table | None = None  # the attached observations, read once when the agent is built
+    max_nudges: int = 2  # times a model that ended without a computed answer is sent back (0 for the offline reasoner)
 
     @property
     def data(self) -> dict[str, np.ndarray] | None:
@@ -74,12 +75,24 @@ def start(state: AgentState, deps: Deps) -> dict:
     q = normalize(last_question(state.get("messages", [])))  # invisible characters never reach a name
     return {"question": q, "backend": deps.settings.backend, "started_at": datetime.now(UTC).isoformat(),
             "proposed_graph": None, "committed_graph": None, "critique_rounds": 0, "critiques": [],
-            "call_counts": {}, "empty_replies": 0, "nudges": 0, "error": None, "error_kind": None,
+            "call_counts": {}, "empty_replies": 0, "nudges": 0, "error": None, "error_kind": None, "out_of_steps": False,
             "turn_result": None, "answer": None, "outcome": "running",
             "trace": [_step("start", t0, result={"question": q})]}
 
 
-def call_model(state: AgentState, deps: Deps) -> dict:
+def call_model(state: AgentState, deps: Deps, config: RunnableConfig) -> dict:
+    """The model's turn.  The recursion limit is kept here, with LangGraph's ``RemainingSteps``: when the way the
+    reply leads (the critique, the tools, a nudge) would leave no step for the turn to end on, the turn ends now with
+    the limit's error instead of running into GraphRecursionError outside the graph."""
+    update = _model_turn(state, deps)
+    merged = {**state, **update, "messages": [*state["messages"], *update.get("messages", [])]}
+    if not out_of_steps(state.get("remaining_steps"), model_route(merged, deps.max_nudges)):
+        return update
+    msg = limit_message((config or {}).get("recursion_limit"))
+    return {"error": msg, "error_kind": "limit", "out_of_steps": True, "trace": update.get("trace", [])}
+
+
+def _model_turn(state: AgentState, deps: Deps) -> dict:
     t0 = time.perf_counter()
     msgs = [SystemMessage(content=load("system")), *state["messages"]]
     if deps.table is not None:  # the model learns that observations are attached
