@@ -8,6 +8,7 @@ update and appends its step to the trace.
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,6 +31,7 @@ from fmcgm.critique import Finding, review
 from fmcgm.discovery.search import tester_for
 from fmcgm.discovery.table import Table
 from fmcgm.errors import ContextOverflowError, ErrorCode, FMCGMError
+from fmcgm.language.names import mentions
 from fmcgm.language.normalize import normalize
 from prompts import load
 from tools import call_tool, tool_meta
@@ -250,7 +252,7 @@ def review_call(tool: str, args: dict, graph: Any, question: str, table: Table |
         first = e.errors()[0]
         where = ".".join(str(x) for x in first["loc"])
         return [Finding("error", ErrorCode.INVALID_GRAPH, f"the graph is malformed: {where}: {first['msg']}")]
-    named, said_latent = story_names(question)
+    named, said_latent = question_names(question, [*spec.nodes, *(v for e in spec.edges for v in e), *spec.latent])
     statements, query = [], None
     if tool == "estimate_effect":
         try:
@@ -272,15 +274,25 @@ def review_call(tool: str, args: dict, graph: Any, question: str, table: Table |
                   data_test=tester)
 
 
-def story_names(question: str) -> tuple[list[str], list[str]]:
-    """Variables and unobserved variables the question itself declares (when it has a readable background)."""
-    from fmcgm.language.story import parse_background, sentences
+SAID_UNOBSERVED = re.compile(r"\b(?:is|are)\s+(?:unobserved|not observed|latent|hidden|unmeasured)\b"
+                             r"|\b(?:unobserved|latent|hidden|unmeasured)\s*$", re.I)
 
-    try:
-        bg, _ = parse_background(sentences(question))
-    except (FMCGMError, ValueError):
-        return [], []
-    return bg.names if bg.edges else [], bg.latent
+
+def question_names(question: str, nodes: list[str]) -> tuple[list[str], list[str]]:
+    """The graph's variables the question names, and those it says are unobserved ('Z is unobserved', 'X and Y are
+    not observed', 'U unobserved'): the question's words matched against the graph's own names, whichever backend
+    built the graph.  The subject of 'is unobserved' is read from the last comma, so 'Z affects X, and Z is
+    unobserved' marks Z alone."""
+    names = list(dict.fromkeys(nodes))
+    named = list(dict.fromkeys(m.node for m in mentions(question, names)))
+    said_latent: list[str] = []
+    for sentence in re.split(r"[.!?;\n]+", question):
+        said = SAID_UNOBSERVED.search(sentence.strip())
+        if said is None:
+            continue
+        subject = re.split(r"[,:]", sentence.strip()[:said.start()])[-1]
+        said_latent += [m.node for m in mentions(subject, names) if m.node not in said_latent]
+    return named, said_latent
 
 
 def model_review(review_model: BaseChatModel, graph: dict, findings: list[Finding], question: str) -> Finding:
