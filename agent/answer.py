@@ -10,20 +10,25 @@ The same object is what ``fmcgm ask --json``, the chat and the traces show.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, Literal, assert_never
 
 from pydantic import BaseModel, Field
 
 from fmcgm.errors import ErrorCode
 from fmcgm.vocabulary import Outcome, QueryKind
 from prompts import load
-from tools.schemas import GraphSpec
+from tools.registry import tool_meta
+from tools.schemas import (
+    AnswerData,
+    ClarificationData,
+    DataEffectData,
+    EffectData,
+    GraphSpec,
+    ImageData,
+    IndependenceData,
+    ToolResult,
+)
 
-# their ok results are answers
-ANSWERING_TOOLS = frozenset({"estimate_effect", "render_image", "estimate_from_data", "infer_from_independences"})
-CLARIFY_TOOL = "request_clarification"
-TURN_TOOLS = ANSWERING_TOOLS | {CLARIFY_TOOL}  # results that end a turn's search for an answer
-INPUT_TOOLS = frozenset({"discover_graph"})  # a failure of theirs ends the turn as the answer's reason
 ErrorKind = Literal["backend", "limit", "input", "internal"]
 
 
@@ -61,44 +66,54 @@ class Answer(BaseModel):
 def turn_answer(state: Mapping[str, Any]) -> Answer:
     """The structured answer of the turn that just ended, from the per-turn fields of the state only."""
     turn = state.get("turn_result") or {}
-    tool, result = turn.get("tool"), turn.get("result") or {}
+    tool, result = turn.get("tool"), ToolResult.read(turn.get("result"))
+    meta = tool_meta(tool)
     model_text = _last_ai_text(state.get("messages", []))
-    data = result.get("data") or {}
+    data = result.data
     graph = state.get("committed_graph") or state.get("proposed_graph") or (
-        data.get("graph") if tool == CLARIFY_TOOL else None)
+        data.graph if meta.asks_user and isinstance(data, ClarificationData) else None)
     base = {"thread_id": state.get("thread_id"), "question": state.get("question", ""),
             "graph": GraphSpec.known(graph) if graph else None, "model_text": model_text,
             "graph_committed": bool(state.get("committed_graph")) if graph else None,
             "critique_rounds": state.get("critique_rounds", 0), "warnings": _critique_warnings(state)}
     if state.get("error"):
+        text = state["error"] if state.get("out_of_steps") else _labelled(model_text, state["error"])
         return Answer(**base, outcome=Outcome.ERROR, error=state["error"], error_kind=state.get("error_kind") or "internal",
-                      text=_labelled(model_text, state["error"]))
-    if tool == CLARIFY_TOOL and result.get("ok"):
-        need = data.get("missing") or []
-        return Answer(**base, outcome=Outcome.DECLINED, missing=need,
-                      text=clarification_text(data))
-    if tool in ANSWERING_TOOLS and result.get("ok"):
-        images = data.get("paths") if isinstance(data.get("paths"), dict) else None
-        value = data.get("value")
-        return Answer(**base, outcome=Outcome.ANSWERED, computed=True, answer=data.get("answer"),
-                      value=float(value) if isinstance(value, (int, float)) else None,
-                      bounds=data.get("bounds"), estimand=data.get("estimand"), method=data.get("method"),
-                      assumptions=data.get("assumptions") or [], images=images,
-                      counterfactual_values=data.get("counterfactual_values") if images else None,
-                      text=result_text(result))
-    if tool in ANSWERING_TOOLS or (tool in INPUT_TOOLS and not result.get("ok")):
-        err = result.get("error") or {}
-        msg = f"{err.get('message', result.get('summary', 'the tool failed'))}" + (
-            f" ({err['hint']})" if err.get("hint") else "")
-        code = _code(err.get("code"))
+                      text=text)
+    if meta.asks_user and result.ok and isinstance(data, ClarificationData):
+        return Answer(**base, outcome=Outcome.DECLINED, missing=data.missing, text=clarification_text(data))
+    if meta.answers and result.ok and isinstance(data, AnswerData):
+        return Answer(**base, outcome=Outcome.ANSWERED, computed=True, text=result_text(result), **answer_fields(data))
+    if meta.answers or (meta.input_step and not result.ok):
+        err = result.error
+        msg = (err.message if err else result.summary or "the tool failed") + (
+            f" ({err.hint})" if err and err.hint else "")
+        code = _code(err.code if err else None)
         if code == ErrorCode.NOT_IDENTIFIABLE:
             return Answer(**base, outcome=Outcome.NOT_IDENTIFIABLE, computed=True, error=None,
                           text=f"Not identifiable: {msg}")
-        need = [err["message"]] if code == ErrorCode.MISSING_QUANTITY else []
+        need = [err.message] if err and code == ErrorCode.MISSING_QUANTITY else []
         kind = decline_kind(code)
         return Answer(**base, outcome=Outcome.DECLINED, error=msg, error_kind=kind, missing=need,
                       text=_labelled(model_text, msg))
     return Answer(**base, outcome=Outcome.DECLINED, text=_labelled(model_text, "no tool computed an answer"))
+
+
+def answer_fields(data: AnswerData) -> dict[str, Any]:
+    """The answer's fields a computed result fills, by the type of the result."""
+    match data:
+        case ImageData():
+            return {"estimand": data.estimand, "method": data.method, "assumptions": data.assumptions,
+                    "images": data.paths, "counterfactual_values": data.counterfactual_values}
+        case EffectData():
+            return {"answer": data.answer, "value": data.value, "bounds": data.bounds, "estimand": data.estimand,
+                    "method": data.method, "assumptions": data.assumptions}
+        case DataEffectData() | IndependenceData():
+            value = data.value if isinstance(data, DataEffectData) else None
+            return {"answer": data.answer, "value": value, "estimand": data.estimand, "method": data.method,
+                    "assumptions": data.assumptions}
+        case _:
+            assert_never(data)
 
 
 def _code(value: Any) -> ErrorCode | None:
@@ -116,45 +131,49 @@ def decline_kind(code: ErrorCode | None) -> ErrorKind | None:
     return None if code is not None and code.user_fixable else "internal"
 
 
-def result_text(result: dict[str, Any]) -> str:
+def result_text(result: ToolResult | dict[str, Any]) -> str:
     """The answer as a person reads it, written from the tool result (never from a model's prose)."""
-    data = result.get("data", {})
-    if data.get("kind") == "ate_from_data":
-        from agent.data_support import data_answer_text
+    res = ToolResult.read(result)
+    data = res.data
+    match data:
+        case DataEffectData():
+            from agent.data_support import data_answer_text
 
-        return data_answer_text(result)
-    if data.get("kind") == "independence_inference":  # a verdict over a class: the derivation is the answer's body
-        verdict = "Yes." if data.get("implied") else "No."
-        lines = [f"{verdict} {result.get('summary', '')}.", "", *(data.get("derivation") or [])]
-        assumptions = data.get("assumptions") or []
-        return "\n".join(lines + ([f"Assumptions: {'; '.join(assumptions)}"] if assumptions else [])).strip()
-    if "paths" in data:  # a counterfactual image: the tool's own summary says what changed and what it measured
-        return str(result.get("summary", ""))
-    verdict = {"yes": "Yes.", "no": "No."}.get(data.get("answer") or "", "")
-    value, bounds = data.get("value"), data.get("bounds")
-    value_line = (f"Value: {value:.4f}\n" if isinstance(value, (int, float)) and data.get("kind") != QueryKind.DET_COUNTERFACTUAL
+            return data_answer_text(data)
+        case IndependenceData():  # a verdict over a class: the derivation is the answer's body
+            lines = [f"{'Yes.' if data.implied else 'No.'} {res.summary}.", "", *data.derivation]
+            return "\n".join(lines + ([f"Assumptions: {'; '.join(data.assumptions)}"] if data.assumptions else [])).strip()
+        case ImageData():  # a counterfactual image: the tool's own summary says what changed and what it measured
+            return res.summary
+        case EffectData():
+            return _effect_text(res.summary, data)
+    return res.summary
+
+
+def _effect_text(summary: str, data: EffectData) -> str:
+    verdict = {"yes": "Yes.", "no": "No."}.get(data.answer or "", "")
+    value, bounds = data.value, data.bounds
+    value_line = (f"Value: {value:.4f}\n" if value is not None and data.kind != QueryKind.DET_COUNTERFACTUAL
                   else f"Value lies in [{bounds[0]:.4f}, {bounds[1]:.4f}]\n" if bounds else "")
-    assumptions = data.get("assumptions") or []
     text = load("answer").format(
-        verdict=verdict, summary=result.get("summary", ""), method=data.get("method", ""),
-        estimand=data.get("estimand", ""), value_line=value_line,
-        assumption_line=("Assumptions: " + "; ".join(assumptions)) if assumptions else "",
+        verdict=verdict, summary=summary, method=data.method, estimand=data.estimand or "", value_line=value_line,
+        assumption_line=("Assumptions: " + "; ".join(data.assumptions)) if data.assumptions else "",
     ).strip()
-    if data.get("corrections"):
-        text += "\nChanged since the earlier turn: " + "; ".join(data["corrections"])
+    if data.corrections:
+        text += "\nChanged since the earlier turn: " + "; ".join(data.corrections)
     return text
 
 
-def clarification_text(data: dict[str, Any]) -> str:
+def clarification_text(data: ClarificationData) -> str:
     lines = []
-    if data.get("understood"):
-        lines.append(f"What I understood: {data['understood']}")
-    for s in data.get("unreadable") or []:
+    if data.understood:
+        lines.append(f"What I understood: {data.understood}")
+    for s in data.unreadable:
         lines.append(f"I could not read: \u201c{s}\u201d")
-    if data.get("missing"):
-        lines.append("To compute an answer I need: " + "; ".join(data["missing"]) + ".")
-    if data.get("example"):
-        lines.append(f"For example: {data['example']}")
+    if data.missing:
+        lines.append("To compute an answer I need: " + "; ".join(data.missing) + ".")
+    if data.example:
+        lines.append(f"For example: {data.example}")
     lines.append("Reply on this thread with the missing piece and I will continue.")
     return "\n".join(lines)
 

@@ -10,6 +10,7 @@ from fmcgm.critique import Finding
 from fmcgm.discovery.pdag import DiscoveredGraph, consistent_extension
 from fmcgm.discovery.table import Table
 from prompts import load
+from tools.schemas import DataEffectData
 
 DATA_KEY = "fmcgm_data"
 DATA_CONFLICT = "data_conflict"  # the data reject what every graph the search could build implies
@@ -58,27 +59,26 @@ def discovered_findings(graph: dict, table: Table) -> list[Finding]:
     return out
 
 
-def data_answer_text(result: dict) -> str:
+def data_answer_text(d: DataEffectData) -> str:
     """The answer from an estimate_from_data result, as a person reads it."""
-    d = result.get("data", {})
-    verdict = {"yes": "Yes. ", "no": "No. "}.get(d.get("answer") or "", "")
-    text = d.get("verdict", "")
+    verdict = {"yes": "Yes. ", "no": "No. "}.get(d.answer or "", "")
+    text = d.verdict
     lines = [f"{verdict}{text[:1].upper()}{text[1:]}."]
-    if d.get("value") is not None and d.get("ci"):
-        lines.append(f"Value: {d['value']:.4f} (95% CI {d['ci'][0]:.4f} to {d['ci'][1]:.4f}; it covers the bootstrap "
+    if d.value is not None and d.ci:
+        lines.append(f"Value: {d.value:.4f} (95% CI {d.ci[0]:.4f} to {d.ci[1]:.4f}; it covers the bootstrap "
                      "and every graph the data allow)")
-    elif d.get("value") is not None:
-        lines.append(f"Value: {d['value']:.4f} (no interval: the value follows from the graph, not from an estimate)")
-    elif d.get("range"):
-        lines.append(f"Across the graphs the data allow, the effect lies in [{d['range'][0]:.4f}, {d['range'][1]:.4f}]")
-    lines.append(f"Method: {d.get('method', '')}")
-    lines.append(f"Estimand: {d.get('estimand', '')}")
-    if d.get("rests_on"):
-        lines.append("Edges at the treatment across discovery resamples: " + "; ".join(d["rests_on"]))
-    if d.get("warnings"):
-        lines.append("Caveats: " + "; ".join(d["warnings"]))
-    if d.get("budget"):
-        lines.append("Time budget: " + "; ".join(d["budget"]))
-    if d.get("assumptions"):
-        lines.append("Assumptions: " + "; ".join(d["assumptions"]))
+    elif d.value is not None:
+        lines.append(f"Value: {d.value:.4f} (no interval: the value follows from the graph, not from an estimate)")
+    elif d.range:
+        lines.append(f"Across the graphs the data allow, the effect lies in [{d.range[0]:.4f}, {d.range[1]:.4f}]")
+    lines.append(f"Method: {d.method}")
+    lines.append(f"Estimand: {d.estimand}")
+    if d.rests_on:
+        lines.append("Edges at the treatment across discovery resamples: " + "; ".join(d.rests_on))
+    if d.warnings:
+        lines.append("Caveats: " + "; ".join(d.warnings))
+    if d.budget:
+        lines.append("Time budget: " + "; ".join(d.budget))
+    if d.assumptions:
+        lines.append("Assumptions: " + "; ".join(d.assumptions))
     return "\n".join(lines)

@@ -22,42 +22,30 @@ from functools import partial
 from typing import Any, Literal
 
 from langchain_core.language_models.chat_models import BaseChatModel
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
-from langgraph.errors import GraphRecursionError
+from langchain_core.messages import HumanMessage, ToolMessage
 from langgraph.graph import END, START, StateGraph
 
 from agent import nodes as N
-from agent.answer import CLARIFY_TOOL, Answer
+from agent.answer import Answer
 from agent.backends import make_model
 from agent.configuration import Settings
-from agent.guards import may_nudge
+from agent.guards import ModelRoute, model_route
 from agent.offline_model import OfflineReasoner
 from agent.state import AgentState
 from fmcgm.discovery.table import load_table
 from fmcgm.errors import FMCGMError
 from fmcgm.vocabulary import Outcome
-from tools import get_tools
+from tools import get_tools, tool_meta
 
 
-def route_model(state: AgentState, max_nudges: int = 2) -> Literal["model", "nudge", "tools", "critique", "finalize"]:
-    if state.get("error"):
-        return "finalize"
-    last = state["messages"][-1]
-    if isinstance(last, HumanMessage):  # a nudge after an empty reply
-        return "model"
-    if isinstance(last, AIMessage) and last.tool_calls:
-        if state.get("committed_graph") is None and any(tc["name"] in N.GRAPH_CONSUMERS for tc in last.tool_calls):
-            return "critique"
-        return "tools"
-    if state.get("turn_result") is None and may_nudge(state.get("nudges", 0), max_nudges):
-        return "nudge"
-    return "finalize"
+def route_model(state: AgentState, max_nudges: int = 2) -> ModelRoute:
+    return model_route(state, max_nudges)
 
 
 def route_tools(state: AgentState) -> Literal["model", "finalize"]:
     """A successful request_clarification ends the turn at once: the question goes back to the user."""
     turn: dict[str, Any] = dict(state.get("turn_result") or {})
-    if turn.get("tool") == CLARIFY_TOOL and (turn.get("result") or {}).get("ok"):
+    if tool_meta(turn.get("tool")).asks_user and (turn.get("result") or {}).get("ok"):
         return "finalize"
     return "model"
 
@@ -76,15 +64,16 @@ def build_graph(model: BaseChatModel | None = None, settings: Settings | None = 
     if review_model is None and settings.backend != "offline" and model is None:
         review_model = base  # an LLM also reviews its own graph with the critique prompt
     tools = get_tools()
+    max_nudges = 0 if isinstance(base, OfflineReasoner) else settings.max_uncomputed_nudges
     deps = N.Deps(model=base.bind_tools(tools), settings=settings, tool_names=frozenset(t.name for t in tools),
-                  review_model=review_model, table=load_table(settings.data_path) if settings.data_path else None)
+                  review_model=review_model, table=load_table(settings.data_path) if settings.data_path else None,
+                  max_nudges=max_nudges)
     g = StateGraph(AgentState)
     for name, fn in (("start", N.start), ("model", N.call_model), ("nudge", N.nudge), ("critique", N.critique),
                      ("commit", N.commit), ("tools", N.call_tools), ("finalize", N.finalize)):
         g.add_node(name, partial(fn, deps=deps))
     g.add_edge(START, "start")
     g.add_edge("start", "model")
-    max_nudges = 0 if isinstance(base, OfflineReasoner) else settings.max_uncomputed_nudges
     g.add_conditional_edges("model", partial(route_model, max_nudges=max_nudges),
                             ["model", "nudge", "tools", "critique", "finalize"])
     g.add_edge("nudge", "model")
@@ -107,27 +96,9 @@ def run_question(question: str, settings: Settings | None = None, app=None, thre
     except Exception as e:  # noqa: BLE001 - e.g. a client library that refuses its configuration
         return error_state(question, thread_id, f"the {settings.backend} backend cannot be set up: {e}", "input")
     config = {"configurable": {"thread_id": thread_id}, "recursion_limit": settings.recursion_limit}
-    try:
-        state = dict(app.invoke({"messages": [HumanMessage(content=question)]}, config=config))
-    except GraphRecursionError:
-        state = stopped_at_limit(app, thread_id, question, settings.recursion_limit)
+    state = dict(app.invoke({"messages": [HumanMessage(content=question)]}, config=config))
     state["answer"] = {**state["answer"], "thread_id": thread_id}
     return {**state, "thread_id": thread_id}
-
-
-def stopped_at_limit(app, thread_id: str, question: str, limit: int) -> dict[str, Any]:
-    """The state of a run the recursion limit stopped: an error answer, also stored on the thread when it has one."""
-    msg = f"stopped after {limit} steps without an answer (the recursion limit)"
-    config = {"configurable": {"thread_id": thread_id}}
-    state: dict[str, Any] = {"question": question, "trace": [], "messages": []}
-    if app.checkpointer is not None:
-        state = dict(app.get_state(config).values)
-    answer = Answer(question=question or state.get("question", ""), outcome=Outcome.ERROR, error=msg, error_kind="limit",
-                    text=msg)
-    if app.checkpointer is not None:
-        app.update_state(config, {"error": msg, "outcome": "error", "answer": answer.model_dump(mode="json")})
-    state.update({"answer": answer.model_dump(mode="json"), "outcome": "error"})
-    return state
 
 
 def error_state(question: str, thread_id: str | None, msg: str, kind: str) -> dict[str, Any]:
@@ -138,4 +109,4 @@ def error_state(question: str, thread_id: str | None, msg: str, kind: str) -> di
             "answer": answer.model_dump(mode="json"), "outcome": "error"}
 
 
-__all__ = ["build_graph", "run_question", "stopped_at_limit", "error_state", "route_model", "route_tools", "route_critique"]
+__all__ = ["build_graph", "run_question", "error_state", "route_model", "route_tools", "route_critique"]

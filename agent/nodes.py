@@ -8,6 +8,7 @@ update and appends its step to the trace.
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,30 +17,27 @@ from typing import Any
 import numpy as np
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
-from langchain_core.runnables import Runnable
+from langchain_core.runnables import Runnable, RunnableConfig
 from pydantic import ValidationError
 
-from agent.answer import INPUT_TOOLS, TURN_TOOLS, turn_answer
+from agent.answer import turn_answer
 from agent.backends import BackendUnavailable, invoke_with_retries
 from agent.configuration import Settings
 from agent.data_support import DATA_CONFLICT, dag_member, data_note, discovered_findings
-from agent.guards import count_calls, empty_reply_error
+from agent.guards import count_calls, empty_reply_error, limit_message, model_route, out_of_steps
 from agent.parsing import is_empty, normalize_reply
 from agent.state import AgentState, TurnResult
 from fmcgm.critique import Finding, review
 from fmcgm.discovery.search import tester_for
 from fmcgm.discovery.table import Table
 from fmcgm.errors import ContextOverflowError, ErrorCode, FMCGMError
+from fmcgm.language.names import mentions
 from fmcgm.language.normalize import normalize
 from prompts import load
-from tools import call_tool
-from tools.discovery_tools import discover_with_model
+from tools import call_tool, tool_meta
 from tools.registry import decode_arguments
-from tools.schemas import EstimateEffectArgs, GraphSpec, ToolResult
+from tools.schemas import EstimateEffectArgs, FindingsData, GraphData, GraphSpec, ToolResult
 
-# tools that must run on the committed graph
-GRAPH_CONSUMERS = frozenset({"estimate_effect", "render_image", "estimate_from_data"})
-DATA_TOOLS = frozenset({"discover_graph", "estimate_from_data"})  # they read the attached file
 NUDGE = "fmcgm_nudge"  # marks messages the agent itself adds to the conversation
 NUMBER_CODES = frozenset({ErrorCode.INVALID_PROBABILITY, ErrorCode.INCONSISTENT_INPUT})  # findings fixed by correcting a number
 
@@ -53,6 +51,7 @@ class Deps:
     tool_names: frozenset[str]
     review_model: BaseChatModel | None = None
     table: Table | None = None  # the attached observations, read once when the agent is built
+    max_nudges: int = 2  # times a model that ended without a computed answer is sent back (0 for the offline reasoner)
 
     @property
     def data(self) -> dict[str, np.ndarray] | None:
@@ -78,12 +77,24 @@ def start(state: AgentState, deps: Deps) -> dict:
     q = normalize(last_question(state.get("messages", [])))  # invisible characters never reach a name
     return {"question": q, "backend": deps.settings.backend, "started_at": datetime.now(UTC).isoformat(),
             "proposed_graph": None, "committed_graph": None, "critique_rounds": 0, "critiques": [],
-            "call_counts": {}, "empty_replies": 0, "nudges": 0, "error": None, "error_kind": None,
+            "call_counts": {}, "empty_replies": 0, "nudges": 0, "error": None, "error_kind": None, "out_of_steps": False,
             "turn_result": None, "answer": None, "outcome": "running",
             "trace": [_step("start", t0, result={"question": q})]}
 
 
-def call_model(state: AgentState, deps: Deps) -> dict:
+def call_model(state: AgentState, deps: Deps, config: RunnableConfig) -> dict:
+    """The model's turn.  The recursion limit is kept here, with LangGraph's ``RemainingSteps``: when the way the
+    reply leads (the critique, the tools, a nudge) would leave no step for the turn to end on, the turn ends now with
+    the limit's error instead of running into GraphRecursionError outside the graph."""
+    update = _model_turn(state, deps)
+    merged = {**state, **update, "messages": [*state["messages"], *update.get("messages", [])]}
+    if not out_of_steps(state.get("remaining_steps"), model_route(merged, deps.max_nudges)):
+        return update
+    msg = limit_message((config or {}).get("recursion_limit"))
+    return {"error": msg, "error_kind": "limit", "out_of_steps": True, "trace": update.get("trace", [])}
+
+
+def _model_turn(state: AgentState, deps: Deps) -> dict:
     t0 = time.perf_counter()
     msgs = [SystemMessage(content=load("system")), *state["messages"]]
     if deps.table is not None:  # the model learns that observations are attached
@@ -122,7 +133,7 @@ def critique(state: AgentState, deps: Deps) -> dict:
     t0 = time.perf_counter()
     last = state["messages"][-1]
     assert isinstance(last, AIMessage)
-    consumer = next(tc for tc in last.tool_calls if tc["name"] in GRAPH_CONSUMERS)
+    consumer = next(tc for tc in last.tool_calls if tool_meta(tc["name"]).consumes_graph)
     args, bad = decode_arguments(consumer.get("args"))
     graph = (args or {}).get("graph") or state.get("proposed_graph")
     findings = ([Finding("error", "invalid_arguments",
@@ -146,7 +157,7 @@ def critique(state: AgentState, deps: Deps) -> dict:
                 "error_kind": "limit"}
     reply = ToolResult.failure(ErrorCode.CRITIQUE_REJECTED, text, user_hint(errors), repair_hint(errors))
     reply.summary = f"critique rejected the graph: {text}"
-    reply.data = {"findings": record["findings"]}
+    reply.data = FindingsData(findings=record["findings"])
     result = reply.model_dump()
     msgs = [ToolMessage(content=json.dumps(result), tool_call_id=tc["id"], name=tc["name"]) for tc in last.tool_calls]
     return {**update, "messages": msgs, "turn_result": TurnResult(tool=consumer["name"], result=result)}
@@ -192,19 +203,19 @@ def call_tools(state: AgentState, deps: Deps) -> dict:
     turn: TurnResult | None = None
     for tc in last.tool_calls:
         t0 = time.perf_counter()
+        meta = tool_meta(tc["name"])
         args, _ = decode_arguments(tc.get("args"))
-        if tc["name"] in GRAPH_CONSUMERS and committed is not None and args is not None:
+        if meta.consumes_graph and committed is not None and args is not None:
             args = {**args, "graph": committed}  # the frozen graph, whatever the call carried
-        if tc["name"] in DATA_TOOLS and deps.settings.data_path and args is not None:
+        if meta.reads_data and deps.settings.data_path and args is not None:
             args = {**args, "data_path": deps.settings.data_path,  # the attached file, not a path a model made up
                     "budget_s": deps.settings.data_budget_s}
-        if tc["name"] == "discover_graph" and deps.settings.backend != "offline" and args is not None:
-            result = discover_with_model(args, deps.review_model)  # the LLM answers the pairwise knowledge questions
-        else:
-            result = call_tool(tc["name"], args if args is not None else tc.get("args"))
-        if tc["name"] == "propose_edges" and result.get("ok"):
-            proposed = result["data"]["graph"]
-        if tc["name"] in TURN_TOOLS or (tc["name"] in INPUT_TOOLS and not result.get("ok")):
+        knowledge = deps.review_model if deps.settings.backend != "offline" else None  # an LLM answers pairwise
+        result = call_tool(tc["name"], args if args is not None else tc.get("args"), knowledge_model=knowledge)
+        typed = ToolResult.read(result)
+        if meta.builds_graph and typed.ok and isinstance(typed.data, GraphData):
+            proposed = typed.data.graph
+        if meta.ends_search or (meta.input_step and not typed.ok):
             turn = TurnResult(tool=tc["name"], result=result)
         out.append(ToolMessage(content=json.dumps(result, default=str), tool_call_id=tc["id"], name=tc["name"]))
         shown = args if args is not None else {"raw": str(tc.get("args"))[:500]}
@@ -241,7 +252,7 @@ def review_call(tool: str, args: dict, graph: Any, question: str, table: Table |
         first = e.errors()[0]
         where = ".".join(str(x) for x in first["loc"])
         return [Finding("error", ErrorCode.INVALID_GRAPH, f"the graph is malformed: {where}: {first['msg']}")]
-    named, said_latent = story_names(question)
+    named, said_latent = question_names(question, [*spec.nodes, *(v for e in spec.edges for v in e), *spec.latent])
     statements, query = [], None
     if tool == "estimate_effect":
         try:
@@ -263,15 +274,25 @@ def review_call(tool: str, args: dict, graph: Any, question: str, table: Table |
                   data_test=tester)
 
 
-def story_names(question: str) -> tuple[list[str], list[str]]:
-    """Variables and unobserved variables the question itself declares (when it has a readable background)."""
-    from fmcgm.language.story import parse_background, sentences
+SAID_UNOBSERVED = re.compile(r"\b(?:is|are)\s+(?:unobserved|not observed|latent|hidden|unmeasured)\b"
+                             r"|\b(?:unobserved|latent|hidden|unmeasured)\s*$", re.I)
 
-    try:
-        bg, _ = parse_background(sentences(question))
-    except (FMCGMError, ValueError):
-        return [], []
-    return bg.names if bg.edges else [], bg.latent
+
+def question_names(question: str, nodes: list[str]) -> tuple[list[str], list[str]]:
+    """The graph's variables the question names, and those it says are unobserved ('Z is unobserved', 'X and Y are
+    not observed', 'U unobserved'): the question's words matched against the graph's own names, whichever backend
+    built the graph.  The subject of 'is unobserved' is read from the last comma, so 'Z affects X, and Z is
+    unobserved' marks Z alone."""
+    names = list(dict.fromkeys(nodes))
+    named = list(dict.fromkeys(m.node for m in mentions(question, names)))
+    said_latent: list[str] = []
+    for sentence in re.split(r"[.!?;\n]+", question):
+        said = SAID_UNOBSERVED.search(sentence.strip())
+        if said is None:
+            continue
+        subject = re.split(r"[,:]", sentence.strip()[:said.start()])[-1]
+        said_latent += [m.node for m in mentions(subject, names) if m.node not in said_latent]
+    return named, said_latent
 
 
 def model_review(review_model: BaseChatModel, graph: dict, findings: list[Finding], question: str) -> Finding:

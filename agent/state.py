@@ -7,6 +7,7 @@ from typing import Annotated, Any, TypedDict
 
 from langchain_core.messages import AnyMessage
 from langgraph.graph.message import add_messages
+from langgraph.managed import RemainingSteps
 
 from agent.answer import ErrorKind
 from fmcgm.vocabulary import OutcomeValue
@@ -41,8 +42,10 @@ class AgentState(TypedDict, total=False):
     nudges: int  # times the model was sent back to the tools after ending without a computed answer
     error: str | None  # set when the run must stop (server down, loop, critique limit)
     error_kind: ErrorKind | None  # backend | limit | input | internal (decides the CLI's exit code)
+    out_of_steps: bool  # the recursion limit ended the turn (the error says so, as the whole answer)
     turn_result: TurnResult | None  # this turn's last answering tool result: the only source of the answer
     answer: dict[str, Any] | None  # an agent.answer.Answer as a dict
     outcome: OutcomeValue  # an Outcome's value (see fmcgm.vocabulary)
+    remaining_steps: RemainingSteps  # managed by LangGraph: the steps the recursion limit still allows
     # -- across turns --
     trace: Annotated[list[Step], operator.add]

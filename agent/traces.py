@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from langgraph.checkpoint.sqlite import SqliteSaver
-from langgraph.errors import GraphRecursionError
 
 from fmcgm.errors import ErrorCode, FMCGMError
 from fmcgm.outputs import OutputError
@@ -178,10 +177,5 @@ def resume(app, thread_id: str, checkpoint_id: str, recursion_limit: int) -> dic
     if not app.get_state(cfg).values:
         raise TraceNotFound(f"no checkpoint {checkpoint_id!r} in thread {thread_id!r}",
                          "see the checkpoint ids with `fmcgm trace show THREAD`")
-    cfg["recursion_limit"] = recursion_limit
-    try:
-        return app.invoke(None, config=cfg)
-    except GraphRecursionError:  # the same error answer as a first run stopped by the limit (exit code 1)
-        from agent.graph import stopped_at_limit
-
-        return stopped_at_limit(app, thread_id, "", recursion_limit)
+    cfg["recursion_limit"] = recursion_limit  # a run it stops ends inside the graph, with the limit's error answer
+    return app.invoke(None, config=cfg)

@@ -10,8 +10,7 @@ from fmcgm.errors import ErrorCode, FMCGMError
 
 ROOT = Path(__file__).resolve().parents[1]
 PRODUCT = ("fmcgm", "agent", "tools", "prompts")
-# Left to the engineer who owns fmcgm/discovery/ (out of this change's reach): remove as they get codes.
-PENDING = {"fmcgm/discovery/estimate.py": 2}
+PENDING: dict[str, int] = {}  # files allowed some bare raises for now: none left
 
 
 def _bare_raises() -> dict[str, list[int]]:
@@ -64,3 +63,26 @@ def test_a_thread_that_is_not_stored_is_named(tmp_path):
     with pytest.raises(FMCGMError) as e:
         open_store(str(tmp_path / "none.sqlite"), create=False)
     assert e.value.code == ErrorCode.UNKNOWN_TRACE
+
+
+def test_estimates_from_data_fail_with_codes_the_answer_can_report():
+    """A PAG mark at the treatment is an honest 'not identifiable', a column that is not 0/1 is the data file's to
+    fix; both were bare FMCGMErrors before, reported as the run's internal failure."""
+    import numpy as np
+    import pandas as pd
+
+    from fmcgm.causal.graph import CausalGraph
+    from fmcgm.discovery.estimate import effect_by_identification, effect_from_data
+    from fmcgm.discovery.pdag import DiscoveredGraph, Edge
+    from fmcgm.discovery.table import from_frame
+
+    rng = np.random.default_rng(0)
+    t = from_frame(pd.DataFrame({"x": rng.integers(0, 2, 200), "y": rng.integers(0, 3, 200)}))
+    pag = DiscoveredGraph(nodes=["x", "y"], method="fci", edges=[Edge(a="x", b="y", mark="o->")])
+    with pytest.raises(FMCGMError) as e:
+        effect_from_data(t, pag, "x", "y")
+    assert e.value.code == ErrorCode.NOT_IDENTIFIABLE
+    g = CausalGraph.build([("u", "x"), ("u", "y"), ("x", "y")], latent=["u"])
+    with pytest.raises(FMCGMError) as e:
+        effect_by_identification(t, g, "x", "y")
+    assert e.value.code == ErrorCode.INVALID_DATA and e.value.code.user_fixable and "0/1" in e.value.message

@@ -20,7 +20,7 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from test_agent import Q
 from typer.testing import CliRunner
 
-from agent.answer import ANSWERING_TOOLS, Answer
+from agent.answer import Answer
 from agent.backends import invoke_with_retries, make_model
 from agent.configuration import Settings
 from agent.graph import build_graph, run_question
@@ -30,7 +30,7 @@ from agent.traces import open_store
 from fmcgm.cli import app
 from fmcgm.errors import FMCGMError
 from fmcgm.vocabulary import Outcome
-from tools import get_tools
+from tools import get_tools, tool_meta
 
 # The system prompt, the tool schemas and the question take about 3,600 tokens; a few turns of 256 must fit.
 LIMITS = dict(num_ctx=8192, max_tokens=256, temperature=0.0, recursion_limit=12, max_retries=0)
@@ -51,7 +51,7 @@ def assert_contract(state: dict) -> None:
     """The run ended cleanly; only a tool result of this turn makes an answer; every model call is recorded."""
     ans = Answer.model_validate(state["answer"])
     assert ans.outcome is not Outcome.ERROR or ans.error_kind == "limit", ans.error  # a clean end, or a limit
-    answering = [st for st in state["trace"] if st["node"] == "tools" and st["tool"] in ANSWERING_TOOLS]
+    answering = [st for st in state["trace"] if st["node"] == "tools" and tool_meta(st["tool"]).answers]
     if ans.computed:
         assert answering and ans.outcome in (Outcome.ANSWERED, Outcome.NOT_IDENTIFIABLE), ans
     else:

@@ -1,5 +1,5 @@
 """Causal tools for the FM-CGM agent (LangChain tools over the causal core)."""
 
-from tools.registry import call_tool, get_tool, get_tools, register
+from tools.registry import ToolMeta, call_tool, get_tool, get_tools, register, tool_meta
 
-__all__ = ["call_tool", "get_tool", "get_tools", "register"]
+__all__ = ["ToolMeta", "call_tool", "get_tool", "get_tools", "register", "tool_meta"]

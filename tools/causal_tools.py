@@ -20,9 +20,13 @@ from fmcgm.errors import ErrorCode, FMCGMError, ParseError, cycle_message
 from fmcgm.language.story import parse_background, sentences
 from fmcgm.vocabulary import QueryKind
 from tools.schemas import (
+    AcyclicityData,
     ApplyDoArgs,
     CheckAcyclicityArgs,
+    ClarificationData,
+    EffectData,
     EstimateEffectArgs,
+    GraphData,
     GraphSpec,
     ProposeEdgesArgs,
     RequestClarificationArgs,
@@ -60,15 +64,15 @@ def propose_edges(args: ProposeEdgesArgs) -> ToolResult:
         raise ParseError("propose_edges needs edges or a description", "pass edges=[[cause, effect], ...]")
     summary = f"graph with {len(g.nodes)} variables and {len(g.edges)} edges" + (
         f"; unobserved: {', '.join(sorted(g.latent))}" if g.latent else "")
-    return ToolResult(ok=True, summary=summary, data={"graph": GraphSpec.of(g).model_dump(mode="json")})
+    return ToolResult(ok=True, summary=summary, data=GraphData(graph=GraphSpec.of(g).model_dump(mode="json")))
 
 
 def check_acyclicity(args: CheckAcyclicityArgs) -> ToolResult:
     """Check that the graph has no directed cycle; name the cycle when it has one."""
     acyclic, cycle = G.is_acyclic(args.graph.edges)
     if acyclic:
-        return ToolResult(ok=True, summary="the graph is acyclic", data={"acyclic": True, "cycle": []})
-    return ToolResult(ok=True, summary=cycle_message(cycle), data={"acyclic": False, "cycle": cycle})
+        return ToolResult(ok=True, summary="the graph is acyclic", data=AcyclicityData(acyclic=True, cycle=[]))
+    return ToolResult(ok=True, summary=cycle_message(cycle), data=AcyclicityData(acyclic=False, cycle=cycle))
 
 
 def apply_do(args: ApplyDoArgs) -> ToolResult:
@@ -79,9 +83,10 @@ def apply_do(args: ApplyDoArgs) -> ToolResult:
     removed = sorted(set(g.edges) - set(h.edges))
     what = ", ".join(f"{k}={v:g}" for k, v in args.intervention.items())
     return ToolResult(ok=True, summary=f"do({what}) removes {len(removed)} incoming edge(s)",
-                      data={"graph": GraphSpec.of(h).model_dump(mode="json"), "removed_edges": [list(e) for e in removed],
-                            "intervention": args.intervention,
-                            "descendants": sorted(G.descendants(g, args.intervention) - set(args.intervention))})
+                      data=GraphData.model_validate({
+                          "graph": GraphSpec.of(h).model_dump(mode="json"), "removed_edges": [list(e) for e in removed],
+                          "intervention": args.intervention,
+                          "descendants": sorted(G.descendants(g, args.intervention) - set(args.intervention))}))
 
 
 def estimate_effect(args: EstimateEffectArgs) -> ToolResult:
@@ -102,7 +107,7 @@ def estimate_effect(args: EstimateEffectArgs) -> ToolResult:
     else:
         val = "n/a"
     summary = f"{query.describe()} = {val} via {res.method}" + (f"; answer: {res.answer}" if res.answer else "")
-    return ToolResult(ok=True, summary=summary, data=data)
+    return ToolResult(ok=True, summary=summary, data=EffectData.model_validate(data))
 
 
 def _det(g: G.CausalGraph, args: EstimateEffectArgs) -> ToolResult:
@@ -126,12 +131,12 @@ def _det(g: G.CausalGraph, args: EstimateEffectArgs) -> ToolResult:
     summary = (f"{q.outcome}={q.outcome_value} under do({q.treatment}={q.treatment_value}): "
                + (answer if answer else "not determined: it holds in some worlds consistent with what was observed "
                                         "and fails in others; say the unobserved causes to settle it"))
-    return ToolResult(ok=True, summary=summary, data={
-        "kind": "det_counterfactual", "answer": answer, "value": res.probability if res.determined else None,
+    return ToolResult(ok=True, summary=summary, data=EffectData.model_validate({
+        "kind": QueryKind.DET_COUNTERFACTUAL, "answer": answer, "value": res.probability if res.determined else None,
         "determined": res.determined,
         "estimand": f"{q.outcome}_{{{q.treatment}={q.treatment_value}}} = {q.outcome_value} given {args.observations or '{}'}",
         "method": "abduction-action-prediction over deterministic mechanisms", "steps": res.steps,
-        "exact": True, "assumptions": [] if res.determined else ["unobserved causes leave the outcome undetermined"]})
+        "exact": True, "assumptions": [] if res.determined else ["unobserved causes leave the outcome undetermined"]}))
 
 
 def request_clarification(args: RequestClarificationArgs) -> ToolResult:
@@ -141,7 +146,7 @@ def request_clarification(args: RequestClarificationArgs) -> ToolResult:
         raise ParseError("request_clarification needs what is missing or what could not be read",
                          "fill in missing (e.g. ['a causal graph']) or unreadable")
     need = "; ".join(args.missing) or "a rewording of the unreadable sentences"
-    return ToolResult(ok=True, summary=f"asked the user for: {need}", data=args.model_dump())
+    return ToolResult(ok=True, summary=f"asked the user for: {need}", data=ClarificationData.model_validate(args.model_dump()))
 
 
 def safe(impl: Callable[[Any], ToolResult], schema: type[BaseModel]) -> Callable[..., dict]:

@@ -19,7 +19,7 @@ from fmcgm.discovery.knowledge import NO_SOURCE, LLMKnowledge, gather
 from fmcgm.discovery.pdag import DiscoveredGraph, Edge
 from fmcgm.discovery.pipeline import discover
 from fmcgm.discovery.table import DEFAULT_BUDGET_S, DataError, check_size, load_table
-from tools.schemas import ToolResult
+from tools.schemas import DataEffectData, GraphData, ToolResult
 
 DISCOVERY_SHARE = 0.5  # of the budget, for the discovery on the whole table; the rest for its resamples
 
@@ -71,8 +71,8 @@ def discover_graph(args: DiscoverGraphArgs, knowledge_model=None) -> ToolResult:
         g = DiscoveredGraph(nodes=table.names, method="knowledge", edges=[
             Edge(a=a, b=b, mark="->", source="knowledge", confidence=c) for (a, b), c in k.claimed().items()])
         return ToolResult(ok=True, summary=f"{len(g.edges)} edge(s) from {k.source}; not tested on data",
-                          data={"graph": g.to_agent_graph(), "uncertain_edges": [], "notes": notes,
-                                "knowledge": [a.model_dump() for a in k.answers]})
+                          data=GraphData.model_validate({"graph": g.to_agent_graph(), "uncertain_edges": [], "notes": notes,
+                                                         "knowledge": [a.model_dump() for a in k.answers]}))
     deadline = t0 + DISCOVERY_SHARE * args.budget_s
     progress.report(f"discovering a graph over {len(table.names)} columns and {table.n:,} rows "
                     f"(budget {args.budget_s:.0f} s)")
@@ -90,12 +90,12 @@ def discover_graph(args: DiscoverGraphArgs, knowledge_model=None) -> ToolResult:
                + f"; critique: {d.tests_run} implied independence(s) tested, {len(d.violations)} violated"
                + (f" after {len(d.constraints)} repair round(s)" if d.constraints else "")
                + (f"; conflicts: {'; '.join(c.text for c in d.conflicts)}" if d.conflicts else ""))
-    return ToolResult(ok=True, summary=summary, data={
+    return ToolResult(ok=True, summary=summary, data=GraphData.model_validate({
         "graph": graph, "uncertain_edges": uncertain, "kinds": table.kinds,
         "violations": [v.model_dump() for v in d.violations], "notes": [*notes, *d.notes],
         "rounds": [r.model_dump() for r in d.rounds], "constraints": [c.model_dump() for c in d.constraints],
         "conflicts": [c.model_dump() for c in d.conflicts], "rejected_knowledge": d.rejected_knowledge,
-        "seconds": round(seconds, 2)})
+        "seconds": round(seconds, 2)}))
 
 
 def estimate_from_data(args: EstimateFromDataArgs) -> ToolResult:
@@ -128,21 +128,13 @@ def estimate_from_data(args: EstimateFromDataArgs) -> ToolResult:
         raise
     ci = f" (95% CI {r.ci[0]:.4f} to {r.ci[1]:.4f})" if r.ci and r.answer else ""
     value = f"{r.value:.4f}{ci}" if r.value is not None else f"in [{r.range[0]:.4f}, {r.range[1]:.4f}]"
-    return ToolResult(ok=True, summary=f"effect of {r.treatment} on {r.outcome} = {value}; {r.verdict}", data={
+    summary = f"effect of {r.treatment} on {r.outcome} = {value}; {r.verdict}"
+    return ToolResult(ok=True, summary=summary, data=DataEffectData.model_validate({
         "kind": "ate_from_data", "answer": r.answer, "value": r.value, "ci": list(r.ci) if r.ci else None,
         "range": list(r.range), "estimand": r.estimand, "method": r.method, "assumptions": r.assumptions,
         "warnings": r.warnings, "verdict": r.verdict, "determined": r.answer is not None,
         "rests_on": r.rests_on, "budget": r.budget, "seconds": round(time.monotonic() - t0 + spent, 2),
         "resamples": stability.resamples if stability else 0,
         "members": [{"parents": m.parents, "value": m.value, "ci": list(m.ci) if m.ci else None,
-                     "estimand": m.estimand, "structural": m.structural, "share": m.share} for m in r.members]})
+                     "estimand": m.estimand, "structural": m.structural, "share": m.share} for m in r.members]}))
 
-
-def discover_with_model(args: dict, model) -> dict:
-    """discover_graph with a chat model as the knowledge source (LLM backends), validated like any tool call."""
-    from tools.causal_tools import safe
-
-    def discover_graph_with_knowledge(a: DiscoverGraphArgs) -> ToolResult:
-        return discover_graph(a, knowledge_model=model)
-
-    return safe(discover_graph_with_knowledge, DiscoverGraphArgs)(**args)

@@ -14,7 +14,7 @@ from fmcgm.discovery.equivalence_class import derivation, equivalence_class, eva
 from fmcgm.discovery.independence_statements import Hypothesis, Premises, read_hypothesis, read_premises
 from fmcgm.discovery.plain_independence import read_plain_hypothesis, read_plain_premises
 from fmcgm.errors import ParseError
-from tools.schemas import ToolResult
+from tools.schemas import IndependenceData, ToolResult
 
 METHOD = ("independence oracle: skeleton and colliders by PC's rules, every member of the Markov equivalence class "
           "enumerated and checked against all stated independences, the hypothesis tested in each member")
@@ -65,7 +65,7 @@ def infer_from_independences(args: InferFromIndependencesArgs) -> ToolResult:
                "equivalence class")
     closed = ("the premises say the listed independences are all that hold" if premises.complete
               else "closed world: the listed independences are read as all that hold")
-    return ToolResult(ok=True, summary=summary, data={
+    return ToolResult(ok=True, summary=summary, data=IndependenceData.model_validate({
         "kind": "independence_inference", "answer": "yes" if v.implied else "no", "implied": v.implied,
         "estimand": f"{h.formal()}, in every DAG whose independences are exactly the stated ones",
         "method": METHOD,
@@ -77,4 +77,4 @@ def infer_from_independences(args: InferFromIndependencesArgs) -> ToolResult:
         "counterexample": [list(e) for e in v.counterexample] if v.counterexample is not None else None,
         "cpdag": {"nodes": list(cls.variables), "directed": [list(e) for e in sorted(cls.compelled)],
                   "undirected": [sorted(p) for p in sorted(cls.reversible, key=sorted)]},
-        "colliders": [c.text() for c in cls.colliders]})
+        "colliders": [c.text() for c in cls.colliders]}))

@@ -2,14 +2,18 @@
 
 Tool descriptions come from the implementations' docstrings and the argument
 schemas, so a model sees one source of truth.  Other capabilities plug in
-with :func:`register`.  :func:`call_tool` is the one executor: it decodes the
-arguments as a model sent them and never raises.
+with :func:`register`, which also records what the agent needs to know of each
+tool (:class:`ToolMeta`: does it run on the committed graph, answer, read the
+attached data ...), so the agent reads that instead of keeping lists of names.
+:func:`call_tool` is the one executor: it decodes the arguments as a model sent
+them and never raises.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from langchain_core.tools import BaseTool, StructuredTool
@@ -41,15 +45,41 @@ INVALID_JSON = "__invalid_json__"  # marker for arguments a model sent that are 
 MAX_DEPTH = 32  # no tool schema nests deeper; deeper input is refused before it can exhaust the stack
 MAX_ARG_CHARS = 1_000_000
 
+
+
+@dataclass(frozen=True)
+class ToolMeta:
+    """What the agent needs to know of a tool, declared once where the tool is registered."""
+
+    consumes_graph: bool = False  # runs on the committed graph: held for the critique, then given the frozen graph
+    answers: bool = False  # its ok result is the turn's computed answer
+    asks_user: bool = False  # its ok result ends the turn with a question back to the user
+    reads_data: bool = False  # reads the attached data file (given its path and the data budget)
+    input_step: bool = False  # a failure of its ends the turn as the answer's reason (the user's input is unusable)
+    builds_graph: bool = False  # its ok result is the graph proposed so far
+    uses_knowledge: bool = False  # takes a chat model as a knowledge source (``knowledge_model=``) when there is one
+
+    @property
+    def ends_search(self) -> bool:
+        """Its result ends the turn's search for an answer (an answer, or a question to the user)."""
+        return self.answers or self.asks_user
+
+
 _REGISTRY: dict[str, BaseTool] = {}
 _SCHEMAS: dict[str, type[BaseModel]] = {}
+_META: dict[str, ToolMeta] = {}
+_IMPLS: dict[str, Callable[..., ToolResult]] = {}
+NO_META = ToolMeta()  # an unknown tool: nothing special
 
 
-def register(impl: Callable[[Any], ToolResult], schema: type[BaseModel], name: str | None = None) -> BaseTool:
+def register(impl: Callable[..., ToolResult], schema: type[BaseModel], name: str | None = None,
+             meta: ToolMeta = NO_META) -> BaseTool:
     tool = StructuredTool.from_function(func=safe(impl, schema), name=name or impl.__name__,
                                         description=(impl.__doc__ or "").strip(), args_schema=schema)
     _REGISTRY[tool.name] = tool
     _SCHEMAS[tool.name] = schema
+    _META[tool.name] = meta
+    _IMPLS[tool.name] = impl
     return tool
 
 
@@ -59,6 +89,11 @@ def get_tools() -> list[BaseTool]:
 
 def get_tool(name: str) -> BaseTool | None:
     return _REGISTRY.get(name)
+
+
+def tool_meta(name: str | None) -> ToolMeta:
+    """The registered metadata of a tool (an unknown name: a tool with none of the properties)."""
+    return _META.get(name or "", NO_META)
 
 
 def _depth(obj: Any, limit: int) -> int:
@@ -109,8 +144,9 @@ def _too_deep() -> ToolResult:
                               "send the flat JSON object the tool's schema describes")
 
 
-def call_tool(name: str, args: Any) -> dict:
-    """Execute one tool call as a model sent it; every failure becomes an error result, never an exception."""
+def call_tool(name: str, args: Any, knowledge_model: Any = None) -> dict:
+    """Execute one tool call as a model sent it; every failure becomes an error result, never an exception.
+    ``knowledge_model``: a chat model for a tool that uses one as a knowledge source (ignored by the others)."""
     tool = _REGISTRY.get(name)
     if tool is None:
         return ToolResult.failure(ErrorCode.UNKNOWN_TOOL, f"there is no tool named {str(name)[:80]!r}",
@@ -123,18 +159,25 @@ def call_tool(name: str, args: Any) -> dict:
     except ValidationError as e:
         return error_result(e).model_dump()
     try:
+        if knowledge_model is not None and _META[name].uses_knowledge:
+            impl = _IMPLS[name]
+
+            def with_knowledge(a: Any) -> ToolResult:
+                return impl(a, knowledge_model=knowledge_model)
+
+            return safe(with_knowledge, _SCHEMAS[name])(**decoded)
         return tool.invoke(decoded)
     except Exception as e:  # noqa: BLE001 - nothing may escape into the chat as a traceback
         return ToolResult.failure(ErrorCode.TOOL_FAILED, str(e)[:500],
                                   "check the arguments against the tool's schema").model_dump()
 
 
-register(propose_edges, ProposeEdgesArgs)
+register(propose_edges, ProposeEdgesArgs, meta=ToolMeta(builds_graph=True))
 register(check_acyclicity, CheckAcyclicityArgs)
 register(apply_do, ApplyDoArgs)
-register(estimate_effect, EstimateEffectArgs)
-register(render_image, RenderImageArgs)
-register(request_clarification, RequestClarificationArgs)
-register(discover_graph, DiscoverGraphArgs)
-register(estimate_from_data, EstimateFromDataArgs)
-register(infer_from_independences, InferFromIndependencesArgs)
+register(estimate_effect, EstimateEffectArgs, meta=ToolMeta(consumes_graph=True, answers=True))
+register(render_image, RenderImageArgs, meta=ToolMeta(consumes_graph=True, answers=True))
+register(request_clarification, RequestClarificationArgs, meta=ToolMeta(asks_user=True))
+register(discover_graph, DiscoverGraphArgs, meta=ToolMeta(reads_data=True, input_step=True, uses_knowledge=True))
+register(estimate_from_data, EstimateFromDataArgs, meta=ToolMeta(consumes_graph=True, answers=True, reads_data=True))
+register(infer_from_independences, InferFromIndependencesArgs, meta=ToolMeta(answers=True))

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tools.schemas import GraphSpec, ToolResult
+from tools.schemas import GraphSpec, ImageData, ToolResult
 
 
 class RenderImageArgs(BaseModel):
@@ -45,4 +45,4 @@ def render_image(args: RenderImageArgs) -> ToolResult:
                if res.ok else f"THE PICTURE IS OFF after {len(res.attempts)} attempt(s): " + "; ".join(res.check["problems"]))
     return ToolResult(ok=True, summary=f"{res.world}: do({what}) changes {', '.join(res.changed)}; "
                                        f"measured error {errs}; {verdict}; image {res.paths['side_by_side']}",
-                      data=res.to_dict())
+                      data=ImageData.model_validate(res.to_dict()))

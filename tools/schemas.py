@@ -9,9 +9,19 @@ rejected here with a message naming the field, not read as a complement.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    SerializerFunctionWrapHandler,
+    StrictBool,
+    Tag,
+    field_validator,
+    model_serializer,
+)
 
 from fmcgm.causal import graph as G
 from fmcgm.causal.deterministic import Mechanism
@@ -196,13 +206,157 @@ class ToolError(BaseModel):  # what the tools send back: read leniently
     for_model: str = ""  # what the agent's model should do next: never shown to the user
 
 
+class Payload(BaseModel):
+    """What a successful tool returns, typed by what it is: consumers match on the class, never on which keys a dict
+    happens to carry.  Each payload declares the fields its consumers read and keeps the rest as it was sent
+    (``extra="allow"``); it serialises to exactly the keys it was given, so the JSON a tool emits is unchanged."""
+
+    model_config = ConfigDict(extra="allow")
+    tag: ClassVar[str]
+
+    @model_serializer(mode="wrap")
+    def _as_sent(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        out = handler(self)
+        kept = self.model_fields_set | set(self.model_extra or {})
+        return {k: v for k, v in out.items() if k in kept}
+
+
+class EffectData(Payload):
+    """estimate_effect: a query computed on a graph from stated probabilities (a deterministic counterfactual too)."""
+
+    tag = "effect"
+    kind: QueryKind
+    answer: Literal["yes", "no"] | None = None
+    value: float | None = None
+    bounds: list[float] | None = None
+    estimand: str | None = None
+    method: str = ""
+    assumptions: list[str] = Field(default_factory=list)
+    corrections: list[str] = Field(default_factory=list)
+
+
+class DataEffectData(Payload):
+    """estimate_from_data: an effect estimated from observations under every graph the discovered class allows."""
+
+    tag = "data_effect"
+    kind: Literal["ate_from_data"] = "ate_from_data"
+    answer: Literal["yes", "no"] | None = None
+    value: float | None = None
+    ci: list[float] | None = None
+    range: list[float] = Field(default_factory=list)
+    estimand: str = ""
+    method: str = ""
+    verdict: str = ""
+    assumptions: list[str] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    rests_on: list[str] = Field(default_factory=list)
+    budget: list[str] = Field(default_factory=list)
+
+
+class IndependenceData(Payload):
+    """infer_from_independences: a verdict over a Markov equivalence class, with its derivation."""
+
+    tag = "independence"
+    kind: Literal["independence_inference"] = "independence_inference"
+    answer: Literal["yes", "no"]
+    implied: bool
+    estimand: str = ""
+    method: str = ""
+    assumptions: list[str] = Field(default_factory=list)
+    derivation: list[str] = Field(default_factory=list)
+
+
+class ImageData(Payload):
+    """render_image: a counterfactual image, checked against the SCM (``ok``), with the paths of its PNGs."""
+
+    tag = "image"
+    paths: dict[str, str]
+    counterfactual_values: dict[str, float] | None = None
+    estimand: str | None = None
+    method: str | None = None
+    assumptions: list[str] = Field(default_factory=list)
+
+
+class ClarificationData(Payload):
+    """request_clarification: what was understood and what the user is asked for."""
+
+    tag = "clarification"
+    understood: str = ""
+    unreadable: list[str] = Field(default_factory=list)
+    missing: list[str] = Field(default_factory=list)
+    example: str = ""
+    graph: dict[str, Any] | None = None
+
+
+class GraphData(Payload):
+    """propose_edges, apply_do, discover_graph: a graph (a discovered class carries its search's keys too)."""
+
+    tag = "graph"
+    graph: dict[str, Any]
+
+
+class AcyclicityData(Payload):
+    """check_acyclicity: whether the graph is acyclic, and the cycle when it is not."""
+
+    tag = "acyclicity"
+    acyclic: bool
+    cycle: list[str] = Field(default_factory=list)
+
+
+class FindingsData(Payload):
+    """The critique's rejection sent back as a tool result: its findings."""
+
+    tag = "findings"
+    findings: list[dict[str, Any]]
+
+
+class NoData(Payload):
+    """A failed call: nothing but the error."""
+
+    tag = "none"
+
+
+_KIND_TAGS = {"ate_from_data": DataEffectData.tag, "independence_inference": IndependenceData.tag}
+_KEY_TAGS = ((ImageData, "paths"), (ClarificationData, "missing"), (ClarificationData, "unreadable"),
+             (FindingsData, "findings"), (AcyclicityData, "acyclic"), (GraphData, "graph"))
+
+
+def payload_tag(v: Any) -> str:
+    """The payload type of a tool result's data.  A typed payload says its own; JSON read back from a message, a
+    trace or the state is recognised here, once, by its kind or its defining key."""
+    if isinstance(v, Payload):
+        return v.tag
+    if not isinstance(v, dict):
+        return NoData.tag
+    if "kind" in v:
+        return _KIND_TAGS.get(str(v["kind"]), EffectData.tag)
+    return next((cls.tag for cls, key in _KEY_TAGS if key in v), NoData.tag)
+
+
+ToolData = Annotated[
+    Annotated[EffectData, Tag(EffectData.tag)] | Annotated[DataEffectData, Tag(DataEffectData.tag)]
+    | Annotated[IndependenceData, Tag(IndependenceData.tag)] | Annotated[ImageData, Tag(ImageData.tag)]
+    | Annotated[ClarificationData, Tag(ClarificationData.tag)] | Annotated[GraphData, Tag(GraphData.tag)]
+    | Annotated[AcyclicityData, Tag(AcyclicityData.tag)] | Annotated[FindingsData, Tag(FindingsData.tag)]
+    | Annotated[NoData, Tag(NoData.tag)],
+    Discriminator(payload_tag)]
+AnswerData = EffectData | DataEffectData | IndependenceData | ImageData  # what an answering tool's success carries
+
+
 class ToolResult(BaseModel):
     ok: StrictBool
     summary: str
-    data: dict[str, Any] = Field(default_factory=dict)
+    data: ToolData = Field(default_factory=NoData)
     error: ToolError | None = None
 
     @classmethod
     def failure(cls, code: ErrorCode, message: str, hint: str = "", for_model: str = "") -> ToolResult:
         return cls(ok=False, summary=f"error: {message}",
                    error=ToolError(code=code, message=message, hint=hint, for_model=for_model))
+
+    @classmethod
+    def read(cls, result: ToolResult | dict[str, Any] | None) -> ToolResult:
+        """A tool result as it was stored (a dict in a message, the state or a trace), typed."""
+        if isinstance(result, ToolResult):
+            return result
+        return cls.model_validate(result or {"ok": False, "summary": "no tool result"})

@@ -12,11 +12,11 @@ from collections.abc import Generator
 from typing import Any
 
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
-from langgraph.errors import GraphRecursionError
 from pydantic import BaseModel
 
 from fmcgm.app.answer import TurnAnswer, error_answer, read_answer
 from fmcgm.app.present import step_summary, step_title
+from tools import tool_meta
 
 
 class StepEvent(BaseModel):
@@ -84,11 +84,6 @@ def stream_turn(agent, question: str, thread_id: str, recursion_limit: int) -> G
                                     tokens=step.get("tokens"), graph=graph, committed=committed,
                                     intervened=intervened, graph_changed=changed or node == "commit")
         state = {**agent.get_state(config).values, "thread_id": thread_id}
-    except GraphRecursionError:
-        state = error_answer(question, thread_id, f"stopped after {recursion_limit} steps without an answer "
-                                                  "(the recursion limit)", "limit")
-        if agent.checkpointer is not None:
-            agent.update_state(config, {"error": state["answer"]["error"], "outcome": "error", "answer": state["answer"]})
     except Exception as e:  # noqa: BLE001 - an agent failure is a readable message, and the app keeps serving
         state = error_answer(question, thread_id, f"the agent failed: {type(e).__name__}: {e}")
     answer = read_answer(state)
@@ -99,7 +94,7 @@ def graph_of(step: dict[str, Any]) -> dict[str, Any] | None:
     """The graph a step built or reviewed, if any (propose_edges' result, the critique's or a tool's argument)."""
     res = step.get("result")
     res = res if isinstance(res, dict) else {}
-    if step.get("tool") == "propose_edges" and res.get("ok"):
+    if tool_meta(step.get("tool")).builds_graph and res.get("ok"):
         return (res.get("data") or {}).get("graph")
     g = (step.get("args") or {}).get("graph")
     if isinstance(g, str):

@@ -35,8 +35,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from fmcgm.discovery.pdag import DiscoveredGraph, local_members, neighbours, possibly_reaches
-from fmcgm.discovery.table import Table
-from fmcgm.errors import ErrorCode, FMCGMError
+from fmcgm.discovery.table import DataError, Table
+from fmcgm.errors import ErrorCode, FMCGMError, NotIdentifiableError
 
 BOOTSTRAP = 200
 LEVEL = 0.95
@@ -287,7 +287,7 @@ def effect_from_data(t: Table, graph: DiscoveredGraph, x: str, y: str, claim: st
     """The effect under every parent set of x that the class (and its resamples) allows; a verdict only when
     they agree and the edges it rests on are stable."""
     if any(e.mark in ("<->", "o->", "o-o") for e in graph.edges if x in (e.a, e.b)):
-        raise FMCGMError(f"the discovered graph leaves a possible latent confounder at {x} (a PAG mark)",
+        raise NotIdentifiableError(f"the discovered graph leaves a possible latent confounder at {x} (a PAG mark)",
                          "the effect is not identified by adjustment for x's parents; collect more variables")
     full_sets = [frozenset(pa) for pa in local_members(graph, x)]
     alternatives = list(dict.fromkeys(full_sets))
@@ -433,7 +433,7 @@ def effect_by_identification(t: Table, g, x: str, y: str, seed: int = 0) -> Memb
 
     bad = [v for v in g.observed if t.kinds.get(v) != "discrete" or not set(t.labels.get(v, [])) <= {0, 1}]
     if bad:
-        raise FMCGMError(f"identification from counts needs 0/1 columns; {', '.join(bad)} are not",
+        raise DataError(f"identification from counts needs 0/1 columns; {', '.join(bad)} are not",
                          "code those variables as 0/1")
     empty = []
     for e1, e0 in zip(do_estimands(g, y, x, 1), do_estimands(g, y, x, 0), strict=True):
