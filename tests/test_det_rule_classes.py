@@ -56,3 +56,52 @@ def test_unless_both_is_not_of_a_conjunction(question, expect):
 def test_the_fern_is_answered_not_declined():
     a = ask(f"{FERN} Had I moved it out of the shade, would it have stayed healthy?")
     assert confident(a) and a["answer"] == "yes", a["text"]
+
+
+# A rule said one way ("Y if X", "Y whenever X") is X suffices, with other causes possible: Y = X or U. A
+# counterfactual that makes X true is determined; one that makes X false depends on U and is never answered.
+@pytest.mark.parametrize("story, expect", [
+    ("The lamp comes on whenever the doorbell rings or the motion sensor fires, and last night the doorbell rang "
+     "and the motion sensor fired. Had the doorbell not rung, would the lamp have come on?", "yes"),  # sensor fired
+    ("The alarm sounds if there is smoke. There was no smoke and the alarm was silent. Had there been smoke, would "
+     "the alarm have sounded?", "yes"),
+    ("The alarm sounds if there is smoke. There was no smoke and the alarm was silent. Had there been smoke, would "
+     "the alarm have been silent?", "no"),
+    ("The gate opens whenever the guard presses the button. The guard did not press the button and the gate stayed "
+     "shut. Had the guard pressed the button, would the gate have opened?", "yes"),
+])
+def test_a_rule_said_one_way_answers_what_it_determines(story, expect):
+    a = ask(story)
+    never_wrong(a, expect)
+    assert confident(a), a["text"]
+
+
+@pytest.mark.parametrize("story", [
+    "The alarm sounds if there is smoke. There was smoke and the alarm sounded. Had there been no smoke, would the "
+    "alarm have sounded?",
+    "The lamp comes on whenever the switch is flipped. The switch was flipped and the lamp came on. Had the switch "
+    "not been flipped, would the lamp have come on?",
+    "The motor runs only when the key is in. The key was out and the motor did not run. Had the key been in, would "
+    "the motor have run?",
+])
+def test_what_a_one_way_rule_leaves_open_is_not_guessed(story):
+    a = ask(story)
+    assert not confident(a), a["text"]
+
+
+def test_a_one_way_rule_in_a_story_with_numbers_is_asked_about():
+    a = ask("Smoking causes cancer. The alarm sounds if there is smoke. 30% of people smoke. Among smokers, 20% get "
+            "cancer; among non-smokers, 5%. Does smoking increase the chance of cancer?")
+    assert a["outcome"] == "declined" and not confident(a), a["text"]
+
+
+@pytest.mark.parametrize("observed, expect", [
+    ("There was smoke and the alarm was not silent.", "yes"),
+    ("There was no smoke and the alarm was silent.", "yes"),
+])
+def test_an_observation_said_by_its_antonym_has_the_other_value(observed, expect):
+    # Alarm = smoke (iff). do(smoke = 0) -> alarm off -> silent: yes either way, but the observation must be consistent
+    a = ask(f"The alarm sounds exactly when there is smoke. {observed} Had there been no smoke, would the alarm have "
+            "been silent?")
+    never_wrong(a, expect)
+    assert confident(a), a["text"]

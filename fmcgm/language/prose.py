@@ -83,6 +83,7 @@ class RuleText:
     negate_causes: bool  # "unless"
     sentence: str
     otherwise: str = ""  # "If X, Y. Otherwise Z.": Z must be the other value of Y (checked when grounded)
+    half: str = ""  # a rule said one way only: "if" (X suffices for Y) or "only" (Y needs X); "" for a whole rule
 
 
 @dataclass
@@ -372,7 +373,22 @@ UNLESS_RE = re.compile(r"^(?P<y>.+?)\s+unless\s+(?P<x>.+)$", re.I)
 # the sprinkler is off; in every other case, the grass is wet.")
 IF_RULE_RE = re.compile(r"^if\s+(?P<x>.+?),\s*(?:then\s+)?(?P<y>.+)$", re.I)
 ONLY_RULE_RE = re.compile(r"^(?P<y>.+?)\s+only\s+(?:when|if)\s+(?P<x>.+)$", re.I)
+# "The lamp comes on whenever switch A or switch B is flipped", "The lawn gets wet if it rains": the condition suffices
+WHENEVER_RULE_RE = re.compile(r"^(?P<y>(?!if\b|when\b|whenever\b).+?)\s+(?:whenever|if|every time|any time)\s+(?P<x>.+)$",
+                              re.I)
 OTHERWISE_RE = re.compile(r"^(?:and\s+)?(?:otherwise|in (?:every|all|any) other cases?|else),?\s+(?P<z>.+)$", re.I)
+
+
+def _rule_then_more(c: str, st: ProseStory) -> bool:
+    """ "The lamp comes on whenever A or B is flipped, and last night both were flipped": a rule whose condition runs
+    into a clause of its own is read as the rule and that clause, when the clause reads on its own."""
+    for m in re.finditer(r",\s*(?:and|but|so)\s+", c):
+        left, right = c[:m.start()], c[m.end():]
+        snapshot = st.snapshot()
+        if (_read_rule(left, st) or _read_pending_rule(left, st)) and _read_clause(right, st):
+            return True
+        st.restore(snapshot)
+    return False
 
 
 def _read_pending_rule(c: str, st: ProseStory) -> bool:
@@ -382,10 +398,12 @@ def _read_pending_rule(c: str, st: ProseStory) -> bool:
         rule.otherwise = m.group("z")
         st.rules.append(rule)
         return True
-    m = IF_RULE_RE.match(c) or ONLY_RULE_RE.match(c)
+    m = IF_RULE_RE.match(c) or ONLY_RULE_RE.match(c) or WHENEVER_RULE_RE.match(c)
     if not m or NUMBER_RE.search(c):
         return False
-    st.pending.append(_rule(m, False, c))
+    rule = _rule(m, False, c)
+    rule.half = "only" if m.re is ONLY_RULE_RE else "if"
+    st.pending.append(rule)
     return True
 
 
@@ -462,7 +480,8 @@ def read_story(text: str, context: tuple[str, ...] = ()) -> ProseStory:
             st.unreadable.append(f"'no arrow {'between' if both else 'from'} {a} {'and' if both else 'to'} {b}' "
                                  f"contradicts the arrow {a} -> {b}" if (a, b) in st.edges else
                                  f"'no arrow between {a} and {b}' contradicts the arrow {b} -> {a}")
-    st.unreadable += [f"{r.sentence} (what happens otherwise?)" for r in st.pending]  # half a rule is no mechanism
+    # half a rule is a mechanism only with an unobserved other cause: the deterministic reader takes it so, the
+    # probabilistic one asks what happens otherwise (reader._problem)
     return st
 
 
@@ -563,7 +582,7 @@ def _read_clause(c: str, st: ProseStory) -> bool:
         st.formal_probs += f.probabilities
         st.absent += [(st.add_node(a), st.add_node(b), both) for a, b, both in f.absent]
         return True
-    if _read_rule(c, st) or _read_pending_rule(c, st):
+    if _rule_then_more(c, st) or _read_rule(c, st) or _read_pending_rule(c, st):
         return True
     if _read_lead_in(c, st):
         return True
@@ -581,7 +600,7 @@ def _read_clause(c: str, st: ProseStory) -> bool:
         if all(_read_clause(p, st) for p in parts):
             return True
         st.restore(snapshot)
-    if st.rules or re.search(r"\b(?:was|were|did|had|it rained|there was)\b", c, re.I):
+    if st.rules or st.pending or re.search(r"\b(?:was|were|did|had|it rained|there was)\b", c, re.I):
         if not NUMBER_RE.search(c) and not re.search(r"\b(?:causes?|affects?)\b", c, re.I):
             st.observations.append(c)
             return True

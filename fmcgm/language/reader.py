@@ -26,6 +26,7 @@ from fmcgm.language.lexicon import words
 from fmcgm.language.names import (
     FILLER,
     Mention,
+    antonym_of,
     mentions,
     modifier,
     name_stems,
@@ -40,6 +41,7 @@ from fmcgm.language.names import (
     unnamed_groups,
     unnamed_predicates,
     unsure,
+    words_match,
 )
 from fmcgm.language.prose import NUMBER_RE, POLES, ProbText, ProseStory, read_story
 from fmcgm.language.question_slots import SlotError, read_slots
@@ -441,7 +443,10 @@ def _formal_statements(st: ProseStory, nodes: list[str]) -> list[Statement]:
 
 def _problem(st: ProseStory, changes: list[str] | None = None) -> Problem:
     has_numbers = bool(st.probs or st.formal_probs)
-    asked = read_question(st.question, bool(st.rules), has_numbers)
+    asked = read_question(st.question, bool(st.rules or st.pending), has_numbers)
+    if st.pending and not (asked and asked.kind == "det"):
+        raise Unread("what happens otherwise: " + "; ".join(r.sentence for r in st.pending) + " says one direction only",
+                     st.pending[0].sentence)
     if asked is None and not st.rules and st.edges:
         return _slot_problem(st, has_numbers, changes)
     if asked is None and not st.rules and not st.latent and has_numbers:
@@ -646,7 +651,10 @@ def _literal_name(lit: str) -> str:
     toks = tokens(lit)
     skip = FILLER | set(POLES) | {"it", "there", "been", "had", "someon", "someone", "somebodi", "somebody", "anyon",
                                   "anyone", "anybodi", "anybody", "everyon", "everyone", "everybodi", "everybody",
-                                  "stay", "stays", "stayed", "remain", "remains", "remained", "keep", "keeps", "kept"}
+                                  "stay", "stays", "stayed", "remain", "remains", "remained", "keep", "keeps", "kept",
+                                  # when it happened is no part of what happened
+                                  "yesterday", "today", "tonight", "night", "morning", "evening", "week", "month",
+                                  "last", "now", "then", "so", "still", "also", "instead"}
     away = {j for j in range(len(toks) - 1) if (toks[j], toks[j + 1]) in _AWAY}  # "out of the kitchen": a value
     toks = tuple(w for j, w in enumerate(toks) if j not in away)
     name = " ".join(w for j, w in enumerate(toks) if w not in skip and not negating(toks, j) and w != "-")
@@ -663,11 +671,18 @@ def _literal(lit: str, nodes: list[str]) -> tuple[str, int]:
                       all(not toks[k].startswith(s) for s in name_stems(m.node)) for k in range(m.start, m.end))
     own = name_stems(m.node)  # a name's own words never negate it ("the bus was cancelled"); a "not" between them does
     inside = {k for k in range(m.start, m.end) if any(stem(toks[k]) == s for s in own)}
+    # the name said by its antonym ("the alarm was silent" for "alarm sounds") is its other value
+    # (a value word such as "dry" is counted below already)
+    prefix_flip ^= any(antonym_of(stem(toks[k]), s) for k in range(m.start, m.end) for s in own
+                       if toks[k] not in POLES and not any(words_match(stem(toks[k]), o) for o in own))
     flips = prefix_flip + sum(j not in inside and (negating(toks, j) or POLES.get(w) == 0) for j, w in enumerate(toks))
     # "moved it out of the shade", "kept away from the heater": out of / away from a place is not being there
     # (once: "kept away from" is already the negating verb "keep away")
     flips += sum(1 for j in range(len(toks) - 1) if j not in inside and (toks[j], toks[j + 1]) in _AWAY
                  and not (j and negating(toks, j - 1)))
+    # "the key was out" against "the key is in": out, on its own, is the other value ("out of" is counted above)
+    flips += sum(1 for j, w in enumerate(toks) if w == "out" and j not in inside and j > m.start
+                 and (j + 1 == len(toks) or toks[j + 1] != "of"))
     return m.node, 1 - flips % 2
 
 
@@ -695,7 +710,7 @@ def _deterministic(st: ProseStory, asked: Asked) -> Problem:
         nodes.append(name)
         return name
 
-    for r in st.rules:
+    for r in [*st.rules, *st.pending]:
         for lit in [r.effect, *r.causes]:
             counted = _COUNTING.search(lit)
             if counted:  # "one of its two switches is up and the other down" counts, it names no one condition
@@ -704,7 +719,8 @@ def _deterministic(st: ProseStory, asked: Asked) -> Problem:
                              r.sentence)
             node_of(lit)
     mechs, edges = [], []
-    for r in st.rules:
+    hidden: list[str] = []
+    for r in [*st.rules, *st.pending]:
         y, yv = _literal(r.effect, nodes)
         inputs: list[tuple[str, int]] = []
         for c in r.causes:
@@ -720,8 +736,26 @@ def _deterministic(st: ProseStory, asked: Asked) -> Problem:
             z, zv = _literal(r.otherwise, nodes)
             if z != y or zv == yv:
                 raise Unread(f"what 'otherwise {r.otherwise}' adds: it should say the other value of {y}", r.sentence)
+        if r.half and not r.otherwise:
+            # "Y if X": X suffices, other causes may also bring Y (Y = X or U); "Y only when X": X is needed, other
+            # conditions may still keep Y off (Y = X and U). U is unobserved: a counterfactual that depends on it
+            # is "not determined", never guessed
+            u = f"other causes of {y}" if r.half == "if" else f"other conditions of {y}"
+            hidden.append(u)
+            nodes.append(u)
+            edges.append((u, y))
+            want = "or" if r.half == "if" else "and"
+            if len(inputs) > 1 and op != want:  # (A and B) or U: the condition as its own node
+                c = f"the condition of {y}"
+                nodes.append(c)
+                mechs.append(Mechanism(c, 1, op, tuple(inputs)))
+                edges += [(n, c) for n, _ in inputs] + [(c, y)]
+                inputs = [(c, 1)]
+                edges = [e for e in edges if not (e[1] == y and e[0] != c and e[0] != u)]
+            mechs.append(Mechanism(y, yv, want, (*inputs, (u, 1 if r.half == "if" else 1))))
+            continue
         mechs.append(Mechanism(y, yv, op, tuple(inputs)))
-    graph = CausalGraph.build(list(dict.fromkeys(edges)), nodes=nodes)  # two rules may name the same cause
+    graph = CausalGraph.build(list(dict.fromkeys(edges)), nodes=nodes, latent=hidden)  # two rules may name one cause
     obs: dict[str, int] = {}
     for o in st.observations:
         for part in [p for p in re.split(r"\s+(?:and|but|while)\s+|,\s*", o) if p.strip()]:
