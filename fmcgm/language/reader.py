@@ -744,7 +744,7 @@ def _deterministic(st: ProseStory, asked: Asked) -> Problem:
             hidden.append(u)
             nodes.append(u)
             edges.append((u, y))
-            want = "or" if r.half == "if" else "and"
+            want: Literal["and", "or"] = "or" if r.half == "if" else "and"
             if len(inputs) > 1 and op != want:  # (A and B) or U: the condition as its own node
                 c = f"the condition of {y}"
                 nodes.append(c)
@@ -752,7 +752,7 @@ def _deterministic(st: ProseStory, asked: Asked) -> Problem:
                 edges += [(n, c) for n, _ in inputs] + [(c, y)]
                 inputs = [(c, 1)]
                 edges = [e for e in edges if not (e[1] == y and e[0] != c and e[0] != u)]
-            mechs.append(Mechanism(y, yv, want, (*inputs, (u, 1 if r.half == "if" else 1))))
+            mechs.append(Mechanism(y, yv, want, (*inputs, (u, 1))))
             continue
         mechs.append(Mechanism(y, yv, op, tuple(inputs)))
     graph = CausalGraph.build(list(dict.fromkeys(edges)), nodes=nodes, latent=hidden)  # two rules may name one cause
