@@ -173,27 +173,31 @@ def families(statements: list[Statement]) -> dict[str, frozenset[str]]:
     return parents
 
 
-def implied_graph(nodes: list[str], statements: list[Statement], closed: bool = False) -> Implied:
-    """The graph of the numbers' conditioning.  Unless the story says its links are complete (``closed``: "nothing
-    else", "independently", "regardless of"), every two variables must be linked: numbers of recovery given only
-    for the drug, beside a story of old patients, do not say that age leaves recovery alone — they may be an
-    aggregate — so a pair the numbers never link is asked about rather than read as no effect."""
+def implied_graph(nodes: list[str], statements: list[Statement]) -> Implied:
+    """The graph of the numbers' conditioning: each variable's parents are the groups its numbers are given for."""
     parents = families(statements)
     unused = [n for n in nodes if n not in parents and not any(n in p for p in parents.values())]
     if unused:
         raise NotImplied(f"the numbers for {unused[0]}: no sentence gives its chance")
     used = tuple(n for n in nodes if n in parents or any(n in p for p in parents.values()))
     edges = tuple((p, e) for e in nodes if e in parents for p in nodes if p in parents[e])
-    if not closed:
-        linked = {frozenset(e) for e in edges}
-        order = _causal_order(used, edges)
-        for i, a in enumerate(order):
-            for b in order[i + 1:]:
-                if frozenset((a, b)) not in linked:
-                    raise NotImplied(f"whether {a} and {b} affect each other: no number of one is given for groups of "
-                                     f"the other, and the story does not say they are unrelated; give those numbers "
-                                     f"(e.g. {b} for each group of {a}), or say that {a} does not affect {b}")
     return Implied(used, edges)
+
+
+def check_links(implied: Implied, exempt: frozenset[str] = frozenset()) -> None:
+    """Every two variables must be linked by the numbers: recovery given only for the drug, beside a story of old
+    patients, does not say that age leaves recovery alone — it may be an aggregate — so a pair the numbers never
+    link is asked about rather than read as no effect.  Not checked where the story says its links are complete
+    ("nothing else", "independently", "regardless of") or gives the numbers in notation (a factorisation, by
+    convention); a variable assigned at random (``exempt``) has no causes by design."""
+    linked = {frozenset(e) for e in implied.edges}
+    order = _causal_order(implied.nodes, implied.edges)
+    for i, a in enumerate(order):
+        for b in order[i + 1:]:
+            if frozenset((a, b)) not in linked and not {a, b} & exempt:
+                raise NotImplied(f"whether {a} and {b} affect each other: no number of one is given for groups of "
+                                 f"the other, and the story does not say they are unrelated; give those numbers "
+                                 f"(e.g. {b} for each group of {a}), or say that {a} does not affect {b}")
 
 
 def covers(implied: Implied, stated: list[tuple[str, str]]) -> None:

@@ -285,6 +285,11 @@ def _segments(rest: str) -> list[str]:
             for o in out]
 
 
+# "In a randomized trial", "In our survey", "In the study": where the numbers come from, never a group of a variable
+_SETTING = re.compile(r"^(?:in|during|for)\s+(?:a|an|the|our|this|my|that)\s+(?:\w+\s+){0,2}?(?:trial|study|survey|"
+                      r"experiment|sample|data(?:set)?|clinic|school|town|city|company|office|program|programme|"
+                      r"class|hospital|region|country|year|month|week)\b[^,]*$", re.I)
+
 # "Uninspected restaurants are 15% likely to keep clean kitchens": the chance of the event in the group
 LIKELY_RE = re.compile(r"^(?P<g>.+?)\s+(?:are|is|were|was)\s+(?P<n>[^,;]+?)\s+likely\s+to\s+(?P<e>.+)$", re.I)
 
@@ -300,6 +305,9 @@ def _read_probability(c: str, st: ProseStory) -> bool:
     prefix: list[str] = []
     rest, header = c, False
     m = POP_PREFIX.match(c)
+    if m and _SETTING.match(m.group("c")):  # "In a randomized trial, 8% of ...": where, not a group
+        rest = m.group("rest")
+        m = POP_PREFIX.match(rest)
     if m and not NUMBER_RE.search(m.group("c")):
         prefix, rest = [m.group("c")], m.group("rest")
     else:
@@ -505,6 +513,9 @@ def _random_assignment(c: str) -> bool:
     one"): read as the story's random assignment (the flag is set for the sentence), with no probability in it."""
     if not RANDOM_RE.search(c):
         return False
+    # "... a coin decided who got the vaccine: 50% got it": the share assigned, which the effect does not need
+    c = re.sub(rf"[:;,]?\s*(?:{NUMBER_RE.pattern})\s+(?:of them\s+)?(?:got|received|were given|were assigned to|took)\s+"
+               r"(?:it|them|one)\s*$", "", c, flags=re.I)
     rest = re.sub(r"\bhalf\b|\b\d+\b(?!\s*(?:%|percent|per cent|\.\d))", " ", c, flags=re.I)
     return not NUMBER_RE.search(rest)
 

@@ -500,7 +500,7 @@ def _implied_problem(st: ProseStory, asked: Asked | None, changes: list[str] | N
     """A story of numbers (and perhaps some arrows): the graph its conditioning implies (fmcgm.language.implied),
     said as an assumption; every stated arrow must be among the implied ones.  Numbers in notation name their
     variables themselves; a question no whole-sentence shape reads (``asked`` None) is read by slots on that graph."""
-    from fmcgm.language.implied import NotImplied, check_direction, covers, implied_graph, propose_nodes
+    from fmcgm.language.implied import NotImplied, check_direction, check_links, covers, implied_graph, propose_nodes
 
     extra = [*asked.mediators, *([asked.condition] if asked.condition else [])] if asked else []
     formal_names = list(dict.fromkeys(k for term, _ in st.formal_probs for k, _ in (*term.event, *term.given)))
@@ -508,7 +508,7 @@ def _implied_problem(st: ProseStory, asked: Asked | None, changes: list[str] | N
                           start=[*st.nodes, *formal_names])
     try:
         statements = _statements(st, nodes, changes) + _formal_statements(st, nodes)
-        implied = implied_graph(nodes, statements, closed=st.closed)
+        implied = implied_graph(nodes, statements)
         covers(implied, st.edges)
         graph = CausalGraph.build(list(implied.edges), nodes=list(implied.nodes))
         if asked is None:
@@ -519,6 +519,10 @@ def _implied_problem(st: ProseStory, asked: Asked | None, changes: list[str] | N
         else:
             query, claim = _query(asked, Vars(graph))
         check_direction(implied, query.treatment or "", query.outcome, query.kind in _CAUSAL_KINDS, st.randomized)
+        if not st.closed and st.probs:  # numbers in notation alone are a factorisation by convention
+            root = query.treatment and not any(e == query.treatment for _, e in implied.edges)
+            check_links(implied, frozenset({query.treatment}) if st.randomized and root and query.treatment
+                        else frozenset())
     except NotImplied as e:
         raise Unread(e.missing, e.sentence) from None
     except Unread as e:
