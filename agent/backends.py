@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
-from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
-from langchain_core.runnables import Runnable
 
 from agent.configuration import Settings
 from agent.offline_model import OfflineReasoner
 from fmcgm.errors import ErrorCode, FMCGMError
 
+if TYPE_CHECKING:  # imported by the real-LLM backends themselves: the offline path never pays for it
+    from langchain_core.language_models.chat_models import BaseChatModel
 
-def make_model(settings: Settings) -> BaseChatModel:
+
+class Invokable(Protocol):
+    """What the agent calls of a (tool-bound) model: a LangChain Runnable, or the offline reasoner."""
+
+    def invoke(self, input: Any, config: Any = None, /) -> Any: ...
+
+
+def make_model(settings: Settings) -> BaseChatModel | OfflineReasoner:
     if settings.backend == "offline":
         return OfflineReasoner()
     if settings.backend == "llamacpp":
@@ -40,7 +48,7 @@ class BackendUnavailable(FMCGMError):
     code = ErrorCode.BACKEND_UNREACHABLE
 
 
-def invoke_with_retries(model: Runnable, messages: Sequence[BaseMessage], settings: Settings) -> AIMessage:
+def invoke_with_retries(model: Invokable, messages: Sequence[BaseMessage], settings: Settings) -> AIMessage:
     """One model call; transient failures (down, slow, 5xx) are retried with exponential backoff, then reported
     as :class:`BackendUnavailable` naming the server and what to check."""
     for attempt in range(settings.max_retries + 1):

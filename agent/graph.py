@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import uuid
 from functools import partial
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import HumanMessage, ToolMessage
 from langgraph.graph import END, START, StateGraph
 
@@ -36,6 +35,9 @@ from fmcgm.discovery.table import load_table
 from fmcgm.errors import FMCGMError
 from fmcgm.vocabulary import Outcome
 from tools import get_tools, tool_meta
+
+if TYPE_CHECKING:  # the real-LLM backends' base class: its import alone costs seconds the offline path never needs
+    from langchain_core.language_models.chat_models import BaseChatModel
 
 
 def route_model(state: AgentState, max_nudges: int = 2) -> ModelRoute:
@@ -56,12 +58,12 @@ def route_critique(state: AgentState) -> Literal["model", "commit", "finalize"]:
     return "model" if isinstance(state["messages"][-1], ToolMessage) else "commit"
 
 
-def build_graph(model: BaseChatModel | None = None, settings: Settings | None = None, checkpointer=None,
-                review_model: BaseChatModel | None = None):
+def build_graph(model: BaseChatModel | OfflineReasoner | None = None, settings: Settings | None = None,
+                checkpointer=None, review_model: BaseChatModel | None = None):
     """The compiled agent. Raises FMCGMError for a backend that cannot be configured or unreadable --data."""
     settings = settings or Settings()
     base = model or make_model(settings)
-    if review_model is None and settings.backend != "offline" and model is None:
+    if review_model is None and settings.backend != "offline" and model is None and not isinstance(base, OfflineReasoner):
         review_model = base  # an LLM also reviews its own graph with the critique prompt
     tools = get_tools()
     max_nudges = 0 if isinstance(base, OfflineReasoner) else settings.max_uncomputed_nudges

@@ -12,16 +12,14 @@ import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
-from langchain_core.runnables import Runnable, RunnableConfig
+from langchain_core.runnables import RunnableConfig
 from pydantic import ValidationError
 
 from agent.answer import turn_answer
-from agent.backends import BackendUnavailable, invoke_with_retries
+from agent.backends import BackendUnavailable, Invokable, invoke_with_retries
 from agent.configuration import Settings
 from agent.data_support import DATA_CONFLICT, dag_member, data_note, discovered_findings
 from agent.guards import count_calls, empty_reply_error, limit_message, model_route, out_of_steps
@@ -38,6 +36,10 @@ from tools import call_tool, tool_meta
 from tools.registry import decode_arguments
 from tools.schemas import EstimateEffectArgs, FindingsData, GraphData, GraphSpec, ToolResult
 
+if TYPE_CHECKING:  # types only: the offline path imports neither (chat_models alone costs seconds of start-up)
+    import numpy as np
+    from langchain_core.language_models.chat_models import BaseChatModel
+
 NUDGE = "fmcgm_nudge"  # marks messages the agent itself adds to the conversation
 NUMBER_CODES = frozenset({ErrorCode.INVALID_PROBABILITY, ErrorCode.INCONSISTENT_INPUT})  # findings fixed by correcting a number
 
@@ -46,7 +48,7 @@ NUMBER_CODES = frozenset({ErrorCode.INVALID_PROBABILITY, ErrorCode.INCONSISTENT_
 class Deps:
     """What the nodes need besides the state: the tool-bound model, the settings, the attached data."""
 
-    model: Runnable
+    model: Invokable  # a tool-bound LangChain chat model, or the offline reasoner
     settings: Settings
     tool_names: frozenset[str]
     review_model: BaseChatModel | None = None

@@ -1,8 +1,11 @@
-"""The offline reasoning backend: a LangChain chat model that needs no network and no weights.
+"""The offline reasoning backend: a tool-calling model that needs no network and no weights.
 
-It speaks the tool-calling protocol exactly like an LLM: it reads the
-conversation, emits ``propose_edges`` → ``check_acyclicity`` →
-``estimate_effect`` tool calls, and finally an answer.  Reading the question
+It speaks LangChain's tool-calling protocol exactly like an LLM (``bind_tools``, then ``invoke`` on the
+conversation returns an ``AIMessage`` with tool calls), without being a ``BaseChatModel``: importing
+``langchain_core.language_models.chat_models`` costs more than the whole offline turn (its tracer and callback
+machinery, about 2 s of a 2-core machine's start-up), and the agent's nodes call nothing else.  It reads the
+conversation, emits ``propose_edges`` → ``check_acyclicity`` → ``estimate_effect`` tool calls, and finally an
+answer.  Reading the question
 is done by :mod:`fmcgm.language`, which returns ranked readings without calling
 the engine; one check injected here (:func:`engine_check`) picks between them,
 and when readings disagree or something is missing the reasoner asks back with
@@ -19,10 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from langchain_core.language_models.chat_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
-from langchain_core.outputs import ChatGeneration, ChatResult
-from langchain_core.utils.function_calling import convert_to_openai_tool
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage, convert_to_messages
 
 from agent.answer import result_text
 from fmcgm.causal.deterministic import counterfactual
@@ -241,15 +241,27 @@ def _unreadable_value(visual) -> Clarification | None:
     return None
 
 
-class OfflineReasoner(BaseChatModel):
-    """Deterministic, offline tool-calling model for structured causal questions."""
+class OfflineReasoner:
+    """Deterministic, offline tool-calling model for structured causal questions.
 
-    @property
-    def _llm_type(self) -> str:
-        return "fmcgm-offline"
+    What the agent calls of a chat model, and nothing more: ``bind_tools(tools)`` and ``invoke(messages)``
+    returning an ``AIMessage`` (its id marked as a run's, as LangChain's chat models mark theirs)."""
 
-    def bind_tools(self, tools: Sequence[Any], *, tool_choice: str | None = None, **kwargs: Any):
-        return self.bind(tools=[convert_to_openai_tool(t) for t in tools], **kwargs)
+    _llm_type = "fmcgm-offline"
+
+    def __init__(self, tools: frozenset[str] = frozenset()) -> None:
+        self.tools = tools  # the names of the tools bound (none: the reasoner asks back in words)
+
+    def bind_tools(self, tools: Sequence[Any], *, tool_choice: str | None = None, **kwargs: Any) -> OfflineReasoner:
+        """A reasoner that may call these tools (LangChain tools, or OpenAI-style tool dicts)."""
+        return OfflineReasoner(frozenset(_tool_name(t) for t in tools))
+
+    def invoke(self, input: Any, config: Any = None, **kwargs: Any) -> AIMessage:
+        """The next message of the conversation ``input`` (messages, or a string as one user message)."""
+        reply = self.next_message(convert_to_messages([input] if isinstance(input, str) else input), set(self.tools))
+        if reply.id is None:
+            reply.id = f"lc_run--{uuid.uuid4()}-0"
+        return reply
 
     def _visual_turn(self, visual, results, tools: set[str] | None = None) -> AIMessage:
         """propose_edges → check_acyclicity → apply_do → render_image → answer, for a world image question."""
@@ -276,10 +288,6 @@ class OfflineReasoner(BaseChatModel):
             image = {"image": visual.image} if visual.image else {}
             return _call("render_image", {"world": visual.world, "intervention": visual.intervention, **image})
         return _final(_visual_answer(res))
-
-    def _generate(self, messages: list[BaseMessage], stop=None, run_manager=None, **kwargs: Any) -> ChatResult:
-        tools = {str((t.get("function") or {}).get("name")) for t in kwargs.get("tools") or [] if isinstance(t, dict)}
-        return ChatResult(generations=[ChatGeneration(message=self.next_message(messages, tools))])
 
     def next_message(self, messages: list[BaseMessage], tools: set[str] | None = None) -> AIMessage:
         start, question, context = pending_question(messages)
@@ -318,6 +326,13 @@ class OfflineReasoner(BaseChatModel):
         if name == "estimate_effect":
             return _final(result_text(res))
         return _final(res.get("summary", ""))
+
+
+def _tool_name(tool: Any) -> str:
+    """A bound tool's name: a LangChain tool's ``name``, or an OpenAI-style dict's (``{"function": {"name": ...}}``)."""
+    if isinstance(tool, dict):
+        return str((tool.get("function") or {}).get("name") or tool.get("name"))
+    return str(getattr(tool, "name", None) or getattr(tool, "__name__", tool))
 
 
 @lru_cache(maxsize=512)

@@ -81,3 +81,16 @@ print('ok')
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr[-2000:]
+
+
+def test_the_offline_ask_path_never_imports_langchains_chat_models(tmp_path):
+    """The offline reasoner is not a ``BaseChatModel``: the agent's nodes call ``bind_tools`` and ``invoke`` only, and
+    ``langchain_core.language_models.chat_models`` (with its ``base``, callbacks and caches) is imported by the real-LLM
+    backends alone.  The package ``langchain_core.language_models`` itself is loaded by ``langchain_core.messages``
+    (for ``_utils``) and imports nothing more until asked, so its submodules are what is checked."""
+    seen = _probe(tmp_path, STORY)
+    assert seen["code"] in (0, None)
+    allowed = {"langchain_core.language_models", "langchain_core.language_models._utils",
+               "langchain_core.language_models._compat_bridge", "langchain_core.language_models.chat_model_stream"}
+    loaded = sorted(m for m in seen["after"] if m.startswith("langchain_core.language_models") and m not in allowed)
+    assert loaded == [], loaded
