@@ -264,9 +264,10 @@ class OfflineReasoner:
         return reply
 
     def _visual_turn(self, visual, results, tools: set[str] | None = None) -> AIMessage:
-        """propose_edges → check_acyclicity → apply_do → render_image → answer, for a world image question."""
-        graph = _visual_graph(visual.world)
-        unread = _unreadable_value(visual)
+        """propose_edges → check_acyclicity → apply_do → render_image → answer, for a world image question (on the
+        graph of the mechanism the question states, when it states one)."""
+        graph = _visual_graph(visual.world, visual.mechanism)
+        unread = _refused_mechanism(visual) or _unreadable_value(visual)
         if unread is not None:  # a unit the world does not read: asked back, never rendered at the bare number
             if (results and results[-1][0] == CLARIFY) or not (tools and CLARIFY in tools):
                 return _asked(unread.text())
@@ -286,7 +287,11 @@ class OfflineReasoner:
             return _call("apply_do", {"graph": graph, "intervention": do})
         if name == "apply_do":
             image = {"image": visual.image} if visual.image else {}
-            return _call("render_image", {"world": visual.world, "intervention": visual.intervention, **image})
+            stated = visual.mechanism
+            scm = {"scm": stated.spec, "assumptions": [f"the mechanism read from your words ({', '.join(stated.rules)}): "
+                                                       + "; ".join(f"'{c}'" for c in stated.clauses),
+                                                       *stated.assumptions]} if stated is not None else {}
+            return _call("render_image", {"world": visual.world, "intervention": visual.intervention, **image, **scm})
         return _final(_visual_answer(res))
 
     def next_message(self, messages: list[BaseMessage], tools: set[str] | None = None) -> AIMessage:
@@ -403,17 +408,43 @@ def _data_turn(question: str, attached: dict, results: list, replies: list[str] 
     return _final(result_text(res))
 
 
-def _visual_graph(world_name: str) -> dict:
+def _visual_graph(world_name: str, stated=None) -> dict:
+    """The world's graph, or the graph of the SCM the question states (the world's mechanisms it leaves kept)."""
     from fmcgm.worlds import get_world
 
-    return GraphSpec.of(get_world(world_name).graph()).model_dump(mode="json")
+    world = get_world(world_name)
+    if stated is not None:
+        from fmcgm.worlds.user_scm import with_scm
+
+        world = with_scm(world, stated.scm)
+    return GraphSpec.of(world.graph()).model_dump(mode="json")
+
+
+def _refused_mechanism(visual) -> Clarification | None:
+    """Why the mechanism the question states cannot be rendered (a concept or unit the world lacks, a cycle, a
+    mechanism outside the generator's menu or its concept's range): said, nothing rendered."""
+    from fmcgm.language.mechanism_words import rules
+    from fmcgm.worlds import get_world
+
+    e = visual.refusal
+    if e is None:
+        return None
+    world = get_world(visual.world)
+    forms = "; ".join(f"'{r.example}'" for r in rules() if r.world == world.name and r.mechanism != "inverse")
+    return Clarification(f"a counterfactual picture of the {world.name} world under a mechanism you stated",
+                         (e.message,), tuple(x for x in (e.hint,) if x), f"forms I read: {forms}")
 
 
 def _visual_answer(res: dict) -> str:
     d = res.get("data", {})
     fv, cv = d.get("factual_values", {}), d.get("counterfactual_values", {})
+    under = [a for a in d.get("assumptions", []) if a.startswith("the SCM used: ")]
     lines = [f"In the {d.get('world')} world, do({', '.join(f'{k}={v:.3g}' for k, v in d.get('intervention', {}).items())}) "
              f"changes {', '.join(d.get('changed', []))}; everything else stays."]
+    if under:  # the user's own mechanism: said first, with what was assumed in reading it
+        lines[0] = lines[0].replace(" world, do(", " world under the mechanism you stated, do(")
+        lines.append("Mechanism used: " + under[0].removeprefix("the SCM used: ") + ".")
+        lines += [f"Assumed: {a}" for a in d.get("assumptions", []) if a not in under]
     if d.get("factual_source") not in (None, "sampled", "given"):
         lines.append(f"Factual values read from the image by the {d['factual_source']}: "
                      + ", ".join(f"{k}={v:.3g}" for k, v in fv.items()))

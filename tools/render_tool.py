@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -23,6 +23,11 @@ class RenderImageArgs(BaseModel):
     guidance: bool = Field(default=True, description="Causal Semantic Guidance on/off")
     method: Literal["diffusion", "oracle"] = Field(default="diffusion", description="oracle: the exact renderer")
     out_dir: str | None = Field(default=None, description="a folder inside the output folder")
+    scm: dict[str, Any] | None = Field(
+        default=None, description="your own causal model over the world's concepts, as `fmcgm render --scm` reads it: "
+        '{"concepts": {CONCEPT: {"mechanism": "root|linear|threshold|copy|world", ...}}}; the counterfactual follows it')
+    assumptions: list[str] = Field(default_factory=list, max_length=20,
+                                   description="what was assumed in reading the SCM (said with the answer)")
 
 
 def render_image(args: RenderImageArgs) -> ToolResult:
@@ -37,12 +42,22 @@ def render_image(args: RenderImageArgs) -> ToolResult:
     graph = args.graph.model_dump() if args.graph is not None else None
     res = render_counterfactual(args.world, args.intervention, image=args.image, factual=args.factual, seed=args.seed,
                                 steps=args.steps, guidance=args.guidance, method=args.method, out_dir=args.out_dir,
-                                graph=graph)
+                                graph=graph, scm=args.scm)
     what = ", ".join(f"{k}={v:.3g}" for k, v in res.intervention.items())
     errs = ", ".join(f"{k} {v:.1f}%" for k, v in res.effect_error_pct.items())
     verdict = (f"checked: every changed concept within {res.check['tolerance_pct']:g}% of its range, the unchanged "
                "ones where they were, one of each object, nothing else in the frame"
                if res.ok else f"THE PICTURE IS OFF after {len(res.attempts)} attempt(s): " + "; ".join(res.check["problems"]))
-    return ToolResult(ok=True, summary=f"{res.world}: do({what}) changes {', '.join(res.changed)}; "
+    under = ""
+    data = res.to_dict()
+    if args.scm is not None:
+        from fmcgm.worlds import get_world
+        from fmcgm.worlds.user_scm import parse_scm
+
+        lines = parse_scm(args.scm, get_world(args.world)).describe()
+        under = f" under your SCM ({'; '.join(lines)})"
+        data["assumptions"] = [f"the SCM used: {'; '.join(lines)}; every other concept keeps the world's own mechanism",
+                               *args.assumptions]
+    return ToolResult(ok=True, summary=f"{res.world}: do({what}){under} changes {', '.join(res.changed)}; "
                                        f"measured error {errs}; {verdict}; image {res.paths['side_by_side']}",
-                      data=ImageData.model_validate(res.to_dict()))
+                      data=ImageData.model_validate(data))

@@ -4,7 +4,12 @@ like if the light were on the far left?") and read the intervention from them.""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fmcgm.errors import FMCGMError
+    from fmcgm.language.mechanism_words import StatedMechanism
 
 VISUAL_WORDS = ("look like", "looks like", "image", "picture", "render", "draw", "show", "scene", "appear")
 # how the web app names a person's uploaded image in the question (fmcgm/app/uploads.py)
@@ -38,6 +43,11 @@ class VisualRequest:
     world: str
     intervention: dict[str, str | float]
     image: str | None = None  # the factual image to start from (else one is sampled)
+    # a mechanism the question states over the world's concepts ("suppose the light follows the pendulum: ..."),
+    # rendered under that SCM; or why it was refused (then nothing is rendered)
+    mechanism: StatedMechanism | None = None
+    refusal: FMCGMError | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 def parse_visual(question: str) -> VisualRequest | None:
@@ -54,8 +64,15 @@ def parse_visual(question: str) -> VisualRequest | None:
     if scores[world_name] == 0:
         return None
     world = get_world(world_name)
+    from fmcgm.language.mechanism_words import read_mechanism
+
+    stated = read_mechanism(question, world)  # the user's own mechanism, taken out of the text before the "if ..."
+    if stated.mechanism is not None or stated.refusal is not None:
+        q = " " + re.sub(r"\s+", " ", stated.rest.lower()) + " "
     m = re.search(r"\b(?:if|when|had)\b(.+?)(?:[?.!]|$)", q)
     if not m:
+        if stated.refusal is not None:
+            return VisualRequest(world_name, {}, img.group(1) if img else None, refusal=stated.refusal)
         return None
     clause = m.group(1)
     intervention: dict[str, str | float] = {}
@@ -73,4 +90,6 @@ def parse_visual(question: str) -> VisualRequest | None:
             intervention[c.name] = _with_unit(num, c)
         if intervention:
             break  # one intervention per question: the first concept named with a value
-    return VisualRequest(world_name, intervention, img.group(1) if img else None) if intervention else None
+    if not intervention and stated.refusal is None:
+        return None
+    return VisualRequest(world_name, intervention, img.group(1) if img else None, stated.mechanism, stated.refusal)
