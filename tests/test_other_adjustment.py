@@ -74,3 +74,21 @@ def test_an_open_edge_the_local_criterion_closes_still_escapes_the_empty_cell():
     # has calls as a child, and its empty parent cell is escaped as above
     r = effect_from_data(from_frame(_alarm()), _collider(open_out=True), "alarm", "calls")
     assert r.answer == "yes" and [m.adjusted for m in r.members] == [[]]
+
+
+def test_a_variable_the_search_left_isolated_is_still_in_the_graph():
+    # cancer at n = 2,000 (seed 1800): the search left Pollution and Dyspnoea without edges; the critique built the
+    # graph from its edges alone and declined "the question names Dyspnoea, Pollution but the graph does not
+    # contain them" instead of letting the estimate say "no effect"
+    from agent.nodes import review_call
+
+    rng = np.random.default_rng(1)
+    df = pd.DataFrame({"smoker": rng.random(2000) < 0.3, "pollution": rng.random(2000) < 0.1,
+                       "dyspnoea": rng.random(2000) < 0.3}).astype(int)
+    df["cancer"] = (rng.random(2000) < np.where(df.smoker == 1, 0.6, 0.1)).astype(int)
+    graph = {"nodes": ["cancer", "dyspnoea", "pollution", "smoker"], "edges": [], "latent": [],
+             "undirected": [["cancer", "smoker"]], "bidirected": [], "partial": [], "ambiguous": [],
+             "sources": {"cancer -- smoker": "data"}, "search": {"method": "pc", "test": "auto", "alpha": 0.01}}
+    found = review_call("estimate_from_data", {"treatment": "pollution", "outcome": "dyspnoea"}, graph,
+                        "How much does dyspnoea change per unit of pollution?", from_frame(df))
+    assert not [f for f in found if f.code == "missing_variables"], found
