@@ -268,12 +268,12 @@ def review_call(tool: str, args: dict, graph: Any, question: str, table: Table |
         query = call.query.to_query()
     if discovered and table is not None:
         found = review(list(spec.edges), list(spec.latent), named=named, said_latent=said_latent,
-                       statements=statements, query=query)
+                       statements=statements, query=query, nodes=list(spec.nodes))
         return found + discovered_findings(graph, table)
     tester = tester_for(table) if table is not None else None
     return review(list(spec.edges), list(spec.latent), named=named, said_latent=said_latent,
                   statements=statements, query=query, data=table.columns if table is not None else None,
-                  data_test=tester)
+                  data_test=tester, nodes=list(spec.nodes))
 
 
 SAID_UNOBSERVED = re.compile(r"\b(?:is|are)\s+(?:unobserved|not observed|latent|hidden|unmeasured)\b"

@@ -205,13 +205,15 @@ def check_data(g: G.CausalGraph, data: dict[str, np.ndarray] | None, alpha: floa
 
 def review(edges: list[tuple[str, str]], latent: list[str], *, named: Sequence[str] = (), said_latent: Sequence[str] = (),
            statements: Sequence[Statement] = (), query: Query | None = None,
-           data: dict[str, np.ndarray] | None = None, data_test: CITest | None = None) -> list[Finding]:
-    """Every check on a proposed graph; a cyclic or invalid graph stops the rest."""
+           data: dict[str, np.ndarray] | None = None, data_test: CITest | None = None,
+           nodes: Sequence[str] = ()) -> list[Finding]:
+    """Every check on a proposed graph; a cyclic or invalid graph stops the rest.  ``nodes``: the graph's variables,
+    those without an edge included (a discovered graph often has them: an isolated variable is in the graph)."""
     found = check_acyclic(edges)
     if found:
         return found
     try:
-        g = G.CausalGraph.build(edges, latent=latent)
+        g = G.CausalGraph.build(edges, nodes=nodes, latent=latent)
     except FMCGMError as e:
         return [Finding("error", e.code, e.message)]
     found += check_named_variables(g, list(named), list(said_latent))

@@ -61,6 +61,7 @@ class MemberEffect:
     method: str
     structural: bool = False  # no effect by the graph alone: the outcome is a parent of the treatment, or it has no children
     share: float | None = None  # the share of resamples whose class allows this parent set
+    adjusted: list[str] | None = None  # the back-door set used instead of the parents (their cells were empty)
 
 
 @dataclass
@@ -88,6 +89,7 @@ class Stability:
     parent_sets: dict[frozenset[str], float]  # parent set of x -> share of resamples whose class allows it
     notes: list[str] = field(default_factory=list)  # how the resamples were read
     cut: list[str] = field(default_factory=list)  # what the time budget or the table's size cut
+    graphs: list[DiscoveredGraph] = field(default_factory=list)  # the resamples' graphs without PAG marks at x
 
 
 @dataclass
@@ -249,6 +251,7 @@ def graph_stability(t: Table, graph: DiscoveredGraph, x: str, *, alpha: float = 
     marks: dict[str, Counter] = {}
     sets: Counter = Counter()
     done, notes, cut = 0, [], []
+    graphs: list[DiscoveredGraph] = []
     others = [v for v in t.names if v != x]
     t0 = time.monotonic()
     for b in range(resamples):
@@ -265,6 +268,7 @@ def graph_stability(t: Table, graph: DiscoveredGraph, x: str, *, alpha: float = 
         if not any(e.mark in ("<->", "o->", "o-o") for e in g.edges if x in (e.a, e.b)):
             for pa in local_members(g, x):
                 sets[frozenset(pa)] += 1
+            graphs.append(g)
         done += 1
         if progress and (b + 1) % 5 == 0:
             progress(f"graph stability: {b + 1} of {resamples} discovery resamples")
@@ -279,7 +283,51 @@ def graph_stability(t: Table, graph: DiscoveredGraph, x: str, *, alpha: float = 
         shares = {k: c / done for k, c in marks.get(v, Counter()).items()} if done else {}
         if full != "absent" or any(k != "absent" and s >= ALTERNATIVE for k, s in shares.items()):
             edges.append(EdgeStability((x, v), full, shares))
-    return Stability(done, m, edges, {k: c / done for k, c in sets.items()} if done else {}, notes, cut)
+    return Stability(done, m, edges, {k: c / done for k, c in sets.items()} if done else {}, notes, cut, graphs)
+
+
+MAX_OTHER_SETS = 8  # back-door sets tried when the parents' cells are empty
+
+
+def other_adjustment(t: Table, graphs: list[DiscoveredGraph], x: str, y: str, pa: frozenset[str], seed: int,
+                     why: PositivityError) -> MemberEffect | None:
+    """When adjusting for the parent set ``pa`` of x leaves an empty cell: the effect by another back-door set, no
+    larger than ``pa``, that is valid in *every* DAG of every graph in ``graphs`` in which x's parents are ``pa``
+    (so it identifies the same member's effect), smallest first; ``None`` when no such set has data in every cell
+    or the DAGs are too many to list.  The sets are the project's own back-door sets
+    (:func:`fmcgm.causal.identification.backdoor_sets`) of one such DAG, checked in the others."""
+    from fmcgm.causal import graph as G
+    from fmcgm.causal.identification import backdoor_sets, is_backdoor_set
+    from fmcgm.discovery.pdag import member_dags
+
+    dags: list[G.CausalGraph] = []
+    for g in graphs:
+        members = member_dags(g, x, pa)
+        if members is None:
+            return None
+        dags += [G.CausalGraph.build(d, nodes=g.nodes) for d in members]
+    if not dags:
+        return None
+    candidates = [frozenset(z) for z in backdoor_sets(dags[0], x, y, max_size=len(pa))]
+    candidates = [z for z in dict.fromkeys(sorted(candidates, key=lambda z: (len(z), sorted(z))))
+                  if z != pa and len(z) <= len(pa)]
+    tried = 0
+    for z in candidates:
+        if not all(is_backdoor_set(d, x, y, set(z)) for d in dags[1:]):
+            continue
+        tried += 1
+        if tried > MAX_OTHER_SETS:
+            break
+        try:
+            m = member_effect(t, x, y, sorted(z), seed)
+        except PositivityError:
+            continue
+        m.parents, m.adjusted = sorted(pa), sorted(z)
+        m.estimand += (f" (the parents {{{', '.join(sorted(pa))}}} of {x} leave an empty cell — {why.message}; "
+                       f"{{{', '.join(sorted(z))}}} is a back-door set in each of the {len(dags)} DAG(s) the data allow "
+                       f"with those parents, and has data in every cell)")
+        return m
+    return None
 
 
 def effect_from_data(t: Table, graph: DiscoveredGraph, x: str, y: str, claim: str = "affects", seed: int = 0,
@@ -311,6 +359,15 @@ def effect_from_data(t: Table, graph: DiscoveredGraph, x: str, y: str, claim: st
         try:
             m = member_effect(t, x, y, sorted(pa), seed)
         except PositivityError as err:
+            # another back-door set of the same member: checked in every DAG with these parents, of the full-data
+            # class when it allows them and of each resample's class that allowed them
+            where = ([graph] if pa in full_sets else []) + ([s for s in stability.graphs if pa in
+                                                              map(frozenset, local_members(s, x))] if stability else [])
+            other = other_adjustment(t, where, x, y, pa, seed, err)
+            if other is not None:
+                other.share = share
+                members.append(other)
+                continue
             if pa in full_sets:
                 raise
             unestimable.append(f"adjusting for {{{', '.join(sorted(pa))}}} (the parents of {x} in {share:.0%} of the "
@@ -381,6 +438,9 @@ def effect_from_data(t: Table, graph: DiscoveredGraph, x: str, y: str, claim: st
         assumptions.append(f"additive noise: {', '.join(by_noise)} was oriented by the asymmetry of regression "
                            "residuals, not by independences")
     warnings = [f"the direction of {u} is not determined by the data" for u in uncertain]
+    warnings += [f"adjusting for {x}'s parents {{{', '.join(m.parents)}}} leaves an empty cell, so the back-door set "
+                 f"{{{', '.join(m.adjusted) or '∅'}}} (valid in every graph the data allow with those parents) was used"
+                 for m in members if m.adjusted is not None]
     warnings += stability.notes if stability is not None else []
     warnings += [f"unstable across resamples: {e.text()}" for e in unstable if e.full != "absent"
                  and not any(e.full.endswith(u.split(" -- ")[-1]) for u in uncertain)]

@@ -202,3 +202,78 @@ def possibly_reaches(g: DiscoveredGraph, x: str, y: str) -> bool:
 
 def to_causal_graph(edges: list[tuple[str, str]], nodes: list[str]) -> G.CausalGraph:
     return G.CausalGraph.build(edges, nodes=nodes)
+
+
+MAX_MEMBERS = 256  # DAGs enumerated per parent set of the treatment (past this: not enumerated)
+MAX_STEPS = 20_000  # partial orientations tried while enumerating them
+
+
+def member_dags(g: DiscoveredGraph, x: str, parents: set[str] | frozenset[str], cap: int = MAX_MEMBERS,
+                max_steps: int = MAX_STEPS) -> list[list[tuple[str, str]]] | None:
+    """Every DAG of the class in which ``x``'s parents are exactly ``parents``; ``None`` when they are too many to
+    list (more than ``cap``, or more than ``max_steps`` partial orientations) or the graph has PAG marks.
+
+    A member orients each open edge (``--``) without a cycle and without a new collider: two non-adjacent parents of
+    a node c are allowed only where the search directed both edges into c, or left the triple ambiguous
+    (conservative PC); at ``x`` itself the parent set is taken as given (it comes from :func:`local_members`).
+    """
+    if any(e.mark not in ("->", "--") for e in g.edges):
+        return None
+    directed = set(g.directed())
+    if any(b == x and a not in parents for a, b in directed) or any(a == x and b in parents for a, b in directed):
+        return None
+    pairs = {e.pair for e in g.edges}
+    ambiguous = {(c, frozenset((a, b))) for a, c, b in g.ambiguous}
+    fixed = set(directed)
+    todo = []
+    for e in g.edges:
+        if e.mark != "--":
+            continue
+        if x in (e.a, e.b):
+            v = e.b if e.a == x else e.a
+            fixed.add((v, x) if v in parents else (x, v))
+        else:
+            todo.append((e.a, e.b))
+    if any(p not in {a for a, b in fixed if b == x} for p in parents):
+        return None
+
+    def collider_ok(c: str, edges: set[tuple[str, str]]) -> bool:
+        if c == x:
+            return True
+        pa = [a for a, b in edges if b == c]
+        return all(frozenset((u, v)) in pairs or ((u, c) in directed and (v, c) in directed)
+                   or (c, frozenset((u, v))) in ambiguous for i, u in enumerate(pa) for v in pa[i + 1:])
+
+    if not all(collider_ok(c, fixed) for c in g.nodes) or not nx.is_directed_acyclic_graph(nx.DiGraph(list(fixed))):
+        return []
+    out: list[list[tuple[str, str]]] = []
+    steps = 0
+
+    def extend(i: int, edges: set[tuple[str, str]], dg: nx.DiGraph) -> bool:
+        nonlocal steps
+        if i == len(todo):
+            out.append(sorted(edges))
+            return len(out) <= cap
+        a, b = todo[i]
+        for u, v in ((a, b), (b, a)):
+            steps += 1
+            if steps > max_steps:
+                return False
+            if nx.has_path(dg, v, u):
+                continue  # a cycle
+            edges.add((u, v))
+            if collider_ok(v, edges):
+                dg.add_edge(u, v)
+                ok = extend(i + 1, edges, dg)
+                dg.remove_edge(u, v)
+                if not ok:
+                    edges.discard((u, v))
+                    return False
+            edges.discard((u, v))
+        return True
+
+    dg = nx.DiGraph(list(fixed))
+    dg.add_nodes_from(g.nodes)
+    if not extend(0, set(fixed), dg):
+        return None
+    return out
