@@ -507,11 +507,33 @@ _CLOSING = re.compile(r"\b(?:regardless of|whether or not|independently(?: of ea
                       r"solely through|only by way of)\b", re.I)
 
 
+# "not assigned at random", "never randomized", "unlike a randomized trial", "unethical to assign ... at random":
+# random assignment denied or wished for; "picked 1000 people at random": random sampling, which confounds as before
+_RAND = r"(?:randomi[sz]ed|randomly|at random|random|lottery|coin)"
+_NOT_ASSIGNED = re.compile(
+    # a negation shortly before ("not assigned at random", "Nobody was randomized", "unlike a randomized trial")
+    rf"\b(?:not|never|no|nobody|no one|unlike|unethical|impossible|cannot|can't|wasn't|weren't|isn't|aren't|didn't|"
+    rf"rather than|instead of|without|hypothetical)\b(?:\W+\w+){{0,4}}?\W+{_RAND}"
+    # or after ("a randomized trial would have been impossible")
+    rf"|{_RAND}\w*(?:\W+\w+){{0,3}}?\W+(?:would|could|was not|wasn't|is not|isn't|impossible|unethical)\b"
+    rf"|\bobservational\b"
+    # random sampling, not assignment ("picked 1000 people at random", "randomly selected from the town")
+    rf"|\b(?:select\w*|pick\w*|sampl\w*|chose|chosen|choos\w*|survey\w*|interview\w*|drawn|drew|recruit\w*|"
+    rf"call\w*)\b(?:\W+\w+){{0,4}}?\W+(?:at random|randomly)\b"
+    rf"|\b(?:randomly|at random)\W+(?:select\w*|pick\w*|sampl\w*|chosen|drawn|recruit\w*|survey\w*|interview\w*|call\w*)",
+    re.I)
+
+
+def assigned_at_random(s: str) -> bool:
+    """The sentence says a variable was assigned at random, not denied, wished for or about sampling."""
+    return bool(RANDOM_RE.search(s)) and not _NOT_ASSIGNED.search(s)
+
+
 def _random_assignment(c: str) -> bool:
     """A clause that says only how a variable was assigned ("Plots were randomized", "I split my plots at random -
     half got the new fertilizer, half didn't", "200 patients were randomly given the new inhaler and 200 the old
     one"): read as the story's random assignment (the flag is set for the sentence), with no probability in it."""
-    if not RANDOM_RE.search(c):
+    if not assigned_at_random(c):
         return False
     # "... a coin decided who got the vaccine: 50% got it": the share assigned, which the effect does not need
     c = re.sub(rf"[:;,]?\s*(?:{NUMBER_RE.pattern})\s+(?:of them\s+)?(?:got|received|were given|were assigned to|took)\s+"
@@ -523,7 +545,7 @@ def _random_assignment(c: str) -> bool:
 def _read_sentence(s: str, st: ProseStory, turn: int, quiet: bool = False) -> None:
     """Read one sentence into the story; an earlier turn's unreadable sentence (``quiet``) was reported in its own
     turn and is left out, so one bad reply never blocks the thread."""
-    st.randomized = st.randomized or bool(RANDOM_RE.search(s))
+    st.randomized = st.randomized or assigned_at_random(s)
     st.closed = st.closed or bool(_CLOSING.search(s))
     for c in _clauses(s):
         first = len(st.probs)
@@ -572,8 +594,15 @@ def _read_lead_in(c: str, st: ProseStory) -> bool:
     return False
 
 
+# "Maybe genetics drives cancer": a hedged claim is read as the claim (a possible common cause makes the effect not
+# identifiable, which is the careful answer); the hedge word is never part of a name
+_HEDGE = re.compile(r"^(?:perhaps|maybe|possibly|arguably|probably|presumably|apparently|conceivably|likely|"
+                    r"it (?:seems|may be|might be|could be) that|it is possible that)\s*,?\s+", re.I)
+
+
 def _read_clause(c: str, st: ProseStory) -> bool:
     c = re.sub(r"^(?:imagine|consider|suppose|assume)\b[^:]*:\s*", "", c, flags=re.I)
+    c = _HEDGE.sub("", c)
     c = _REPORTED.sub("", c)  # "We know that the train was on time": what was observed, said as reported
     if is_closure(c) or FILLER_SENTENCE.match(c) and re.match(r"(?:nothing else|there (?:is|are) no other|no other|"
                                                              r"everything else|these are the only)", c, re.I):
