@@ -23,10 +23,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from fmcgm.causal.graph import CausalGraph, has_directed_path
 from fmcgm.causal.probability import Statement
 from fmcgm.language.lexicon import words
 from fmcgm.language.names import FILLER, POLES, mentions, negating, stem, tokens
-from fmcgm.language.prose import NUMBER_RE, ProseStory, clean_name
+from fmcgm.language.prose import HEADING_PROBWORDS, NUMBER_RE, ProseStory, clean_name
 from fmcgm.language.text import leading_negating_verb
 
 # "40% of patients are old", "Half of the farms have irrigation": the share of a population with a property
@@ -91,8 +92,7 @@ def share_property(clause: str) -> str | None:
 
 def heading_name(heading: str) -> str | None:
     """The variable a table's heading names: 'Failure rates on the exam' -> 'failure', 'Good yield' -> 'good yield'."""
-    h = re.sub(r"\b(?:the\s+)?(?:probability|chance|chances|risk|risks|likelihood|rate|rates|odds|share)"
-               r"(?:\s+(?:of|that))?\b", " ", heading, flags=re.I)
+    h = HEADING_PROBWORDS.sub(" ", heading)
     name = clean_name(_QUALIFIER.sub("", re.sub(r"\s+", " ", h).strip()))
     return name if tokens(name) else None
 
@@ -132,19 +132,14 @@ def leftover(phrase: str, nodes: list[str]) -> str | None:
     """The words of a phrase no variable, group word, value word or number accounts for, when they stand together
     ("home workers sleep well" with 'working from home' known -> 'sleep'); None when nothing or scattered words
     are left (those are asked about when the phrase is grounded)."""
-    toks, keep = _uncovered(phrase, nodes)
-    if not keep or keep[-1] - keep[0] + 1 != len(keep) or len(keep) > 3:
-        return None
-    return " ".join(toks[i] for i in keep)
-
-
-def _uncovered(phrase: str, nodes: list[str]) -> tuple[tuple[str, ...], list[int]]:
     toks = tokens(NUMBER_RE.sub(" ", phrase))
     covered = {i for m in mentions(" ".join(toks), nodes) for i in range(m.start, m.end)}
     keep = [i for i, w in enumerate(toks) if i not in covered and w not in _SKIP and stem(w) not in words("populations")
             and stem(w) not in words("affirming_verbs") and w not in POLES and not negating(toks, i) and not w.isdigit()
             and w != "-"]
-    return toks, keep
+    if not keep or keep[-1] - keep[0] + 1 != len(keep) or len(keep) > 3:
+        return None
+    return " ".join(toks[i] for i in keep)
 
 
 _SKIP = FILLER | frozenset("with without when whenever if given among for after it them this that one ones so others other "
@@ -184,14 +179,17 @@ def implied_graph(nodes: list[str], statements: list[Statement]) -> Implied:
     return Implied(used, edges)
 
 
-def check_links(implied: Implied, exempt: frozenset[str] = frozenset()) -> None:
+def check_links(graph: CausalGraph, exempt: frozenset[str] = frozenset()) -> None:
     """Every two variables must be linked by the numbers: recovery given only for the drug, beside a story of old
     patients, does not say that age leaves recovery alone — it may be an aggregate — so a pair the numbers never
     link is asked about rather than read as no effect.  Not checked where the story says its links are complete
     ("nothing else", "independently", "regardless of") or gives the numbers in notation (a factorisation, by
-    convention); a variable assigned at random (``exempt``) has no causes by design."""
-    linked = {frozenset(e) for e in implied.edges}
-    order = _causal_order(implied.nodes, implied.edges)
+    convention); a variable assigned at random (``exempt``) has no causes by design.  Pairs are named cause first
+    (a topological order, stated order among equals)."""
+    import networkx as nx
+
+    linked = {frozenset(e) for e in graph.edges}
+    order = list(nx.lexicographical_topological_sort(graph.dag(), key=graph.nodes.index))
     for i, a in enumerate(order):
         for b in order[i + 1:]:
             if frozenset((a, b)) not in linked and not {a, b} & exempt:
@@ -209,30 +207,15 @@ def covers(implied: Implied, stated: list[tuple[str, str]]) -> None:
                              f"of {b} depends on {a}")
 
 
-def _causal_order(nodes: tuple[str, ...], edges: tuple[tuple[str, str], ...]) -> list[str]:
-    """The nodes with every cause before its effects (stated order among equals), so messages name a pair as
-    cause first; a cycle leaves the rest in stated order (the graph check reports it)."""
-    out: list[str] = []
-    left = list(nodes)
-    while left:
-        ready = next((n for n in left if all(p in out for p, e in edges if e == n)), left[0])
-        out.append(ready)
-        left.remove(ready)
-    return out
-
-
 # -- 3. a causal question needs a path, and two variables need randomisation -----------------------
 
-def check_direction(implied: Implied, x: str, y: str, causal: bool, randomized: bool) -> None:
+def check_direction(graph: CausalGraph, x: str, y: str, causal: bool, randomized: bool) -> None:
     if not causal:
         return
-    from fmcgm.causal.graph import CausalGraph, has_directed_path
-
-    g = CausalGraph.build(list(implied.edges), nodes=list(implied.nodes))
-    if not has_directed_path(g, x, y):
+    if not has_directed_path(graph, x, y):
         raise NotImplied(f"whether {x} affects {y}: the numbers give {x} for groups of {y}, not the other way round; "
                          f"say what causes what (e.g. '{x} affects {y}.')")
-    if len(implied.nodes) == 2 and not randomized:
+    if len(graph.nodes) == 2 and not randomized:
         raise NotImplied(f"whether {x} causes {y}: the numbers show how often {y} goes with {x}, which a common cause "
                          f"could explain; say '{x} affects {y}' (or that {x} was assigned at random) and I will compute "
                          "the effect")

@@ -249,6 +249,10 @@ def _read_relation(c: str, st: ProseStory) -> bool:
 # -- probabilities --------------------------------------------------------------------------
 
 PROBWORD = r"(?:probability|chance|chances|risk|likelihood|rate|share|proportion|percentage|fraction|odds)"
+# the probability words of a table's heading ("Breakdown chance this year:", "Failure rates on the exam:"), cut to
+# find the variable it names
+HEADING_PROBWORDS = re.compile(r"\b(?:the\s+)?(?:probability|chance|chances|risk|risks|likelihood|rate|rates|odds|"
+                               r"share)(?:\s+(?:of|that))?\b", re.I)
 POP_PREFIX = re.compile(r"^(?P<c>(?:among|for|in|with|without|within|when|whenever|if)\s+.+?)\s*[,:]\s*(?P<rest>.+)$", re.I)
 COLON_PREFIX = re.compile(r"^(?P<c>[^,:]+?)\s*[:\u2014\u2013-]+\s+(?P<rest>.*\d.*|.*\b(?:half|third|quarter)\b.*)$", re.I)
 RATE_AMONG = re.compile(rf"^(?:the\s+)?(?P<e>.+?)\s+{PROBWORD}\s+(?:among|for|in|of)\s+(?P<g>.+)$", re.I)

@@ -43,7 +43,7 @@ from fmcgm.language.names import (
     unsure,
     words_match,
 )
-from fmcgm.language.prose import NUMBER_RE, POLES, ProbText, ProseStory, read_story
+from fmcgm.language.prose import HEADING_PROBWORDS, NUMBER_RE, POLES, ProbText, ProseStory, read_story
 from fmcgm.language.question_slots import SlotError, read_slots
 from fmcgm.language.understand import Problem
 from fmcgm.vocabulary import QueryKind
@@ -380,15 +380,11 @@ def _statements(st: ProseStory, nodes: list[str], changes: list[str] | None = No
     return out
 
 
-_PROBWORDS = re.compile(r"\b(?:the\s+)?(?:probability|chance|chances|risk|risks|likelihood|rate|rates|odds|share)"
-                        r"(?:\s+(?:of|that))?\b", re.I)
-
-
 def _heading_row(pt: ProbText, nodes: list[str], row_marked: dict[str, int]) -> tuple[dict[str, int], dict[str, int]] | None:
     """A row under a heading that names one variable the row does not ("Good yield: fertilized & weedy 55%"): the
     heading is the event and the row the group; None when the heading is a group itself ("Smokers: 30% get cancer").
     A row ending in a bare "with"/"without" ("old without 45%") flips the variable the row before named after "with"."""
-    heading = _PROBWORDS.sub(" ", pt.conditions[0])
+    heading = HEADING_PROBWORDS.sub(" ", pt.conditions[0])
     # the row is a group when its number ends it ("old with the drug 50%") or opens "p% of GROUP" ("25% of hat
     # wearers"); "Treated patients: 70% recover" names its event after the number, so there the heading is a group
     row_is_group = re.search(rf"(?:{NUMBER_RE.pattern})\W*$", pt.segment, re.I) or \
@@ -518,10 +514,10 @@ def _implied_problem(st: ProseStory, asked: Asked | None, changes: list[str] | N
                 raise Unread(e.missing, st.question) from None
         else:
             query, claim = _query(asked, Vars(graph))
-        check_direction(implied, query.treatment or "", query.outcome, query.kind in _CAUSAL_KINDS, st.randomized)
+        check_direction(graph, query.treatment or "", query.outcome, query.kind in _CAUSAL_KINDS, st.randomized)
         if not st.closed and st.probs:  # numbers in notation alone are a factorisation by convention
             root = query.treatment and not any(e == query.treatment for _, e in implied.edges)
-            check_links(implied, frozenset({query.treatment}) if st.randomized and root and query.treatment
+            check_links(graph, frozenset({query.treatment}) if st.randomized and root and query.treatment
                         else frozenset())
     except NotImplied as e:
         raise Unread(e.missing, e.sentence) from None
