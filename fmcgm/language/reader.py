@@ -718,7 +718,7 @@ def _deterministic(st: ProseStory, asked: Asked) -> Problem:
                              "than naming one (e.g. 'the lamp is on exactly when switch A is up or switch B is up')",
                              r.sentence)
             node_of(lit)
-    mechs, edges = [], []
+    mechs: list[Mechanism] = []
     hidden: list[str] = []
     for r in [*st.rules, *st.pending]:
         y, yv = _literal(r.effect, nodes)
@@ -728,7 +728,6 @@ def _deterministic(st: ProseStory, asked: Asked) -> Problem:
             if any(n == k for k, _ in inputs):  # two causes of one rule read as one variable: ask, never merge
                 raise Unread(f"which variables {' and '.join(repr(x) for x in r.causes)} are: two read as {n!r}", r.sentence)
             inputs.append((n, 1 - v if r.negate_causes else v))
-            edges.append((n, y))
         op: Literal["and", "or"] = "or" if r.op == "or" else "and"
         if r.negate_causes and len(inputs) > 1:  # "unless A or B" = not A and not B
             op = "and" if op == "or" else "or"
@@ -743,19 +742,18 @@ def _deterministic(st: ProseStory, asked: Asked) -> Problem:
             u = f"other causes of {y}" if r.half == "if" else f"other conditions of {y}"
             hidden.append(u)
             nodes.append(u)
-            edges.append((u, y))
             want: Literal["and", "or"] = "or" if r.half == "if" else "and"
             if len(inputs) > 1 and op != want:  # (A and B) or U: the condition as its own node
                 c = f"the condition of {y}"
                 nodes.append(c)
                 mechs.append(Mechanism(c, 1, op, tuple(inputs)))
-                edges += [(n, c) for n, _ in inputs] + [(c, y)]
                 inputs = [(c, 1)]
-                edges = [e for e in edges if not (e[1] == y and e[0] != c and e[0] != u)]
             mechs.append(Mechanism(y, yv, want, (*inputs, (u, 1))))
             continue
         mechs.append(Mechanism(y, yv, op, tuple(inputs)))
-    graph = CausalGraph.build(list(dict.fromkeys(edges)), nodes=nodes, latent=hidden)  # two rules may name one cause
+    # the arrows are the mechanisms' inputs (two rules may name one cause)
+    edges = list(dict.fromkeys((v, m.target) for m in mechs for v, _ in m.inputs))
+    graph = CausalGraph.build(edges, nodes=nodes, latent=hidden)
     obs: dict[str, int] = {}
     for o in st.observations:
         for part in [p for p in re.split(r"\s+(?:and|but|while)\s+|,\s*", o) if p.strip()]:
