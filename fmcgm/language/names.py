@@ -209,29 +209,10 @@ def mentions(phrase: str, nodes: list[str]) -> list[Mention]:
     for node, idx, flipped in spans:  # values once every name is placed
         others = name_words - set(idx)
         found.append(Mention(node, _value(toks, stems, min(idx), flipped, others, max(idx) + 1), min(idx), max(idx) + 1))
-    # a multi-word name said by its last word alone ("exercise" for "regular exercise"), when no other name has it;
-    # never a name with a negation or a verb of unknown direction in it ("the drug" is not "refusing the drug", nor
-    # "forswearing the drug")
-    for node in nodes:
-        ns = name_stems(node)
-        node_toks = tokens(node)
-        if node in placed or len(ns) < 2 or any(ns[-1] in name_stems(o) for o in nodes if o != node) or \
-                any(negating(node_toks, j) or (w.endswith("ing") and len(w) > 4 and j < len(node_toks) - 1
-                                               and stem(w) not in words("affirming_verbs"))
-                    for j, w in enumerate(node_toks)):
+    for node, part in _said_in_part(tuple(nodes)):
+        if node in placed:
             continue
-        span = _match(ns[-1:], toks, stems, used, False)
-        if span is not None:
-            used |= set(span[0])
-            placed.add(node)
-            spans.append((node, span[0], span[1]))
-    # a name said by its head alone, before its qualifier ("tar deposits" for "tar deposits in the lungs"), when no
-    # other variable has that head
-    for node in nodes:
-        head = name_head(node)
-        if node in placed or not head or any(set(head) <= set(name_stems(o)) for o in nodes if o != node):
-            continue
-        span = _match(head, toks, stems, used, False)
+        span = _match(part, toks, stems, used, False)
         if span is not None:
             used |= set(span[0])
             placed.add(node)
@@ -250,6 +231,29 @@ def mentions(phrase: str, nodes: list[str]) -> list[Mention]:
                 found.append(Mention(node, 1 - v if _negated_before(toks, i) else v, i, i + 1))
                 used.add(i)
     return sorted(found, key=lambda m: m.start)
+
+
+@lru_cache(maxsize=4096)
+def _said_in_part(nodes: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The parts by which a multi-word name may be said when no other variable could be meant, tried in order:
+    its last word ("exercise" for "regular exercise", when no other name has it — never for a name with a negation
+    or a verb of unknown direction in it: "the drug" is not "refusing the drug", nor "forswearing the drug"), then
+    its head before a qualifier ("tar deposits" for "tar deposits in the lungs", when no other name has that head)."""
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for node in nodes:
+        ns = name_stems(node)
+        node_toks = tokens(node)
+        if len(ns) < 2 or any(ns[-1] in name_stems(o) for o in nodes if o != node) or \
+                any(negating(node_toks, j) or (w.endswith("ing") and len(w) > 4 and j < len(node_toks) - 1
+                                               and stem(w) not in words("affirming_verbs"))
+                    for j, w in enumerate(node_toks)):
+            continue
+        out.append((node, ns[-1:]))
+    for node in nodes:
+        head = name_head(node)
+        if head and not any(set(head) <= set(name_stems(o)) for o in nodes if o != node):
+            out.append((node, head))
+    return tuple(out)
 
 
 def _match(ns: tuple[str, ...], toks: list[str], stems: list[str], used: set[int], exact: bool,
