@@ -27,7 +27,7 @@ from typing import Any
 
 from fmcgm.language.formal import FormalQuery, FormalStatements, Term, read_formal
 from fmcgm.language.lexicon import words
-from fmcgm.language.names import FILLER, NEGATORS, POLES, Mention, mentions, name_stems, tokens, without_negation
+from fmcgm.language.names import FILLER, NEGATORS, POLES, Mention, mentions, name_stems, stem, tokens, without_negation
 
 # -- numbers ----------------------------------------------------------------------------------
 
@@ -196,6 +196,37 @@ _HIDDEN_TAIL = re.compile(r",?\s*(?:and\s+|but\s+)?(?:there(?:'s| is) no way to 
 _NOT_A_NAME = re.compile(r"^(?:there|here)\b|\b(?:it|them|they|this|that)\b", re.I)
 
 
+def _trim_claim(phrase: str, leading: bool = False) -> tuple[str, bool]:
+    """A claim's subject or object without the words around its name, and whether they deny the claim:
+    "Grey hair does not itself" -> ("Grey hair", True); "salary directly" -> ("salary", False).  Words come off the
+    end (with ``leading``, generic persons also off the start) while they are claim fillers or denials (lexicon)."""
+    ws = phrase.split()
+    fillers, denials = words("claim_fillers"), words("claim_denials")
+    denied = False
+    if [w.lower() for w in ws[-2:]] in (["not", "only"], ["not", "just"]):
+        ws = ws[:-2]  # "Smoking not only causes ...": emphasis, never a denial
+    while len(ws) > 1:
+        for k in (3, 2, 1):
+            raw = " ".join(w.lower().strip(",;") for w in ws[-k:])
+            stems = " ".join(stem(w.strip(",;")) for w in ws[-k:])
+            denial = raw in denials or stems in denials or (k == 1 and raw.endswith("n't"))
+            if len(ws) > k and (denial or raw in fillers or stems in fillers):
+                denied |= denial
+                ws = ws[:-k]
+                break
+        else:
+            if leading and ws[0].lower() in _GENERIC_PERSONS:
+                ws = ws[1:]  # "makes anyone exercise": the object is the exercising
+                continue
+            break
+    return " ".join(ws), denied
+
+
+# "makes people hungrier", "makes anyone exercise": who is made to do it is no part of the variable
+_GENERIC_PERSONS = frozenset({"anyone", "anybody", "someone", "somebody", "everyone", "everybody", "people", "you",
+                              "them", "us", "one", "him", "her"})
+
+
 def _read_relation(c: str, st: ProseStory) -> bool:
     c = re.sub(r"^(?:we know that|it is known that|in this (?:world|study|story),?)\s+", "", c, flags=re.I)
     m = SHARED_RE.match(c)
@@ -231,8 +262,21 @@ def _read_relation(c: str, st: ProseStory) -> bool:
         return False
     if any(_NOT_A_NAME.search(x) for x in split_list(effects)):
         return False
+    # the side before the verb carries its auxiliaries, hedges and denials ("grey hair does not cause", "back pain
+    # does not depend on"); the object may end in emphasis ("salary directly") or start with who is made to act
+    before_verb = "b" if m.re is DEPENDS_RE else "a"
+    causes, denied_a = _trim_claim(causes, leading=before_verb == "b")
+    effects, denied_b = _trim_claim(effects, leading=before_verb == "a")
+    denied = denied_a if before_verb == "a" else denied_b
+    if m.re is PASSIVE_RE and re.search(r"\b(?:not|never)\b|n't\b", c, re.I):
+        return False
     a = [st.add_node(x) for x in split_list(causes)]
     b = [st.add_node(x) for x in split_list(effects)]
+    if denied:  # "Grey hair does not cause back pain": the arrow is absent; a mediator with a denial is not read
+        if m.groupdict().get("m"):
+            return False
+        st.absent += [(x, y, False) for x in a for y in b]
+        return bool(a and b)
     if latent:
         st.latent += a
     meds = [st.add_node(x) for x in split_list(m.group("m"))] if m.groupdict().get("m") else []
