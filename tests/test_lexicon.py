@@ -10,7 +10,9 @@ from fmcgm.language.names import stem, tokens
 def test_every_list_has_an_example_that_uses_it(name):
     entry = lexicon()[name]
     assert entry.words and entry.example
-    listed = {w for pair in entry.words for w in pair.split()} if name == "antonyms" else entry.words  # pairs: either half
+    # pairs and attribute rows: any word of them
+    listed = {w for row in entry.words for w in row.replace("|", " ").split()} \
+        if name in ("antonyms", "attribute_values") else entry.words
     toks = tokens(entry.example)
     stems = [stem(w) for w in toks]
     text = " ".join(toks)

@@ -75,15 +75,19 @@ POLES = {
     "heavy": 1, "long": 1, "short": 0, "old": 1, "young": 0, "many": 1, "few": 0,
     "more": 1, "less": 0, "increased": 1, "decreased": 0, "elevated": 1, "normal": 0, "well": 1, "badly": 0,
 }
-# Two-valued variables often named by their values: value word -> the variable's usual names.
-ATTRIBUTES = {
-    "rich": ("income", "wealth"), "poor": ("income", "wealth"), "wealthy": ("income", "wealth"),
-    "old": ("age",), "young": ("age",), "elderly": ("age",), "male": ("sex", "gender"), "female": ("sex", "gender"),
-    "tall": ("height",), "short": ("height",), "heavy": ("weight",), "hot": ("temperature",),
-    "cold": ("temperature",), "urban": ("location", "residence"), "rural": ("location", "residence"),
-}
-ATTRIBUTE_VALUE = {"rich": 1, "wealthy": 1, "poor": 0, "old": 1, "elderly": 1, "young": 0, "male": 1,
-                   "female": 0, "tall": 1, "short": 0, "heavy": 1, "hot": 1, "cold": 0, "urban": 1, "rural": 0}
+# Two-valued variables often named by their values (lexicon ``attribute_values``): value stem -> (the attribute's
+# noun stems, the value)
+@lru_cache(maxsize=1)
+def attribute_words() -> dict[str, tuple[frozenset[str], int]]:
+    out: dict[str, tuple[frozenset[str], int]] = {}
+    for row in words("attribute_values"):
+        nouns, ones, zeros = (frozenset(part.split()) for part in row.split("|"))
+        for value, stems in ((1, ones), (0, zeros)):
+            for w in stems:
+                out[w] = (nouns, value)
+    return out
+
+
 NOT_NEGATED = frozenset("under understood understanding universal university united uniform unique until unless "
                         "union unit units unity nonetheless".split())
 IRREGULAR = {"grown": "grow", "grew": "grow", "rung": "ring", "rang": "ring", "fell": "fall", "fallen": "fall",
@@ -95,7 +99,13 @@ IRREGULAR = {"grown": "grow", "grew": "grow", "rung": "ring", "rang": "ring", "f
              "kept": "keep", "slept": "sleep", "felt": "feel", "held": "hold", "met": "meet", "sat": "sit",
              "stood": "stand", "thrown": "throw", "threw": "throw", "woke": "wake", "woken": "wake",
              "died": "die", "dies": "die", "dead": "die", "death": "die", "children": "child", "men": "man",
-             "women": "woman", "people": "person", "smoker": "smoke"}
+             "women": "woman", "people": "person", "smoker": "smoke",
+             # comparatives name the same attribute as their adjective ("older riders" are the old ones)
+             "older": "old", "younger": "young", "richer": "rich", "poorer": "poor", "weaker": "weak",
+             "stronger": "strong", "newer": "new", "bigger": "big", "smaller": "small", "larger": "large",
+             "healthier": "healthy", "sicker": "sick", "heavier": "heavy", "wealthier": "wealthy", "hotter": "hot",
+             "colder": "cold", "warmer": "warm", "busier": "busy", "fitter": "fit", "taller": "tall",
+             "elder": "old", "eldest": "old", "oldest": "old", "youngest": "young"}
 
 
 @lru_cache(maxsize=50000)
@@ -220,16 +230,32 @@ def mentions(phrase: str, nodes: list[str]) -> list[Mention]:
     for node, idx, flipped in spans[len(found):]:
         others = (used | name_words) - set(idx)
         found.append(Mention(node, _value(toks, stems, min(idx), flipped, others, max(idx) + 1), min(idx), max(idx) + 1))
-    # value words naming a two-valued variable ("rich households" -> income)
+    # value words naming a two-valued variable ("rich households" -> income, "strong students" -> ability)
+    attrs = attribute_words()
     for i, w in enumerate(toks):
-        if i in used or w not in ATTRIBUTES:
+        if i in used or stems[i] not in attrs:
             continue
-        for node in nodes:
-            if any(words_match(stem(a), s) for a in ATTRIBUTES[w] for s in name_stems(node)) and \
-                    all(m.node != node for m in found):
-                v = ATTRIBUTE_VALUE[w]
-                found.append(Mention(node, 1 - v if _negated_before(toks, i) else v, i, i + 1))
-                used.add(i)
+        nouns, v = attrs[stems[i]]
+        fits = [n for n in nodes if set(name_stems(n)) & nouns and all(m.node != n for m in found)]
+        if len(fits) == 1:
+            found.append(Mention(fits[0], 1 - v if _negated_before(toks, i) else v, i, i + 1))
+            used.add(i)
+    # "good soil" for "soil quality", "high-risk patients" for "risk level": a pole word before the rest of a name
+    # that ends in an attribute noun
+    for node in nodes:
+        ns = name_stems(node)
+        if len(ns) < 2 or ns[-1] not in words("attribute_nouns") or any(m.node == node for m in found):
+            continue
+        head = ns[:-1]
+        if any(tuple(name_stems(o))[:len(head)] == head for o in nodes if o != node):
+            continue  # two names share the head: which one is meant is unknown
+        for i, w in enumerate(toks):
+            j = i + 2 if i + 1 < len(toks) and toks[i + 1] == "-" else i + 1
+            if w in POLES and i not in used and tuple(stems[j:j + len(head)]) == head and \
+                    not used & set(range(j, j + len(head))):
+                found.append(Mention(node, 1 - POLES[w] if _negated_before(toks, i) else POLES[w], i, j + len(head)))
+                used |= set(range(i, j + len(head)))
+                break
     return sorted(found, key=lambda m: m.start)
 
 
@@ -493,6 +519,6 @@ def modifier(phrase: str, m: Mention) -> str | None:
     if m.start == 0:
         return None
     w = toks[m.start - 1]
-    if w in FILLER or w in NEGATORS or w in POLES or w in ATTRIBUTES or w == "-" or re.fullmatch(r"(?:un|non)[a-z]+", w):
+    if w in FILLER or w in NEGATORS or w in POLES or stem(w) in attribute_words() or w == "-" or re.fullmatch(r"(?:un|non)[a-z]+", w):
         return None
     return w

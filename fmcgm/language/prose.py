@@ -97,6 +97,8 @@ class ProseStory:
     rules: list[RuleText] = field(default_factory=list)
     pending: list[RuleText] = field(default_factory=list)  # "If X, Y" / "Y only when X", waiting for its "otherwise"
     observations: list[str] = field(default_factory=list)
+    # "Severely ill patients are more likely to receive the treatment": a group and what goes with it, no arrow
+    associations: list[tuple[str, list[str], str]] = field(default_factory=list)
     question: str = ""
     unreadable: list[str] = field(default_factory=list)
     understood: list[str] = field(default_factory=list)
@@ -119,6 +121,9 @@ class ProseStory:
 
         name = _display(clean_name(name))
         key = name_stems(name)
+        # "taking the prep course" and "the prep course" are one variable: a leading affirming verb says its value 1
+        if len(key) > 1 and key[0] in words("affirming_verbs"):
+            key = key[1:]
         known = self._by_stems.get(key)
         if known is not None:
             return known
@@ -138,6 +143,11 @@ def clean_name(s: str) -> str:
     # "makes you more likely to be late": the variable is what becomes likely
     s = re.sub(r"^(?:(?:you|people|them|him|her|it|one|someone|us)\s+)?(?:more|less)\s+likely\s+to\s+"
                r"(?:be\s+|get\s+|become\s+)?", "", s, flags=re.I)
+    # "who takes the prep course", "who gets the drug": the variable is the course, the drug; "who passes" is passing
+    who = re.match(r"^(?:who|those who|people who|the ones who)\s+(?P<v>[\w-]+)(?:\s+(?P<rest>.+))?$", s, re.I)
+    if who:
+        s = who.group("rest") if who.group("rest") and stem(who.group("v")) in words("affirming_verbs") else \
+            " ".join(x for x in (who.group("v"), who.group("rest")) if x)
     while _ARTICLE.match(s):
         s = _ARTICLE.sub("", s)
     return without_negation(s)
@@ -225,6 +235,27 @@ def _trim_claim(phrase: str, leading: bool = False) -> tuple[str, bool]:
 # "makes people hungrier", "makes anyone exercise": who is made to do it is no part of the variable
 _GENERIC_PERSONS = frozenset({"anyone", "anybody", "someone", "somebody", "everyone", "everybody", "people", "you",
                               "them", "us", "one", "him", "her"})
+
+
+# "Severely ill patients are more likely to receive the treatment and also more likely to die": an association of a
+# group with each thing it is more (or less) likely to do. Read as no arrow (the numbers say how the variables
+# depend); the reader checks that every phrase names a variable the numbers are given for, so a factor said only here
+# ("ambitious people are more likely to enrol and to earn more") is asked about, never dropped.
+ASSOCIATION_RE = re.compile(r"^(?P<g>.+?)\s+(?:are|is|were|was|tend to be|seem)\s+(?:also\s+)?(?:much\s+|far\s+)?"
+                            r"(?:more|less)\s+likely\s+(?:both\s+)?to\s+(?P<v>.+)$", re.I)
+
+
+def _read_association(c: str, st: ProseStory) -> bool:
+    m = ASSOCIATION_RE.match(c)
+    if not m or NUMBER_RE.search(c):
+        return False
+    parts = re.split(r",?\s+and\s+(?:(?:also|are|were)\s+)*(?:(?:much|far)\s+)?(?:(?:more|less)\s+likely\s+)?(?:to\s+)?",
+                     m.group("v"))
+    things = [p.strip() for p in parts if p.strip()]
+    if not things or any(_NOT_A_NAME.search(t) for t in [m.group("g"), *things]):
+        return False
+    st.associations.append((m.group("g").strip(), things, c))
+    return True
 
 
 def _read_relation(c: str, st: ProseStory) -> bool:
@@ -342,6 +373,25 @@ _SETTING = re.compile(r"^(?:in|during|for)\s+(?:a|an|the|our|this|my|that)\s+(?:
 LIKELY_RE = re.compile(r"^(?P<g>.+?)\s+(?:are|is|were|was)\s+(?P<n>[^,;]+?)\s+likely\s+to\s+(?P<e>.+)$", re.I)
 
 
+def _pop_prefix_no_comma(c: str) -> re.Match[str] | None:
+    """ "Among strong students 70% take the course": the group ends where its number begins (no comma)."""
+    m = re.match(r"^(?P<c>(?:among|for)\s+[^,:;]+?)\s+(?P<rest>.+)$", c, re.I)
+    while m:
+        n = NUMBER_RE.match(m.group("rest"))
+        if n and not NUMBER_RE.search(m.group("c")):
+            return m
+        m = re.match(rf"^(?P<c>{re.escape(m.group('c'))}\s+\S+)\s+(?P<rest>.+)$", c, re.I)
+    return None
+
+
+def _pop_prefix(c: str) -> re.Match[str] | None:
+    """The group a clause opens with ("Among smokers, ...", "Among smokers 30% ..."), or None."""
+    m = POP_PREFIX.match(c)
+    if m and not NUMBER_RE.search(m.group("c")):
+        return m
+    return _pop_prefix_no_comma(c) or m
+
+
 def _read_probability(c: str, st: ProseStory) -> bool:
     if not NUMBER_RE.search(c):
         return False
@@ -352,10 +402,10 @@ def _read_probability(c: str, st: ProseStory) -> bool:
         return True
     prefix: list[str] = []
     rest, header = c, False
-    m = POP_PREFIX.match(c)
+    m = _pop_prefix(c)
     if m and _SETTING.match(m.group("c")):  # "In a randomized trial, 8% of ...": where, not a group
         rest = m.group("rest")
-        m = POP_PREFIX.match(rest)
+        m = _pop_prefix(rest)
     if m and not NUMBER_RE.search(m.group("c")):
         prefix, rest = [m.group("c")], m.group("rest")
     else:
@@ -375,7 +425,7 @@ def _read_probability(c: str, st: ProseStory) -> bool:
         if len(nm) != 1:
             return False
         p = number_value(nm[0])
-        own = POP_PREFIX.match(seg) if k else None  # "..., while among non-smokers, it is 10%": its own group
+        own = _pop_prefix(seg) if k else None  # "..., among non-smokers, 10%": its own group
         if own and not NUMBER_RE.search(own.group("c")):
             seg = own.group("rest")
             nm = list(NUMBER_RE.finditer(seg))
@@ -678,7 +728,7 @@ def _read_clause(c: str, st: ProseStory) -> bool:
         return True
     if _read_probability(c, st):
         return True
-    if _read_relation(c, st):
+    if _read_relation(c, st) or _read_association(c, st):
         return True
     # "A causes B, and B causes C": try each part on its own
     parts = re.split(r",\s*(?:and|while|but)\s+|\s+and\s+(?=P\()|\s+and\s+(?=(?:then\s+)?\w+(?:\s+\w+)?\s+(?:also\s+)?"

@@ -409,7 +409,9 @@ def _heading_row(pt: ProbText, nodes: list[str], row_marked: dict[str, int]) -> 
         ((k, v),) = row_marked.items()
         given[k] = v if bare == "with" else 1 - v
     else:
-        after_with = [m for m in bm if m.start and toks[m.start - 1] == "with"]
+        after_with = [m for m in bm if "with" in toks[max(0, m.start - 3):m.start]
+                      and all(w in ("the", "a", "an", "their", "its", "his", "her", "with") for w in
+                              toks[toks.index("with", max(0, m.start - 3)):m.start])]
         row_marked.clear()
         row_marked.update({m.node: m.value for m in after_with[:1]})
     return {hm[0].node: hm[0].value}, given
@@ -460,6 +462,7 @@ def _problem(st: ProseStory, changes: list[str] | None = None) -> Problem:
     nodes = Vars(graph)
     try:
         statements = _statements(st, nodes, changes) + _formal_statements(st, nodes)
+        _check_associations(st, nodes)
     except Unread as stated_error:
         # "Age also affects recovery" and then tables over old/young, drug and recovery: the stated arrows cover
         # part of the story; the numbers' groups may imply the rest, provided they contain every stated arrow
@@ -475,6 +478,16 @@ def _problem(st: ProseStory, changes: list[str] | None = None) -> Problem:
     _check_unsaid_path(st, graph, query)
     return Problem(graph, st.question, query.kind, claim, statements, query,
                    notes=[f"read as {query.describe()}", *(f"changed: {c}" for c in changes or ())])
+
+
+def _check_associations(st: ProseStory, nodes: list[str]) -> None:
+    """Every phrase of "G are more likely to A and to B" names a variable the story has: a factor said only there
+    ("ambitious people are more likely to ...") would be a cause the numbers leave out, so it is asked about."""
+    for group, things, sentence in st.associations:
+        for phrase in [group, *things]:
+            if not mentions(phrase, nodes):
+                raise Unread(f"which variable {phrase!r} is: the story says {group!r} go with "
+                             f"{' and '.join(repr(t) for t in things)}, but gives no numbers for it", sentence)
 
 
 def _check_unsaid_path(st: ProseStory, graph: CausalGraph, query: Query) -> None:
@@ -504,6 +517,7 @@ def _implied_problem(st: ProseStory, asked: Asked | None, changes: list[str] | N
                           start=[*st.nodes, *formal_names])
     try:
         statements = _statements(st, nodes, changes) + _formal_statements(st, nodes)
+        _check_associations(st, nodes)
         implied = implied_graph(nodes, statements)
         covers(implied, st.edges)
         graph = CausalGraph.build(list(implied.edges), nodes=list(implied.nodes))
