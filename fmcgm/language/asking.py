@@ -72,7 +72,10 @@ ETT_RE = [
 DET_RE = [re.compile(r"^would\s+(?P<y>.+?)\s+(?:if|had)\s+(?P<x>.+?)\?$", re.I),
           re.compile(r"^if\s+(?P<x>.+?),\s*would\s+(?P<y>.+?)\?$", re.I),
           re.compile(r"^had\s+(?P<x>.+?),\s*would\s+(?P<y>.+?)\?$", re.I),
-          re.compile(r"^in a world where\s+(?P<x>.+?),\s*would\s+(?P<y>.+?)\?$", re.I)]  # "Had the gate been open, would ...?"
+          re.compile(r"^in a world where\s+(?P<x>.+?),\s*would\s+(?P<y>.+?)\?$", re.I),
+          # "Under do(C=0), is Y still 1?": an intervention in notation on rules
+          re.compile(r"^(?:under|with|after|if we apply)\s+do\((?P<x>[^)]+)\),?\s*(?:is|would|will|does|do)\s+"
+                     r"(?P<y>.+?)\?$", re.I)]  # "Had the gate been open, would ...?"
 COLLIDER_RE = re.compile(r"^(?:if we (?:look|focus) (?:only )?(?:at|on)\s+(?P<c>.+?)|(?:among|within)\s+(?P<c2>.+?)),\s*"
                          r"does\s+(?P<x>.+?)\s+(?:cause|affect|influence)\s+(?P<y>.+?)\?$", re.I)
 # "Does X cause more Y?", "Does X lead to fewer Y?": a direction said by a comparative after a plain causal verb

@@ -105,7 +105,8 @@ IRREGULAR = {"grown": "grow", "grew": "grow", "rung": "ring", "rang": "ring", "f
              "stronger": "strong", "newer": "new", "bigger": "big", "smaller": "small", "larger": "large",
              "healthier": "healthy", "sicker": "sick", "heavier": "heavy", "wealthier": "wealthy", "hotter": "hot",
              "colder": "cold", "warmer": "warm", "busier": "busy", "fitter": "fit", "taller": "tall",
-             "elder": "old", "eldest": "old", "oldest": "old", "youngest": "young"}
+             "elder": "old", "eldest": "old", "oldest": "old", "youngest": "young",
+             "did": "do", "does": "do", "done": "do"}
 
 
 @lru_cache(maxsize=50000)
@@ -232,7 +233,7 @@ def mentions(phrase: str, nodes: list[str]) -> list[Mention]:
         found.append(Mention(node, _value(toks, stems, min(idx), flipped, others, max(idx) + 1), min(idx), max(idx) + 1))
     # value words naming a two-valued variable ("rich households" -> income, "strong students" -> ability)
     attrs = attribute_words()
-    for i, w in enumerate(toks):
+    for i in range(len(toks)):
         if i in used or stems[i] not in attrs:
             continue
         nouns, v = attrs[stems[i]]
@@ -519,6 +520,7 @@ def modifier(phrase: str, m: Mention) -> str | None:
     if m.start == 0:
         return None
     w = toks[m.start - 1]
-    if w in FILLER or w in NEGATORS or w in POLES or stem(w) in attribute_words() or w == "-" or re.fullmatch(r"(?:un|non)[a-z]+", w):
+    if w in FILLER or w in NEGATORS or w in POLES or stem(w) in attribute_words() or w == "-" or \
+            re.fullmatch(r"(?:un|non)[a-z]+", w):
         return None
     return w

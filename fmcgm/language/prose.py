@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from fmcgm.language.conditions import All, Ambiguous, AnyOf, Cond, Lit, literals, parse_condition, parse_rules_notation
 from fmcgm.language.formal import FormalQuery, FormalStatements, Term, read_formal
 from fmcgm.language.lexicon import words
 from fmcgm.language.names import FILLER, NEGATORS, POLES, Mention, mentions, name_stems, stem, tokens, without_negation
@@ -84,6 +85,8 @@ class RuleText:
     sentence: str
     otherwise: str = ""  # "If X, Y. Otherwise Z.": Z must be the other value of Y (checked when grounded)
     half: str = ""  # a rule said one way only: "if" (X suffices for Y) or "only" (Y needs X); "" for a whole rule
+    cond: Cond | None = None  # the condition as a tree when it nests ("A and either B or C"); None: op over causes
+    ambiguous: bool = False  # "A and B or C" without "either"/"both": the grouping is asked about
 
 
 @dataclass
@@ -490,6 +493,8 @@ def _rule_then_more(c: str, st: ProseStory) -> bool:
     into a clause of its own is read as the rule and that clause, when the clause reads on its own."""
     for m in re.finditer(r",\s*(?:and|but|so)\s+", c):
         left, right = c[:m.start()], c[m.end():]
+        if re.match(r"(?:also\s+)?(?:either|both)\b", right, re.I):
+            continue  # "..., and also either A or B": the rule's condition goes on
         snapshot = st.snapshot()
         if (_read_rule(left, st) or _read_pending_rule(left, st)) and _read_clause(right, st):
             return True
@@ -497,7 +502,18 @@ def _rule_then_more(c: str, st: ProseStory) -> bool:
     return False
 
 
+# "To pass the course a student must sit the final and either ...": what the effect needs (Y only if X)
+MUST_RULE_RE = re.compile(r"^to\s+(?P<y>[^,]+?),?\s+(?:(?:a|an|the|every|each)\s+)?(?:\w+\s+)?(?:must|has to|have to|"
+                          r"needs? to)\s+(?P<x>.+)$", re.I)
+
+
 def _read_pending_rule(c: str, st: ProseStory) -> bool:
+    m = MUST_RULE_RE.match(c)
+    if m and not NUMBER_RE.search(c):
+        rule = _rule(m, False, c)
+        rule.half = "only"
+        st.pending.append(rule)
+        return True
     m = OTHERWISE_RE.match(c)
     if m and st.pending and not NUMBER_RE.search(c):
         rule = st.pending.pop()
@@ -514,8 +530,16 @@ def _read_pending_rule(c: str, st: ProseStory) -> bool:
 
 
 def _rule(m: re.Match[str], negate: bool, sentence: str) -> RuleText:
-    """A rule's effect (group y) and its causes (group x, joined by one 'and' or 'or')."""
+    """A rule's effect (group y) and its causes (group x, joined by one 'and' or 'or', or nested: ``cond``)."""
     x = m.group("x")
+    try:
+        cond: Cond | None = parse_condition(x)
+    except Ambiguous:
+        # "on exactly when A and B or C": two groupings, two answers; the reader asks which
+        return RuleText(m.group("y"), "and", [x], negate, sentence, ambiguous=True)
+    if isinstance(cond, (All, AnyOf)) and any(not isinstance(p, Lit) for p in cond.parts):
+        return RuleText(m.group("y"), "and" if isinstance(cond, All) else "or", literals(cond), negate, sentence,
+                        cond=cond)
     op = "or" if re.search(r"\s+or\s+", x) else "and"
     # "unless it is both A and B": "both" joins
     x = re.sub(r"^(?:(?:it|they|he|she) (?:is|are|was|were)\s+)?(?:both|either)\s+", "", x.strip(), flags=re.I)
@@ -698,6 +722,26 @@ _HEDGE = re.compile(r"^(?:perhaps|maybe|possibly|arguably|probably|presumably|ap
                     r"it (?:seems|may be|might be|could be) that|it is possible that)\s*,?\s+", re.I)
 
 
+_SETTINGS_RE = re.compile(r"^(?:(?:we\s+)?observed?|we see|facts?|given|now|so|and|here)?\s*[:,]?\s*"
+                          r"(?P<list>[A-Za-z]\w*\s*=\s*[01](?:\s*(?:,|and|;|,?\s*so)\s*[A-Za-z]\w*\s*=\s*[01])*)$", re.I)
+
+
+def _read_rules_notation(c: str, st: ProseStory) -> bool:
+    """ "Rules: Y = A AND B, Z = Y OR C" (boolean rules in notation) and, once rules are read, "Observed A=1, B=0"."""
+    rules = parse_rules_notation(c)
+    if rules:
+        for target, cond in rules:
+            lits = literals(cond)
+            op = "or" if isinstance(cond, AnyOf) else "and"
+            st.rules.append(RuleText(target, op, lits, False, c, cond=cond))
+        return True
+    m = _SETTINGS_RE.match(c.strip())
+    if m and (st.rules or st.pending):
+        st.observations += [p.strip() for p in re.split(r"\s*(?:,|\band\b|\bso\b|;)\s*", m.group("list")) if p.strip()]
+        return True
+    return False
+
+
 def _read_clause(c: str, st: ProseStory) -> bool:
     c = re.sub(r"^(?:imagine|consider|suppose|assume)\b[^:]*:\s*", "", c, flags=re.I)
     c = _HEDGE.sub("", c)
@@ -707,6 +751,8 @@ def _read_clause(c: str, st: ProseStory) -> bool:
         st.closed = True  # "nothing else is involved": the arrows said are all there are
         return True
     if not c or FILLER_SENTENCE.match(c) or STUDY_SENTENCE.match(c):
+        return True
+    if _read_rules_notation(c, st):
         return True
     f = read_formal(c)
     if isinstance(f, FormalStatements):

@@ -21,6 +21,7 @@ from fmcgm.causal.probability import Statement
 from fmcgm.causal.queries import Query
 from fmcgm.errors import FMCGMError, InconsistentInputError
 from fmcgm.language.asking import Asked, read_question
+from fmcgm.language.conditions import All, AnyOf, Cond, Lit, Not, literals
 from fmcgm.language.formal import FormalQuery
 from fmcgm.language.lexicon import words
 from fmcgm.language.names import (
@@ -675,8 +676,38 @@ def _literal_name(lit: str) -> str:
     return name or " ".join(w for j, w in enumerate(toks) if w not in FILLER and not negating(toks, j) and w != "-")
 
 
+_NOT_CONTENT = frozenset("she he they we i you it its her his their him them still also then instead even yet so "
+                         "yesterday today tonight now".split())
+
+
+def _said_by_its_words(lit: str, nodes: list[str]) -> list[Mention]:
+    """ "did the extra credit" for the rule's "do the extra-credit work", "passed" for "pass the course": a literal
+    whose every content word is a word of exactly one variable's name (the shortest such) names that variable."""
+    toks = tokens(lit)
+    content = [(j, stem(w)) for j, w in enumerate(toks) if w not in FILLER and w not in POLES and w != "-"
+               and w not in _NOT_CONTENT
+               and not negating(toks, j) and stem(w) not in words("affirming_verbs")]
+    if not content:
+        return []
+    fits = [n for n in nodes if all(any(words_match(s, o) for o in name_stems(n)) for _, s in content)]
+    # the shortest name that holds the words: a group of conditions ("project or extra credit work") holds them too
+    fits = [n for n in fits if len(name_stems(n)) == min((len(name_stems(f)) for f in fits), default=0)]
+    if len(fits) != 1:
+        return []
+    return [Mention(fits[0], 1, content[0][0], content[-1][0] + 1)]
+
+
+_NOTATION_LITERAL = re.compile(r"^\s*(?P<n>[A-Za-z]\w*)\s*(?:(?:=|==|is|was|were|be|been|had been|is still|be still|"
+                               r"still be|still)\s*(?P<v>[01])|(?P<none>))\s*$")
+
+
 def _literal(lit: str, nodes: list[str]) -> tuple[str, int]:
+    n = _NOTATION_LITERAL.match(lit)
+    if n and n.group("n") in nodes:  # a rule in notation names its variables exactly ("B been 0", "Z=1", "A")
+        return n.group("n"), int(n.group("v") or 1)
     ms = mentions(lit, nodes)
+    if not ms:
+        ms = _said_by_its_words(lit, nodes)
     if len(ms) != 1:
         raise Unread(f"which variable {lit!r} is" if not ms else f"{lit!r} names several variables", lit)
     m = ms[0]
@@ -697,6 +728,8 @@ def _literal(lit: str, nodes: list[str]) -> tuple[str, int]:
     # "the key was out" against "the key is in": out, on its own, is the other value ("out of" is counted above)
     flips += sum(1 for j, w in enumerate(toks) if w == "out" and j not in inside and j > m.start
                  and (j + 1 == len(toks) or toks[j + 1] != "of"))
+    # notation values: "A=0", "B been 0", "Z be 1"
+    flips += sum(1 for j, w in enumerate(toks) if w == "0" and j >= m.end)
     return m.node, 1 - flips % 2
 
 
@@ -710,10 +743,34 @@ _COUNTING = re.compile(r"\b(?:one of|(?:the )?other (?:one|down|up|on|off)\b|the
                        r"at least|at most|more than one|an odd|an even)", re.I)
 
 
+def _lowered(c: Cond, nodes: list[str], mechs: list[Mechanism], sentence: str) -> tuple[str, int]:
+    """A condition as one (variable, value): a literal as read; an inner and/or group becomes a variable of its own
+    ("guard approves or daytime"), set by its own mechanism, so nesting needs no new kind of mechanism."""
+    if isinstance(c, Lit):
+        return _literal(c.text, nodes)
+    if isinstance(c, Not):
+        n, v = _lowered(c.part, nodes, mechs, sentence)
+        return n, 1 - v
+    inputs = [_lowered(p, nodes, mechs, sentence) for p in c.parts]
+    if len({n for n, _ in inputs}) < len(inputs):
+        raise Unread(f"which variables the conditions of {sentence!r} are: two read as one", sentence)
+    op: Literal["and", "or"] = "and" if isinstance(c, All) else "or"
+    name = f" {op} ".join(n if v else f"not {n}" for n, v in inputs)
+    if name not in nodes:
+        nodes.append(name)
+        mechs.append(Mechanism(name, 1, op, tuple(inputs)))
+    return name, 1
+
+
 def _deterministic(st: ProseStory, asked: Asked) -> Problem:
     nodes: list[str] = []
 
     def node_of(lit: str) -> str:
+        written = _NOTATION_LITERAL.match(lit)
+        if written and any(r.cond is not None and lit in (r.effect, *literals(r.cond)) for r in st.rules):
+            if written.group("n") not in nodes:  # a rule in notation: its variable's name as written
+                nodes.append(written.group("n"))
+            return written.group("n")
         name = _literal_name(lit)
         if not name:
             raise Unread(f"what {lit!r} is about", lit)
@@ -725,6 +782,9 @@ def _deterministic(st: ProseStory, asked: Asked) -> Problem:
         return name
 
     for r in [*st.rules, *st.pending]:
+        if r.ambiguous:
+            raise Unread(f"how the conditions in {r.sentence!r} group: 'A and B or C' may mean '(A and B) or C' or "
+                         "'A and (B or C)'; say 'either A or B' or 'both A and B'", r.sentence)
         for lit in [r.effect, *r.causes]:
             counted = _COUNTING.search(lit)
             if counted:  # "one of its two switches is up and the other down" counts, it names no one condition
@@ -737,7 +797,10 @@ def _deterministic(st: ProseStory, asked: Asked) -> Problem:
     for r in [*st.rules, *st.pending]:
         y, yv = _literal(r.effect, nodes)
         inputs: list[tuple[str, int]] = []
-        for c in r.causes:
+        if r.cond is not None and not r.negate_causes:  # a nested condition: each inner group its own node
+            top = r.cond.parts if isinstance(r.cond, (All, AnyOf)) else (r.cond,)
+            inputs = [_lowered(p, nodes, mechs, r.sentence) for p in top]
+        for c in r.causes if r.cond is None or r.negate_causes else ():
             n, v = _literal(c, nodes)
             if any(n == k for k, _ in inputs):  # two causes of one rule read as one variable: ask, never merge
                 raise Unread(f"which variables {' and '.join(repr(x) for x in r.causes)} are: two read as {n!r}", r.sentence)

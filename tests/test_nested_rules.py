@@ -1,0 +1,50 @@
+"""Rules whose condition nests (issue 16): "A and either B or C", "must A and also either B or C", notation
+"Y = A AND (B OR C)" and "Rules: Y = A AND B, Z = Y OR C" with "Observed A=1" and "Under do(C=0)".  A flat mix
+"A and B or C" has two groupings and is asked about.  Each story is my own wording; truths worked by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from fmcgm.language.conditions import All, Ambiguous, AnyOf, Lit, parse_condition, parse_rules_notation
+from tests.test_reader_adversarial import ask, confident, never_wrong
+
+
+def test_either_and_both_group_and_a_flat_mix_is_ambiguous():
+    assert parse_condition("the card is valid and either the guard approves or it is daytime") == \
+        All((Lit("the card is valid"), AnyOf((Lit("the guard approves"), Lit("it is daytime")))))
+    assert parse_condition("both A and B, or C") == AnyOf((All((Lit("A"), Lit("B"))), Lit("C")))
+    assert parse_condition("A, B and C") == All((Lit("A"), Lit("B"), Lit("C")))
+    with pytest.raises(Ambiguous):
+        parse_condition("A and B or C")
+    assert parse_rules_notation("Y = A AND (B OR C)") == [("Y", All((Lit("A"), AnyOf((Lit("B"), Lit("C"))))))]
+    assert parse_rules_notation("P(Y=1) = 0.3") is None
+
+
+@pytest.mark.parametrize("question, expect", [
+    # door = valid and (guard or day); valid, no guard, night, closed
+    ("The door opens exactly when the card is valid and either the guard approves or it is daytime. Last night my "
+     "card was valid, the guard did not approve, and the door did not open. Had it been daytime, would the door have "
+     "opened?", "yes"),
+    ("The door opens exactly when the card is valid and either the guard approves or it is daytime. Last night my "
+     "card was valid, the guard did not approve, and the door did not open. Had the card been invalid, would the door "
+     "have opened?", "no"),
+    # loan needs job and (house or guarantor): with no guarantor and no house, no loan
+    ("To get the loan you must have a job and either own a house or have a guarantor. Sam has a job, owns no house, "
+     "has a guarantor and got the loan. Had Sam had no guarantor, would he have got the loan?", "no"),
+    ("Rules: Y = A AND B, Z = Y OR C. Observed A=1, B=1, C=0. Had B been 0, would Z be 1?", "no"),
+    ("Rules: Y = A AND B, Z = Y OR C. Observed A=1, B=1, C=1. Had B been 0, would Z be 1?", "yes"),
+    ("Y = A AND (B OR C). Observed A=1, B=1, C=1, so Y=1. Under do(C=0), is Y still 1?", "yes"),
+    ("Y = A AND (B OR C). Observed A=1, B=0, C=1, so Y=1. Under do(C=0), is Y still 1?", "no"),
+])
+def test_a_nested_rule_answers_its_counterfactual(question, expect):
+    a = ask(question)
+    never_wrong(a, expect)
+    assert confident(a), a["text"]
+
+
+def test_a_rule_that_mixes_and_with_or_is_asked_about():
+    a = ask("The lamp is on exactly when the switch is up and the bulb works or the battery is charged. The switch "
+            "was up, the bulb worked and the battery was flat. Had the switch been down, would the lamp be on?")
+    assert not confident(a), a["text"]
+    assert "group" in a["text"], a["text"]
