@@ -48,3 +48,44 @@ def test_a_rule_that_mixes_and_with_or_is_asked_about():
             "was up, the bulb worked and the battery was flat. Had the switch been down, would the lamp be on?")
     assert not confident(a), a["text"]
     assert "group" in a["text"], a["text"]
+
+
+@pytest.mark.parametrize("question, expect", [
+    # bonus = deals or (hires and review); Ana: no deals, hires, review -> bonus; without the review, no bonus
+    ("You get a bonus exactly when you close ten deals, or when you train two new hires and pass the review. Ana "
+     "did not close ten deals, trained two new hires, passed the review and got the bonus. Had Ana failed the "
+     "review, would she have got the bonus?", "no"),
+    ("You get a bonus exactly when you close ten deals, or when you train two new hires and pass the review. Last "
+     "month Ana closed ten deals, trained no new hires and failed the review. Had Ana passed the review, would she "
+     "have got the bonus?", "yes"),
+])
+def test_a_repeated_when_opens_a_group_of_its_own(question, expect):
+    a = ask(question)
+    never_wrong(a, expect)
+    assert confident(a), a["text"]
+
+
+@pytest.mark.parametrize("observation", [
+    "the warehouse was on time",
+    "the warehouse ran smoothly",
+    "the warehouse was fine",
+])
+def test_an_observation_said_by_its_subject_with_another_predicate_is_not_the_variable(observation):
+    # late = warehouse delayed or carrier delayed (exactly): with the warehouse's state unread, nothing is known
+    a = ask("An order is late exactly when the warehouse is delayed or the carrier is delayed. Yesterday "
+            f"{observation}, the carrier was delayed, and the order was late. Had the carrier not been delayed, would "
+            "the order have been late?")
+    assert not confident(a), a["text"]
+
+
+@pytest.mark.parametrize("question", [
+    "A student graduates exactly when she passes the exam. Lea passed the exam and graduated. Had Lea failed the "
+    "exam, would she have graduated?",
+    "A paper is published exactly when the editor accepts the paper. The editor accepted the paper and it was "
+    "published. Had the editor rejected the paper, would the paper have been published?",
+    "The room is cool exactly when the fan runs. The fan ran and the room was cool. Had the fan stopped, would the "
+    "room have been cool?",
+])
+def test_an_antonym_that_is_also_a_negating_verb_flips_once(question):
+    # found by this session's own test: "failed" for "passes" was counted as antonym and as negating verb (a 'yes')
+    never_wrong(ask(question), "no")

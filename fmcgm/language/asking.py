@@ -107,8 +107,22 @@ def _outcome(y: str) -> tuple[str, str | None]:
     return y, None
 
 
+# an estimand named with no variables (or with a formula in potential outcomes the grammar does not read): in notation
+# the treatment is X and the outcome Y; a story without those letters declines ("X is not in the graph")
+_NAMED_KINDS = {"nde": ("natural direct", "nde"), "nie": ("natural indirect", "nie"),
+                "ett": ("treated", "ett", "att"), "ate": ("average treatment", "average causal", "ate")}
+_NAMED_ONLY = re.compile(r"^(?:what is|what's|compute|calculate|find|give)\s+(?:the\s+)?(?P<e>natural (?:in)?direct "
+                         r"effect|average (?:treatment|causal) effect|(?:average )?effect of (?:the )?treatment on the "
+                         r"treated|NDE|NIE|ATE|ETT|ATT)\b(?:\s*\(?(?:NDE|NIE|ATE|ETT|ATT)\)?)?\s*(?:[=:,]\s*[^?]*E\s*[\[(][^?]*)?"
+                         r"\?$", re.I)
+
+
 def read_question(q: str, deterministic: bool, has_numbers: bool) -> Asked | None:
     q = re.sub(r"\s+", " ", q.strip())
+    said_twice = re.match(r"^(?P<a>.+?),?\s*\b(?:i\.e\.|that is,|in other words,?)\s*(?P<b>.+)$", q, re.I)
+    if said_twice:  # "What is the ATE of X on Y, i.e. P(Y=1|do(X=1)) - ...?": the question said twice, either reads
+        a = read_question(said_twice.group("a").rstrip(" ,") + "?", deterministic, has_numbers)
+        return a or read_question(said_twice.group("b"), deterministic, has_numbers)
     m = SIGN_RE.match(q)
     if m:
         kind = {"att": "ett"}.get(m.group("e").lower(), m.group("e").lower())
@@ -117,6 +131,11 @@ def read_question(q: str, deterministic: bool, has_numbers: bool) -> Asked | Non
     f = read_formal(q)
     if isinstance(f, FormalQuery):
         return Asked("formal", formal=f)
+    m = _NAMED_ONLY.match(q)
+    if m:  # "What is the natural direct effect NDE = E[Y(1, M(0))] - E[Y(0)]?": the notation's X on Y, by convention
+        name = m.group("e").lower()
+        kind = next(k for k, words_ in _NAMED_KINDS.items() if any(w in name for w in words_))
+        return Asked("formal", formal=FormalQuery("estimand", kind, "X", "Y", ()))
     if deterministic:
         for rx in DET_RE:
             m = rx.match(q)

@@ -84,6 +84,13 @@ def _listed(parts: list[str]) -> list[str]:
 def parse_condition(text: str) -> Cond:
     """The condition tree of a rule's condition said in words."""
     text = re.sub(r"^(?:if|when|whenever)\s+", "", text.strip().rstrip(".,;"), flags=re.I)
+    # "A, or if B and C": a repeated "if" opens a group of its own, whatever the "and"s inside it
+    repeated = re.split(r",?\s+or\s+(?:if|when|whenever)\s+", text, flags=re.I)
+    if len(repeated) > 1:
+        return AnyOf(tuple(parse_condition(p) for p in repeated))
+    repeated = re.split(r",\s+and\s+(?:if|when|whenever)\s+", text, flags=re.I)
+    if len(repeated) > 1:
+        return All(tuple(parse_condition(p) for p in repeated))
     ands, ors = _top_level(text, _AND), _top_level(text, _OR)
     if len(ands) > 1 and len(ors) > 1:
         raise Ambiguous(text)

@@ -21,13 +21,18 @@ GRAMMAR = r"""
 // "Model: A -> B; B -> C, with an unobserved U -> A and U -> C, and no direct arrow from A to C"
 statement_list: LABEL? ONLY? statement (_sep statement)* _tail?
 _sep: "," | ";" | ","? ("and"i | "plus"i | "with"i | "but"i)
-_tail: ","? "as well"i | ","
-?statement: chain | latent | latent_chain | prob_eq | bidirected | absent | closure
+_tail: ","? "as well"i | "," | "only"i
+?statement: chain | latent | latent_chain | prob_eq | bidirected | absent | closure | direct_chain
 chain: var (ARROW var)+
+// "plus a direct X -> Y arrow"
+direct_chain: ("a"i | "an"i)? "direct"i chain EDGE? -> chain_only
 bidirected: var BIARROW var
 latent: var_list COPULA? LATENT
 latent_chain: ("an"i | "a"i)? LATENT chain
 absent: "there is"i? "no"i "direct"i? EDGE "from"i var "to"i var
+     | "there is"i? "no"i "direct"i? var ARROW var EDGE? -> absent_arrow
+     | var ("not"i | "does not"i | "doesn't"i | "never"i) ("affecting"i | "affect"i | "affects"i | "causing"i
+                                                          | "cause"i) var -> absent_plain
      | "there is"i? "no"i "direct"i? EDGE "between"i var "and"i var -> absent_between
 closure: CLOSURE
 prob_eq: term EQ number
@@ -183,6 +188,15 @@ class _Build(Transformer):
 
     def absent_between(self, _edge, a, b):
         return ("absent", (a, b, True))
+
+    def absent_arrow(self, a, _arrow, b, *_edge):  # "no direct X -> Y arrow"
+        return ("absent", (a, b, False))
+
+    def absent_plain(self, a, b):  # "U not affecting M"
+        return ("absent", (a, b, False))
+
+    def chain_only(self, chain, *_edge):  # "a direct X -> Y arrow": the chain itself
+        return chain
 
     def closure(self, _tok):  # "nothing else": the notation's graph is already complete
         return ("closure", None)

@@ -100,6 +100,8 @@ class ProseStory:
     rules: list[RuleText] = field(default_factory=list)
     pending: list[RuleText] = field(default_factory=list)  # "If X, Y" / "Y only when X", waiting for its "otherwise"
     observations: list[str] = field(default_factory=list)
+    # "X = insulated box, Y = food arrives spoiled": what a variable of the notation stands for (for questions in words)
+    glosses: dict[str, str] = field(default_factory=dict)
     # "Severely ill patients are more likely to receive the treatment": a group and what goes with it, no arrow
     associations: list[tuple[str, list[str], str]] = field(default_factory=list)
     question: str = ""
@@ -192,6 +194,9 @@ LATENT_RE = re.compile(r"^(?P<a>.+?)\s+(?:is|are|was|were|remains?)\s+(?:not\s+(
 FILLER_SENTENCE = re.compile(r"^(?:nothing else|there (?:is|are) no other|no other (?:factor|variable|cause)s?|"
                              r"imagine|consider|suppose|assume|here is|in this (?:world|story|study)|"
                              r"everything else|these are the only)", re.I)
+# "ETT question.", "Doctor question.", "Coach here.": who asks or what kind of question, read as nothing
+LABEL_SENTENCE = re.compile(r"^(?:(?:a|an|my|our|the|quick|simple)\s+)?(?:[A-Za-z0-9'-]+\s+){0,2}"
+                            r"(?:question|here|query|problem|scenario|puzzle)$", re.I)
 # "A study looked at people.": who was studied, no variable and no number — said, and read as nothing
 STUDY_SENTENCE = re.compile(r"^(?:a|one|this|our|the) (?:study|survey|trial|report|researcher|team)s? (?:looked at|followed|"
                             r"examined|surveyed|observed|tracked|studied|recorded) (?:a (?:large )?(?:group|sample) of )?"
@@ -561,10 +566,19 @@ def _read_rule(c: str, st: ProseStory) -> bool:
 
 # -- sentences ------------------------------------------------------------------------------
 
+_ABBREVIATIONS = {"i.e.": "i\u2024e\u2024", "e.g.": "e\u2024g\u2024", "vs.": "vs\u2024", "etc.": "etc\u2024"}
+
+
 def sentences(text: str) -> list[str]:
+    """The sentences of ``text``; "i.e.", "e.g.", "vs." end none ("What is the ATE, i.e. P(Y=1|do(X=1)) - ...?")."""
     text = re.sub(r"\s+", " ", text.strip())
+    for a, b in _ABBREVIATIONS.items():
+        text = re.sub(re.escape(a), b, text, flags=re.I)
     parts = re.split(r"(?<=[.?!])\s+(?=[A-Za-z\"'(0-9])", text)
-    return [p.strip() for p in parts if p.strip()]
+    out = [p.strip() for p in parts if p.strip()]
+    for a, b in _ABBREVIATIONS.items():
+        out = [p.replace(b, a) for p in out]
+    return out
 
 
 # "Compute E[Y|do(X=1)] - E[Y|do(X=0)]." is a question said as a request: the verbs that ask for a quantity
@@ -742,18 +756,51 @@ def _read_rules_notation(c: str, st: ProseStory) -> bool:
     return False
 
 
+_LETTER = r"[A-Z][A-Za-z0-9]{0,2}"
+_GLOSS_ITEM = re.compile(rf"(?P<l>{_LETTER})\s*(?:=|:|stands for|means)\s*(?P<g>[^=,;]*[A-Za-z]{{2}}[^=,;]*)")
+_GLOSSES_RE = re.compile(rf"^(?:[^:=]{{0,40}}:\s*)?{_GLOSS_ITEM.pattern}(?:\s*[,;]\s*(?:and\s+)?{_GLOSS_ITEM.pattern})*$"
+                         .replace("(?P<l>", "(?:").replace("(?P<g>", "(?:"))
+# "Dog training class (X) -> dog stays calm (M)": a gloss before its letter, inside an arrow chain
+_GLOSS_IN_CHAIN = re.compile(rf"(?P<g>[A-Za-z][\w' -]*?)\s*\((?P<l>{_LETTER})\)")
+
+
+def _read_glosses(c: str, st: ProseStory) -> bool:
+    """ "X = the pull request got a code review, Y = a bug reached production": each letter's meaning, said so a
+    question in words ("Does code review reduce production bugs?") can be read against the notation."""
+    if not _GLOSSES_RE.match(c.strip()) or re.search(r"\b(?:AND|OR|NOT)\b|->|P\(", c):
+        return False
+    body = re.sub(r"^[^:=]{0,40}:\s*", "", c.strip()) if re.match(r"^[^:=]{0,40}:\s*[A-Z]", c.strip()) else c.strip()
+    for m in _GLOSS_ITEM.finditer(body):
+        st.glosses[m.group("l")] = re.sub(r"\s*\(.*?\)\s*", " ", m.group("g")).strip()
+    return bool(st.glosses)
+
+
+def _glossed_chain(c: str, st: ProseStory) -> str:
+    """ "Dog training class (X) -> dog stays calm (M) -> bites someone (Y)" -> "X -> M -> Y", the glosses kept."""
+    if not re.search(rf"\({_LETTER}\)\s*(?:->|\u2192)|(?:->|\u2192)[^,;]*\({_LETTER}\)", c):
+        return c
+
+    def keep(m: re.Match[str]) -> str:
+        st.glosses[m.group("l")] = m.group("g").strip()
+        return m.group("l")
+
+    return _GLOSS_IN_CHAIN.sub(keep, c)
+
+
 def _read_clause(c: str, st: ProseStory) -> bool:
     c = re.sub(r"^(?:imagine|consider|suppose|assume)\b[^:]*:\s*", "", c, flags=re.I)
     c = _HEDGE.sub("", c)
     c = _REPORTED.sub("", c)  # "We know that the train was on time": what was observed, said as reported
-    if is_closure(c) or FILLER_SENTENCE.match(c) and re.match(r"(?:nothing else|there (?:is|are) no other|no other|"
-                                                             r"everything else|these are the only)", c, re.I):
+    notation = re.search(r"->|\u2192|\bP\(", c)  # "No confounding, X -> Y only": the closure and the arrows
+    if is_closure(c) and not notation or FILLER_SENTENCE.match(c) and re.match(
+            r"(?:nothing else|there (?:is|are) no other|no other|everything else|these are the only)", c, re.I):
         st.closed = True  # "nothing else is involved": the arrows said are all there are
         return True
-    if not c or FILLER_SENTENCE.match(c) or STUDY_SENTENCE.match(c):
+    if not c or FILLER_SENTENCE.match(c) or STUDY_SENTENCE.match(c) or LABEL_SENTENCE.match(c):
         return True
-    if _read_rules_notation(c, st):
+    if _read_rules_notation(c, st) or _read_glosses(c, st):
         return True
+    c = _glossed_chain(c, st)
     f = read_formal(c)
     if isinstance(f, FormalStatements):
         for a, b in f.edges:

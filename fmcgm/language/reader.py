@@ -154,10 +154,11 @@ def _sure(phrase: str, nodes: list[str], sentence: str | None) -> None:
 class Vars(list):
     """The variables of the question being read, with its graph and the modifiers seen per variable so far."""
 
-    def __init__(self, graph: CausalGraph) -> None:
+    def __init__(self, graph: CausalGraph, glosses: dict[str, str] | None = None) -> None:
         super().__init__(graph.nodes)
         self.graph = graph
         self.modifiers: dict[str, set[str]] = {}
+        self.glosses = {k: v for k, v in (glosses or {}).items() if k in graph.nodes}  # "X = code review"
 
 
 def _one(phrase: str, nodes: list[str], what: str, sentence: str | None = None) -> Mention:
@@ -460,7 +461,7 @@ def _problem(st: ProseStory, changes: list[str] | None = None) -> Problem:
             raise Unread("the causal graph: which variable affects which (e.g. 'Smoking causes cancer.' or 'X -> Y')")
         return _implied_problem(st, asked, changes)
     graph = CausalGraph.build(list(dict.fromkeys(st.edges)), nodes=st.nodes, latent=st.latent)
-    nodes = Vars(graph)
+    nodes = Vars(graph, st.glosses)
     try:
         statements = _statements(st, nodes, changes) + _formal_statements(st, nodes)
         _check_associations(st, nodes)
@@ -566,6 +567,12 @@ def _slot_problem(st: ProseStory, has_numbers: bool, changes: list[str] | None) 
 def _q(phrase: str | None, nodes: list[str], what: str) -> Mention:
     if not phrase:
         raise Unread(f"the {what} of the question")
+    glosses = getattr(nodes, "glosses", {})
+    if glosses and not mentions(phrase, nodes):  # "Does code review reduce bugs?" on "X = the PR got a code review"
+        by_gloss = mentions(phrase, list(glosses.values()))
+        if len(by_gloss) == 1:
+            letter = next(k for k, v in glosses.items() if v == by_gloss[0].node)
+            return Mention(letter, by_gloss[0].value, by_gloss[0].start, by_gloss[0].end)
     unnamed = unnamed_groups(phrase, nodes)
     if unnamed:
         raise Unread(f"who {unnamed[0]!r} are: the story has no such variable, so the answer would be for everyone")
@@ -676,6 +683,12 @@ def _literal_name(lit: str) -> str:
     return name or " ".join(w for j, w in enumerate(toks) if w not in FILLER and not negating(toks, j) and w != "-")
 
 
+# "This season the field was dry", "Last Sunday the oven was too hot": when it happened is no part of what happened
+_TIME_LEAD = re.compile(r"^(?:(?:this|last|that|one|on a|on the)\s+(?:\w+day|morning|afternoon|evening|night|week|"
+                        r"weekend|month|year|season|summer|winter|spring|autumn|fall|time|game|match|race)|yesterday|"
+                        r"today|tonight|earlier|recently|once|then)\s*,?\s*", re.I)
+_FUNCTION_WORDS = frozenset("the a an was were is are be been being has have had did do does got get gets to of "
+                            "that this these those".split())
 _NOT_CONTENT = frozenset("she he they we i you it its her his their him them still also then instead even yet so "
                          "yesterday today tonight now".split())
 
@@ -684,8 +697,11 @@ def _said_by_its_words(lit: str, nodes: list[str]) -> list[Mention]:
     """ "did the extra credit" for the rule's "do the extra-credit work", "passed" for "pass the course": a literal
     whose every content word is a word of exactly one variable's name (the shortest such) names that variable."""
     toks = tokens(lit)
-    content = [(j, stem(w)) for j, w in enumerate(toks) if w not in FILLER and w not in POLES and w != "-"
-               and w not in _NOT_CONTENT
+    # every word but articles, auxiliaries, pronouns, negations and who is counted must be the variable's: a value
+    # said otherwise ("the warehouse was on time" against "the warehouse is delayed") is no part of any name
+    named = {s for n in nodes for s in name_stems(n)}
+    content = [(j, stem(w)) for j, w in enumerate(toks) if w not in _FUNCTION_WORDS and w != "-" and w not in POLES
+               and w not in _NOT_CONTENT and (stem(w) not in words("populations") or stem(w) in named)
                and not negating(toks, j) and stem(w) not in words("affirming_verbs")]
     if not content:
         return []
@@ -718,9 +734,12 @@ def _literal(lit: str, nodes: list[str]) -> tuple[str, int]:
     inside = {k for k in range(m.start, m.end) if any(stem(toks[k]) == s for s in own)}
     # the name said by its antonym ("the alarm was silent" for "alarm sounds") is its other value
     # (a value word such as "dry" is counted below already)
-    prefix_flip ^= any(antonym_of(stem(toks[k]), s) for k in range(m.start, m.end) for s in own
-                       if toks[k] not in POLES and not any(words_match(stem(toks[k]), o) for o in own))
-    flips = prefix_flip + sum(j not in inside and (negating(toks, j) or POLES.get(w) == 0) for j, w in enumerate(toks))
+    antonyms = {k for k in range(m.start, m.end) for s in own if toks[k] not in POLES and antonym_of(stem(toks[k]), s)
+                and not any(words_match(stem(toks[k]), o) for o in own)}
+    prefix_flip ^= bool(antonyms)
+    # a word is one flip: "failed the review" for "pass the review" is the antonym, not also a negating verb
+    flips = prefix_flip + sum(j not in inside and j not in antonyms and (negating(toks, j) or POLES.get(w) == 0)
+                              for j, w in enumerate(toks))
     # "moved it out of the shade", "kept away from the heater": out of / away from a place is not being there
     # (once: "kept away from" is already the negating verb "keep away")
     flips += sum(1 for j in range(len(toks) - 1) if j not in inside and (toks[j], toks[j + 1]) in _AWAY
@@ -833,8 +852,8 @@ def _deterministic(st: ProseStory, asked: Asked) -> Problem:
     graph = CausalGraph.build(edges, nodes=nodes, latent=hidden)
     obs: dict[str, int] = {}
     for o in st.observations:
-        for part in [p for p in re.split(r"\s+(?:and|but|while)\s+|,\s*", o) if p.strip()]:
-            n, v = _literal(part, nodes)
+        for part in [p for p in re.split(r"\s+(?:and|but|while)\s+|,\s*", _TIME_LEAD.sub("", o)) if p.strip()]:
+            n, v = _literal(_TIME_LEAD.sub("", part), nodes)
             obs[n] = v
     if not asked.x or not asked.y:
         raise Unread("the change and the outcome of the counterfactual ('Would Y if X had not ...?')")
