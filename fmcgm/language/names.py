@@ -217,9 +217,6 @@ def mentions(phrase: str, nodes: list[str]) -> list[Mention]:
     # every word of a placed name, at any of its occurrences: a negation does not cross a name, even said twice
     # ("than plants not watered daily to flower": the "not" is watering's, not flowering's)
     name_words = used | {i for i, st in enumerate(stems) for n, _, _ in spans for s in name_stems(n) if words_match(st, s)}
-    for node, idx, flipped in spans:  # values once every name is placed
-        others = name_words - set(idx)
-        found.append(Mention(node, _value(toks, stems, min(idx), flipped, others, max(idx) + 1), min(idx), max(idx) + 1))
     for node, part in _said_in_part(tuple(nodes)):
         if node in placed:
             continue
@@ -228,7 +225,9 @@ def mentions(phrase: str, nodes: list[str]) -> list[Mention]:
             used |= set(span[0])
             placed.add(node)
             spans.append((node, span[0], span[1]))
-    for node, idx, flipped in spans[len(found):]:
+    # values once every name is placed, a name said in part included: "who skip helmets get injured" — the "skip"
+    # is the helmets', not the injury's
+    for node, idx, flipped in spans:
         others = (used | name_words) - set(idx)
         found.append(Mention(node, _value(toks, stems, min(idx), flipped, others, max(idx) + 1), min(idx), max(idx) + 1))
     # value words naming a two-valued variable ("rich households" -> income, "strong students" -> ability)
@@ -280,6 +279,13 @@ def _said_in_part(nodes: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], 
         head = name_head(node)
         if head and not any(set(head) <= set(name_stems(o)) for o in nodes if o != node):
             out.append((node, head))
+    # "statin use", "coffee consumption": said by what is used ("takes statins", "statin users"); the noun of use
+    # is no value, so the thing alone names the variable with value 1 (a negation before it, 0)
+    for node in nodes:
+        ns = name_stems(node)
+        if len(ns) >= 2 and ns[-1] in words("use_nouns") and \
+                not any(set(ns[:-1]) <= set(name_stems(o)) for o in nodes if o != node):
+            out.append((node, ns[:-1]))
     return tuple(out)
 
 
@@ -358,7 +364,9 @@ def _value(toks: list[str], stems: list[str], i: int, flipped: bool, others: set
     if _negated_before(toks, i, others):
         v = 1 - v
     # an explicit pole word right before the name ("low tar", "high blood pressure", "an unhealthy diet")
-    for j in range(i - 1, max(-1, i - 3), -1):
+    for j in range(i - 1, max(-1, i - 4), -1):
+        if toks[j] == "-":  # "low-income": the pole before a hyphen
+            continue
         if toks[j] in POLES:
             if POLES[toks[j]] == 0 and pole_modifies(toks, j):
                 v = 1 - v
@@ -383,14 +391,16 @@ def unknown_words(phrase: str, nodes: list[str]) -> list[str]:
 # words after which a pole word opens a noun phrase ("with low tar", "a high yield"); after a verb such as "stay"
 # it is the verb's complement ("who stay weak walk again": "weak" is not a value of walking)
 _NP_OPENERS = frozenset("a an the with without of for among in have has had is are was were who that very get gets got "
-                        "their his her its and or".split())
+                        "their his her its and or from on at by to".split())
 
 
 def pole_modifies(toks: list[str] | tuple[str, ...], j: int) -> bool:
+    """The pole word at ``j`` opens a noun phrase ("with high blood pressure", "from low-income families", "of
+    families, high income" as a share's predicate after who is counted)."""
     k = j - 1
     while k >= 0 and toks[k] == "very":
         k -= 1
-    return k < 0 or toks[k] in _NP_OPENERS
+    return k < 0 or toks[k] in _NP_OPENERS or stem(toks[k]) in words("populations")
 
 
 _GROUP_OPENERS = frozenset("in for among with given within".split())
@@ -445,6 +455,7 @@ def stray_values(phrase: str, nodes: list[str]) -> list[str]:
     # value words of a name: the pole word before it when it opens the noun phrase ("high tar"), the word after it
     near = {i for m in ms for i in range(m.start, m.end + 1)}
     near |= {m.start - 1 for m in ms if m.start and pole_modifies(toks, m.start - 1)}
+    near |= {m.start - 2 for m in ms if m.start > 1 and toks[m.start - 1] == "-" and pole_modifies(toks, m.start - 2)}
     return [w for i, w in enumerate(toks) if i not in near and (w in words("value_adjectives")
                                                                or stem(w) in words("value_adjectives"))]
 
@@ -485,7 +496,8 @@ def partial_names(phrase: str, nodes: list[str]) -> list[str]:
     ms = mentions(phrase, nodes)
     named = {m.node for m in ms}
     covered = {i for m in ms for i in range(m.start, m.end)}
-    free = [stem(w) for i, w in enumerate(tokens(phrase)) if i not in covered and w not in FILLER]
+    free = [stem(w) for i, w in enumerate(tokens(phrase)) if i not in covered and w not in FILLER
+            and stem(w) not in words("populations")]
     out = []
     for n in nodes:
         ns = name_stems(n)

@@ -346,7 +346,8 @@ OF_E = re.compile(rf"\b(?:the\s+)?(?:overall\s+|average\s+)?{PROBWORD}\s+(?:of|t
 def _strip_number_words(s: str) -> str:
     s = NUMBER_RE.sub(" ", s)
     s = re.sub(rf"\b(?:the\s+)?(?:overall\s+|average\s+)?{PROBWORD}\s+(?:of|that)\b", " ", s, flags=re.I)
-    s = re.sub(r"\b(?:of the time|of them|of those|is|are|was|were|it is|equals)\b", " ", s, flags=re.I)
+    # "of them" stays: the reader reads it as the group before ("70% of them take statins")
+    s = re.sub(r"\b(?:of the time|is|are|was|were|it is|equals)\b", " ", s, flags=re.I)
     return re.sub(r"\s+", " ", s).strip(" ,.")
 
 
@@ -714,8 +715,9 @@ _REPORTED = re.compile(r"^(?:we (?:know|observed|saw|found|learned|noticed) that
 # A sentence before a colon that introduces numbers, not a heading: "Team size matters here: 35% of teams are large",
 # "Here's what we know: ...", or a relation "Fertilizer also feeds the weeds: heavy weeds show up in 60% of ..."
 LEAD_IN_RE = re.compile(r"^(?:here(?:'s| is) what we (?:know|found|have|saw)|what we (?:know|found)|(?:the )?(?:numbers|"
-                        r"data|facts|figures|details)(?: are)?|.+?\s(?:is|are) (?:a|one) (?:factor|consideration)|"
-                        r".+?\s(?:matters?|mattered|plays? a (?:role|part)|counts?|is involved)(?: here| too| as well|"
+                        r"data|facts|figures|details)(?: are)?|(?:some |a (?:bit of |little )?)?(?:background|context|"
+                        r"setup|set-up|info|information|details|numbers)(?: \w+){0,5}|"
+                        r".+?\s(?:is|are) (?:a|one) (?:factor|consideration)|.+?\s(?:matters?|mattered|plays? a (?:role|part)|counts?|is involved)(?: here| too| as well|"
                         r" a lot)?)$", re.I)
 
 

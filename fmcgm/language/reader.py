@@ -221,7 +221,15 @@ def _event(pt: ProbText, nodes: list[str], given: dict[str, int], last_event: di
            last_conds: set[str], last_given: dict[str, int], marked: dict[str, dict[str, int]]) -> dict[str, int]:
     """The event a probability sentence states the chance of: one variable, or several joined (a joint)."""
     if pt.event.startswith("\x00"):
-        body = _resolve_pronoun_group(pt.event[1:], given, last_given, pt.sentence, marked.get("last", {}))
+        body = pt.event[1:]
+        them = re.search(r"\b(?:of|among)\s+(?:them|those|these)\b(?!\s+(?:who|that|which|with|without))", body, re.I)
+        if them:
+            if not given and (last_given or last_event and len(last_event) == 1):
+                # "40% of patients have high cholesterol. 70% of them take statins": them is the group before, or
+                # the ones the share before was about
+                given.update(last_given or last_event or {})
+            body = body[:them.start()] + body[them.end():]
+        body = _resolve_pronoun_group(body, given, last_given, pt.sentence, marked.get("last", {}))
         ms = mentions(body, nodes)
         toks = tokens(body)
         if ms or not set(toks) & _COMPLEMENTS:  # "compared with 40% of others": the group before, flipped (below)
