@@ -717,7 +717,8 @@ _REPORTED = re.compile(r"^(?:we (?:know|observed|saw|found|learned|noticed) that
 LEAD_IN_RE = re.compile(r"^(?:here(?:'s| is) what we (?:know|found|have|saw)|what we (?:know|found)|(?:the )?(?:numbers|"
                         r"data|facts|figures|details)(?: are)?|(?:some |a (?:bit of |little )?)?(?:background|context|"
                         r"setup|set-up|info|information|details|numbers)(?: \w+){0,5}|"
-                        r".+?\s(?:is|are) (?:a|one) (?:factor|consideration)|.+?\s(?:matters?|mattered|plays? a (?:role|part)|counts?|is involved)(?: here| too| as well|"
+                        r".+?\s(?:is|are) (?:a|one) (?:factor|consideration)|"
+                        r".+?\s(?:matters?|mattered|plays? a (?:role|part)|counts?|is involved)(?: here| too| as well|"
                         r" a lot)?)$", re.I)
 
 
