@@ -91,7 +91,7 @@ def check_identifiable(g: G.CausalGraph, q: Query | None) -> list[Finding]:
         return [Finding("error", e.code, e.message)]
     if ests and not ests[0].exact:
         return [Finding("warning", "needs_assumptions", "; ".join(ests[0].assumptions))]
-    return [Finding("info", "identifiable", f"identifiable by {ests[0].method}")] if ests else []
+    return [Finding("info", "identifiable", f"identifiable by {ests[0].label}")] if ests else []
 
 
 def implied_independences(g: G.CausalGraph) -> list[tuple[str, str, tuple[str, ...]]]:

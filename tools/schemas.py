@@ -28,7 +28,7 @@ from fmcgm.causal.deterministic import Mechanism
 from fmcgm.causal.probability import Statement
 from fmcgm.causal.queries import Query
 from fmcgm.errors import ErrorCode
-from fmcgm.vocabulary import Claim, QueryKind
+from fmcgm.vocabulary import Claim, EstimandKind, QueryKind
 
 # 0 or 1; booleans are accepted as the same values (a model may send true/false)
 Binary = Annotated[int, Field(ge=0, le=1, description="a binary value: 0 or 1")]
@@ -221,6 +221,17 @@ class Payload(BaseModel):
         return {k: v for k, v in out.items() if k in kept}
 
 
+class Identification(BaseModel):
+    """How the estimand used identifies the query (DoWhy's shape): read these fields, never the method's wording."""
+
+    kind: EstimandKind
+    target: QueryKind
+    adjustment_set: list[str] = Field(default_factory=list)
+    mediators: list[str] = Field(default_factory=list)
+    instrument: str | None = None
+    fixed: dict[str, int] = Field(default_factory=dict)
+
+
 class EffectData(Payload):
     """estimate_effect: a query computed on a graph from stated probabilities (a deterministic counterfactual too)."""
 
@@ -231,6 +242,7 @@ class EffectData(Payload):
     bounds: list[float] | None = None
     estimand: str | None = None
     method: str = ""
+    identification: Identification | None = None  # None for a structural query or a deterministic counterfactual
     assumptions: list[str] = Field(default_factory=list)
     corrections: list[str] = Field(default_factory=list)
 
