@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar, Literal
 
+from langchain_core.tools import InjectedToolArg
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -166,8 +167,21 @@ class QuerySpec(_Strict):
                    condition=dict(q.condition), adjustment_sets=[list(s) for s in q.adjustment_sets])
 
 
+class InjectedState(InjectedToolArg):
+    """An argument the agent fills in from a key of the turn's state, never the model: LangGraph's ``InjectedState``
+    (the same class: an ``InjectedToolArg`` naming a state key), declared here because importing
+    ``langgraph.prebuilt`` imports LangChain's chat models, seconds of start-up the offline path never pays
+    (tests/test_startup.py).  LangChain leaves every InjectedToolArg field out of the schema a model is shown."""
+
+    def __init__(self, field: str) -> None:
+        self.field = field
+
+
+CommittedGraph = InjectedState("committed_graph")  # the graph frozen after the critique
+
+
 class EstimateEffectArgs(_Strict):
-    graph: GraphSpec
+    graph: Annotated[GraphSpec, CommittedGraph]
     query: QuerySpec
     statements: list[ProbabilityStatement] = Field(default_factory=list)
     claim: Claim = Field(default=Claim.NONE, description="the yes/no claim to check, or none for a value")
