@@ -52,8 +52,8 @@ STABLE = 0.8  # an edge at the treatment is stable when this share of resamples 
 ALTERNATIVE = 0.1  # a parent set of the treatment seen in this share of resamples is estimated too
 
 
-class PositivityError(FMCGMError):
-    code = ErrorCode.EMPTY_CELL
+class PositivityError(FMCGMError, code=ErrorCode.EMPTY_CELL):
+    """The data have no rows for a combination the estimate needs (names the cell)."""
 
 
 @dataclass
