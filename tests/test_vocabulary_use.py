@@ -106,7 +106,7 @@ def f(q, claim: Claim, res, kind):
 
 def test_the_product_compares_vocabulary_with_members_not_strings():
     bad = []
-    for package in PRODUCT:
+    for package in (*PRODUCT, "evals"):  # the benchmarks grade on the same vocabulary
         for path in sorted((ROOT / package).rglob("*.py")):
             bad += [f"{path.relative_to(ROOT)}:{line}: {text}"
                     for line, text in literal_comparisons(path.read_text(encoding="utf-8"))]
