@@ -86,3 +86,23 @@ def test_a_graph_consuming_tool_without_an_injected_graph_is_refused_at_registra
     with pytest.raises(ValueError, match="InjectedState"):
         registry.register(toy_effect, Plain, name="plain_toy", meta=registry.ToolMeta(consumes_graph=True))
     assert registry.get_tool("plain_toy") is None
+
+
+def test_a_tool_call_validates_its_arguments_once(monkeypatch):
+    """call_tool validates the arguments against the tool's schema once and hands the implementation the model
+    (it used to validate, then StructuredTool validated again, then the wrapper a third time)."""
+    from tools.schemas import EstimateEffectArgs
+
+    calls = []
+    original = EstimateEffectArgs.model_validate.__func__  # type: ignore[attr-defined]
+
+    def counted(cls, *args, **kwargs):
+        calls.append(1)
+        return original(cls, *args, **kwargs)
+
+    monkeypatch.setattr(EstimateEffectArgs, "model_validate", classmethod(counted))
+    r = registry.call_tool("estimate_effect", {
+        "graph": {"edges": [["X", "Y"]]}, "query": {"kind": "ate", "treatment": "X", "outcome": "Y"},
+        "statements": [{"event": {"Y": 1}, "given": {"X": 1}, "p": 0.7}, {"event": {"Y": 1}, "given": {"X": 0}, "p": 0.4}]})
+    assert r["ok"], r
+    assert len(calls) == 1
