@@ -44,8 +44,8 @@ def make_model(settings: Settings) -> BaseChatModel | OfflineReasoner:
                       max_tokens=settings.max_tokens)
 
 
-class BackendUnavailable(FMCGMError):
-    code = ErrorCode.BACKEND_UNREACHABLE
+class BackendUnavailable(FMCGMError, code=ErrorCode.BACKEND_UNREACHABLE):
+    """The model's server cannot be reached or keeps failing (after the retries)."""
 
 
 def invoke_with_retries(model: Invokable, messages: Sequence[BaseMessage], settings: Settings) -> AIMessage:

@@ -33,7 +33,7 @@ from fmcgm.language.names import mentions
 from fmcgm.language.normalize import normalize
 from prompts import load
 from tools import call_tool, tool_meta
-from tools.registry import decode_arguments
+from tools.registry import decode_arguments, injected_args
 from tools.schemas import EstimateEffectArgs, FindingsData, GraphData, GraphSpec, ToolResult
 
 if TYPE_CHECKING:  # types only: the offline path imports neither (chat_models alone costs seconds of start-up)
@@ -201,31 +201,40 @@ def call_tools(state: AgentState, deps: Deps) -> dict:
     last = state["messages"][-1]
     assert isinstance(last, AIMessage)
     out, steps = [], []
-    proposed, committed = state.get("proposed_graph"), state.get("committed_graph")
+    proposed = state.get("proposed_graph")
     turn: TurnResult | None = None
     for tc in last.tool_calls:
         t0 = time.perf_counter()
         meta = tool_meta(tc["name"])
         args, _ = decode_arguments(tc.get("args"))
-        if meta.consumes_graph and committed is not None and args is not None:
-            args = {**args, "graph": committed}  # the frozen graph, whatever the call carried
-        if meta.reads_data and deps.settings.data_path and args is not None:
-            args = {**args, "data_path": deps.settings.data_path,  # the attached file, not a path a model made up
-                    "budget_s": deps.settings.data_budget_s}
-        knowledge = deps.review_model if deps.settings.backend != "offline" else None  # an LLM answers pairwise
-        result = call_tool(tc["name"], args if args is not None else tc.get("args"), knowledge_model=knowledge)
+        injected = _injected(tc["name"], state, deps)
+        result = call_tool(tc["name"], args if args is not None else tc.get("args"), injected)
         typed = ToolResult.read(result)
         if meta.builds_graph and typed.ok and isinstance(typed.data, GraphData):
             proposed = typed.data.graph
         if meta.ends_search or (meta.input_step and not typed.ok):
             turn = TurnResult(tool=tc["name"], result=result)
         out.append(ToolMessage(content=json.dumps(result, default=str), tool_call_id=tc["id"], name=tc["name"]))
-        shown = args if args is not None else {"raw": str(tc.get("args"))[:500]}
+        hidden = {k for k, i in injected_args(tc["name"]).items() if not i.shown}
+        shown = ({**args, **{k: v for k, v in injected.items() if k not in hidden}} if args is not None
+                 else {"raw": str(tc.get("args"))[:500]})
         steps.append(_step("tools", t0, tool=tc["name"], args=shown, result=result))
     update: dict[str, Any] = {"messages": out, "trace": steps, "proposed_graph": proposed}
     if turn is not None:
         update["turn_result"] = turn
     return update
+
+
+def _injected(tool: str, state: AgentState, deps: Deps) -> dict[str, Any]:
+    """The values of a tool's injected arguments (declared in its schema): the frozen graph from the state; the
+    attached data file and its budget, never a path a model made up; an LLM backend's model as a knowledge source.
+    An argument with no value here (no data attached, no graph committed) is left as the call carried it."""
+    run = {"data_path": deps.settings.data_path or None,
+           "budget_s": deps.settings.data_budget_s if deps.settings.data_path else None,
+           "knowledge_model": deps.review_model if deps.settings.backend != "offline" else None}
+    values = {name: state.get(i.state_key) if i.state_key else run.get(name)
+              for name, i in injected_args(tool).items()}
+    return {k: v for k, v in values.items() if v is not None}
 
 
 def finalize(state: AgentState, deps: Deps) -> dict:

@@ -77,22 +77,21 @@ def engine_check(p: Problem) -> tuple:
     return (r.answer, None if r.value is None else round(r.value, 3))
 
 
-def _violates_assumption(p: Problem) -> bool:
+def _engine_error(p: Problem) -> FMCGMError | None:
+    """Why the engine cannot answer this reading (None: it answers)."""
     try:
         engine_check(p)
-    except AssumptionViolation:
-        return True
-    except FMCGMError:
-        return False
-    return False
+    except FMCGMError as e:
+        return e
+    return None
+
+
+def _violates_assumption(p: Problem) -> bool:
+    return isinstance(_engine_error(p), AssumptionViolation)
 
 
 def _answers(p: Problem) -> bool:
-    try:
-        engine_check(p)
-    except FMCGMError:
-        return False
-    return True
+    return _engine_error(p) is None
 
 
 @lru_cache(maxsize=512)
@@ -241,6 +240,17 @@ def _unreadable_value(visual) -> Clarification | None:
     return None
 
 
+def _graph_step(results: list[tuple[str | None, dict]], failed: str) -> AIMessage | None:
+    """The steps every graph-first turn shares, after its first call: a failed tool ends the turn (``failed`` says
+    what could not be done); a proposed graph is checked for cycles next.  None: the turn goes on its own way."""
+    name, res = results[-1]
+    if not res.get("ok", False):
+        return _failure(failed, res)
+    if name == "propose_edges":
+        return _call("check_acyclicity", {"graph": res["data"]["graph"]})
+    return None
+
+
 class OfflineReasoner:
     """Deterministic, offline tool-calling model for structured causal questions.
 
@@ -274,11 +284,10 @@ class OfflineReasoner:
             return _call(CLARIFY, unread.args())
         if not results:
             return _call("propose_edges", {"edges": graph["edges"]})
+        shared = _graph_step(results, "I could not render the counterfactual")
+        if shared is not None:
+            return shared
         name, res = results[-1]
-        if not res.get("ok", False):
-            return _failure("I could not render the counterfactual", res)
-        if name == "propose_edges":
-            return _call("check_acyclicity", {"graph": res["data"]["graph"]})
         if name == "check_acyclicity":
             from fmcgm.worlds import get_world
 
@@ -319,11 +328,10 @@ class OfflineReasoner:
         if not results:
             spec = GraphSpec.of(plan.graph)
             return _call("propose_edges", {"edges": [list(e) for e in spec.edges], "latent": spec.latent})
+        shared = _graph_step(results, "I could not answer")
+        if shared is not None:
+            return shared
         name, res = results[-1]
-        if not res.get("ok", False):
-            return _failure("I could not answer", res)
-        if name == "propose_edges":
-            return _call("check_acyclicity", {"graph": res["data"]["graph"]})
         if name == "check_acyclicity":
             if not res["data"]["acyclic"]:
                 return _final(f"The causal graph is not valid: {res['summary']}.")

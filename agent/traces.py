@@ -20,10 +20,8 @@ TABLES = {"checkpoints": {"thread_id", "checkpoint_ns", "checkpoint_id", "parent
           "writes": {"thread_id", "checkpoint_ns", "checkpoint_id", "task_id", "idx", "channel", "value"}}
 
 
-class TraceNotFound(FMCGMError):
+class TraceNotFound(FMCGMError, code=ErrorCode.UNKNOWN_TRACE):
     """The trace store, thread or checkpoint asked for is not stored."""
-
-    code = ErrorCode.UNKNOWN_TRACE
 
 
 def open_store(path: str | Path, create: bool = True) -> SqliteSaver:

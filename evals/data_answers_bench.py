@@ -76,6 +76,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from fmcgm.vocabulary import Outcome
+
 TUNING_SEEDS = tuple(range(10))  # for development of the agent: never in a report
 REPORT_BASE = 1000  # reporting seeds are REPORT_BASE, REPORT_BASE + 1, ...
 KINDS = ("binary", "linear", "nonlinear", "mixed")
@@ -828,7 +830,7 @@ def _grade(q: Question, got: dict[str, Any]) -> dict[str, Any]:
     t = q.truth
     ci = got.get("ci")
     covered = None if not ci else bool(ci[0] - 1e-9 <= t <= ci[1] + 1e-9)
-    if got.get("outcome") != "answered" or (got.get("determined") is None and got.get("answer") is None
+    if got.get("outcome") != Outcome.ANSWERED or (got.get("determined") is None and got.get("answer") is None
                                              and not got.get("range")):
         return {"outcome": "declined", "why": got.get("error") or got.get("outcome") or "no answer", "covered": None}
     if not got.get("determined") and got.get("answer") is None:
@@ -937,7 +939,7 @@ def decline_reasons(rows: list[dict[str, Any]]) -> dict[str, int]:
     """Why the declined questions were declined, counted: the critique's rejection, the time limit, or the message."""
     out: dict[str, int] = defaultdict(int)
     for r in rows:
-        if r["outcome"] != "declined":
+        if r["outcome"] != Outcome.DECLINED:
             continue
         g, err = r["got"], r["got"].get("error") or ""
         key = ("past the time limit" if g.get("outcome") == "timeout"

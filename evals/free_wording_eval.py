@@ -18,6 +18,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from fmcgm.vocabulary import Outcome
+
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "free_wording.jsonl"
 TOL = 0.006
 
@@ -36,17 +38,17 @@ def grade(row: dict[str, Any], answer: dict[str, Any]) -> str:
     yn, got = answer.get("answer"), answer.get("value")
     outcome = answer.get("outcome")
     confident = bool(answer.get("computed", True)) and (yn is not None or isinstance(got, (int, float)))
-    if outcome == "error" and not confident:
+    if outcome == Outcome.ERROR and not confident:
         return "error"
     if expect == "ask":
         if confident:
             return "wrong"
-        return "right" if outcome == "declined" and answer.get("missing", ["?"]) else "declined"
+        return "right" if outcome == Outcome.DECLINED and answer.get("missing") else "declined"
     if expect == "not_identifiable":
         if confident:
             return "wrong"
-        return "right" if outcome == "not_identifiable" else "declined"
-    if outcome == "not_identifiable":
+        return "right" if outcome == Outcome.NOT_IDENTIFIABLE else "declined"
+    if outcome == Outcome.NOT_IDENTIFIABLE:
         return "wrong"  # claimed impossible where the truth is computable
     if not confident:
         return "declined"

@@ -64,6 +64,13 @@ class FMCGMError(Exception):
 
     code: ErrorCode = ErrorCode.ERROR
 
+    def __init_subclass__(cls, code: ErrorCode | None = None, **kwargs: object) -> None:
+        """A subclass names its code in its header (``class ParseError(FMCGMError, code=...)``); without one it
+        keeps its parent's."""
+        super().__init_subclass__(**kwargs)
+        if code is not None:
+            cls.code = code
+
     def __init__(self, message: str, hint: str = "") -> None:
         super().__init__(message)
         self.message = message
@@ -76,8 +83,8 @@ class FMCGMError(Exception):
         return f"{self.message} ({self.hint})" if self.hint else self.message
 
 
-class GraphError(FMCGMError):
-    code = ErrorCode.INVALID_GRAPH
+class GraphError(FMCGMError, code=ErrorCode.INVALID_GRAPH):
+    """A graph that is not a causal graph here (malformed edges, a latent the question needs observed ...)."""
 
 
 def cycle_message(cycle: list[str]) -> str:
@@ -85,8 +92,8 @@ def cycle_message(cycle: list[str]) -> str:
     return "the graph has a directed cycle: " + " -> ".join([*cycle, cycle[0]])
 
 
-class CycleError(GraphError):
-    code = ErrorCode.CYCLE
+class CycleError(GraphError, code=ErrorCode.CYCLE):
+    """A directed cycle: a causal graph must be acyclic (names the cycle)."""
 
     def __init__(self, cycle: list[str]) -> None:
         super().__init__(
@@ -96,8 +103,8 @@ class CycleError(GraphError):
         self.cycle = cycle
 
 
-class UnknownVariableError(FMCGMError):
-    code = ErrorCode.UNKNOWN_VARIABLE
+class UnknownVariableError(FMCGMError, code=ErrorCode.UNKNOWN_VARIABLE):
+    """A name the graph does not have (lists the ones it has)."""
 
     def __init__(self, name: str, known: list[str]) -> None:
         super().__init__(
@@ -107,12 +114,12 @@ class UnknownVariableError(FMCGMError):
         self.name = name
 
 
-class ProbabilityError(FMCGMError):
-    code = ErrorCode.INVALID_PROBABILITY
+class ProbabilityError(FMCGMError, code=ErrorCode.INVALID_PROBABILITY):
+    """A number that is not a probability, or probabilities that cannot all hold."""
 
 
-class MissingQuantityError(FMCGMError):
-    code = ErrorCode.MISSING_QUANTITY
+class MissingQuantityError(FMCGMError, code=ErrorCode.MISSING_QUANTITY):
+    """Every estimand needs a probability the question does not give or imply (names it)."""
 
     def __init__(self, terms: list[str], context: str = "") -> None:
         what = ", ".join(terms)
@@ -123,37 +130,33 @@ class MissingQuantityError(FMCGMError):
         self.terms = terms
 
 
-class InconsistentInputError(FMCGMError):
-    code = ErrorCode.INCONSISTENT_INPUT
+class InconsistentInputError(FMCGMError, code=ErrorCode.INCONSISTENT_INPUT):
+    """Inputs that contradict each other or leave a needed cell without support."""
 
 
 class AssumptionViolation(InconsistentInputError):
     """The given numbers contradict an assumption the chosen estimand rests on (an instrument's, for one)."""
 
 
-class NotIdentifiableError(FMCGMError):
-    code = ErrorCode.NOT_IDENTIFIABLE
+class NotIdentifiableError(FMCGMError, code=ErrorCode.NOT_IDENTIFIABLE):
+    """Proved: no estimand exists for the query on this graph (an honest answer, not a failure)."""
 
 
-class ContextOverflowError(FMCGMError):
+class ContextOverflowError(FMCGMError, code=ErrorCode.CONTEXT_OVERFLOW):
     """A model's context window cannot hold the conversation: a limit of the run, not a broken backend."""
 
-    code = ErrorCode.CONTEXT_OVERFLOW
+
+class ParseError(FMCGMError, code=ErrorCode.UNPARSEABLE):
+    """Text or a file that cannot be read as what it should be (names the sentence, file or line)."""
 
 
-class ParseError(FMCGMError):
-    code = ErrorCode.UNPARSEABLE
+class QueryError(FMCGMError, code=ErrorCode.INVALID_QUERY):
+    """A query this graph cannot be asked (no treatment, the same variable twice, missing mediators ...)."""
 
 
-class QueryError(FMCGMError):
-    code = ErrorCode.INVALID_QUERY
+class ConfigError(FMCGMError, code=ErrorCode.INVALID_CONFIG):
+    """A settings file that cannot be read as settings."""
 
 
-class ConfigError(FMCGMError):
-    code = ErrorCode.INVALID_CONFIG
-
-
-class InternalError(FMCGMError):
+class InternalError(FMCGMError, code=ErrorCode.INTERNAL_ERROR):
     """A broken invariant of the code itself (a bug), never the user's input."""
-
-    code = ErrorCode.INTERNAL_ERROR

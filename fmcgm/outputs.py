@@ -19,8 +19,8 @@ from pathlib import Path
 from fmcgm.errors import ErrorCode, FMCGMError
 
 
-class OutputError(FMCGMError):
-    code = ErrorCode.INVALID_OUTPUT
+class OutputError(FMCGMError, code=ErrorCode.INVALID_OUTPUT):
+    """An output path the run cannot write (a folder, the input file itself, no parent folder)."""
 
 
 def _same_file(a: Path, b: Path) -> bool:

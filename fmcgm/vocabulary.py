@@ -24,6 +24,22 @@ class QueryKind(StrEnum):
     DET_COUNTERFACTUAL = "det_counterfactual"  # deterministic rules: abduction-action-prediction
 
 
+class EstimandKind(StrEnum):
+    """How an estimand identifies its query (as DoWhy's identification methods): the estimand's label is derived
+    from this and its variable fields, never parsed back."""
+
+    MARGINAL = "marginal"  # P(y) as given
+    CONDITIONAL = "conditional"  # P(y | x) as given
+    CONTRAST = "contrast"  # a conditional contrast (association, not causation)
+    NO_CAUSAL_PATH = "no_causal_path"  # x is not an ancestor of y: do(x) leaves P(y) as it is
+    BACKDOOR = "backdoor"  # adjustment for a back-door set (``adjustment_set``; empty: no confounding)
+    FRONTDOOR = "frontdoor"  # the front-door formula through ``mediators``
+    ID_ALGORITHM = "id_algorithm"  # Shpitser & Pearl's ID algorithm (leftover variables ``fixed``)
+    IV = "iv"  # the Wald estimator of ``instrument``
+    MEDIATION = "mediation"  # the mediation formula over ``mediators`` (adjusted for ``adjustment_set``)
+    ALL_MEDIATED = "all_mediated"  # every causal path runs through the mediators: the natural direct effect is 0
+
+
 class Claim(StrEnum):
     """The yes/no claim a question makes; ``none`` asks for a value."""
 

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from fmcgm.app.examples import APP_EXAMPLES
 from fmcgm.cli import app as cli
+from fmcgm.vocabulary import EstimandKind
 
 BACKDOOR = dict(APP_EXAMPLES)["Confounder (back-door)"]
 FRONTDOOR = dict(APP_EXAMPLES)["Front-door (hidden confounder)"]
@@ -38,12 +39,13 @@ def test_follow_up_on_the_same_thread_is_listed_by_trace_list(client, app_server
     assert first["answer"] == "yes" and first["value"] == pytest.approx(-0.088)
     second = client.predict(FRONTDOOR, "api-follow", api_name="/ask")
     assert second["thread_id"] == "api-follow" and second["value"] == pytest.approx(0.168)
-    assert "front-door" in second["method"]
     rows = _cli_json(["trace", "list", "--json", "--trace-db", str(app_server.trace_db)])
     row = next(r for r in rows if r["thread_id"] == "api-follow")
     assert row["question"] == FRONTDOOR and row["outcome"] == "answered"
     steps = _cli_json(["trace", "show", "api-follow", "--json", "--trace-db", str(app_server.trace_db)])["steps"]
     assert [s["node"] for s in steps].count("start") == 2  # both turns on one thread
+    effect = [s["result"]["data"] for s in steps if s.get("tool") == "estimate_effect" and s["result"]["ok"]][-1]
+    assert effect["identification"]["kind"] == EstimandKind.FRONTDOOR  # the second turn's estimand, by its fields
 
 
 def test_two_threads_in_parallel_keep_their_answers(app_server):

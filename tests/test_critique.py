@@ -1,6 +1,7 @@
 import json
 
 import numpy as np
+import pytest
 from langchain_core.messages import AIMessage, ToolMessage
 from scripted import ScriptedModel, call
 
@@ -125,3 +126,28 @@ def test_review_reports_a_number_the_others_contradict():
     errors = [x for x in f if x.severity == "error"]
     assert [x.code for x in errors] == ["inconsistent_input"]
     assert "P(y=1) is given as 90%" in errors[0].message and "imply 25%" in errors[0].message
+
+
+@pytest.mark.parametrize("kind", ["discrete", "continuous"])
+def test_the_default_critique_test_is_the_searchs_own(kind):
+    """The critique's default test is causal-learn's CIT as discovery's search chooses it: the same p-value."""
+    import pandas as pd
+
+    from fmcgm.critique import ci_test
+    from fmcgm.discovery.search import tester_for
+    from fmcgm.discovery.table import from_frame
+
+    rng = np.random.default_rng(3)
+    n = 3000
+    if kind == "discrete":
+        a = rng.integers(0, 2, n)
+        c = (rng.random(n) < np.where(a == 1, 0.7, 0.3)).astype(int)
+        b = (rng.random(n) < np.where(c == 1, 0.6, 0.4)).astype(int)
+    else:
+        a = rng.normal(size=n)
+        c = a + rng.normal(size=n)
+        b = c + rng.normal(size=n)
+    t = from_frame(pd.DataFrame({"a": a, "b": b, "c": c}))
+    tester = tester_for(t)
+    for given in ((), ("c",)):
+        assert ci_test(t.columns, "a", "b", given)[0] == pytest.approx(tester.p("a", "b", given), rel=1e-9, abs=1e-12)

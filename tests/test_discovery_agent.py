@@ -27,7 +27,7 @@ def test_counts_adjust_for_the_confounder_and_ci_covers_truth():
     g = DiscoveredGraph(nodes=["z", "x", "y"], edges=[Edge(a="z", b="x", mark="->"), Edge(a="z", b="y", mark="->"),
                                                       Edge(a="x", b="y", mark="->")])
     r = effect_from_data(t, g, "x", "y")
-    assert r.answer == "yes" and r.ci[0] <= 0.3 <= r.ci[1] and "counts" in r.method
+    assert r.answer == "yes" and r.ci[0] <= 0.3 <= r.ci[1] and not any(m.linear for m in r.members)
 
 
 def test_empty_cell_is_named_instead_of_dividing_by_zero():
@@ -78,8 +78,9 @@ def test_agent_says_not_determined_when_the_class_leaves_it_open(tmp_path):
 
 def test_hybrid_source_uses_the_model_and_offline_says_it_has_none(tmp_path):
     from tests.test_discovery import _Scripted
-    from tools import call_tool, tool_meta
+    from tools import call_tool
     from tools.discovery_tools import DiscoverGraphArgs, discover_graph
+    from tools.registry import injected_args
 
     rng = np.random.default_rng(5)
     a = rng.normal(size=1500)
@@ -87,8 +88,8 @@ def test_hybrid_source_uses_the_model_and_offline_says_it_has_none(tmp_path):
     pd.DataFrame({"rain": a, "wet": a + rng.normal(size=1500)}).to_csv(path, index=False)
     offline = discover_graph(DiscoverGraphArgs(data_path=str(path), source="hybrid")).model_dump(mode="json")["data"]
     assert "no knowledge source" in offline["notes"][0] and offline["uncertain_edges"] == ["rain -- wet"]
-    assert tool_meta("discover_graph").uses_knowledge
+    assert "knowledge_model" in injected_args("discover_graph")
     res = call_tool("discover_graph", {"data_path": str(path), "source": "hybrid"},
-                    knowledge_model=_Scripted(['{"answer": "A"}'] * 5))
+                    injected={"knowledge_model": _Scripted(['{"answer": "A"}'] * 5)})
     assert res["ok"] and res["data"]["graph"]["edges"] == [["rain", "wet"]]
     assert res["data"]["graph"]["sources"] == {"rain -> wet": "data+knowledge"}

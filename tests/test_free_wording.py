@@ -40,6 +40,7 @@ def test_accuracy_floor(results):
     ("yes", {"answer": None, "value": None, "text": "I need a graph", "outcome": "declined"}, "declined"),
     ("ask", {"answer": "yes", "value": 0.5, "computed": True, "outcome": "answered"}, "wrong"),
     ("ask", {"answer": None, "value": None, "outcome": "declined", "missing": ["P(Y=1 | X=0)"]}, "right"),
+    ("ask", {"answer": None, "value": None, "outcome": "declined", "missing": []}, "declined"),  # says nothing missing
     # an internal failure is never a right "ask" (issue 19: it used to count as one)
     ("ask", {"answer": None, "value": None, "outcome": "error", "error": "ZeroDivisionError"}, "error"),
     ("not_identifiable", {"answer": None, "value": None, "outcome": "not_identifiable"}, "right"),

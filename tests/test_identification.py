@@ -7,6 +7,7 @@ from fmcgm.causal.id_algorithm import identify
 from fmcgm.causal.identification import backdoor_sets, do_estimands, frontdoor_sets, instruments
 from fmcgm.causal.scm import FiniteSCM, response_variable
 from fmcgm.errors import NotIdentifiableError
+from fmcgm.vocabulary import EstimandKind
 
 
 def rv(rng, name, parents):
@@ -106,4 +107,5 @@ def test_napkin_leftover_fixed_at_a_value_with_support():
     g = CausalGraph.build([("W", "Z"), ("Z", "X"), ("X", "Y")], bidirected=[("W", "X"), ("W", "Y")])
     r = effect_by_identification(t, g, "X", "Y")
     truth = 0.5  # y's probability rises by 0.5 with x, whatever u2
-    assert "Z=1" in r.method and r.ci[0] <= truth <= r.ci[1]
+    assert r.identified is not None and r.identified.kind == EstimandKind.ID_ALGORITHM
+    assert dict(r.identified.fixed) == {"Z": 1} and r.ci[0] <= truth <= r.ci[1]

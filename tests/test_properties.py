@@ -11,6 +11,7 @@ from fmcgm.causal.expr import concrete_terms, evaluate
 from fmcgm.causal.probability import Statement
 from fmcgm.causal.queries import Query, candidates
 from fmcgm.causal.scm import FiniteSCM, response_variable
+from fmcgm.vocabulary import EstimandKind
 
 SHAPES = {
     "chain": ([("X", []), ("M", ["X"]), ("Y", ["M"])], []),
@@ -93,7 +94,7 @@ def test_backdoor_adjustment_on_confounding(seed):
     g = scm.graph()
     q = Query("ate", "Y", "X")
     ests = candidates(g, q).estimands
-    assert ests[0].method.startswith("back-door adjustment for {Z}")
+    assert (ests[0].kind, ests[0].adjustment_set) == (EstimandKind.BACKDOOR, ("Z",))
     # the naive contrast is biased in general, the adjusted one is not
     assert evaluate(ests[0].expr, scm.joint_lookup()) == pytest.approx(scm.ate("Y", "X"), abs=1e-9)
 

@@ -1,3 +1,4 @@
+from fmcgm.vocabulary import EstimandKind
 from tools import call_tool
 
 GRAPH = {"edges": [["Z", "X"], ["Z", "Y"], ["X", "Y"]]}
@@ -34,7 +35,8 @@ def test_estimate_effect_backdoor():
              statements=GOOD, claim="positive")
     assert r["ok"], r
     assert abs(r["data"]["value"] - 0.2) < 1e-9 and r["data"]["answer"] == "yes"
-    assert "Z" in r["data"]["method"] and r["data"]["estimand_sympy"]
+    assert r["data"]["identification"]["kind"] == EstimandKind.BACKDOOR and r["data"]["estimand_sympy"]
+    assert r["data"]["identification"]["adjustment_set"] == ["Z"]
 
 
 def test_estimate_effect_error_cases():

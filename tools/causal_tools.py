@@ -149,14 +149,24 @@ def request_clarification(args: RequestClarificationArgs) -> ToolResult:
     return ToolResult(ok=True, summary=f"asked the user for: {need}", data=ClarificationData.model_validate(args.model_dump()))
 
 
+def run_impl(impl: Callable[[Any], ToolResult], args: BaseModel) -> dict:
+    """A tool's implementation on validated arguments; its own failures become an error result."""
+    try:
+        return impl(args).model_dump(mode="json")  # enums and tuples as plain JSON
+    except (FMCGMError, ValidationError) as e:
+        return error_result(e).model_dump(mode="json")
+
+
 def safe(impl: Callable[[Any], ToolResult], schema: type[BaseModel]) -> Callable[..., dict]:
-    """Validate arguments with the schema and turn any failure into an error result."""
+    """The function a LangChain tool wraps, for a caller that invokes the tool itself (the agent uses
+    ``call_tool``): the schema's own validation, then the implementation."""
 
     def run(**kwargs: Any) -> dict:
         try:
-            return impl(schema.model_validate(kwargs)).model_dump(mode="json")  # enums and tuples as plain JSON
-        except (FMCGMError, ValidationError) as e:
+            args = schema.model_validate(kwargs)
+        except ValidationError as e:
             return error_result(e).model_dump(mode="json")
+        return run_impl(impl, args)
 
     run.__name__ = impl.__name__
     run.__doc__ = impl.__doc__

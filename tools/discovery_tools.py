@@ -9,8 +9,9 @@ transcription's, and a model picks the right tool more reliably than the right m
 from __future__ import annotations
 
 import time
-from typing import Literal
+from typing import Annotated, Any, Literal
 
+from langchain_core.tools import InjectedToolArg
 from pydantic import BaseModel, ConfigDict, Field
 
 from fmcgm.discovery import progress
@@ -19,7 +20,7 @@ from fmcgm.discovery.knowledge import NO_SOURCE, LLMKnowledge, gather
 from fmcgm.discovery.pdag import DiscoveredGraph, Edge
 from fmcgm.discovery.pipeline import discover
 from fmcgm.discovery.table import DEFAULT_BUDGET_S, DataError, check_size, load_table
-from tools.schemas import DataEffectData, GraphData, ToolResult
+from tools.schemas import CommittedGraph, DataEffectData, GraphData, ToolResult
 
 DISCOVERY_SHARE = 0.5  # of the budget, for the discovery on the whole table; the rest for its resamples
 
@@ -27,13 +28,16 @@ DISCOVERY_SHARE = 0.5  # of the budget, for the discovery on the whole table; th
 class DiscoverGraphArgs(BaseModel):
     model_config = ConfigDict(extra="forbid")  # a key the schema does not name is refused with its name
 
-    data_path: str = Field("", description="CSV or Parquet file of observations (the attached data when empty)")
+    data_path: Annotated[str, InjectedToolArg] = Field("", description="CSV or Parquet file of observations")
     source: Literal["data", "knowledge", "hybrid"] = Field(
         "data", description="data: search the table; knowledge: ask the model about each pair of columns; "
                             "hybrid: the model's answers enter the search as required/forbidden edges")
     method: Literal["pc", "ges", "fci"] = "pc"
     alpha: float = Field(0.01, gt=0, lt=0.5, description="significance level of the independence tests")
-    budget_s: float = Field(DEFAULT_BUDGET_S, ge=1, le=3600, description="seconds for the whole answer from data")
+    budget_s: Annotated[float, InjectedToolArg] = Field(DEFAULT_BUDGET_S, ge=1, le=3600,
+                                                        description="seconds for the whole answer from data")
+    knowledge_model: Annotated[Any, InjectedToolArg] = Field(
+        None, exclude=True, description="a chat model asked about pairs of columns (source knowledge or hybrid)")
     focus: list[str] = Field(default_factory=list, description="the columns the question names (treatment, outcome): "
                              "a table too wide for the budget is refused with a subset around them")
 
@@ -41,12 +45,13 @@ class DiscoverGraphArgs(BaseModel):
 class EstimateFromDataArgs(BaseModel):
     model_config = ConfigDict(extra="forbid")  # a key the schema does not name is refused with its name
 
-    graph: dict = Field(..., description="the graph discover_graph returned (edges, undirected, ...)")
+    graph: Annotated[dict, CommittedGraph] = Field(..., description="the graph discover_graph returned (edges, undirected, ...)")
     treatment: str
     outcome: str
     claim: Literal["affects", "not_affects", "positive", "negative"] = "affects"
-    data_path: str = Field("", description="the same data file (the attached data when empty)")
-    budget_s: float = Field(DEFAULT_BUDGET_S, ge=1, le=3600, description="seconds for the whole answer from data")
+    data_path: Annotated[str, InjectedToolArg] = Field("", description="the same data file")
+    budget_s: Annotated[float, InjectedToolArg] = Field(DEFAULT_BUDGET_S, ge=1, le=3600,
+                                                        description="seconds for the whole answer from data")
 
 
 def _table(path: str):
@@ -55,7 +60,7 @@ def _table(path: str):
     return load_table(path)
 
 
-def discover_graph(args: DiscoverGraphArgs, knowledge_model=None) -> ToolResult:
+def discover_graph(args: DiscoverGraphArgs) -> ToolResult:
     """Discover a causal graph from the attached data (PC/GES/FCI), test its implied independences with the
     search's own test, and search again under each rejected one (bounded rounds)."""
     t0 = time.monotonic()
@@ -63,10 +68,10 @@ def discover_graph(args: DiscoverGraphArgs, knowledge_model=None) -> ToolResult:
     budget_notes = check_size(table, args.budget_s, args.focus)
     k, notes = None, []
     if args.source in ("knowledge", "hybrid"):
-        if knowledge_model is None:
+        if args.knowledge_model is None:
             notes.append(NO_SOURCE)
         else:
-            k = gather(table.names, LLMKnowledge(knowledge_model, context="columns of " + table.source))
+            k = gather(table.names, LLMKnowledge(args.knowledge_model, context="columns of " + table.source))
     if args.source == "knowledge" and k is not None:
         g = DiscoveredGraph(nodes=table.names, method="knowledge", edges=[
             Edge(a=a, b=b, mark="->", source="knowledge", confidence=c) for (a, b), c in k.claimed().items()])

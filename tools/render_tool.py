@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tools.schemas import GraphSpec, ImageData, ToolResult
+from tools.schemas import CommittedGraph, GraphSpec, ImageData, ToolResult
 
 
 class RenderImageArgs(BaseModel):
@@ -17,7 +17,8 @@ class RenderImageArgs(BaseModel):
         description="concept -> value (a number in the concept's unit, or a value word such as 'far left')")
     image: str | None = Field(default=None, description="optional path of a factual image (else one is sampled)")
     factual: dict[str, float] | None = Field(default=None, description="optional factual concept values")
-    graph: GraphSpec | None = Field(default=None, description="the committed causal graph (must match the world's)")
+    graph: Annotated[GraphSpec | None, CommittedGraph] = Field(
+        default=None, description="the committed causal graph (must match the world's)")
     seed: int = 0
     steps: int = Field(default=50, ge=1, le=200, description="DDIM steps")
     guidance: bool = Field(default=True, description="Causal Semantic Guidance on/off")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar, Literal
 
+from langchain_core.tools import InjectedToolArg
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -28,7 +29,7 @@ from fmcgm.causal.deterministic import Mechanism
 from fmcgm.causal.probability import Statement
 from fmcgm.causal.queries import Query
 from fmcgm.errors import ErrorCode
-from fmcgm.vocabulary import Claim, QueryKind
+from fmcgm.vocabulary import Claim, EstimandKind, QueryKind
 
 # 0 or 1; booleans are accepted as the same values (a model may send true/false)
 Binary = Annotated[int, Field(ge=0, le=1, description="a binary value: 0 or 1")]
@@ -166,8 +167,21 @@ class QuerySpec(_Strict):
                    condition=dict(q.condition), adjustment_sets=[list(s) for s in q.adjustment_sets])
 
 
+class InjectedState(InjectedToolArg):
+    """An argument the agent fills in from a key of the turn's state, never the model: LangGraph's ``InjectedState``
+    (the same class: an ``InjectedToolArg`` naming a state key), declared here because importing
+    ``langgraph.prebuilt`` imports LangChain's chat models, seconds of start-up the offline path never pays
+    (tests/test_startup.py).  LangChain leaves every InjectedToolArg field out of the schema a model is shown."""
+
+    def __init__(self, field: str) -> None:
+        self.field = field
+
+
+CommittedGraph = InjectedState("committed_graph")  # the graph frozen after the critique
+
+
 class EstimateEffectArgs(_Strict):
-    graph: GraphSpec
+    graph: Annotated[GraphSpec, CommittedGraph]
     query: QuerySpec
     statements: list[ProbabilityStatement] = Field(default_factory=list)
     claim: Claim = Field(default=Claim.NONE, description="the yes/no claim to check, or none for a value")
@@ -221,6 +235,17 @@ class Payload(BaseModel):
         return {k: v for k, v in out.items() if k in kept}
 
 
+class Identification(BaseModel):
+    """How the estimand used identifies the query (DoWhy's shape): read these fields, never the method's wording."""
+
+    kind: EstimandKind
+    target: QueryKind
+    adjustment_set: list[str] = Field(default_factory=list)
+    mediators: list[str] = Field(default_factory=list)
+    instrument: str | None = None
+    fixed: dict[str, int] = Field(default_factory=dict)
+
+
 class EffectData(Payload):
     """estimate_effect: a query computed on a graph from stated probabilities (a deterministic counterfactual too)."""
 
@@ -231,6 +256,7 @@ class EffectData(Payload):
     bounds: list[float] | None = None
     estimand: str | None = None
     method: str = ""
+    identification: Identification | None = None  # None for a structural query or a deterministic counterfactual
     assumptions: list[str] = Field(default_factory=list)
     corrections: list[str] = Field(default_factory=list)
 

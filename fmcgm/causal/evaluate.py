@@ -46,6 +46,7 @@ class QueryResult:
     assumptions: list[str] = field(default_factory=list)
     exact: bool = True
     terms: dict[str, float] = field(default_factory=dict)
+    identified: Estimand | None = None  # the estimand used (an effect or probability query)
     answer: str | None = None  # "yes" / "no" for a claim
     reason: str = ""
     steps: list[str] = field(default_factory=list)
@@ -54,10 +55,19 @@ class QueryResult:
         return {
             "query": self.query.describe(), "kind": self.query.kind, "value": self.value,
             "bounds": list(self.bounds) if self.bounds else None, "estimand": self.estimand,
-            "estimand_sympy": self.estimand_sympy, "method": self.method, "assumptions": self.assumptions,
+            "estimand_sympy": self.estimand_sympy, "method": self.method, "identification": identification(self.identified),
+            "assumptions": self.assumptions,
             "exact": self.exact, "terms": self.terms, "answer": self.answer, "reason": self.reason,
             "steps": self.steps,
         }
+
+
+def identification(est: Estimand | None) -> dict | None:
+    """An estimand's fields as JSON (DoWhy's shape): what a consumer reads instead of the label."""
+    if est is None:
+        return None
+    return {"kind": est.kind, "target": est.target, "adjustment_set": list(est.adjustment_set),
+            "mediators": list(est.mediators), "instrument": est.instrument, "fixed": dict(est.fixed)}
 
 
 def answer_query(g: G.CausalGraph, q: Query, statements: list[Statement], claim: Claim = Claim.NONE) -> QueryResult:
@@ -78,8 +88,8 @@ def answer_query(g: G.CausalGraph, q: Query, statements: list[Statement], claim:
     empty: list[str] = []
     for est in cands.estimands:
         if term_count(est.expr) > MAX_TERMS:
-            too_long.append(est.method)
-            steps.append(f"skip {est.method}: its expansion has more than {MAX_TERMS} terms")
+            too_long.append(est.label)
+            steps.append(f"skip {est.label}: its expansion has more than {MAX_TERMS} terms")
             continue
         terms = concrete_terms(est.expr)
         # The first candidate names every term it lacks (what to give); later ones stop at their
@@ -88,16 +98,16 @@ def answer_query(g: G.CausalGraph, q: Query, statements: list[Statement], claim:
         lacking = list(gaps) if not missing else list(islice(gaps, 1))
         if lacking:
             missing.extend(x for x in lacking if x not in missing)
-            steps.append(f"skip {est.method}: needs {', '.join(lacking)}")
+            steps.append(f"skip {est.label}: needs {', '.join(lacking)}")
             continue
         try:
             value = evaluate(est.expr, store.lookup)
         except ZeroDivisionError as e:  # e.g. a leftover variable fixed at a value of probability 0
-            steps.append(f"skip {est.method}: {e} (no support)")
+            steps.append(f"skip {est.label}: {e} (no support)")
             empty.append(str(e))
             continue
         if est.instrument is not None:
-            check_instrument(est.instrument, value, store, q.outcome_value)
+            check_instrument((est.instrument, treatment_of(q), q.outcome), value, store, q.outcome_value)
         res = _result(q, est, value, store, terms, steps)
         return _decide(res, claim)
     if q.kind == QueryKind.ETT:
@@ -153,11 +163,11 @@ def _key(t: Prob) -> tuple[Assign, Assign]:
 
 def _result(q: Query, est: Estimand, value: float, store: ProbabilityStore, terms: list[Prob], steps: list[str]) -> QueryResult:
     used = {t.text(): store.lookup(*_key(t)) for t in terms}
-    steps.append(f"identify with {est.method}: {est.expr.text()}")
+    steps.append(f"identify with {est.label}: {est.expr.text()}")
     steps.append("plug in: " + ", ".join(f"{k} = {v:.4g}" for k, v in used.items()))
     steps.append(f"value = {value:.4f}")
     return QueryResult(q, value=value, estimand=est.expr.text(), estimand_sympy=str(to_sympy(est.expr)),
-                       method=est.method, assumptions=list(est.assumptions), exact=est.exact, terms=used,
+                       method=est.label, identified=est, assumptions=list(est.assumptions), exact=est.exact, terms=used,
                        steps=steps)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from itertools import product
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, ClassVar, Union
 
 if TYPE_CHECKING:  # sympy is imported where an expression is expanded (about 1 s of start-up otherwise)
     import sympy
@@ -67,12 +67,21 @@ class Product(Expr):
 
 
 @dataclass(frozen=True)
-class Diff(Expr):
+class Binary(Expr):
+    """Two operands and an operator: a difference or a ratio (substitution and traversal treat them alike)."""
+
     left: Expr
     right: Expr
+    op: ClassVar[str]
+    wrap_left: ClassVar[bool]  # a ratio brackets both sides, a difference only the subtrahend
 
     def text(self) -> str:
-        return f"{self.left.text()} - {_wrap(self.right)}"
+        left = _wrap(self.left) if self.wrap_left else self.left.text()
+        return f"{left} {self.op} {_wrap(self.right)}"
+
+
+class Diff(Binary):
+    op, wrap_left = "-", False
 
 
 @dataclass(frozen=True)
@@ -83,17 +92,14 @@ class Add(Expr):
         return " + ".join(t.text() for t in self.terms)
 
 
-@dataclass(frozen=True)
-class Ratio(Expr):
-    num: Expr
-    den: Expr
+class Ratio(Binary):
+    """left / right."""
 
-    def text(self) -> str:
-        return f"{_wrap(self.num)} / {_wrap(self.den)}"
+    op, wrap_left = "/", True
 
 
 def _wrap(e: Expr) -> str:
-    return f"[{e.text()}]" if isinstance(e, (Diff, Add, Ratio, Sum)) else e.text()
+    return f"[{e.text()}]" if isinstance(e, (Binary, Add, Sum)) else e.text()
 
 
 def prob(event: Mapping[str, Value], given: Mapping[str, Value] | None = None) -> Prob:
@@ -130,10 +136,10 @@ def evaluate(e: Expr, lookup: Lookup, domains: Mapping[str, tuple[int, ...]] | N
     if isinstance(e, Add):
         return sum(evaluate(t, lookup, dom, env) for t in e.terms)
     if isinstance(e, Ratio):
-        den = evaluate(e.den, lookup, dom, env)
+        den = evaluate(e.right, lookup, dom, env)
         if abs(den) < 1e-12:
-            raise ZeroDivisionError(f"denominator {e.den.text()} is zero")
-        return evaluate(e.num, lookup, dom, env) / den
+            raise ZeroDivisionError(f"denominator {e.right.text()} is zero")
+        return evaluate(e.left, lookup, dom, env) / den
     raise TypeError(f"not an expression: {e!r}")
 
 
@@ -185,7 +191,7 @@ def to_sympy(e: Expr, domains: Mapping[str, tuple[int, ...]] | None = None) -> s
         if isinstance(x, Add):
             return sympy.Add(*[walk(t, env) for t in x.terms])
         if isinstance(x, Ratio):
-            return walk(x.num, env) / walk(x.den, env)
+            return walk(x.left, env) / walk(x.right, env)
         raise TypeError(f"not an expression: {x!r}")
 
     return walk(e, {})
@@ -216,10 +222,8 @@ def substitute(e: Expr, values: Mapping[str, Value], bound: frozenset[str] = fro
         return Product(tuple(substitute(f, values, bound) for f in e.factors))
     if isinstance(e, Add):
         return Add(tuple(substitute(f, values, bound) for f in e.terms))
-    if isinstance(e, Diff):
-        return Diff(substitute(e.left, values, bound), substitute(e.right, values, bound))
-    if isinstance(e, Ratio):
-        return Ratio(substitute(e.num, values, bound), substitute(e.den, values, bound))
+    if isinstance(e, Binary):
+        return type(e)(substitute(e.left, values, bound), substitute(e.right, values, bound))
     return e
 
 
@@ -228,10 +232,8 @@ def _children(e: Expr) -> tuple[Expr, ...]:
         return e.factors
     if isinstance(e, Add):
         return e.terms
-    if isinstance(e, Diff):
+    if isinstance(e, Binary):
         return (e.left, e.right)
-    if isinstance(e, Ratio):
-        return (e.num, e.den)
     if isinstance(e, Sum):
         return (e.body,)
     return ()

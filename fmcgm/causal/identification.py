@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
 from math import comb
+from typing import assert_never
 
 import networkx as nx
 
@@ -24,16 +25,66 @@ from fmcgm.causal import graph as G
 from fmcgm.causal.expr import Diff, Expr, Prob, Product, Ratio, Sum, substitute
 from fmcgm.causal.id_algorithm import identify_all
 from fmcgm.errors import NotIdentifiableError
+from fmcgm.vocabulary import EstimandKind, QueryKind
+
+
+def _braced(names: Iterable[str]) -> str:
+    return "{" + ", ".join(sorted(names)) + "}"
 
 
 @dataclass(frozen=True)
 class Estimand:
+    """An identified estimand in DoWhy's shape: how it identifies the query (``kind``), which query it identifies
+    (``target``) and the variables that strategy uses.  ``label``, the wording people read, is derived from these
+    fields; code reads the fields, never the label."""
+
     expr: Expr
-    method: str
+    kind: EstimandKind
+    target: QueryKind = QueryKind.ATE  # do_estimands' P(y | do(x)) serves the ATE
+    adjustment_set: tuple[str, ...] = ()  # back-door set, or the mediation formula's covariates
+    mediators: tuple[str, ...] = ()  # front-door set, or the mediators of a natural effect
+    instrument: str | None = None  # the instrument of a Wald estimand (its numbers are checked)
+    fixed: tuple[tuple[str, int], ...] = ()  # ID algorithm: leftover variables fixed at a value with support
     assumptions: tuple[str, ...] = ()
     exact: bool = True  # False when an assumption the graph does not imply was needed
     notes: tuple[str, ...] = field(default=())
-    instrument: tuple[str, str, str] | None = None  # (z, x, y) of a Wald estimand: its numbers are checked
+
+    @property
+    def label(self) -> str:
+        ett = self.target == QueryKind.ETT
+        match self.kind:
+            case EstimandKind.MARGINAL:
+                base = "marginal probability"
+            case EstimandKind.CONDITIONAL:
+                base = "conditional probability"
+            case EstimandKind.CONTRAST:
+                base = ("conditional contrast within the selected group" if self.target == QueryKind.EXP_AWAY
+                        else "conditional contrast (association, not causation)")
+            case EstimandKind.NO_CAUSAL_PATH:
+                base = "no causal path"
+            case EstimandKind.BACKDOOR if ett:
+                base = (f"back-door adjustment for {_braced(self.adjustment_set)} weighted by the treated"
+                        if self.adjustment_set else "no confounding: ETT equals the conditional contrast")
+            case EstimandKind.BACKDOOR:
+                base = (f"back-door adjustment for {_braced(self.adjustment_set)}" if self.adjustment_set
+                        else "no confounding (empty back-door set)")
+            case EstimandKind.FRONTDOOR:
+                base = f"front-door {'ETT' if ett else 'adjustment'} through {_braced(self.mediators)}"
+            case EstimandKind.ID_ALGORITHM:
+                base = "ID algorithm (Shpitser & Pearl)" + (
+                    f" with {', '.join(f'{k}={v}' for k, v in self.fixed)}" if self.fixed else "")
+            case EstimandKind.IV:
+                base = f"instrumental variable {self.instrument} (Wald estimator)"
+            case EstimandKind.MEDIATION:
+                adjusted = f" adjusted for {_braced(self.adjustment_set)}" if self.adjustment_set else ""
+                which = "direct" if self.target == QueryKind.NDE else "indirect"
+                return f"mediation formula{adjusted} (natural {which} effect)"
+            case EstimandKind.ALL_MEDIATED:
+                return "every causal path runs through the mediators: the natural direct effect is 0"
+            case _:
+                assert_never(self.kind)
+        # a natural indirect effect answered by an ATE estimand: every causal path runs through the mediators
+        return base + ("; every path is mediated, so NIE = ATE" if self.target == QueryKind.NIE else "")
 
 
 def is_backdoor_set(g: G.CausalGraph, x: str, y: str, z: set[str], allow_latent: bool = False) -> bool:
@@ -217,21 +268,19 @@ def do_estimands(g: G.CausalGraph, y: str, x: str, xv: int, yv: int = 1) -> list
         raise NotIdentifiableError(f"treatment and outcome are the same variable {x!r}", "name two variables")
     cands: list[Estimand] = []
     if not G.has_directed_path(g, x, y):
-        cands.append(Estimand(Prob(((y, yv),)), "no causal path",
-                              (f"{x} is not an ancestor of {y}: do({x}) leaves {y} unchanged",)))
+        cands.append(Estimand(Prob(((y, yv),)), EstimandKind.NO_CAUSAL_PATH,
+                              assumptions=(f"{x} is not an ancestor of {y}: do({x}) leaves {y} unchanged",)))
     for z in backdoor_sets(g, x, y):
-        label = "back-door adjustment for {" + ", ".join(sorted(z)) + "}" if z else "no confounding (empty back-door set)"
-        cands.append(Estimand(backdoor_expr(x, y, xv, yv, sorted(z)), label))
+        cands.append(Estimand(backdoor_expr(x, y, xv, yv, sorted(z)), EstimandKind.BACKDOOR,
+                              adjustment_set=tuple(sorted(z))))
     for m in frontdoor_sets(g, x, y):
-        cands.append(Estimand(frontdoor_expr(x, y, xv, yv, sorted(m)),
-                              "front-door adjustment through {" + ", ".join(sorted(m)) + "}"))
+        cands.append(Estimand(frontdoor_expr(x, y, xv, yv, sorted(m)), EstimandKind.FRONTDOOR,
+                              mediators=tuple(sorted(m))))
     if cands and len(G.ancestors(g, [y]) & set(g.observed)) > MAX_SUM_VARIABLES:
         return cands
     try:
         for fixed, e in identify_all(g, [y], [x]):
-            label = "ID algorithm (Shpitser & Pearl)" + (
-                f" with {', '.join(f'{k}={v}' for k, v in fixed.items())}" if fixed else "")
-            cands.append(Estimand(substitute(e, {x: xv, y: yv}), label,
+            cands.append(Estimand(substitute(e, {x: xv, y: yv}), EstimandKind.ID_ALGORITHM, fixed=tuple(fixed.items()),
                                   notes=("leftover variables fixed at a value with support; any such value "
                                          "gives the same effect",) if fixed else ()))
     except NotIdentifiableError:
@@ -243,9 +292,9 @@ def do_estimands(g: G.CausalGraph, y: str, x: str, xv: int, yv: int = 1) -> list
 def ate_iv_estimands(g: G.CausalGraph, y: str, x: str, yv: int = 1) -> list[Estimand]:
     """Wald estimands for the binary-instrument effect of x (1 vs 0) on y (needs monotonicity)."""
     return [
-        Estimand(wald_expr(z, x, y, yv), f"instrumental variable {z} (Wald estimator)",
-                 (f"{z} is a valid instrument for {x} -> {y}",
-                  "effects are homogeneous (or monotone: the result is then the complier effect)"), exact=False,
-                 instrument=(z, x, y))
+        Estimand(wald_expr(z, x, y, yv), EstimandKind.IV, instrument=z,
+                 assumptions=(f"{z} is a valid instrument for {x} -> {y}",
+                              "effects are homogeneous (or monotone: the result is then the complier effect)"),
+                 exact=False)
         for z in instruments(g, x, y)
     ]

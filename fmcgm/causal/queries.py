@@ -29,7 +29,7 @@ from fmcgm.causal.identification import (
     nearest,
 )
 from fmcgm.errors import NotIdentifiableError, QueryError
-from fmcgm.vocabulary import QueryKind
+from fmcgm.vocabulary import EstimandKind, QueryKind
 
 EFFECT_KINDS = (QueryKind.CORRELATION, QueryKind.EXP_AWAY, QueryKind.ATE, QueryKind.ETT, QueryKind.NDE, QueryKind.NIE)
 
@@ -101,17 +101,17 @@ def candidates(g: G.CausalGraph, q: Query) -> Candidates:
     validate_query(g, q)
     y, yv, x1, x0 = q.outcome, q.outcome_value, q.treatment_value, q.control_value
     if q.kind == QueryKind.MARGINAL:
-        return Candidates([Estimand(Prob(((y, yv),)), "marginal probability")])
+        return Candidates([Estimand(Prob(((y, yv),)), EstimandKind.MARGINAL, q.kind)])
     x = treatment_of(q)
     if q.kind == QueryKind.CONDITIONAL:
-        return Candidates([Estimand(Prob(((y, yv),), ((x, x1),)), "conditional probability")])
+        return Candidates([Estimand(Prob(((y, yv),), ((x, x1),)), EstimandKind.CONDITIONAL, q.kind)])
     if q.kind == QueryKind.CORRELATION:
         return Candidates([Estimand(Diff(Prob(((y, yv),), ((x, x1),)), Prob(((y, yv),), ((x, x0),))),
-                                    "conditional contrast (association, not causation)")])
+                                    EstimandKind.CONTRAST, q.kind)])
     if q.kind == QueryKind.EXP_AWAY:
         c = q.condition
         return Candidates([Estimand(Diff(Prob(((y, yv),), ((x, x1), *c)), Prob(((y, yv),), ((x, x0), *c))),
-                                    "conditional contrast within the selected group")])
+                                    EstimandKind.CONTRAST, q.kind)])
     if q.kind == QueryKind.ATE:
         return Candidates(_ate(g, x, y, x1, x0, yv))
     if q.kind == QueryKind.ETT:
@@ -125,7 +125,7 @@ def _ate(g, x, y, x1, x0, yv) -> list[Estimand]:
     try:
         e1 = do_estimands(g, y, x, x1, yv)
         e0 = do_estimands(g, y, x, x0, yv)
-        return [Estimand(Diff(a.expr, b.expr), a.method, a.assumptions, a.exact) for a, b in zip(e1, e0, strict=True)]
+        return [replace(a, expr=Diff(a.expr, b.expr), notes=()) for a, b in zip(e1, e0, strict=True)]
     except NotIdentifiableError as err:
         iv = ate_iv_estimands(g, y, x, yv)
         if not iv:
@@ -145,17 +145,16 @@ def _ett(g, x, y, treated, other, yv) -> list[Estimand]:
     for z in backdoor_sets(g, x, y):
         zs = sorted(z)
         if not zs:
-            out.append(Estimand(Diff(Prob(((y, yv),), ((x, other),)), factual),
-                                "no confounding: ETT equals the conditional contrast"))
+            out.append(Estimand(Diff(Prob(((y, yv),), ((x, other),)), factual), EstimandKind.BACKDOOR, QueryKind.ETT))
             continue
         syms = tuple((v, v.lower() + "'") for v in zs)
         body = Product((Prob(((y, yv),), ((x, other), *syms)), Prob(syms, ((x, treated),))))
-        out.append(Estimand(Diff(Sum(syms, body), factual),
-                            "back-door adjustment for {" + ", ".join(zs) + "} weighted by the treated"))
+        out.append(Estimand(Diff(Sum(syms, body), factual), EstimandKind.BACKDOOR, QueryKind.ETT,
+                            adjustment_set=tuple(zs)))
     for m in frontdoor_sets(g, x, y):
         ms = tuple((v, v.lower()) for v in sorted(m))
         body = Product((Prob(((y, yv),), ((x, treated), *ms)), Diff(Prob(ms, ((x, other),)), Prob(ms, ((x, treated),)))))
-        out.append(Estimand(Sum(ms, body), "front-door ETT through {" + ", ".join(sorted(m)) + "}"))
+        out.append(Estimand(Sum(ms, body), EstimandKind.FRONTDOOR, QueryKind.ETT, mediators=tuple(sorted(m))))
     if not out:
         raise NotIdentifiableError(
             f"the effect of treatment on the treated of {x} on {y} is not identifiable here: "
@@ -174,8 +173,8 @@ def _natural(g: G.CausalGraph, q: Query) -> list[Estimand]:
     meds = list(q.mediators)
     if mediators_cover_all_paths(g, x, y, meds):
         if q.kind == QueryKind.NDE:
-            return [Estimand(Const(0.0), "every causal path runs through the mediators: the natural direct effect is 0")]
-        return [replace(e, method=e.method + "; every path is mediated, so NIE = ATE") for e in _ate(g, x, y, x1, x0, yv)]
+            return [Estimand(Const(0.0), EstimandKind.ALL_MEDIATED, q.kind, mediators=tuple(meds))]
+        return [replace(e, target=QueryKind.NIE, mediators=tuple(meds)) for e in _ate(g, x, y, x1, x0, yv)]
     msyms = tuple((m, m.lower()) for m in meds)
     adjusted = _covariate_mediation(g, q, meds, msyms)
     if adjusted:
@@ -205,11 +204,10 @@ def _natural(g: G.CausalGraph, q: Query) -> list[Estimand]:
     for pm in pm_cands:
         if q.kind == QueryKind.NDE:
             expr = Sum(msyms, Product((pm(x0), Diff(pyxm(x1), pyxm(x0)))))
-            label = "mediation formula (natural direct effect)"
         else:
             expr = Sum(msyms, Product((pyxm(x0), Diff(pm(x1), pm(x0)))))
-            label = "mediation formula (natural indirect effect)"
-        out.append(Estimand(expr, label, tuple(notes), exact and cross_ok))
+        out.append(Estimand(expr, EstimandKind.MEDIATION, q.kind, mediators=tuple(meds), assumptions=tuple(notes),
+                            exact=exact and cross_ok))
     return out
 
 
@@ -239,8 +237,7 @@ def _covariate_mediation(g: G.CausalGraph, q: Query, meds: list[str], msyms) -> 
         else:
             inner = Sum(msyms, Product((py(x0), Diff(pm(x1), pm(x0)))))
         expr = Sum(wsyms, Product((Prob(wsyms), inner))) if wsyms else inner
-        label = "mediation formula" + (f" adjusted for {{{', '.join(sorted(w))}}}" if w else "")
-        out.append(Estimand(expr, f"{label} (natural {'direct' if q.kind == QueryKind.NDE else 'indirect'} effect)"))
+        out.append(Estimand(expr, EstimandKind.MEDIATION, q.kind, adjustment_set=tuple(sorted(w)), mediators=tuple(meds)))
     return out
 
 

@@ -41,8 +41,8 @@ MAX_MEMBERS = 100_000
 Edge = tuple[str, str]
 
 
-class ClassTooLargeError(FMCGMError):
-    code = ErrorCode.INVALID_QUERY
+class ClassTooLargeError(FMCGMError, code=ErrorCode.INVALID_QUERY):
+    """The Markov equivalence class has more members than the question's answer may enumerate."""
 
 
 @dataclass(frozen=True)

@@ -31,12 +31,16 @@ from __future__ import annotations
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from fmcgm.discovery.pdag import DiscoveredGraph, local_members, neighbours, possibly_reaches
 from fmcgm.discovery.table import DataError, Table
 from fmcgm.errors import ErrorCode, FMCGMError, NotIdentifiableError
+
+if TYPE_CHECKING:
+    from fmcgm.causal.identification import Estimand
 
 BOOTSTRAP = 200
 LEVEL = 0.95
@@ -48,8 +52,8 @@ STABLE = 0.8  # an edge at the treatment is stable when this share of resamples 
 ALTERNATIVE = 0.1  # a parent set of the treatment seen in this share of resamples is estimated too
 
 
-class PositivityError(FMCGMError):
-    code = ErrorCode.EMPTY_CELL
+class PositivityError(FMCGMError, code=ErrorCode.EMPTY_CELL):
+    """The data have no rows for a combination the estimate needs (names the cell)."""
 
 
 @dataclass
@@ -62,6 +66,8 @@ class MemberEffect:
     structural: bool = False  # no effect by the graph alone: the outcome is a parent of the treatment, or it has no children
     share: float | None = None  # the share of resamples whose class allows this parent set
     adjusted: list[str] | None = None  # the back-door set used instead of the parents (their cells were empty)
+    linear: bool = False  # estimated by least squares (continuous columns), not by counts
+    identified: Estimand | None = None  # the graph's estimand, when the effect was identified on a graph with latents
 
 
 @dataclass
@@ -184,7 +190,8 @@ def member_effect(t: Table, x: str, y: str, z: list[str], seed: int = 0) -> Memb
     x0, x1, xlabel = _levels(t, x)
     rng = np.random.default_rng(seed)
     boots: list[float] = []
-    if all(t.kinds[v] == "discrete" for v in (x, y, *z)):
+    discrete = all(t.kinds[v] == "discrete" for v in (x, y, *z))
+    if discrete:
         y1 = len(t.labels.get(y, [0, 1])) - 1
         cells = _Cells(t, x, y, z)
         value = cells.effect(cells.counts, int(x0), int(x1), y1)
@@ -208,7 +215,7 @@ def member_effect(t: Table, x: str, y: str, z: list[str], seed: int = 0) -> Memb
         ylab = f"E[{y} | do({{x}})]"
     adj = f" adjusting for {{{', '.join(z)}}}" if z else " (no adjustment needed)"
     est = f"{ylab.format(x=xlabel.split(' vs ')[0] if ' vs ' in xlabel else x)}: effect of {xlabel}{adj}"
-    return MemberEffect(list(z), value, _interval(boots, value), est, method)
+    return MemberEffect(list(z), value, _interval(boots, value), est, method, linear=not discrete)
 
 
 def _mark(g: DiscoveredGraph, x: str, v: str) -> str:
@@ -431,7 +438,7 @@ def effect_from_data(t: Table, graph: DiscoveredGraph, x: str, y: str, claim: st
                    f"{len(members)} graphs the data allow" + (f" ({'; '.join(why)})" if why else ""))
     assumptions = ["no unmeasured confounding beyond the discovered graph (causal sufficiency)",
                    "the discovered equivalence class contains the true graph"]
-    if any("regression" in m.method for m in members):
+    if any(m.linear for m in members):
         assumptions.append("linear effects (least squares)")
     by_noise = [e.text() for e in graph.edges if e.source == "noise" and x in (e.a, e.b)]
     if by_noise:
@@ -503,7 +510,7 @@ def effect_by_identification(t: Table, g, x: str, y: str, seed: int = 0) -> Memb
         try:
             value = f(t)
         except (PositivityError, ZeroDivisionError) as err:
-            empty.append(f"{e1.method}: {err}")
+            empty.append(f"{e1.label}: {err}")
             continue
         rng = np.random.default_rng(seed)
         boots = []
@@ -512,6 +519,6 @@ def effect_by_identification(t: Table, g, x: str, y: str, seed: int = 0) -> Memb
                 boots.append(f(t.subset(rng.integers(0, t.n, t.n))))
             except (PositivityError, ZeroDivisionError):
                 continue
-        return MemberEffect([], value, _interval(boots, value), e1.expr.text(), e1.method)
+        return MemberEffect([], value, _interval(boots, value), e1.expr.text(), e1.label, identified=e1)
     raise PositivityError("no estimand can be computed from these data: " + "; ".join(empty),
                           "the cells named have no rows; collect data where they occur")

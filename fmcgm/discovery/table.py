@@ -24,8 +24,8 @@ Kind = Literal["discrete", "continuous"]
 MAX_LEVELS = 10  # more distinct numeric values than this: treat the column as continuous
 
 
-class DataError(FMCGMError):
-    code = ErrorCode.INVALID_DATA
+class DataError(FMCGMError, code=ErrorCode.INVALID_DATA):
+    """The attached data file cannot be used as given (names the file, column or value)."""
 
 
 @dataclass

@@ -6,10 +6,12 @@ score item→node assignments by word similarity (and by how similar items are
 to each other), enforce structure (phrases in one statement are different
 variables; a mechanism's causes are parents of its effect), and take the best
 assignment under which the causal engine can actually answer the question.
-Values inside a statement come from the order in which probability
-statements enumerate them (0 before 1, the probability asked is of value 1);
-values of free-standing phrases come from polarity (negation, antonyms)
-against phrases whose value is known.
+The probability asked is of value 1 of its target.  In a block of conditionals the enumeration
+pattern only says which phrases are the two values of one condition; which of them is value 1
+comes from what the phrases say (fewer negations: "smokers" against "nonsmokers"), never from
+which sentence came first.  In a pair of joint statements the condition a marginal also states
+is value 1.  Values of free-standing phrases come from polarity (negation, antonyms) against
+phrases whose value is known.
 """
 
 from __future__ import annotations

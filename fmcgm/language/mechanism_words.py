@@ -20,6 +20,7 @@ from importlib import resources
 from typing import Any
 
 from fmcgm.errors import FMCGMError, QueryError, UnknownVariableError
+from fmcgm.language.rule import PatternRule
 from fmcgm.worlds.base import PERCENT, Concept, World, unit_words
 from fmcgm.worlds.user_scm import UserSCM, parse_scm
 
@@ -35,9 +36,7 @@ class NotAConcept(QueryError):
 
 
 @dataclass(frozen=True)
-class Rule:
-    name: str
-    pattern: re.Pattern[str]
+class Rule(PatternRule):
     mechanism: str
     sign: int
     example: str

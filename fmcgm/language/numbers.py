@@ -10,16 +10,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from fmcgm.language.rule import PatternRule
+
 _NUM = r"(?:\d+(?:\.\d+)?|\.\d+)"
 _WORD = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|a hundred|hundred)"
 _PCT = r"(?:\s*%|\s+percent\b|\s+per\s*cent\b)"
 
 
 @dataclass(frozen=True)
-class Rule:
-    name: str
-    pattern: re.Pattern[str]
-    reason: str
+class Rule(PatternRule):
+    reason: str  # why a number it matches is refused
     example: str
 
 

@@ -1,11 +1,12 @@
-"""Reading as one layer: text -> ranked readings (typed problems) plus what could not be read.
+"""Reading as one layer: text -> readings (typed problems) plus what could not be read.
 
-``read(text)`` returns a :class:`Reading` result: the readings of the question ranked best
-first (from the free-prose/formal reader and from the CLadder-shape reader), what was
-understood, the sentences that could not be read, what is missing and an example of how to
-say it.  It never calls the causal engine.  ``decide(result, check)`` takes one injected check
-(a function that answers a reading, e.g. the engine) over a bounded number of readings: one
-answer when the surviving readings agree, a question back when they differ.
+``read_prose(text, context)`` returns a :class:`ReadResult`: the free-prose and formal-notation
+reader's reading of the question (at most one; the offline reasoner adds the CLadder-shape
+reader's readings and ranks them, ``agent/offline_model.py``), what was understood, the sentences
+that could not be read, what is missing, an example of how to say it and the graph read so far.
+It never calls the causal engine.  ``decide(readings, check)`` takes one injected check (a
+function that answers a reading, e.g. the engine) over a bounded number of readings: one answer
+when the surviving readings agree, a question back when they differ.
 """
 
 from __future__ import annotations

@@ -38,10 +38,8 @@ def output_root() -> Path:
     return Path(os.environ.get("FMCGM_OUTPUT_DIR", "fmcgm_output"))
 
 
-class RenderFailure(FMCGMError):
+class RenderFailure(FMCGMError, code=ErrorCode.RENDER_FAILED):
     """The picture could not be produced (missing weights): not the caller's input."""
-
-    code = ErrorCode.RENDER_FAILED
 
 
 @dataclass

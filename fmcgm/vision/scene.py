@@ -38,10 +38,8 @@ GREY_SPREAD = 12  # a picture whose channels never differ by more than this has 
 BACKGROUND_SHARE = {"pendulum": 0.75, "waterflow": 0.62}
 
 
-class NotAScene(ParseError):
+class NotAScene(ParseError, code=ErrorCode.NOT_A_SCENE):
     """The picture does not show a scene of the world (or shows more than one): the caller's input."""
-
-    code = ErrorCode.NOT_A_SCENE
 
 
 @dataclass
