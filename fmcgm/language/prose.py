@@ -661,8 +661,22 @@ _NOT_ASSIGNED = re.compile(
     re.I)
 
 
+# A random group given something is assignment even when said with a sampling verb: "we tried the fertilizer on
+# randomly chosen plots", "we texted a random half of our customers", "we randomly picked half of the classes to ban
+# phones" (picked *to do* something, not picked to be asked)
+_ASSIGNING = r"(?:tried|applied|gave|give|given|offered|sent|texted|emailed|mailed|assigned|used|tested|introduced)"
+_ASSIGNED_GROUP = re.compile(
+    rf"\b{_ASSIGNING}\b[^.;]{{0,60}}?\b(?:on|to)\s+(?:a\s+)?(?:randomly (?:chosen|selected|picked)|random)\s+\w+"
+    rf"|\b{_ASSIGNING}\b[^.;]{{0,40}}?\ba random (?:half|third|quarter|subset|group|selection)\b"
+    r"|\brandomly (?:picked|chose|chosen|selected) (?:half|a third|a quarter|some|\d+%?)\b[^.;]{0,60}?\bto "
+    r"(?!be (?:asked|surveyed|interviewed|polled|studied)\b)\w+", re.I)
+_DENIED = re.compile(r"\b(?:not|never|no|nobody|no one|unlike|hypothetical|would have)\b|n't\b", re.I)
+
+
 def assigned_at_random(s: str) -> bool:
     """The sentence says a variable was assigned at random, not denied, wished for or about sampling."""
+    if _ASSIGNED_GROUP.search(s) and not _DENIED.search(s):
+        return True
     return bool(RANDOM_RE.search(s)) and not _NOT_ASSIGNED.search(s)
 
 

@@ -11,9 +11,10 @@ when the surviving readings agree, a question back when they differ.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from fmcgm.causal.deterministic import Mechanism
@@ -471,6 +472,7 @@ def _problem(st: ProseStory, changes: list[str] | None = None) -> Problem:
         return _implied_problem(st, asked, changes)
     graph = CausalGraph.build(list(dict.fromkeys(st.edges)), nodes=st.nodes, latent=st.latent)
     nodes = Vars(graph, st.glosses)
+    st = _arms_named(st, asked, nodes)
     try:
         statements = _statements(st, nodes, changes) + _formal_statements(st, nodes)
         _check_associations(st, nodes)
@@ -489,6 +491,33 @@ def _problem(st: ProseStory, changes: list[str] | None = None) -> Problem:
     _check_unsaid_path(st, graph, query)
     return Problem(graph, st.question, query.kind, claim, statements, query,
                    notes=[f"read as {query.describe()}", *(f"changed: {c}" for c in changes or ())])
+
+
+# How trials name their arms: "treated plots", "the control group", "on placebo" are the treatment's values
+_ARMS = ((re.compile(r"\b(?:un|non-?)treated\b|\bcontrols?(?: group| arm| plots?| patients?)?\b|\bplacebo(?: group)?\b|"
+                     r"\bcomparison group\b", re.I), "without {x}"),
+         (re.compile(r"\btreated\b|\btreatment (?:group|arm)\b", re.I), "with {x}"))
+
+
+def _arms_named(st: ProseStory, asked: Asked | None, nodes: list[str]) -> ProseStory:
+    """The story with its trial arms said as the treatment ("3 in 10 untreated plots" -> "without fertilizer"): only
+    when the question names one treatment and no variable of the story is itself named by these words."""
+    if asked is None or not asked.x or any(re.search(r"treat|control|placebo", n, re.I) for n in nodes):
+        return st
+    xs = mentions(asked.x, nodes)
+    if len(xs) != 1 or not any(rx.search(" ".join([pt.event, *pt.conditions])) for pt in st.probs for rx, _ in _ARMS):
+        return st
+    x = xs[0].node
+
+    def said(text: str) -> str:
+        for rx, as_x in _ARMS:
+            text = rx.sub(as_x.format(x=x), text)
+        return text
+
+    out = copy.copy(st)
+    out.probs = [replace(pt, event=("\x00" if pt.event.startswith("\x00") else "") + said(pt.event.lstrip("\x00")),
+                         conditions=[said(c) for c in pt.conditions], segment=said(pt.segment)) for pt in st.probs]
+    return out
 
 
 def _check_associations(st: ProseStory, nodes: list[str]) -> None:
@@ -526,6 +555,7 @@ def _implied_problem(st: ProseStory, asked: Asked | None, changes: list[str] | N
     formal_names = list(dict.fromkeys(k for term, _ in st.formal_probs for k, _ in (*term.event, *term.given)))
     nodes = propose_nodes(st, asked.x if asked else None, asked.y if asked else None, extra,
                           start=[*st.nodes, *formal_names])
+    st = _arms_named(st, asked, nodes)
     try:
         statements = _statements(st, nodes, changes) + _formal_statements(st, nodes)
         _check_associations(st, nodes)
