@@ -73,19 +73,34 @@ def test_a_true_collider_with_too_few_rows_is_not_determined_either():
     assert r.answer is None, r.verdict
 
 
-@pytest.mark.parametrize(("n", "given", "shown"), [(1000, 0, False), (2000, 0, False), (5000, 0, True),
-                                                   (20_000, 3, True)])
-def test_power_of_the_fisher_z_test(n, given, shown):
+@pytest.mark.parametrize(("n", "given", "shown"), [(1000, 0, False), (2000, 0, False), (4600, 0, False),
+                                                   (5000, 0, True), (5000, 400, False), (20_000, 3, True)])
+def test_power_against_one_direct_effect_of_meaningful_size(n, given, shown):
     from fmcgm.discovery.pc import MEANINGFUL, REQUIRED_POWER, power
 
-    assert (power("fisherz", n, MEANINGFUL, 0.01, given_size=given) >= REQUIRED_POWER) is shown
+    assert (power(n, MEANINGFUL, 0.01, given_size=given) >= REQUIRED_POWER) is shown
 
 
-def test_power_of_the_chi_square_test_falls_with_the_strata():
-    from fmcgm.discovery.pc import MEANINGFUL, power
+def test_power_is_the_chance_the_z_test_rejects():
+    from fmcgm.discovery.pc import power
 
-    p0 = power("chisq", 5000, MEANINGFUL, 0.01, df=1)
-    p8 = power("chisq", 5000, MEANINGFUL, 0.01, df=8)
-    assert 0.8 < p0 < 1 and p8 < p0
-    # for one degree of freedom the chi-square test of a 2x2 table is the z test of phi = r
-    assert abs(p0 - power("fisherz", 5003, MEANINGFUL, 0.01)) < 0.01
+    rng = np.random.default_rng(0)
+    n, r = 3000, 0.05
+    cov = [[1, r], [r, 1]]
+    from scipy.stats import norm
+
+    hits = 0
+    for _ in range(400):
+        x = rng.multivariate_normal([0, 0], cov, n)
+        z = np.arctanh(np.corrcoef(x.T)[0, 1]) * np.sqrt(n - 3)
+        hits += 2 * norm.sf(abs(z)) < 0.01
+    assert abs(hits / 400 - power(n, r, 0.01)) < 0.08
+
+
+def test_the_textbook_sprinkler_keeps_its_collider():
+    # the collider sprinkler -> wet <- rain is read from sprinkler ⫫ rain | season at 5,000 rows: enough power
+    from tests.data_models import sprinkler_frame
+
+    g = discover(from_frame(sprinkler_frame(5000, 0))).graph
+    assert ("sprinkler", "wet_pavement") in g.directed() and ("rain", "wet_pavement") in g.directed()
+    assert not g.unshown
