@@ -345,7 +345,12 @@ def effect_from_data(t: Table, graph: DiscoveredGraph, x: str, y: str, claim: st
         raise NotIdentifiableError(f"the discovered graph leaves a possible latent confounder at {x} (a PAG mark)",
                          "the effect is not identified by adjustment for x's parents; collect more variables")
     full_sets = [frozenset(pa) for pa in local_members(graph, x)]
-    alternatives = list(dict.fromkeys(full_sets))
+    # the parent sets the class allows once the colliders the test had no power to show are read as ambiguous:
+    # a verdict must hold under them too (the marks they set at x are what a cancelling path can fake)
+    relaxed = graph.relaxed()
+    weak_sets = [frozenset(pa) for pa in local_members(relaxed, x)] if relaxed is not graph else []
+    weak_sets = [s for s in dict.fromkeys(weak_sets) if s not in full_sets]
+    alternatives = list(dict.fromkeys(full_sets + weak_sets))
     if stability is not None:
         alternatives += [s for s, share in sorted(stability.parent_sets.items(), key=lambda kv: -kv[1])
                          if share >= ALTERNATIVE and s not in alternatives]
@@ -357,7 +362,7 @@ def effect_from_data(t: Table, graph: DiscoveredGraph, x: str, y: str, claim: st
             members.append(MemberEffect(sorted(pa), 0.0, None, f"{y} -> {x} in this graph: no effect of {x} on {y}",
                                         "graph structure", structural=True, share=share))
             continue
-        if len(set(full_sets)) > 1 and pa in full_sets and neighbours(graph, x) <= pa:
+        if len(set(full_sets + weak_sets)) > 1 and (pa in full_sets or pa in weak_sets) and neighbours(graph, x) <= pa:
             # every neighbour of x is its parent in this member of a larger class: x has no children, so no effect,
             # whatever a (chance) adjusted estimate says; the other members then cannot make a verdict alone
             members.append(MemberEffect(sorted(pa), 0.0, None, f"{x} has no children in this graph: no effect of "
@@ -368,8 +373,9 @@ def effect_from_data(t: Table, graph: DiscoveredGraph, x: str, y: str, claim: st
         except PositivityError as err:
             # another back-door set of the same member: checked in every DAG with these parents, of the full-data
             # class when it allows them and of each resample's class that allowed them
-            where = ([graph] if pa in full_sets else []) + ([s for s in stability.graphs if pa in
-                                                              map(frozenset, local_members(s, x))] if stability else [])
+            own = [graph] if pa in full_sets else [relaxed] if pa in weak_sets else []
+            where = own + ([s for s in stability.graphs if pa in map(frozenset, local_members(s, x))]
+                           if stability else [])
             other = other_adjustment(t, where, x, y, pa, seed, err)
             if other is not None:
                 other.share = share
@@ -377,8 +383,10 @@ def effect_from_data(t: Table, graph: DiscoveredGraph, x: str, y: str, claim: st
                 continue
             if pa in full_sets:
                 raise
-            unestimable.append(f"adjusting for {{{', '.join(sorted(pa))}}} (the parents of {x} in {share:.0%} of the "
-                               f"resamples) cannot be estimated: {err.message}")
+            where_from = ("in a graph the data allow without the unshown collider" if pa in weak_sets
+                          else f"in {share:.0%} of the resamples")
+            unestimable.append(f"adjusting for {{{', '.join(sorted(pa))}}} (the parents of {x} {where_from}) cannot be "
+                               f"estimated: {err.message}")
             continue
         m.share = share
         members.append(m)
@@ -405,6 +413,7 @@ def effect_from_data(t: Table, graph: DiscoveredGraph, x: str, y: str, claim: st
     contradicts = (pos or neg) and not possibly_reaches(graph, x, y)
     if contradicts:
         pos = neg = False
+    weak = [m for m in members if frozenset(m.parents) in weak_sets]
     if pos or neg:
         direction = "increases" if pos else "decreases"
         holds = {"affects": True, "not_affects": False, "positive": pos, "negative": neg}.get(claim, True)
@@ -429,6 +438,11 @@ def effect_from_data(t: Table, graph: DiscoveredGraph, x: str, y: str, claim: st
             why.append(f"in some graphs the data allow {x} has no effect on {y} (" + "; ".join(
                 dict.fromkeys(m.estimand.split(": ")[0] for m in structural)) + "), in others it has")
         why += unestimable
+        if weak:
+            at_x = [u for u in graph.unshown if any(x in r.split(" -> ") for r in u.rests_on)] or graph.unshown
+            why.append("the direction of " + ", ".join(dict.fromkeys(
+                r for u in at_x for r in u.rests_on if x in r.split(" -> ")) or ["the edges at " + x])
+                + " rests on " + "; ".join(u.text() for u in at_x))
         if contradicts:
             why.append(f"the discovered graph has no directed path from {x} to {y} (no effect), yet the adjusted "
                        "estimate excludes zero: the graph or the estimate is wrong")

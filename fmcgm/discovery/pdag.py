@@ -37,6 +37,29 @@ class Edge(BaseModel):
         return f"{self.a} {self.mark} {self.b}"
 
 
+class Unshown(BaseModel):
+    """A collider read from an independence that the test could not have told from a weak dependence.
+
+    A true collider a -> c <- b and a triangle whose direct a–b effect cancels the path through c give the same
+    independence; only a test with power against a dependence of meaningful size makes the collider the better
+    reading.  The marks it sets (and Meek's consequences) are kept in the graph, but no verdict rests on them."""
+
+    triple: list[str]  # [a, c, b]
+    given: list[str]  # the separating set of the independence a ⫫ b that made the collider
+    p: float  # that test's p-value
+    power: float  # its power against a dependence of the size ``effect`` at ``rows`` rows
+    effect: float
+    rows: int
+    rests_on: list[str] = Field(default_factory=list)  # edges directed only because of this collider
+
+    def text(self) -> str:
+        a, c, b = self.triple
+        given = f" | {', '.join(self.given)}" if self.given else ""
+        return (f"the collider {a} -> {c} <- {b}, read from {a} ⫫ {b}{given} (p = {self.p:.2g}), a test that at "
+                f"{self.rows:,} rows had {self.power:.0%} power to see a dependence of {self.effect:g} (a direct effect "
+                f"of {a} on {b} cancelling the path through {c} gives the same data)")
+
+
 class DiscoveredGraph(BaseModel):
     nodes: list[str]
     edges: list[Edge]
@@ -45,6 +68,9 @@ class DiscoveredGraph(BaseModel):
     notes: list[str] = Field(default_factory=list)
     ambiguous: list[list[str]] = Field(default_factory=list, description="unshielded triples [a, c, b] the data "
                                        "leave open between collider and non-collider (conservative PC)")
+    unshown: list[Unshown] = Field(default_factory=list, description="colliders from independences without power")
+    relaxed_open: list[list[str]] = Field(default_factory=list, description="pairs directed only because of the "
+                                          "unshown colliders (open when they are all read as ambiguous)")
 
     def directed(self) -> list[tuple[str, str]]:
         return [(e.a, e.b) for e in self.edges if e.mark == "->"]
@@ -69,6 +95,8 @@ class DiscoveredGraph(BaseModel):
                 "bidirected": [[e.a, e.b] for e in self.edges if e.mark == "<->"],
                 "partial": [[e.a, e.mark, e.b] for e in self.edges if e.mark in ("o->", "o-o")],
                 "ambiguous": [list(t) for t in self.ambiguous],
+                "unshown": [u.model_dump() for u in self.unshown],
+                "relaxed_open": [list(p) for p in self.relaxed_open],
                 "sources": {e.text(): e.source for e in self.edges}}
 
     @classmethod
@@ -81,7 +109,19 @@ class DiscoveredGraph(BaseModel):
         for e in edges:
             e.source = src.get(e.text(), "data")
         nodes = list(g.get("nodes") or sorted({v for e in edges for v in (e.a, e.b)}))
-        return cls(nodes=nodes, edges=edges, ambiguous=[list(t) for t in g.get("ambiguous") or []])
+        return cls(nodes=nodes, edges=edges, ambiguous=[list(t) for t in g.get("ambiguous") or []],
+                   unshown=[Unshown.model_validate(u) for u in g.get("unshown") or []],
+                   relaxed_open=[list(p) for p in g.get("relaxed_open") or []])
+
+    def relaxed(self) -> DiscoveredGraph:
+        """The class without the unshown colliders: their triples ambiguous, the marks that rest on them open."""
+        if not self.unshown:
+            return self
+        opened = {frozenset(p) for p in self.relaxed_open}
+        edges = [Edge(a=e.a, b=e.b, mark="--", source=e.source) if e.pair in opened and e.mark == "->" else e
+                 for e in self.edges]
+        return self.model_copy(update={"edges": edges, "unshown": [], "relaxed_open": [],
+                                       "ambiguous": [*self.ambiguous, *(list(u.triple) for u in self.unshown)]})
 
 
 # causal-learn endpoint codes: graph[i, j] is the mark at node i on the edge i–j

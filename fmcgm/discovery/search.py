@@ -56,6 +56,10 @@ class Tester:
             self.cit = CIT(x.astype(int) if test in ("chisq", "gsq") else x, test)
         self.calls = 0
 
+    def power(self, a: str, b: str, given, effect: float, alpha: float) -> float:
+        """This test's power at its rows against a direct effect of size ``effect`` (:func:`fmcgm.discovery.pc.power`)."""
+        return pc_steps.power(self.rows, effect, alpha, given_size=len(tuple(given)))
+
     def _key(self, a: str, b: str, given) -> tuple[int, int, list[int]]:
         return self.index[a], self.index[b], [self.index[g] for g in given]
 
@@ -205,7 +209,7 @@ def _conservative_pc(tester: Tester, alpha: float, required, forbidden, constrai
                            progress=progress)
     triples = pc_steps.classify(sk, tester, alpha, deadline=deadline)
     colliders = [(c.a, c.via, c.b) for c in constraints if c.kind == "collider" and c.via]
-    o = pc_steps.orient(sk, triples, required=required, forbidden=forbidden, colliders=colliders)
+    o = pc_steps.orient(sk, triples, required=required, forbidden=forbidden, colliders=colliders, rows=tester.rows)
     g = o.graph
     for e in g.edges:
         if frozenset((e.a, e.b)) in keep:
