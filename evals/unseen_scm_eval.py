@@ -22,7 +22,9 @@ against combinations drawn through the world's own mechanism.
 
 from __future__ import annotations
 
+import json
 import math
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -165,9 +167,68 @@ def drawable(pipe, world, n: int, seed: int, steps: int) -> dict[str, Any]:
 
 
 # -- the benchmark ------------------------------------------------------------------------------------------
+class Checkpoint:
+    """A run's finished cases on disk, so an interrupted run resumes where it stopped: ``config.json`` (the
+    run's settings; a folder of another run is refused), ``cases.jsonl`` (one record a line, appended as each
+    case finishes) and ``case_I.npz`` (its factual, counterfactual and renderer pictures, for the grid).
+    The cases are drawn from the seed before any picture is made, so skipping finished ones draws the same rest."""
+
+    def __init__(self, folder: str | Path, config: dict[str, Any]):
+        from fmcgm.errors import ConfigError
+
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        cfg = self.folder / "config.json"
+        if cfg.is_file():
+            old = json.loads(cfg.read_text())
+            if old != config:
+                diff = ", ".join(f"{key} {old.get(key)!r} (now {config.get(key)!r})" for key in config
+                                 if old.get(key) != config.get(key))
+                raise ConfigError(f"checkpoint folder {self.folder} belongs to another run: {diff}",
+                                  "give a new folder to --checkpoint, or the settings of that run")
+        else:
+            cfg.write_text(json.dumps(config, indent=2))
+        self.records: dict[int, dict[str, Any]] = {}
+        lines = self.folder / "cases.jsonl"
+        if lines.is_file():
+            for line in lines.read_text().splitlines():
+                try:
+                    rec = json.loads(line)
+                except json.JSONDecodeError:  # a line cut off by the interruption: that case runs again
+                    continue
+                if (self.folder / f"case_{rec['index']}.npz").is_file():
+                    self.records[rec["index"]] = rec
+
+    def load(self, index: int) -> dict[str, Any] | None:
+        rec = self.records.get(index)
+        if rec is None:
+            return None
+        with np.load(self.folder / f"case_{index}.npz") as z:
+            images = (z["factual"], z["counterfactual"], z["renderer"])
+        return {**rec, "_images": images}
+
+    def save(self, rec: dict[str, Any]) -> None:
+        img, out, oracle = rec["_images"]
+        np.savez_compressed(self.folder / f"case_{rec['index']}.npz", factual=img, counterfactual=out, renderer=oracle)
+        plain = {k: v for k, v in rec.items() if not k.startswith("_")}
+        with open(self.folder / "cases.jsonl", "a", encoding="utf-8") as f:
+            f.write(json.dumps(plain) + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+
+    def extra(self, name: str, make):
+        """A part of the report computed once (e.g. the drawable share), kept in ``NAME.json``."""
+        path = self.folder / f"{name}.json"
+        if path.is_file():
+            return json.loads(path.read_text())
+        value = make()
+        path.write_text(json.dumps(value))
+        return value
+
+
 def evaluate_unseen(world_name: str, k: int, per_scm: int = 4, seed: int = 0, steps: int = 20,
                     grid_path: str | Path | None = None, drawable_n: int = 6, retries: bool = True,
-                    console: Console | None = None) -> dict[str, Any]:
+                    console: Console | None = None, checkpoint: str | Path | None = None) -> dict[str, Any]:
     import torch
 
     from fmcgm.vision.check import check_counterfactual
@@ -184,6 +245,7 @@ def evaluate_unseen(world_name: str, k: int, per_scm: int = 4, seed: int = 0, st
     rng = np.random.default_rng(seed)
     t_start = time.perf_counter()
     report: dict[str, Any] = {"world": world.name, "unseen_scms": k, "per_scm": per_scm, "steps": steps, "seed": seed}
+    ckpt = Checkpoint(checkpoint, {**report, "retries": retries, "drawable_n": drawable_n}) if checkpoint else None
     report["coverage"] = coverage(world.name)
     records: list[dict[str, Any]] = []
     scms = []
@@ -191,7 +253,9 @@ def evaluate_unseen(world_name: str, k: int, per_scm: int = 4, seed: int = 0, st
                   console=console) as bar:
         task = bar.add_task("eval", total=k * per_scm + (2 * drawable_n if drawable_n else 0))
         if drawable_n:
-            report["drawable"] = drawable(base, world, drawable_n, seed + 1000, steps)
+            def draw():
+                return drawable(base, world, drawable_n, seed + 1000, steps)
+            report["drawable"] = ckpt.extra("drawable", draw) if ckpt else draw()
             bar.advance(task, 2 * drawable_n)
         for s in range(k):
             spec = random_scm(world, rng)
@@ -201,12 +265,17 @@ def evaluate_unseen(world_name: str, k: int, per_scm: int = 4, seed: int = 0, st
             scms.append({"index": s, "mechanisms": user.describe(),
                          "edges": sorted(scm_world.graph().edges)})
             for j, case in enumerate(interventions(world, scm_world, per_scm, rng, first=s)):
+                i = s * per_scm + j
+                done = ckpt.load(i) if ckpt else None
+                if done is not None:
+                    records.append(done)
+                    bar.advance(task)
+                    continue
                 f, do = case["factual"], {case["concept"]: case["value"]}
                 img = world.render(f, size)
                 cf = scm_world.counterfactual(f, do)
                 oracle = world.render(cf, size)
                 same = np.all(oracle == img, axis=-1)
-                i = s * per_scm + j
                 t0 = time.perf_counter()
                 res = pipe.counterfactual(img, f, do, CounterfactualOptions(steps=steps, seed=seed + i))
                 seconds = time.perf_counter() - t0
@@ -223,6 +292,7 @@ def evaluate_unseen(world_name: str, k: int, per_scm: int = 4, seed: int = 0, st
                     if chk.ok or len(chk.problems) < len(best[0].problems):
                         best = (chk, r)
                 chk, final = best
+                seconds_total = time.perf_counter() - t0
                 label = f"SCM {s}: {case['concept']}={case['value']:.3g} (move {case['move'] * 100:.0f}%)"
                 records.append({
                     "scm": s, "index": i, "case": label, "concept": case["concept"], "size": case["size"],
@@ -234,7 +304,10 @@ def evaluate_unseen(world_name: str, k: int, per_scm: int = 4, seed: int = 0, st
                     "mae_vs_oracle": float(np.abs(final.image.astype(float) - oracle.astype(float)).mean()),
                     "worst_error_pct": max((c.error_pct if c.error_pct is not None else 100.0 for c in chk.concepts),
                                            default=0.0),
-                    "seconds": seconds, "_images": (img, final.image, oracle), "_values": (f, cf, res.changed)})
+                    "seconds": seconds, "seconds_total": seconds_total, "factual": dict(f), "counterfactual": dict(cf),
+                    "_images": (img, final.image, oracle)})
+                if ckpt:
+                    ckpt.save(records[-1])
                 bar.advance(task)
     report["scms"] = scms
     report.update(summarize(world, records))
@@ -266,6 +339,7 @@ def summarize(world, records: list[dict[str, Any]]) -> dict[str, Any]:
             "mae_vs_oracle": mean([r["mae_vs_oracle"] for r in records]),
             "attempts": mean([r["attempts"] for r in records]),
             "seconds_per_image": mean([r["seconds"] for r in records]),
+            "seconds_per_case": mean([r.get("seconds_total") for r in records]),
             "worst": [{"case": r["case"], "ok": r["ok"], "problems": r["problems"]}
                       for r in _worst(records)]}
 
@@ -282,7 +356,7 @@ def save_grid(world, records: list[dict[str, Any]], path: str | Path) -> Path:
     rows = []
     for r in _worst(records):
         img, out, oracle = r["_images"]
-        f, cf, changed = r["_values"]
+        f, cf, changed = r["factual"], r["counterfactual"], r["changed"]
         verdict = "ok" if r["ok"] else "FAIL: " + "; ".join(r["problems"])
         rows.append(row([panel(img, "factual", value_lines(f, world), side=160, n_lines=n),
                          panel(out, "counterfactual", value_lines(cf, world, changed) + [verdict[:34]], side=160,
