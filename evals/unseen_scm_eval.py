@@ -333,8 +333,10 @@ def summarize(world, records: list[dict[str, Any]]) -> dict[str, Any]:
     by_size = {z: {"n": len([r for r in records if r["size"] == z]),
                    "success_rate": rate([r for r in records if r["size"] == z]),
                    "success_first": rate([r for r in records if r["size"] == z], "ok_first")} for z in SIZES}
+    by_support = _by_support(world, records)
     return {"n": len(records), "success_rate": rate(records), "success_first": rate(records, "ok_first"),
-            "by_size": by_size, "by_scm": by_scm, "ghosts": rate(records, "ghost"),
+            "by_size": by_size, "by_scm": by_scm, **({"by_support": by_support} if by_support else {}),
+            "ghosts": rate(records, "ghost"),
             "invariance": mean([r["invariance"] for r in records]),
             "mae_vs_oracle": mean([r["mae_vs_oracle"] for r in records]),
             "attempts": mean([r["attempts"] for r in records]),
@@ -342,6 +344,31 @@ def summarize(world, records: list[dict[str, Any]]) -> dict[str, Any]:
             "seconds_per_case": mean([r.get("seconds_total") for r in records]),
             "worst": [{"case": r["case"], "ok": r["ok"], "problems": r["problems"]}
                       for r in _worst(records)]}
+
+
+SUPPORT_RADIUS = 0.05  # of each range, as in coverage()
+
+
+def _by_support(world, records: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Success split by whether the counterfactual's combination of concept values has a training scene within
+    ``SUPPORT_RADIUS`` of every range (the generator saw something like it) or not; each record gets its distance
+    (the largest per-concept gap to the nearest training scene, as a share of the range)."""
+    from scipy.spatial import cKDTree
+
+    rows = [r for r in records if r.get("counterfactual")]
+    if not rows:
+        return None
+    tree = cKDTree(training_values(world.name))
+    d, _ = tree.query(_normalised(world, [r["counterfactual"] for r in rows]), p=np.inf)
+    for r, dist in zip(rows, d, strict=True):
+        r["support_distance"] = float(dist)
+    out = {}
+    for part, keep in (("inside", lambda r: r["support_distance"] <= SUPPORT_RADIUS),
+                       ("outside", lambda r: r["support_distance"] > SUPPORT_RADIUS)):
+        sel = [r for r in rows if keep(r)]
+        out[part] = {"n": len(sel), "success_rate": float(np.mean([r["ok"] for r in sel])) if sel else None,
+                     "success_first": float(np.mean([r["ok_first"] for r in sel])) if sel else None}
+    return {"radius": SUPPORT_RADIUS, **out}
 
 
 def _worst(records: list[dict[str, Any]], n: int = 8) -> list[dict[str, Any]]:
@@ -392,6 +419,9 @@ def print_unseen(rep: dict[str, Any], console: Console | None = None) -> None:
         t.add_row(z, str(v["n"]), _fmt(v["success_rate"]), _fmt(v["success_first"]))
     for s, v in rep["by_scm"].items():
         t.add_row(f"SCM {s}", str(v["n"]), _fmt(v["success_rate"]), _fmt(v["success_first"]))
+    for part, v in (rep.get("by_support") or {}).items():
+        if part != "radius":
+            t.add_row(f"{part} training support", str(v["n"]), _fmt(v["success_rate"]), _fmt(v["success_first"]))
     t.add_row("all", str(rep["n"]), _fmt(rep["success_rate"]), _fmt(rep["success_first"]))
     console.print(t)
     console.print(f"ghosts {_fmt(rep['ghosts'])}, invariance {_fmt(rep['invariance'])}/255, L1 to the renderer's "

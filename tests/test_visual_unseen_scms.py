@@ -112,3 +112,21 @@ def test_checkpoint_resumes_without_redoing_cases(tmp_path, monkeypatch):
     assert (tmp_path / "g.png").is_file()
     with pytest.raises(ConfigError, match="seed 5"):
         ue.evaluate_unseen(**{**args, "seed": 6}, checkpoint=tmp_path / "ck")
+
+
+def test_success_is_split_by_training_support():
+    """A counterfactual the world's mechanism produces lies inside the training support; a large ball in water
+    lower than the mechanism ever fills (the water-flow misses) lies outside it."""
+    from evals.unseen_scm_eval import summarize
+
+    world = get_world("waterflow")
+    on = world.sample(np.random.default_rng(0))
+    off = {**on, "ball_size": 1.1, "water_level": 0.6}
+    recs = [{"scm": 0, "index": i, "case": f"c{i}", "size": "small", "move": 0.1, "ok": ok, "ok_first": ok,
+             "attempts": 1, "problems": [], "objects": {}, "ghost": False, "invariance": 0.0, "mae_vs_oracle": 0.0,
+             "worst_error_pct": 0.0, "seconds": 1.0, "counterfactual": cf}
+            for i, (cf, ok) in enumerate([(on, True), (off, False)])]
+    s = summarize(world, recs)["by_support"]
+    assert s["inside"] == {"n": 1, "success_rate": 1.0, "success_first": 1.0}
+    assert s["outside"]["n"] == 1 and s["outside"]["success_rate"] == 0.0
+    assert recs[0]["support_distance"] <= s["radius"] < recs[1]["support_distance"]
