@@ -375,24 +375,33 @@ def _worst(records: list[dict[str, Any]], n: int = 8) -> list[dict[str, Any]]:
     return sorted(records, key=lambda r: (r["ok"], -r["worst_error_pct"]))[:n]
 
 
+GRID_CASES = 12  # the worst cases in the grid
+GRID_ACROSS = 2  # cases side by side
+
+
 def save_grid(world, records: list[dict[str, Any]], path: str | Path) -> Path:
-    """The worst cases in one PNG: a row each, factual | counterfactual (the generator) | the renderer's."""
-    from fmcgm.vision.figures import column, panel, row, save, value_lines
+    """The worst cases in one PNG, two a row: factual | counterfactual (the generator) | the renderer's picture of
+    the same counterfactual; the changed values in blue and the check's whole verdict (``figures.verdict``, as
+    under every counterfactual the project draws) under the generator's picture."""
+    from fmcgm.vision.figures import CHANGED, Line, column, panel, row, save, value_lines, verdict
 
     n = len(world.concepts) + 1
-    rows = []
-    for r in _worst(records):
+    cases = []
+    for r in _worst(records, GRID_CASES):
         img, out, oracle = r["_images"]
         f, cf, changed = r["factual"], r["counterfactual"], r["changed"]
-        verdict = "ok" if r["ok"] else "FAIL: " + "; ".join(r["problems"])
-        rows.append(row([panel(img, "factual", value_lines(f, world), side=160, n_lines=n),
-                         panel(out, "counterfactual", value_lines(cf, world, changed) + [verdict[:34]], side=160,
-                               n_lines=n),
-                         panel(oracle, "renderer", [f"SCM {r['scm']}", f"do {r['concept']}", f"move {r['move']:.0%}"],
-                               side=160, n_lines=n)]))
+        cf_lines: list[str | Line] = [Line(line, CHANGED) if line.startswith("*") else line
+                                      for line in value_lines(cf, world, changed)]
+        cf_lines.append(verdict({"ok": r["ok"], "objects": r["objects"], "problems": r["problems"]}))
+        where = (f", {r['support_distance']:.0%} from training" if r.get("support_distance") is not None else "")
+        cases.append(row([panel(img, "factual", value_lines(f, world), side=160, n_lines=n),
+                          panel(out, "counterfactual", cf_lines, side=160, n_lines=n),
+                          panel(oracle, "renderer", [f"SCM {r['scm']}", f"do {r['concept']}",
+                                                     f"move {r['move']:.0%}{where}"], side=160, n_lines=n)]))
+    rows = [row(cases[k:k + GRID_ACROSS], gap=24) for k in range(0, len(cases), GRID_ACROSS)]
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
-    save(column(rows), p)
+    save(column(rows, gap=16), p)
     return p
 
 
