@@ -22,7 +22,9 @@ against combinations drawn through the world's own mechanism.
 
 from __future__ import annotations
 
+import json
 import math
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -165,9 +167,68 @@ def drawable(pipe, world, n: int, seed: int, steps: int) -> dict[str, Any]:
 
 
 # -- the benchmark ------------------------------------------------------------------------------------------
+class Checkpoint:
+    """A run's finished cases on disk, so an interrupted run resumes where it stopped: ``config.json`` (the
+    run's settings; a folder of another run is refused), ``cases.jsonl`` (one record a line, appended as each
+    case finishes) and ``case_I.npz`` (its factual, counterfactual and renderer pictures, for the grid).
+    The cases are drawn from the seed before any picture is made, so skipping finished ones draws the same rest."""
+
+    def __init__(self, folder: str | Path, config: dict[str, Any]):
+        from fmcgm.errors import ConfigError
+
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        cfg = self.folder / "config.json"
+        if cfg.is_file():
+            old = json.loads(cfg.read_text())
+            if old != config:
+                diff = ", ".join(f"{key} {old.get(key)!r} (now {config.get(key)!r})" for key in config
+                                 if old.get(key) != config.get(key))
+                raise ConfigError(f"checkpoint folder {self.folder} belongs to another run: {diff}",
+                                  "give a new folder to --checkpoint, or the settings of that run")
+        else:
+            cfg.write_text(json.dumps(config, indent=2))
+        self.records: dict[int, dict[str, Any]] = {}
+        lines = self.folder / "cases.jsonl"
+        if lines.is_file():
+            for line in lines.read_text().splitlines():
+                try:
+                    rec = json.loads(line)
+                except json.JSONDecodeError:  # a line cut off by the interruption: that case runs again
+                    continue
+                if (self.folder / f"case_{rec['index']}.npz").is_file():
+                    self.records[rec["index"]] = rec
+
+    def load(self, index: int) -> dict[str, Any] | None:
+        rec = self.records.get(index)
+        if rec is None:
+            return None
+        with np.load(self.folder / f"case_{index}.npz") as z:
+            images = (z["factual"], z["counterfactual"], z["renderer"])
+        return {**rec, "_images": images}
+
+    def save(self, rec: dict[str, Any]) -> None:
+        img, out, oracle = rec["_images"]
+        np.savez_compressed(self.folder / f"case_{rec['index']}.npz", factual=img, counterfactual=out, renderer=oracle)
+        plain = {k: v for k, v in rec.items() if not k.startswith("_")}
+        with open(self.folder / "cases.jsonl", "a", encoding="utf-8") as f:
+            f.write(json.dumps(plain) + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+
+    def extra(self, name: str, make):
+        """A part of the report computed once (e.g. the drawable share), kept in ``NAME.json``."""
+        path = self.folder / f"{name}.json"
+        if path.is_file():
+            return json.loads(path.read_text())
+        value = make()
+        path.write_text(json.dumps(value))
+        return value
+
+
 def evaluate_unseen(world_name: str, k: int, per_scm: int = 4, seed: int = 0, steps: int = 20,
                     grid_path: str | Path | None = None, drawable_n: int = 6, retries: bool = True,
-                    console: Console | None = None) -> dict[str, Any]:
+                    console: Console | None = None, checkpoint: str | Path | None = None) -> dict[str, Any]:
     import torch
 
     from fmcgm.vision.check import check_counterfactual
@@ -184,6 +245,7 @@ def evaluate_unseen(world_name: str, k: int, per_scm: int = 4, seed: int = 0, st
     rng = np.random.default_rng(seed)
     t_start = time.perf_counter()
     report: dict[str, Any] = {"world": world.name, "unseen_scms": k, "per_scm": per_scm, "steps": steps, "seed": seed}
+    ckpt = Checkpoint(checkpoint, {**report, "retries": retries, "drawable_n": drawable_n}) if checkpoint else None
     report["coverage"] = coverage(world.name)
     records: list[dict[str, Any]] = []
     scms = []
@@ -191,7 +253,9 @@ def evaluate_unseen(world_name: str, k: int, per_scm: int = 4, seed: int = 0, st
                   console=console) as bar:
         task = bar.add_task("eval", total=k * per_scm + (2 * drawable_n if drawable_n else 0))
         if drawable_n:
-            report["drawable"] = drawable(base, world, drawable_n, seed + 1000, steps)
+            def draw():
+                return drawable(base, world, drawable_n, seed + 1000, steps)
+            report["drawable"] = ckpt.extra("drawable", draw) if ckpt else draw()
             bar.advance(task, 2 * drawable_n)
         for s in range(k):
             spec = random_scm(world, rng)
@@ -201,12 +265,17 @@ def evaluate_unseen(world_name: str, k: int, per_scm: int = 4, seed: int = 0, st
             scms.append({"index": s, "mechanisms": user.describe(),
                          "edges": sorted(scm_world.graph().edges)})
             for j, case in enumerate(interventions(world, scm_world, per_scm, rng, first=s)):
+                i = s * per_scm + j
+                done = ckpt.load(i) if ckpt else None
+                if done is not None:
+                    records.append(done)
+                    bar.advance(task)
+                    continue
                 f, do = case["factual"], {case["concept"]: case["value"]}
                 img = world.render(f, size)
                 cf = scm_world.counterfactual(f, do)
                 oracle = world.render(cf, size)
                 same = np.all(oracle == img, axis=-1)
-                i = s * per_scm + j
                 t0 = time.perf_counter()
                 res = pipe.counterfactual(img, f, do, CounterfactualOptions(steps=steps, seed=seed + i))
                 seconds = time.perf_counter() - t0
@@ -223,6 +292,7 @@ def evaluate_unseen(world_name: str, k: int, per_scm: int = 4, seed: int = 0, st
                     if chk.ok or len(chk.problems) < len(best[0].problems):
                         best = (chk, r)
                 chk, final = best
+                seconds_total = time.perf_counter() - t0
                 label = f"SCM {s}: {case['concept']}={case['value']:.3g} (move {case['move'] * 100:.0f}%)"
                 records.append({
                     "scm": s, "index": i, "case": label, "concept": case["concept"], "size": case["size"],
@@ -234,7 +304,10 @@ def evaluate_unseen(world_name: str, k: int, per_scm: int = 4, seed: int = 0, st
                     "mae_vs_oracle": float(np.abs(final.image.astype(float) - oracle.astype(float)).mean()),
                     "worst_error_pct": max((c.error_pct if c.error_pct is not None else 100.0 for c in chk.concepts),
                                            default=0.0),
-                    "seconds": seconds, "_images": (img, final.image, oracle), "_values": (f, cf, res.changed)})
+                    "seconds": seconds, "seconds_total": seconds_total, "factual": dict(f), "counterfactual": dict(cf),
+                    "_images": (img, final.image, oracle)})
+                if ckpt:
+                    ckpt.save(records[-1])
                 bar.advance(task)
     report["scms"] = scms
     report.update(summarize(world, records))
@@ -260,38 +333,75 @@ def summarize(world, records: list[dict[str, Any]]) -> dict[str, Any]:
     by_size = {z: {"n": len([r for r in records if r["size"] == z]),
                    "success_rate": rate([r for r in records if r["size"] == z]),
                    "success_first": rate([r for r in records if r["size"] == z], "ok_first")} for z in SIZES}
+    by_support = _by_support(world, records)
     return {"n": len(records), "success_rate": rate(records), "success_first": rate(records, "ok_first"),
-            "by_size": by_size, "by_scm": by_scm, "ghosts": rate(records, "ghost"),
+            "by_size": by_size, "by_scm": by_scm, **({"by_support": by_support} if by_support else {}),
+            "ghosts": rate(records, "ghost"),
             "invariance": mean([r["invariance"] for r in records]),
             "mae_vs_oracle": mean([r["mae_vs_oracle"] for r in records]),
             "attempts": mean([r["attempts"] for r in records]),
             "seconds_per_image": mean([r["seconds"] for r in records]),
+            "seconds_per_case": mean([r.get("seconds_total") for r in records]),
             "worst": [{"case": r["case"], "ok": r["ok"], "problems": r["problems"]}
                       for r in _worst(records)]}
+
+
+SUPPORT_RADIUS = 0.05  # of each range, as in coverage()
+
+
+def _by_support(world, records: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Success split by whether the counterfactual's combination of concept values has a training scene within
+    ``SUPPORT_RADIUS`` of every range (the generator saw something like it) or not; each record gets its distance
+    (the largest per-concept gap to the nearest training scene, as a share of the range)."""
+    from scipy.spatial import cKDTree
+
+    rows = [r for r in records if r.get("counterfactual")]
+    if not rows:
+        return None
+    tree = cKDTree(training_values(world.name))
+    d, _ = tree.query(_normalised(world, [r["counterfactual"] for r in rows]), p=np.inf)
+    for r, dist in zip(rows, d, strict=True):
+        r["support_distance"] = float(dist)
+    out = {}
+    for part, keep in (("inside", lambda r: r["support_distance"] <= SUPPORT_RADIUS),
+                       ("outside", lambda r: r["support_distance"] > SUPPORT_RADIUS)):
+        sel = [r for r in rows if keep(r)]
+        out[part] = {"n": len(sel), "success_rate": float(np.mean([r["ok"] for r in sel])) if sel else None,
+                     "success_first": float(np.mean([r["ok_first"] for r in sel])) if sel else None}
+    return {"radius": SUPPORT_RADIUS, **out}
 
 
 def _worst(records: list[dict[str, Any]], n: int = 8) -> list[dict[str, Any]]:
     return sorted(records, key=lambda r: (r["ok"], -r["worst_error_pct"]))[:n]
 
 
+GRID_CASES = 12  # the worst cases in the grid
+GRID_ACROSS = 2  # cases side by side
+
+
 def save_grid(world, records: list[dict[str, Any]], path: str | Path) -> Path:
-    """The worst cases in one PNG: a row each, factual | counterfactual (the generator) | the renderer's."""
-    from fmcgm.vision.figures import column, panel, row, save, value_lines
+    """The worst cases in one PNG, two a row: factual | counterfactual (the generator) | the renderer's picture of
+    the same counterfactual; the changed values in blue and the check's whole verdict (``figures.verdict``, as
+    under every counterfactual the project draws) under the generator's picture."""
+    from fmcgm.vision.figures import CHANGED, Line, column, panel, row, save, value_lines, verdict
 
     n = len(world.concepts) + 1
-    rows = []
-    for r in _worst(records):
+    cases = []
+    for r in _worst(records, GRID_CASES):
         img, out, oracle = r["_images"]
-        f, cf, changed = r["_values"]
-        verdict = "ok" if r["ok"] else "FAIL: " + "; ".join(r["problems"])
-        rows.append(row([panel(img, "factual", value_lines(f, world), side=160, n_lines=n),
-                         panel(out, "counterfactual", value_lines(cf, world, changed) + [verdict[:34]], side=160,
-                               n_lines=n),
-                         panel(oracle, "renderer", [f"SCM {r['scm']}", f"do {r['concept']}", f"move {r['move']:.0%}"],
-                               side=160, n_lines=n)]))
+        f, cf, changed = r["factual"], r["counterfactual"], r["changed"]
+        cf_lines: list[str | Line] = [Line(line, CHANGED) if line.startswith("*") else line
+                                      for line in value_lines(cf, world, changed)]
+        cf_lines.append(verdict({"ok": r["ok"], "objects": r["objects"], "problems": r["problems"]}))
+        where = (f", {r['support_distance']:.0%} from training" if r.get("support_distance") is not None else "")
+        cases.append(row([panel(img, "factual", value_lines(f, world), side=160, n_lines=n),
+                          panel(out, "counterfactual", cf_lines, side=160, n_lines=n),
+                          panel(oracle, "renderer", [f"SCM {r['scm']}", f"do {r['concept']}",
+                                                     f"move {r['move']:.0%}{where}"], side=160, n_lines=n)]))
+    rows = [row(cases[k:k + GRID_ACROSS], gap=24) for k in range(0, len(cases), GRID_ACROSS)]
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
-    save(column(rows), p)
+    save(column(rows, gap=16), p)
     return p
 
 
@@ -318,6 +428,9 @@ def print_unseen(rep: dict[str, Any], console: Console | None = None) -> None:
         t.add_row(z, str(v["n"]), _fmt(v["success_rate"]), _fmt(v["success_first"]))
     for s, v in rep["by_scm"].items():
         t.add_row(f"SCM {s}", str(v["n"]), _fmt(v["success_rate"]), _fmt(v["success_first"]))
+    for part, v in (rep.get("by_support") or {}).items():
+        if part != "radius":
+            t.add_row(f"{part} training support", str(v["n"]), _fmt(v["success_rate"]), _fmt(v["success_first"]))
     t.add_row("all", str(rep["n"]), _fmt(rep["success_rate"]), _fmt(rep["success_first"]))
     console.print(t)
     console.print(f"ghosts {_fmt(rep['ghosts'])}, invariance {_fmt(rep['invariance'])}/255, L1 to the renderer's "

@@ -468,7 +468,10 @@ def eval_visual(world: str = typer.Option("pendulum", "--world"), n: int = typer
                     "DAGs, monotone mechanisms, noise) that the generator never saw, stratified interventions on each"),
                 per_scm: int = typer.Option(4, "--per-scm", min=1, help="with --unseen-scms: interventions per SCM"),
                 drawable: int = typer.Option(6, "--drawable", min=0, help="with --unseen-scms: combinations drawn "
-                                             "independently and through the mechanism, each, for the drawable share")
+                                             "independently and through the mechanism, each, for the drawable share"),
+                checkpoint: Optional[Path] = typer.Option(
+                    None, "--checkpoint", help="with --unseen-scms: a folder where each finished case is kept; run "
+                    "the same command again to resume an interrupted run")
                 ) -> None:
     """Counterfactual image benchmark with ablations (full, no_guidance, no_abduction, oracle); with
     --unseen-scms, the same generator under random SCMs it never saw."""
@@ -487,7 +490,7 @@ def eval_visual(world: str = typer.Option("pendulum", "--world"), n: int = typer
     if unseen_scms:
         try:
             rep = bench.evaluate_unseen(world, unseen_scms, per_scm=per_scm, seed=seed, steps=steps, grid_path=grid,
-                                        drawable_n=drawable)
+                                        drawable_n=drawable, checkpoint=checkpoint)
         except FMCGMError as e:
             fail(str(e))
         bench.print_unseen(rep, console)

@@ -190,6 +190,27 @@ def test_its_own_counterfactual_panel_is_read_as_the_counterfactual_scene(own):
     assert abs(got["light_position"] - 132.3) / PENDULUM.concept("light").span < 0.05
 
 
+def test_a_panel_whose_failed_check_wrapped_onto_more_lines_is_still_its_own_panel(tmp_path):
+    """A counterfactual panel that failed its check carries the problems under it, wrapped onto extra lines:
+    still recognised and cropped to its scene (not refused as 'not square')."""
+    from fmcgm.vision import figures
+
+    cf = PENDULUM.counterfactual(SCENE, {"light_position": 132.3})
+    changed = ["light_position", "shadow_position", "shadow_length"]
+    check = {"ok": False, "objects": {}, "problems": ["shadow_length measures 9.1, expected 6.2 (14% of range)",
+                                                      "2 balls in the frame (a ghost)", "5 stray pixels at the top"]}
+    fig = figures.counterfactual_figure(PENDULUM, PENDULUM.render(SCENE, 32), PENDULUM.render(cf, 32), None, SCENE,
+                                        cf, changed, {}, check, {"light_position": 132.3})
+    assert fig.panels["counterfactual"].shape[0] > fig.panels["factual"].shape[0]  # it did wrap
+    p = tmp_path / "off_counterfactual.png"
+    figures.save(fig.panels["counterfactual"], p)
+    r = render("--image", str(p), "--json", do="angle=0")
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert any("fmcgm panel" in n for n in d["notes"])
+    assert abs(d["factual_values"]["light_position"] - 132.3) / PENDULUM.concept("light").span < 0.05
+
+
 @pytest.mark.parametrize("scale,fmt", [(0.5, "PNG"), (1.5, "PNG"), (1.0, "JPEG")])
 def test_a_resized_or_recompressed_panel_is_still_recognised(own, tmp_path, scale, fmt):
     with Image.open(own.paths["factual"]) as im:

@@ -78,3 +78,55 @@ def test_merge_pools_runs():
     assert m["n"] == 6 and m["unseen_scms"] == 3 and m["success_rate"] == pytest.approx(5 / 6)
     assert set(m["by_scm"]) == {"0.0", "0.1", "1.0"} and m["by_scm"]["0.1"]["success_rate"] == 0.5
     assert m["drawable"]["independent"] == {"n": 4, "success_rate": 0.5}
+
+
+def test_checkpoint_resumes_without_redoing_cases(tmp_path, monkeypatch):
+    """An interrupted run keeps its finished cases; the same command again makes only the rest, and the report
+    equals an uninterrupted run's. A checkpoint folder of another run is refused, naming the setting."""
+    from evals import unseen_scm_eval as ue
+    from fmcgm.errors import ConfigError
+    from fmcgm.vision.pipeline import CounterfactualPipeline
+
+    calls = {"n": 0}
+    real = CounterfactualPipeline.counterfactual
+
+    def counting(self, *a, **kw):
+        calls["n"] += 1
+        if calls["n"] == 3 and stop["on"]:
+            raise KeyboardInterrupt
+        return real(self, *a, **kw)
+
+    stop = {"on": True}
+    monkeypatch.setattr(CounterfactualPipeline, "counterfactual", counting)
+    args = dict(world_name="waterflow", k=2, per_scm=2, seed=5, steps=2, drawable_n=0, retries=False)
+    with pytest.raises(KeyboardInterrupt):
+        ue.evaluate_unseen(**args, checkpoint=tmp_path / "ck")
+    assert len((tmp_path / "ck" / "cases.jsonl").read_text().splitlines()) == 2
+    stop["on"], calls["n"] = False, 0
+    resumed = ue.evaluate_unseen(**args, checkpoint=tmp_path / "ck", grid_path=tmp_path / "g.png")
+    assert calls["n"] == 2  # only the two cases not finished before the interruption
+    whole = ue.evaluate_unseen(**args)
+    strip = ("seconds", "seconds_total")
+    assert [{k: v for k, v in r.items() if k not in strip} for r in resumed["records"]] == \
+        [{k: v for k, v in r.items() if k not in strip} for r in whole["records"]]
+    assert (tmp_path / "g.png").is_file()
+    with pytest.raises(ConfigError, match="seed 5"):
+        ue.evaluate_unseen(**{**args, "seed": 6}, checkpoint=tmp_path / "ck")
+
+
+def test_success_is_split_by_training_support():
+    """A counterfactual the world's mechanism produces lies inside the training support; a large ball in water
+    lower than the mechanism ever fills (the water-flow misses) lies outside it."""
+    from evals.unseen_scm_eval import summarize
+
+    world = get_world("waterflow")
+    on = world.sample(np.random.default_rng(0))
+    off = {**on, "ball_size": 1.1, "water_level": 0.6}
+    recs = [{"scm": 0, "index": i, "case": f"c{i}", "size": "small", "move": 0.1, "ok": ok, "ok_first": ok,
+             "attempts": 1, "problems": [], "objects": {}, "ghost": False, "invariance": 0.0, "mae_vs_oracle": 0.0,
+             "worst_error_pct": 0.0, "seconds": 1.0, "counterfactual": cf}
+            for i, (cf, ok) in enumerate([(on, True), (off, False)])]
+    s = summarize(world, recs)["by_support"]
+    assert s["inside"] == {"n": 1, "success_rate": 1.0, "success_first": 1.0}
+    assert s["outside"]["n"] == 1 and s["outside"]["success_rate"] == 0.0
+    assert recs[0]["support_distance"] <= s["radius"] < recs[1]["support_distance"]

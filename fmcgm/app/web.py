@@ -40,8 +40,8 @@ from fmcgm.app.uploads import accept_upload, with_image
 from fmcgm.errors import FMCGMError
 
 SETTING_FIELDS = [f for f in ("backend", "model", "base_url", "api_key", "model_path") if f in Settings.model_fields]
+PANEL_HEIGHT = 400  # a counterfactual figure's panel (256-px scene, title, values, verdict) at its own size
 NO_UPLOAD = "No image: visual questions start from a sampled scene."
-CSS = "#answer-images img {image-rendering: pixelated;}"
 
 
 @dataclass
@@ -316,12 +316,14 @@ def build_app(cfg: AppConfig) -> gr.Blocks:
                         graph_img = gr.Image(label="Causal graph", type="filepath", format="png", height=420,
                                              interactive=False, elem_id="graph-picture", buttons=["download", "fullscreen"])
                 with gr.Row(visible=False, elem_id="answer-images") as img_row:
-                    factual = gr.Image(label="factual", type="filepath", format="png", height=300, interactive=False,
-                                       elem_id="img-factual", buttons=["download", "fullscreen"])
-                    counter = gr.Image(label="counterfactual", type="filepath", format="png", height=300,
+                    # the panels of fmcgm.vision.figures.counterfactual_figure (the ones `fmcgm render` writes),
+                    # at their own size: labelled, smooth, the check's verdict under the counterfactual
+                    factual = gr.Image(label="factual", type="filepath", format="png", height=PANEL_HEIGHT,
+                                       interactive=False, elem_id="img-factual", buttons=["download", "fullscreen"])
+                    counter = gr.Image(label="counterfactual", type="filepath", format="png", height=PANEL_HEIGHT,
                                        interactive=False, elem_id="img-counterfactual", buttons=["download", "fullscreen"])
-                    mask = gr.Image(label="guidance mask", type="filepath", format="png", height=300, interactive=False,
-                                    elem_id="img-mask", buttons=["download", "fullscreen"])
+                    mask = gr.Image(label="edit mask", type="filepath", format="png", height=PANEL_HEIGHT,
+                                    interactive=False, elem_id="img-mask", buttons=["download", "fullscreen"])
             with gr.Tab("Images", id="images"):
                 gr.Markdown("Upload your own image of a supported world (pendulum or water flow; PNG or JPEG, at most "
                             "5 MB and 2048 px). The next visual question in the Chat tab starts from it.")
@@ -331,8 +333,9 @@ def build_app(cfg: AppConfig) -> gr.Blocks:
                     up_preview = gr.Image(label="accepted image", type="filepath", format="png", height=300,
                                           interactive=False)
                 up_status = gr.Markdown(NO_UPLOAD, elem_id="upload-status")
-                side = gr.Image(label="factual | counterfactual | mask (latest answer)", type="filepath", format="png",
-                                height=320, interactive=False, elem_id="img-side-by-side", buttons=["download", "fullscreen"])
+                side = gr.Image(label="factual | counterfactual | edit mask (latest answer)", type="filepath",
+                                format="png", height=PANEL_HEIGHT, interactive=False, elem_id="img-side-by-side",
+                                buttons=["download", "fullscreen"])
             with gr.Tab("Trace", id="trace") as trace_tab:
                 with gr.Row():
                     refresh = gr.Button("Refresh", size="sm", scale=0)
@@ -403,7 +406,7 @@ def serve(cfg: AppConfig, host: str = "127.0.0.1", port: int = 7860, block: bool
     demo = build_app(cfg)
     demo.queue(default_concurrency_limit=8)
     demo.launch(server_name=host, server_port=port, allowed_paths=[str(cfg.output_dir)], max_file_size="5mb",
-                prevent_thread_lock=True, show_error=False, quiet=not block, css=CSS,
+                prevent_thread_lock=True, show_error=False, quiet=not block,
                 footer_links=["api"], ssr_mode=False)
     if os.environ.get("FMCGM_WARM_UP", "1") != "0":
         threading.Thread(target=warm_up, name="fmcgm-warm-up", daemon=True).start()

@@ -244,7 +244,8 @@ def render_counterfactual(world_name: str, intervention: Mapping[str, str | floa
     tag = hashlib.sha1(json.dumps([world.name, factual, do, seed, steps, guidance, method]
                                   + ([user.to_spec()] if user is not None else []), sort_keys=True,
                                   default=str).encode()).hexdigest()[:10]
-    paths = _save_pictures(world, make_out_dir(folder), tag, img, out, mask, factual, cf_values, changed, measured, chk.ok)
+    paths = _save_pictures(world, make_out_dir(folder), tag, img, out, mask, factual, cf_values, changed, measured,
+                           chk.model_dump(), do)
     return RenderResult(world.name, do, factual, cf_values, changed, measured, err, paths, method, seconds, source,
                         chk.model_dump(), attempts, notes)
 
@@ -338,23 +339,12 @@ def check_graph(world, graph: Mapping) -> None:
                          "the world's edges: " + ", ".join(f"{x} → {y}" for x, y in sorted(truth)))
 
 
-def _save_pictures(world, folder: Path, tag: str, img, out, mask, factual, cf, changed, measured, ok) -> dict[str, str]:
-    from fmcgm.vision.figures import panel, row, save, value_lines
+def _save_pictures(world, folder: Path, tag: str, img, out, mask, factual, cf, changed, measured, check: dict,
+                   do: Mapping[str, float]) -> dict[str, str]:
+    from fmcgm.vision import figures  # the one figure every surface shows (the CLI, the chat answer, the app)
 
-    n = len(world.concepts)
-    mask_img = np.zeros_like(img) if mask is None else np.repeat((np.clip(mask, 0, 1) * 255).astype(np.uint8)[..., None], 3, -1)
-    f_panel = panel(img, "factual", value_lines(factual, world), n_lines=n + 1)
-    cf_lines = [f"{line}  (image {measured[c.name]:.3g})" if c.name in measured and c.name in changed else line
-                for c, line in zip(world.concepts, value_lines(cf, world, changed), strict=True)]
-    cf_panel = panel(out, "counterfactual" + ("" if ok else " (off, see check)"), cf_lines + ["* changed"], n_lines=n + 1)
-    names = ", ".join(c.replace("_", " ") for c in changed) or "nothing"
-    m_panel = panel(mask_img, "edit mask", [f"changed: {names}"], n_lines=n + 1)
-    paths = {k: str(folder / f"{world.name}_{tag}_{k}.png") for k in ("factual", "counterfactual", "mask", "side_by_side")}
-    save(f_panel, paths["factual"])
-    save(cf_panel, paths["counterfactual"])
-    save(m_panel, paths["mask"])
-    save(row([f_panel, cf_panel, m_panel]), paths["side_by_side"])
-    return paths
+    fig = figures.counterfactual_figure(world, img, out, mask, factual, cf, changed, measured, check, do)
+    return fig.save(folder, f"{world.name}_{tag}")
 
 
 @lru_cache(maxsize=4)

@@ -130,17 +130,21 @@ def _grey(rgb: np.ndarray) -> bool:
     return bool((x.max(-1) - x.min(-1)).max() <= GREY_SPREAD)
 
 
+WRAPPED_LINES = 8  # caption lines a panel of ours may add by wrapping
+
+
 def own_layout(rgb: np.ndarray, world) -> tuple[str, tuple[int, int, int, int]] | None:
     """fmcgm's own picture layouts (``figures.panel`` and the side-by-side ``figures.row`` of three), at any
     scale: ("panel", scene box) or ("strip", first scene box); None for any other picture."""
-    from fmcgm.vision.figures import LINE, PANEL
+    from fmcgm.vision.figures import LINE, PANEL, caption_lines
 
     h, w = rgb.shape[:2]
-    n_lines = len(world.concepts) + 1
-    tall = PANEL + LINE + 6 + LINE * n_lines + 6
+    tall = PANEL + LINE + 6 + LINE * caption_lines(world) + 6
     for kind, wide in (("panel", PANEL), ("strip", 3 * PANEL + 2 * 8)):
         scale = w / wide
-        if scale <= 0 or abs(h - tall * scale) > max(2.0, 0.01 * h):
+        slack = max(2.0, 0.01 * h)
+        # a caption may wrap onto more lines (a failed check's problems): up to WRAPPED_LINES more
+        if scale <= 0 or not tall * scale - slack <= h <= (tall + LINE * WRAPPED_LINES) * scale + slack:
             continue
         top, side = round((LINE + 6) * scale), round(PANEL * scale)
         title, caption = rgb[:max(top - 1, 1), :side], rgb[top + side + 1:, :side]
@@ -150,10 +154,11 @@ def own_layout(rgb: np.ndarray, world) -> tuple[str, tuple[int, int, int, int]] 
 
 
 def _text_band(band: np.ndarray) -> bool:
-    """A white band with a little dark writing in it (a panel's title or its values)."""
+    """A white band with a little writing in it (a panel's title or its values; black or in a colour: a failed
+    check's title is red, a changed value blue)."""
     if band.size == 0:
         return False
-    dark = band.astype(np.int16).max(-1) < 128
+    dark = band.astype(np.int16).min(-1) < 128
     white = band.astype(np.int16).min(-1) > 225
     return bool(dark.any()) and float(white.mean()) > 0.75
 
