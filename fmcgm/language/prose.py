@@ -376,7 +376,8 @@ def _segments(rest: str) -> list[str]:
 # "In a randomized trial", "In our survey", "In the study": where the numbers come from, never a group of a variable
 _SETTING = re.compile(r"^(?:in|during|for)\s+(?:a|an|the|our|this|my|that)\s+(?:\w+\s+){0,2}?(?:trial|study|survey|"
                       r"experiment|sample|data(?:set)?|clinic|school|town|city|company|office|program|programme|"
-                      r"class|hospital|region|country|year|month|week)\b[^,]*$", re.I)
+                      r"class|hospital|region|country|county|state|district|area|village|neighbou?rhood|year|month|"
+                      r"week)\b[^,]*$", re.I)
 
 # "Uninspected restaurants are 15% likely to keep clean kitchens": the chance of the event in the group
 LIKELY_RE = re.compile(r"^(?P<g>.+?)\s+(?:are|is|were|was)\s+(?P<n>[^,;]+?)\s+likely\s+to\s+(?P<e>.+)$", re.I)
@@ -384,7 +385,7 @@ LIKELY_RE = re.compile(r"^(?P<g>.+?)\s+(?:are|is|were|was)\s+(?P<n>[^,;]+?)\s+li
 
 def _pop_prefix_no_comma(c: str) -> re.Match[str] | None:
     """ "Among strong students 70% take the course": the group ends where its number begins (no comma)."""
-    m = re.match(r"^(?P<c>(?:among|for)\s+[^,:;]+?)\s+(?P<rest>.+)$", c, re.I)
+    m = re.match(r"^(?P<c>(?:among|for|in)\s+[^,:;]+?)\s+(?P<rest>.+)$", c, re.I)
     while m:
         n = NUMBER_RE.match(m.group("rest"))
         if n and not NUMBER_RE.search(m.group("c")):
@@ -602,11 +603,33 @@ def _clauses(s: str) -> list[str]:
     return parts
 
 
+# "over 65", "the over-65s", "under-30s", "aged 65+": an age said by a threshold, whose number is no probability
+_AGE_THRESHOLD = re.compile(r"\b(?P<w>over|under|above|below)[- ](?P<n>\d{2})(?P<s>s|'s)?(?:[- ]years?(?:[- ]old)?)?"
+                            r"(?=\s*(?:[.,;:?!)&]|$|(?:vs|versus|and|or|who|with|without|get|gets|got|are|is|were|was|have|"
+                            r"has|had|hold|use|do|did|vaccinated|not)\b))"
+                            r"|\b(?:aged\s+)?(?P<n2>\d{2})\s*(?:\+|and (?:over|older|up))", re.I)
+_AGE_WORDS = re.compile(r"\b(?:age|aged|ages|older|younger|elderly|seniors?|juniors?|retired|retirees)\b", re.I)
+
+
+def age_thresholds(text: str) -> str:
+    """One age threshold said in a story ("over 65", "the under-30s", "65+") is the value old or young of age; a
+    story with two different thresholds ("under 30" and "over 60") has a middle group, and is left as written."""
+    found = list(_AGE_THRESHOLD.finditer(text))
+    if not found or len({m.group("n") or m.group("n2") for m in found}) != 1 or not _AGE_WORDS.search(text):
+        return text
+
+    def said(m: re.Match[str]) -> str:
+        old = (m.group("w") or "over").lower() in ("over", "above")
+        return ("old" if old else "young") + (" ones" if m.group("s") else "")
+
+    return _AGE_THRESHOLD.sub(said, text)
+
+
 def read_story(text: str, context: tuple[str, ...] = ()) -> ProseStory:
     """The story of ``text``, read after the statements of earlier turns (``context``; their questions are
     dropped): a later turn adds to the story, and its numbers correct earlier ones."""
     st = ProseStory()
-    sents = sentences(text)
+    sents = sentences(age_thresholds(text))
     qs = [s for s in sents if s.endswith("?")]
     st.question = qs[-1] if qs else ""
     for turn, part in enumerate(context):
