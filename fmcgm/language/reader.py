@@ -844,6 +844,11 @@ def _deterministic(st: ProseStory, asked: Asked) -> Problem:
             raise Unread(f"how the conditions in {r.sentence!r} group: 'A and B or C' may mean '(A and B) or C' or "
                          "'A and (B or C)'; say 'either A or B' or 'both A and B'", r.sentence)
         for lit in [r.effect, *r.causes]:
+            inner = re.search(r"\b(?:unless|if|when|whenever|otherwise)\b", lit, re.I)
+            if inner:  # "Unless the dog is asleep, the dog barks exactly when ...": a rule inside a condition
+                raise Unread(f"each case of {r.sentence!r} as a rule of its own: {inner.group(0)!r} inside it makes a "
+                             "rule within a condition (e.g. 'the dog barks exactly when a stranger comes and the dog "
+                             "is not asleep')", r.sentence)
             counted = _COUNTING.search(lit)
             if counted:  # "one of its two switches is up and the other down" counts, it names no one condition
                 raise Unread(f"each condition of the rule by name: {counted.group(0)!r} in {lit!r} counts things rather "
