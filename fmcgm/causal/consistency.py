@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from fmcgm.causal.terms import Key, pct, term_text
+from fmcgm.causal import graph as G
+from fmcgm.causal.terms import Key, Statement, pct, term_text
 from fmcgm.errors import InconsistentInputError
 
 if TYPE_CHECKING:
@@ -131,3 +132,34 @@ def _moved(store: ProbabilityStore, k: Key, p: float, key: Key) -> float | None:
         return store.replaced(k, min(1.0, max(0.0, p))).value(*key)
     except InconsistentInputError:  # a move past an edge of the feasible numbers
         return None
+
+
+def check_local_markov(g: G.CausalGraph, statements: list[Statement]) -> None:
+    """Numbers for a variable given more than its parents must not depend on the extra non-descendants.
+
+    Local Markov property: V ⫫ nd(V) | pa(V).  "X -> M -> Y" with P(Y=1 | X=0, M=0) = 0.2 and
+    P(Y=1 | X=1, M=0) = 0.1 says Y depends on X given M, which the graph (no X -> Y) denies: the input is refused
+    naming both numbers, never answered with one of them."""
+    groups: dict[tuple, list[Statement]] = {}
+    for s in statements:
+        if len(s.event) != 1 or s.event[0][0] not in g.nodes:
+            continue
+        v = s.event[0][0]
+        given = dict(s.given)
+        if any(k not in g.nodes for k in given):
+            continue
+        pa = G.parents(g, v)
+        extra = set(given) - pa
+        if not extra or not pa <= set(given) or extra & G.descendants(g, [v]):
+            continue
+        key = (s.event, tuple(sorted((k, given[k]) for k in pa)), tuple(sorted(extra)))
+        groups.setdefault(key, []).append(s)
+    for (event, pa_values, extra), ss in groups.items():
+        lo, hi = min(ss, key=lambda s: s.p), max(ss, key=lambda s: s.p)
+        if hi.p - lo.p > 2 * ROUNDING + 1e-9:
+            v = event[0][0]
+            raise InconsistentInputError(
+                f"{lo.text()} and {hi.text()} say {v} depends on {', '.join(extra)}"
+                + (f" given {', '.join(k for k, _ in pa_values)}" if pa_values else "")
+                + f", but the graph has no arrow from {', '.join(extra)} to {v}",
+                f"add the arrow(s) {', '.join(f'{x} -> {v}' for x in extra)} or correct the numbers")

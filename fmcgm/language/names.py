@@ -225,26 +225,22 @@ def mentions(phrase: str, nodes: list[str]) -> list[Mention]:
             used |= set(span[0])
             placed.add(node)
             spans.append((node, span[0], span[1]))
-    # values once every name is placed, a name said in part included: "who skip helmets get injured" — the "skip"
-    # is the helmets', not the injury's
-    for node, idx, flipped in spans:
-        others = (used | name_words) - set(idx)
-        found.append(Mention(node, _value(toks, stems, min(idx), flipped, others, max(idx) + 1), min(idx), max(idx) + 1))
     # value words naming a two-valued variable ("rich households" -> income, "strong students" -> ability)
     attrs = attribute_words()
     for i in range(len(toks)):
         if i in used or stems[i] not in attrs:
             continue
         nouns, v = attrs[stems[i]]
-        fits = [n for n in nodes if set(name_stems(n)) & nouns and all(m.node != n for m in found)]
+        fits = [n for n in nodes if set(name_stems(n)) & nouns and n not in placed]
         if len(fits) == 1:
             found.append(Mention(fits[0], 1 - v if _negated_before(toks, i) else v, i, i + 1))
             used.add(i)
+            placed.add(fits[0])
     # "good soil" for "soil quality", "high-risk patients" for "risk level": a pole word before the rest of a name
     # that ends in an attribute noun
     for node in nodes:
         ns = name_stems(node)
-        if len(ns) < 2 or ns[-1] not in words("attribute_nouns") or any(m.node == node for m in found):
+        if len(ns) < 2 or ns[-1] not in words("attribute_nouns") or node in placed:
             continue
         head = ns[:-1]
         if any(tuple(name_stems(o))[:len(head)] == head for o in nodes if o != node):
@@ -255,7 +251,13 @@ def mentions(phrase: str, nodes: list[str]) -> list[Mention]:
                     not used & set(range(j, j + len(head))):
                 found.append(Mention(node, 1 - POLES[w] if _negated_before(toks, i) else POLES[w], i, j + len(head)))
                 used |= set(range(i, j + len(head)))
+                placed.add(node)
                 break
+    # values once every name is placed, names said in part or by their values included: "who skip helmets get
+    # injured" — the "skip" is the helmets'; "weak tutored" — the "weak" is ability's, not tutoring's
+    for node, idx, flipped in spans:
+        others = (used | name_words) - set(idx)
+        found.append(Mention(node, _value(toks, stems, min(idx), flipped, others, max(idx) + 1), min(idx), max(idx) + 1))
     return sorted(found, key=lambda m: m.start)
 
 
@@ -367,6 +369,8 @@ def _value(toks: list[str], stems: list[str], i: int, flipped: bool, others: set
     for j in range(i - 1, max(-1, i - 4), -1):
         if toks[j] == "-":  # "low-income": the pole before a hyphen
             continue
+        if j in others:  # a word of another name ("weak" of ability in "weak tutored") is that name's value
+            break
         if toks[j] in POLES:
             if POLES[toks[j]] == 0 and pole_modifies(toks, j):
                 v = 1 - v

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from fmcgm.causal.consistency import check_local_markov
 from fmcgm.causal.deterministic import Mechanism
 from fmcgm.causal.graph import CausalGraph
 from fmcgm.causal.probability import Statement
@@ -488,6 +489,7 @@ def _problem(st: ProseStory, changes: list[str] | None = None) -> Problem:
     query, claim = _query(asked, nodes)
     if query.kind not in (QueryKind.COLLIDER_BIAS, QueryKind.BACKADJ) and not statements:
         raise Unread("the probabilities (e.g. 'Among smokers, 30% get cancer; among non-smokers, 10%.')")
+    check_local_markov(graph, statements)  # numbers that depend on what the graph says they do not: refused
     _check_unsaid_path(st, graph, query)
     return Problem(graph, st.question, query.kind, claim, statements, query,
                    notes=[f"read as {query.describe()}", *(f"changed: {c}" for c in changes or ())])
@@ -901,6 +903,10 @@ def _deterministic(st: ProseStory, asked: Asked) -> Problem:
             obs[n] = v
     if not asked.x or not asked.y:
         raise Unread("the change and the outcome of the counterfactual ('Would Y if X had not ...?')")
+    if re.search(r"\b(?:differ\w*|different|change\w*|the same|as (?:before|observed))\b", asked.y, re.I):
+        # "would Y differ from what was observed?" compares with the observation: asked, never read as "Y be 1"
+        raise Unread("which value of the outcome is asked: say 'would Y be 1?' or 'would Y still be 1?' rather than "
+                     "'would Y differ'", st.question)
     x, xv = _literal(asked.x, nodes)
     y, yv = _literal(asked.y, nodes)
     return Problem(graph, st.question, "det_counterfactual", "holds", mechanisms=mechs, observations=obs,
