@@ -69,6 +69,10 @@ def data_answer_text(d: DataEffectData) -> str:
                      "and every graph the data allow)")
     elif d.value is not None:
         lines.append(f"Value: {d.value:.4f} (no interval: the value follows from the graph, not from an estimate)")
+    elif d.ci:  # not determined, with the interval that leaves it open
+        lines.append(f"95% interval (the bootstrap and every graph the data allow): {d.ci[0]:.4f} to {d.ci[1]:.4f}"
+                     + (f"; effects within {d.margin} count as none" if d.margin else "")
+                     + (f"; roughly {d.rows_to_settle:,} rows would settle it" if d.rows_to_settle else ""))
     elif d.range:
         lines.append(f"Across the graphs the data allow, the effect lies in [{d.range[0]:.4f}, {d.range[1]:.4f}]")
     lines.append(f"Method: {d.method}")

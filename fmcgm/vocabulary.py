@@ -54,6 +54,15 @@ class Claim(StrEnum):
     NONE = "none"
 
 
+class IntervalReading(StrEnum):
+    """What the 95% intervals of an effect from data establish (``fmcgm.discovery.estimate.read_interval``)."""
+
+    POSITIVE = "positive"  # every interval lies above zero
+    NEGATIVE = "negative"  # every interval lies below zero
+    NEGLIGIBLE = "negligible"  # every interval lies inside the no-effect margin: no effect of meaningful size
+    UNDETERMINED = "undetermined"  # an interval covers zero and effects of meaningful size (or the signs disagree)
+
+
 class Outcome(StrEnum):
     """How a turn ended (the CLI's exit code follows from it)."""
 

@@ -138,7 +138,8 @@ def estimate_from_data(args: EstimateFromDataArgs) -> ToolResult:
         "kind": "ate_from_data", "answer": r.answer, "value": r.value, "ci": list(r.ci) if r.ci else None,
         "range": list(r.range), "estimand": r.estimand, "method": r.method, "assumptions": r.assumptions,
         "warnings": r.warnings, "verdict": r.verdict, "determined": r.answer is not None,
-        "rests_on": r.rests_on, "budget": r.budget, "seconds": round(time.monotonic() - t0 + spent, 2),
+        "rests_on": r.rests_on, "budget": r.budget, "margin": r.margin.text if r.margin else "",
+        "rows_to_settle": r.rows_to_settle, "seconds": round(time.monotonic() - t0 + spent, 2),
         "resamples": stability.resamples if stability else 0,
         "members": [{"parents": m.parents, "value": m.value, "ci": list(m.ci) if m.ci else None,
                      "estimand": m.estimand, "structural": m.structural, "share": m.share} for m in r.members]}))

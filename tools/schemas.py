@@ -277,6 +277,8 @@ class DataEffectData(Payload):
     warnings: list[str] = Field(default_factory=list)
     rests_on: list[str] = Field(default_factory=list)
     budget: list[str] = Field(default_factory=list)
+    margin: str = ""  # "no effect" means no effect beyond this (fmcgm.discovery.estimate.no_effect_margin)
+    rows_to_settle: int | None = None  # not determined: roughly this many rows would settle it
 
 
 class IndependenceData(Payload):

@@ -19,7 +19,9 @@ Certainty has to be earned twice:
 A verdict is given only when every graph the data allow agrees: "yes" when every interval excludes zero on
 the same side and the discovered class has a directed path from x to y (without one the graph says "no
 effect" and a nonzero estimate contradicts it: not determined); "no effect" only when the edges at x are
-stable (:data:`STABLE`) and the intervals cover zero —
+stable (:data:`STABLE`) and every interval lies inside the no-effect margin (:func:`read_interval`,
+:func:`no_effect_margin`): an interval that covers zero *and* effects of meaningful size is "not determined", with
+the interval and roughly how many rows would settle it (:func:`rows_to_settle`) —
 and when the zero comes from the graph alone (the outcome is a parent of the treatment), no interval is
 reported (a [0, 0] interval would claim a certainty the graph choice does not have): the answer names the
 orientation and how many resamples gave it.  Anything else is "not determined by these data", naming the
@@ -35,9 +37,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from fmcgm.discovery.pc import MEANINGFUL
 from fmcgm.discovery.pdag import DiscoveredGraph, local_members, neighbours, possibly_reaches
 from fmcgm.discovery.table import DataError, Table
 from fmcgm.errors import ErrorCode, FMCGMError, NotIdentifiableError
+from fmcgm.vocabulary import IntervalReading
 
 if TYPE_CHECKING:
     from fmcgm.causal.identification import Estimand
@@ -50,6 +54,87 @@ GRAPH_ROWS = 50_000  # at most this many rows per resample (a quarter of 200,000
 SUBSAMPLE = 0.5  # share of the rows in each resample (stability selection's halves)
 STABLE = 0.8  # an edge at the treatment is stable when this share of resamples gives it the full-data mark
 ALTERNATIVE = 0.1  # a parent set of the treatment seen in this share of resamples is estimated too
+# The no-effect margins (see no_effect_margin): 3 percentage points on the probability scale, and a standardised
+# effect of pc.MEANINGFUL (0.05 sd of the outcome per sd of the treatment) otherwise.
+MARGIN_PROBABILITY = 0.03
+MARGIN_STANDARDISED = MEANINGFUL
+
+
+@dataclass(frozen=True)
+class Margin:
+    """The smallest effect that counts as meaningful, in the units of the reported effect."""
+
+    value: float
+    text: str  # how it reads, e.g. "±0.03 on the probability scale"
+
+
+def no_effect_margin(t: Table, x: str, y: str) -> Margin:
+    """How large an effect must be to count: "no effect" means no effect beyond ± this margin.
+
+    * Treatment and outcome both discrete: the effect is a change in P(y), and the margin is
+      :data:`MARGIN_PROBABILITY` = 0.03 (3 percentage points).  Smaller changes are below what the bench grades
+      as clearly real and below what a few thousand rows can resolve anyway (the 95% half-width of a difference of
+      two proportions near 0.5 is about 1.96/√n: 0.03 needs about 4,300 balanced rows), so a "no" at this margin
+      is one that a table of ordinary size can actually earn; any smaller margin would make "no effect" unreachable
+      below 10,000s of rows, any larger would call 4-5 point effects (a real coupon, a real side effect) nothing.
+    * Otherwise (a continuous treatment or outcome): a standardised margin — :data:`MARGIN_STANDARDISED`
+      (``pc.MEANINGFUL`` = 0.05) standard deviations of y per standard deviation of x, i.e. 0.05·sd(y)/sd(x) in the
+      effect's own units (per unit of a continuous x; per high-vs-low contrast of a discrete x, whose sd is that of
+      its codes).  Raw units have no common scale across tables; 0.05 is the same size the search's power guard
+      treats as the smallest real dependence (``fmcgm.discovery.pc``), so the search and the verdict agree on what
+      "meaningful" means.
+    """
+    discrete = t.kinds[x] == "discrete" and t.kinds[y] == "discrete"
+    if discrete:
+        return Margin(MARGIN_PROBABILITY, f"±{MARGIN_PROBABILITY:g} on the probability scale")
+    sx, sy = float(np.std(t.columns[x].astype(float))), float(np.std(t.columns[y].astype(float)))
+    value = MARGIN_STANDARDISED * sy / sx if sx > 0 else float("inf")
+    return Margin(value, f"±{value:.4g} ({MARGIN_STANDARDISED:g} sd of {y} per sd of {x})")
+
+
+def read_interval(intervals: list[tuple[float, float]], margin: float) -> IntervalReading:
+    """The one rule by which 95% intervals become a verdict about an effect (one interval per graph the data allow).
+
+    * every interval above zero → POSITIVE; every interval below zero → NEGATIVE ("yes"/"no" about the sign:
+      the data show an effect, and which way);
+    * every interval inside [−margin, +margin] → NEGLIGIBLE: the data rule out any effect of meaningful size, which
+      is what "no effect" claims;
+    * anything else → UNDETERMINED.  An interval that covers zero only says the data *failed to find* an effect;
+      if it also reaches past the margin, effects that matter are as compatible with the data as none, and "no"
+      would be a confident wrong answer whenever the effect is small but real (fresh seeds 2306 of the
+      data-answers bench: truth +0.032 answered "no" from [−0.005, 0.091]; truth −0.077 from [−0.113, 0.011]).
+      Intervals on both sides of zero (graphs that disagree) are undetermined too.
+
+    Absence of evidence is not evidence of absence (Altman & Bland 1995); this is the two one-sided tests reading
+    of equivalence (Schuirmann 1987): a 95% interval inside the margin rejects both "effect ≥ +margin" and
+    "effect ≤ −margin" at the 2.5% level each.
+    """
+    if not intervals:
+        return IntervalReading.UNDETERMINED
+    if all(lo > 0 for lo, _ in intervals):
+        return IntervalReading.POSITIVE
+    if all(hi < 0 for _, hi in intervals):
+        return IntervalReading.NEGATIVE
+    if all(-margin < lo and hi < margin for lo, hi in intervals):
+        return IntervalReading.NEGLIGIBLE
+    return IntervalReading.UNDETERMINED
+
+
+def rows_to_settle(ci: tuple[float, float], n: int, margin: float) -> int | None:
+    """Roughly how many rows would turn an undetermined interval into a verdict, if the estimate stayed where it is.
+
+    The half-width w shrinks as 1/√n.  With centre c, a verdict needs w < |c| (the interval leaves zero: an
+    effect) or w < margin − |c| (it fits inside the margin: no effect of meaningful size); whichever is easier
+    decides, so n·(w / max(|c|, margin − |c|))².  The spread between graphs does not always shrink with n, so
+    this is a guide, not a promise; ``None`` when the interval has no width."""
+    lo, hi = ci
+    w, c = (hi - lo) / 2, abs(hi + lo) / 2
+    target = max(c, margin - c)
+    if w <= 0 or target <= 0 or not np.isfinite(target):
+        return None
+    need = n * (w / target) ** 2
+    digits = max(0, len(str(int(need))) - 2)
+    return int(round(need, -digits)) if need > n else None
 
 
 class PositivityError(FMCGMError, code=ErrorCode.EMPTY_CELL):
@@ -115,6 +200,8 @@ class DataEffect:
     stability: Stability | None = None
     rests_on: list[str] = field(default_factory=list)  # the edges the verdict rests on, with their shares
     budget: list[str] = field(default_factory=list)  # what the time budget cut
+    margin: Margin | None = None  # no effect means no effect beyond this (see no_effect_margin)
+    rows_to_settle: int | None = None  # an undetermined interval: about this many rows would settle it
 
 
 def _levels(t: Table, v: str) -> tuple[float, float, str]:
@@ -395,9 +482,12 @@ def effect_from_data(t: Table, graph: DiscoveredGraph, x: str, y: str, claim: st
     structural = [m for m in members if m.structural]
     vals = [m.value for m in members]
     rng = (min(vals), max(vals))
-    pos = not structural and all(m.ci[0] > 0 for m in estimated)  # type: ignore[index]
-    neg = not structural and all(m.ci[1] < 0 for m in estimated)  # type: ignore[index]
-    null = all(m.ci[0] <= 0 <= m.ci[1] for m in estimated)  # type: ignore[index]
+    margin = no_effect_margin(t, x, y)
+    reading = read_interval([m.ci for m in estimated], margin.value)  # type: ignore[misc]
+    pos = bool(estimated) and not structural and reading is IntervalReading.POSITIVE
+    neg = bool(estimated) and not structural and reading is IntervalReading.NEGATIVE
+    # the graph alone (no estimate) or every interval inside the margin: "found no effect" is not "no effect"
+    null = not estimated or reading is IntervalReading.NEGLIGIBLE
     uncertain = [e.text() for e in graph.edges if e.mark == "--" and x in (e.a, e.b)]
     unstable = [e for e in stability.edges if not e.stable] if stability is not None else []
     rests_on = [f"{e.full}: {e.shares.get(e.full, 0.0):.0%} of {stability.resamples} resamples"
@@ -414,6 +504,7 @@ def effect_from_data(t: Table, graph: DiscoveredGraph, x: str, y: str, claim: st
     if contradicts:
         pos = neg = False
     weak = [m for m in members if frozenset(m.parents) in weak_sets]
+    settle: int | None = None
     if pos or neg:
         direction = "increases" if pos else "decreases"
         holds = {"affects": True, "not_affects": False, "positive": pos, "negative": neg}.get(claim, True)
@@ -422,7 +513,8 @@ def effect_from_data(t: Table, graph: DiscoveredGraph, x: str, y: str, claim: st
         holds = claim == "not_affects"
         answer = "yes" if holds else "no"
         if estimated:
-            verdict = f"no effect of {x} on {y} is detectable in these data"
+            verdict = (f"no effect of {x} on {y} of meaningful size: every 95% interval lies within {margin.text} "
+                       f"([{ci[0]:.4f}, {ci[1]:.4f}])")  # type: ignore[index]
         else:
             orient = next((e for e in stability.edges if e.pair[1] == y), None) if stability else None
             verdict = (f"no effect of {x} on {y}: in every graph the data allow {y} is a cause of {x}, not an effect"
@@ -448,6 +540,13 @@ def effect_from_data(t: Table, graph: DiscoveredGraph, x: str, y: str, claim: st
                        "estimate excludes zero: the graph or the estimate is wrong")
         if null and not measured and not unstable:
             why.append("graph stability was not measured within the time budget, so no effect cannot be concluded")
+        if (estimated and ci is not None and not unestimable
+                and reading is IntervalReading.UNDETERMINED and ci[0] <= 0 <= ci[1]):
+            settle = rows_to_settle(ci, t.n, margin.value)
+            why.append(f"the 95% interval [{ci[0]:.4f}, {ci[1]:.4f}] contains zero but also effects beyond "
+                       f"{margin.text}: these data neither show an effect nor rule out one of meaningful size"
+                       + (f"; roughly {settle:,} rows (now {t.n:,}) would settle it if the estimate stays near "
+                          f"{(ci[0] + ci[1]) / 2:.4f}" if settle else ""))
         verdict = (f"not determined by these data: the effect lies in [{rng[0]:.4f}, {rng[1]:.4f}] across the "
                    f"{len(members)} graphs the data allow" + (f" ({'; '.join(why)})" if why else ""))
     assumptions = ["no unmeasured confounding beyond the discovered graph (causal sufficiency)",
@@ -476,7 +575,8 @@ def effect_from_data(t: Table, graph: DiscoveredGraph, x: str, y: str, claim: st
                 + (f"; and {len(members) - len(shown)} more adjustment set(s)" if len(members) > len(shown) else "")
                 if len(members) > 1 else members[0].estimand)
     return DataEffect(x, y, answer, value, ci if answer is None or estimated else None, rng, members, method,
-                      estimand, assumptions, warnings, verdict, stability, rests_on, list(budget or []))
+                      estimand, assumptions, warnings, verdict, stability, rests_on, list(budget or []), margin,
+                      settle)
 
 
 def _count_lookup(t: Table):
