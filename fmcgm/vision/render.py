@@ -23,7 +23,7 @@ import numpy as np
 
 from fmcgm.errors import ErrorCode, FMCGMError, QueryError, UnknownVariableError
 from fmcgm.outputs import OutputError
-from fmcgm.worlds import get_world
+from fmcgm.worlds import DEFAULT_WORLD, get_world
 
 if TYPE_CHECKING:
     from fmcgm.vision.check import CheckResult
@@ -113,7 +113,7 @@ def make_out_dir(target: Path) -> Path:
     return target
 
 
-def load_image(path: str | Path, size: int, world_name: str = "pendulum") -> np.ndarray:
+def load_image(path: str | Path, size: int, world_name: str = DEFAULT_WORLD) -> np.ndarray:
     """A picture file as a scene of the world at ``size`` pixels (fmcgm's own panels cropped to their scene), or
     a refusal saying why it is not one (see ``fmcgm.vision.scene``)."""
     from fmcgm.vision.scene import open_picture
