@@ -106,12 +106,12 @@ def interventions(world, scm_world, n: int, rng: np.random.Generator, first: int
 # -- what the generator can draw ----------------------------------------------------------------------------
 def training_values(world_name: str, n: int = 20000, seed: int = 0) -> np.ndarray:
     """The concept values of the training set (normalised to [0, 1]), as ``fmcgm.vision.train`` draws them."""
-    from fmcgm.vision.train import DECOUPLE, TRAIN_NOISE, decoupled
+    from fmcgm.vision.train import decoupled
     from fmcgm.worlds import get_world
 
-    world = get_world(world_name, noise=TRAIN_NOISE.get(world_name, 0.5))
+    world = get_world(world_name, noise=get_world(world_name).train_noise)
     rng = np.random.default_rng(seed)
-    share = DECOUPLE.get(world_name, 0.0)
+    share = world.decouple
     rows = [decoupled(world, world.sample(rng), share, rng) if share else world.sample(rng) for _ in range(n)]
     return _normalised(world, rows)
 

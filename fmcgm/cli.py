@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from fmcgm.terminal import plain, safe
+from fmcgm.worlds import DEFAULT_WORLD, WORLD_NAMES
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="FM-CGM: causal questions answered exactly.")
 eval_app = typer.Typer(no_args_is_help=True, help="Benchmarks.")
@@ -19,6 +20,7 @@ trace_app = typer.Typer(no_args_is_help=True, help="Stored traces (SQLite).")
 app.add_typer(eval_app, name="eval")
 app.add_typer(trace_app, name="trace")
 console = Console()
+WORLD_HELP = " or ".join(WORLD_NAMES)  # the registry's worlds (fmcgm/worlds)
 err_console = Console(stderr=True, soft_wrap=True)  # an error stays one line, whatever the width
 
 BackendOpt = typer.Option(None, "--backend", help="offline (default), ollama, openai or llamacpp")
@@ -314,7 +316,7 @@ def chat(backend: Optional[str] = BackendOpt, model: Optional[str] = ModelOpt, b
 
 
 @app.command()
-def render(world: str = typer.Option("pendulum", "--world", help="pendulum or waterflow"),
+def render(world: str = typer.Option(DEFAULT_WORLD, "--world", help=WORLD_HELP),
            do: list[str] = typer.Option(..., "--do", help='intervention "concept=value", e.g. "light=far left"'),
            image: Optional[str] = typer.Option(None, "--image", help="factual image (its values are read by the extractor)"),
            seed: int = typer.Option(0), steps: int = typer.Option(50, help="DDIM steps, 1..200"),
@@ -337,7 +339,7 @@ def render(world: str = typer.Option("pendulum", "--world", help="pendulum or wa
 
 
 @app.command("train-world")
-def train_world(world: str = typer.Argument(..., help="pendulum or waterflow"),
+def train_world(world: str = typer.Argument(..., help=WORLD_HELP),
                 steps: int = typer.Option(3000, help="optimiser steps (resumes from the last checkpoint)"),
                 batch: int = typer.Option(64), lr: float = typer.Option(1e-3), seed: int = typer.Option(0),
                 images: int = typer.Option(20000, help="rendered training images"),
@@ -357,7 +359,7 @@ def train_world(world: str = typer.Argument(..., help="pendulum or waterflow"),
 
 
 @app.command("train-extractor")
-def train_extractor_cmd(world: str = typer.Argument(..., help="pendulum or waterflow"),
+def train_extractor_cmd(world: str = typer.Argument(..., help=WORLD_HELP),
                         steps: int = typer.Option(1500), seed: int = typer.Option(0)) -> None:
     """Train the CNN concept extractor of a world; prints its held-out error per concept (% of range)."""
     from fmcgm.vision.extractor import train_extractor
@@ -458,7 +460,7 @@ def eval_discovery(networks: Optional[str] = typer.Option(None, "--networks", he
 
 
 @eval_app.command("visual")
-def eval_visual(world: str = typer.Option("pendulum", "--world"), n: int = typer.Option(200, "--n"),
+def eval_visual(world: str = typer.Option(DEFAULT_WORLD, "--world", help=WORLD_HELP), n: int = typer.Option(200, "--n"),
                 seed: int = typer.Option(0), steps: int = typer.Option(50),
                 composition_n: int = typer.Option(20, help="pairs used for the 10-cycle composition"),
                 json_out: Optional[Path] = typer.Option(None, "--json"),

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from fmcgm.worlds import WORLD_NAMES
 from tools.schemas import CommittedGraph, GraphSpec, ImageData, ToolResult
 
 
 class RenderImageArgs(BaseModel):
     model_config = ConfigDict(extra="forbid")  # a key the schema does not name is refused with its name
 
-    world: Literal["pendulum", "waterflow"] = Field(description="the causal world the image shows")
+    # the registry's worlds, listed in the schema a model reads; checked against the registry when called
+    world: str = Field(description="the causal world the image shows", json_schema_extra={"enum": list(WORLD_NAMES)})
     intervention: dict[str, str | float] = Field(
         description="concept -> value (a number in the concept's unit, or a value word such as 'far left')")
     image: str | None = Field(default=None, description="optional path of a factual image (else one is sampled)")
@@ -29,6 +31,15 @@ class RenderImageArgs(BaseModel):
         '{"concepts": {CONCEPT: {"mechanism": "root|linear|threshold|copy|world", ...}}}; the counterfactual follows it')
     assumptions: list[str] = Field(default_factory=list, max_length=20,
                                    description="what was assumed in reading the SCM (said with the answer)")
+
+    @field_validator("world")
+    @classmethod
+    def _registered(cls, world: str) -> str:
+        from fmcgm import worlds  # read when called: a world registered since import is accepted
+
+        if world not in worlds.WORLD_NAMES:
+            raise ValueError(f"unknown world {world!r}; worlds: {', '.join(worlds.WORLD_NAMES)}")
+        return world
 
 
 def render_image(args: RenderImageArgs) -> ToolResult:

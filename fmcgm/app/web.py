@@ -292,6 +292,8 @@ def _api(web: Web) -> Callable[[str, str], dict]:
 
 
 def build_app(cfg: AppConfig) -> gr.Blocks:
+    from fmcgm.worlds import all_worlds
+
     web = Web(cfg, Engine(cfg.settings))
     defaults = {f: getattr(cfg.settings, f) for f in SETTING_FIELDS}
     with gr.Blocks(title="FM-CGM") as demo:
@@ -325,8 +327,9 @@ def build_app(cfg: AppConfig) -> gr.Blocks:
                     mask = gr.Image(label="edit mask", type="filepath", format="png", height=PANEL_HEIGHT,
                                     interactive=False, elem_id="img-mask", buttons=["download", "fullscreen"])
             with gr.Tab("Images", id="images"):
-                gr.Markdown("Upload your own image of a supported world (pendulum or water flow; PNG or JPEG, at most "
-                            "5 MB and 2048 px). The next visual question in the Chat tab starts from it.")
+                gr.Markdown(f"Upload your own image of a supported world ({' or '.join(w.title for w in all_worlds())}; "
+                            "PNG or JPEG, at most 5 MB and 2048 px). The next visual question in the Chat tab starts "
+                            "from it.")
                 with gr.Row():
                     up = gr.File(label="your image", file_types=[".png", ".jpg", ".jpeg"], type="filepath",
                                  elem_id="upload")
@@ -422,8 +425,9 @@ def warm_up() -> None:
     that needs it, which says so. ``FMCGM_WARM_UP=0`` turns this off."""
     import agent.graph  # noqa: F401 - the reader, the tools and the offline model
     from fmcgm.vision.render import pipeline_for
+    from fmcgm.worlds import WORLD_NAMES
 
-    for world in ("pendulum", "waterflow"):
+    for world in WORLD_NAMES:
         try:
             pipeline_for(world)
         except Exception:  # noqa: BLE001 - the render that needs it reports the failure

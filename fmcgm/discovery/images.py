@@ -16,14 +16,13 @@ from tqdm import tqdm
 from fmcgm.discovery.table import Table, from_frame
 
 Extractor = Literal["geometric", "cnn"]
-WORLD_NAMES = {"pendulum": "pendulum", "flow": "waterflow"}
 
 
 def world_images(world: str, n: int, seed: int = 0, noise: float = 0.3, size: int = 64):
     """(images, true concept values) of ``n`` scenes sampled from the world's SCM."""
     from fmcgm.worlds import get_world
 
-    w = get_world(WORLD_NAMES.get(world, world), noise=noise)
+    w = get_world(world, noise=noise)
     rng = np.random.default_rng(seed)
     values = [w.sample(rng) for _ in range(n)]
     return w, [w.render(v, size=size) for v in values], values
@@ -43,4 +42,4 @@ def image_table(world: str, n: int, seed: int = 0, noise: float = 0.3, extractor
 def world_edges(world: str) -> list[tuple[str, str]]:
     from fmcgm.worlds import get_world
 
-    return sorted(get_world(WORLD_NAMES.get(world, world)).graph().edges)
+    return sorted(get_world(world).graph().edges)

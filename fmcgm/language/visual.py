@@ -14,8 +14,6 @@ if TYPE_CHECKING:
 VISUAL_WORDS = ("look like", "looks like", "image", "picture", "render", "draw", "show", "scene", "appear")
 # how the web app names a person's uploaded image in the question (fmcgm/app/uploads.py)
 IMAGE_SENTENCE = re.compile(r"\s*The factual image is (\S+\.png)\s*$")
-WORLD_WORDS = {"pendulum": ("pendulum", "shadow", "sun", "light", "lamp"),
-               "waterflow": ("water", "ball", "hole", "stream", "flow", "container")}
 
 
 # a number and what follows it: a unit ("10 percent", "30 degrees", "10 km") unless it is a word of the sentence
@@ -51,7 +49,7 @@ class VisualRequest:
 
 
 def parse_visual(question: str) -> VisualRequest | None:
-    from fmcgm.worlds import get_world
+    from fmcgm.worlds import all_worlds
 
     img = IMAGE_SENTENCE.search(question)
     if img:
@@ -59,11 +57,12 @@ def parse_visual(question: str) -> VisualRequest | None:
     q = " " + re.sub(r"\s+", " ", question.lower()) + " "
     if not any(w in q for w in VISUAL_WORDS):
         return None
-    scores = {w: sum(q.count(f" {k}") for k in words) for w, words in WORLD_WORDS.items()}
-    world_name = max(scores, key=scores.__getitem__)
-    if scores[world_name] == 0:
+    # the world whose words the question uses most (the first registered on a tie)
+    scores = [(sum(q.count(f" {k}") for k in w.words), w) for w in all_worlds()]
+    score, world = max(scores, key=lambda sw: sw[0])
+    if score == 0:
         return None
-    world = get_world(world_name)
+    world_name = world.name
     from fmcgm.language.mechanism_words import read_mechanism
 
     stated = read_mechanism(question, world)  # the user's own mechanism, taken out of the text before the "if ..."

@@ -23,11 +23,13 @@ import numpy as np
 
 from fmcgm.errors import ErrorCode, FMCGMError, QueryError, UnknownVariableError
 from fmcgm.outputs import OutputError
-from fmcgm.worlds import get_world
+from fmcgm.worlds import DEFAULT_WORLD, get_world
 
 if TYPE_CHECKING:
     from fmcgm.vision.check import CheckResult
-    from fmcgm.vision.pipeline import CounterfactualOutput
+    from fmcgm.vision.pipeline import CounterfactualOptions, CounterfactualOutput, CounterfactualPipeline
+    from fmcgm.worlds.base import World
+    from fmcgm.worlds.user_scm import UserSCM
 
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 MAX_IMAGE_SIDE = 4096
@@ -113,7 +115,7 @@ def make_out_dir(target: Path) -> Path:
     return target
 
 
-def load_image(path: str | Path, size: int, world_name: str = "pendulum") -> np.ndarray:
+def load_image(path: str | Path, size: int, world_name: str = DEFAULT_WORLD) -> np.ndarray:
     """A picture file as a scene of the world at ``size`` pixels (fmcgm's own panels cropped to their scene), or
     a refusal saying why it is not one (see ``fmcgm.vision.scene``)."""
     from fmcgm.vision.scene import open_picture
@@ -154,10 +156,57 @@ def render_counterfactual(world_name: str, intervention: Mapping[str, str | floa
                           size: int = 32, graph: Mapping | None = None, retries: int = len(RETRIES),
                           scm: str | Path | Mapping | None = None) -> RenderResult:
     """``scm``: the user's own causal model over the world's concepts (a JSON/TOML file or its parsed content,
-    see :mod:`fmcgm.worlds.user_scm`): abduction, action and prediction on it, the same generator."""
-    from fmcgm.vision.check import check_counterfactual
-    from fmcgm.vision.pipeline import CounterfactualOptions
+    see :mod:`fmcgm.worlds.user_scm`): abduction, action and prediction on it, the same generator.
 
+    Four steps, diffusers-style: 1. ``check_inputs``, 2. ``prepare``, 3. ``attempt`` up to ``1 + retries``
+    times (or the oracle renderer), 4. ``save``."""
+    # 1. the caller's input, refused before any work
+    request = check_inputs(world_name, intervention, steps=steps, graph=graph, scm=scm, out_dir=out_dir)
+    # 2. the factual picture and values, and the counterfactual values (abduction, action, prediction)
+    scene = prepare(request, image=image, factual=factual, seed=seed, size=size)
+    # 3. draw: the exact renderer, or the generator tried with ever stronger settings until its picture passes
+    if method == "oracle":
+        drawn = [oracle_attempt(request, scene, size)]
+    else:
+        drawn = attempt_until_checked(request, scene, steps=steps, guidance=guidance, seed=seed, retries=retries)
+    # 4. measure, write the pictures, and say what was done
+    return save(request, scene, drawn, seed=seed, steps=steps, guidance=guidance, method=method)
+
+
+@dataclass
+class RenderRequest:
+    """What the caller asked for, checked: the world (under the user's SCM), the intervention, the folder."""
+    world: World
+    user: UserSCM | None
+    do: dict[str, float]
+    folder: Path
+
+
+@dataclass
+class Scene:
+    """The factual picture and values, and the counterfactual values the picture must show."""
+    image: np.ndarray
+    factual: dict[str, float]
+    source: str  # "sampled", "given", or which extractor read them from the image
+    counterfactual: dict[str, float]
+    notes: list[str]
+
+
+@dataclass
+class Attempt:
+    """One drawn counterfactual picture and its self-check."""
+    image: np.ndarray
+    mask: np.ndarray | None  # where the edit acted (None: no mask was formed, the whole picture was free)
+    changed: list[str]
+    check: CheckResult
+    settings: str
+    seconds: float
+    strength: float = 0.0  # the inversion depth (0 for the oracle renderer)
+
+
+def check_inputs(world_name: str, intervention: Mapping[str, str | float], *, steps: int, graph: Mapping | None,
+                 scm: str | Path | Mapping | None, out_dir: str | None) -> RenderRequest:
+    """Step 1: the world, the user's SCM, the steps, the graph, the intervention and the folder, or QueryError."""
     world = get_world(world_name)
     user = None
     if scm is not None:
@@ -173,6 +222,13 @@ def render_counterfactual(world_name: str, intervention: Mapping[str, str | floa
         raise QueryError("no intervention given", "say what to change, e.g. light_position=far left")
     do = {world.concept(k).name: world.parse_value(k, v) for k, v in intervention.items()}
     folder = safe_out_dir(out_dir)  # before the work: a bad folder is the caller's input
+    return RenderRequest(world, user, do, folder)
+
+
+def prepare(request: RenderRequest, *, image: str | None, factual: Mapping[str, float] | None, seed: int,
+            size: int) -> Scene:
+    """Step 2: the factual picture (read, or drawn from given or sampled values) and the counterfactual values."""
+    world, user = request.world, request.user
     notes: list[str] = []
     if user is not None:
         notes.append(f"counterfactual under {user.source}: " + "; ".join(user.describe())
@@ -196,58 +252,85 @@ def render_counterfactual(world_name: str, intervention: Mapping[str, str | floa
 
             factual = sample_in_range(world, np.random.default_rng(seed))
         factual = world.sample(np.random.default_rng(seed)) if factual is None else factual
-    factual = validate_factual(world, factual)
+    values = validate_factual(world, factual)
     if image:  # before abduction: the picture must be a scene of the world, as read
-        check_scene(world, img, factual, "given values" if source == "given" else source, Path(image).name)
+        check_scene(world, img, values, "given values" if source == "given" else source, Path(image).name)
     else:
-        img = world.render(factual, size)
-    cf_values = world.counterfactual(factual, do)  # validates ranges
+        img = world.render(values, size)
+    cf_values = world.counterfactual(values, request.do)  # validates ranges
     if user is not None:
-        notes += _noise_notes(world, user, factual)
-    attempts: list[dict] = []
-    if method == "oracle":
-        out = world.render(cf_values, size)
-        mask = np.any(out != img, axis=-1).astype(float)
-        changed = [c for c in world.names if abs(cf_values[c] - factual[c]) > 1e-9]
-        seconds = 0.0
-        chk = check_counterfactual(world, out, cf_values, changed, factual_image=img)
-        attempts.append({"settings": "oracle renderer", "check": chk.model_dump()})
-    else:
-        pipe = pipeline_for(world.name) if user is None else pipeline_for(world.name).for_world(world)
-        base = CounterfactualOptions(steps=steps, csg=guidance, seed=seed)
-        best: tuple[CounterfactualOutput, CheckResult] | None = None
-        seconds = 0.0
-        tries: tuple[Retry | None, ...] = (None, *RETRIES[:max(0, retries)])
-        for k, retry in enumerate(tries):
-            opts = base
-            if retry:
-                prev = best[0].strength if best else 0.6
-                opts = CounterfactualOptions(steps=steps, csg=guidance, seed=seed + k, strength=retry_strength(retry, prev),
-                                             guidance_scale=retry["guidance_scale"])
-            with idle_torch_threads():
-                res = pipe.counterfactual(img, factual, do, opts)
-            seconds += res.seconds
-            chk = check_counterfactual(world, res.image, cf_values, res.changed, factual_image=img)
-            attempts.append({"settings": f"inversion depth {res.strength:.2f}, guidance {opts.guidance_scale:g}, "
-                                         f"seed {opts.seed}", "check": chk.model_dump()})
-            if best is None or _badness(chk) < _badness(best[1]):
-                best = (res, chk)
-            if chk.ok:
-                break
-        assert best is not None  # the first attempt always runs
-        res, chk = best
-        out, mask, changed = res.image, res.mask, res.changed
-    measured = world.measure(out)
-    err = {c: abs(measured.get(c, float("nan")) - cf_values[c]) / world.concept(c).span * 100 for c in changed}
+        notes += _noise_notes(world, user, values)
+    return Scene(img, values, source, cf_values, notes)
+
+
+def oracle_attempt(request: RenderRequest, scene: Scene, size: int) -> Attempt:
+    """Step 3 without a model: the world's exact renderer applied to the counterfactual values, checked."""
+    from fmcgm.vision.check import check_counterfactual
+
+    world = request.world
+    out = world.render(scene.counterfactual, size)
+    mask = np.any(out != scene.image, axis=-1).astype(float)
+    changed = [c for c in world.names if abs(scene.counterfactual[c] - scene.factual[c]) > 1e-9]
+    chk = check_counterfactual(world, out, scene.counterfactual, changed, factual_image=scene.image)
+    return Attempt(out, mask, changed, chk, "oracle renderer", 0.0)
+
+
+def attempt_until_checked(request: RenderRequest, scene: Scene, *, steps: int, guidance: bool, seed: int,
+                          retries: int) -> list[Attempt]:
+    """Step 3: ``attempt`` with the default settings, then each of ``RETRIES`` (stronger) until one passes."""
+    from fmcgm.vision.pipeline import CounterfactualOptions
+
+    world, user = request.world, request.user
+    pipe = pipeline_for(world.name) if user is None else pipeline_for(world.name).for_world(world)
+    done: list[Attempt] = []
+    tries: tuple[Retry | None, ...] = (None, *RETRIES[:max(0, retries)])
+    for k, retry in enumerate(tries):
+        opts = CounterfactualOptions(steps=steps, csg=guidance, seed=seed)
+        if retry:  # stronger than the best attempt so far
+            prev = best_attempt(done).strength
+            opts = CounterfactualOptions(steps=steps, csg=guidance, seed=seed + k, strength=retry_strength(retry, prev),
+                                         guidance_scale=retry["guidance_scale"])
+        done.append(attempt(pipe, request, scene, opts))
+        if done[-1].check.ok:
+            break
+    return done
+
+
+def best_attempt(drawn: list[Attempt]) -> Attempt:
+    """The attempt with the fewest problems, then the smallest worst error (the earliest on a tie)."""
+    return min(drawn, key=lambda a: _badness(a.check))
+
+
+def attempt(pipe: CounterfactualPipeline, request: RenderRequest, scene: Scene, opts: CounterfactualOptions) -> Attempt:
+    """One try: the generator edits the factual picture under ``opts``; the picture is checked."""
+    from fmcgm.vision.check import check_counterfactual
+
+    with idle_torch_threads():
+        res: CounterfactualOutput = pipe.counterfactual(scene.image, scene.factual, request.do, opts)
+    chk = check_counterfactual(request.world, res.image, scene.counterfactual, res.changed, factual_image=scene.image)
+    return Attempt(res.image, res.mask, res.changed, chk,
+                   f"inversion depth {res.strength:.2f}, guidance {opts.guidance_scale:g}, seed {opts.seed}",
+                   res.seconds, res.strength)
+
+
+def save(request: RenderRequest, scene: Scene, drawn: list[Attempt], *, seed: int, steps: int, guidance: bool,
+         method: str) -> RenderResult:
+    """Step 4: the best attempt measured, written as PNGs under a tag of the request, and the result."""
+    world, user, do = request.world, request.user, request.do
+    best = best_attempt(drawn)
+    chk, cf_values, notes = best.check, scene.counterfactual, list(scene.notes)
+    measured = world.measure(best.image)
+    err = {c: abs(measured.get(c, float("nan")) - cf_values[c]) / world.concept(c).span * 100 for c in best.changed}
     if not chk.ok:
-        notes.append(f"after {len(attempts)} attempt(s) the picture is still off: " + "; ".join(chk.problems))
-    tag = hashlib.sha1(json.dumps([world.name, factual, do, seed, steps, guidance, method]
+        notes.append(f"after {len(drawn)} attempt(s) the picture is still off: " + "; ".join(chk.problems))
+    tag = hashlib.sha1(json.dumps([world.name, scene.factual, do, seed, steps, guidance, method]
                                   + ([user.to_spec()] if user is not None else []), sort_keys=True,
                                   default=str).encode()).hexdigest()[:10]
-    paths = _save_pictures(world, make_out_dir(folder), tag, img, out, mask, factual, cf_values, changed, measured,
-                           chk.model_dump(), do)
-    return RenderResult(world.name, do, factual, cf_values, changed, measured, err, paths, method, seconds, source,
-                        chk.model_dump(), attempts, notes)
+    paths = _save_pictures(world, make_out_dir(request.folder), tag, scene.image, best.image, best.mask, scene.factual,
+                           cf_values, best.changed, measured, chk.model_dump(), do)
+    attempts_made = [{"settings": a.settings, "check": a.check.model_dump()} for a in drawn]
+    return RenderResult(world.name, do, scene.factual, cf_values, best.changed, measured, err, paths, method,
+                        sum(a.seconds for a in drawn), scene.source, chk.model_dump(), attempts_made, notes)
 
 
 MAX_STEPS = 200

@@ -33,9 +33,6 @@ CONSISTENCY_PCT = 20.0
 STRAY_LEVEL = 48
 STRAY_PIXELS = 2
 GREY_SPREAD = 12  # a picture whose channels never differ by more than this has no colour
-# the share of the frame the world's white background covers in a right picture is at least 0.88 (pendulum)
-# and 0.73 (water flow, whose water column can fill a quarter of the frame); required: 0.85 of that
-BACKGROUND_SHARE = {"pendulum": 0.75, "waterflow": 0.62}
 
 
 class NotAScene(ParseError, code=ErrorCode.NOT_A_SCENE):
@@ -49,10 +46,8 @@ class Picture:
 
 
 def hint(world) -> str:
-    what = {"pendulum": "one sun, one pendulum (a rod and a red ball) and one shadow",
-            "waterflow": "one water column between two walls with one ball in it and one stream"}.get(world.name, "its objects")
     return (f"give a colour picture of the {world.name} world alone: square, at least {MIN_SIDE}×{MIN_SIDE} pixels, "
-            f"a white background with {what} (the factual or counterfactual PNG fmcgm writes is read too)")
+            f"a white background with {world.scene_objects} (the factual or counterfactual PNG fmcgm writes is read too)")
 
 
 def open_picture(path: str | Path, world, size: int, max_bytes: int, max_side: int) -> Picture:
@@ -172,7 +167,7 @@ def scene_problems(world, img: np.ndarray, values: dict[str, float], source: str
         found = ", ".join(f"{'no' if n == 0 else n} {k}{'' if n == 1 else 's'}" for k, n in objects.items())
         return [f"it shows {found} (a {world.name} scene has one of each)"]
     share = float((img.astype(np.int16).min(-1) > 235).mean())
-    need = BACKGROUND_SHARE.get(world.name, 0.6)
+    need = world.background_share
     if share < need:
         return [f"only {share:.0%} of it is the {world.name} world's white background (a scene has at least {need:.0%})"]
     from fmcgm.vision.check import unexplained, where
@@ -198,12 +193,7 @@ def scene_problems(world, img: np.ndarray, values: dict[str, float], source: str
 
 def _parts(world, img: np.ndarray) -> dict[str, int]:
     """Parts a scene must show that the ghost count does not track (the water-flow world's water)."""
-    if world.name != "waterflow":
-        return {}
-    from fmcgm.worlds.base import color_weight
-    from fmcgm.worlds.waterflow import BLUE_WATER
-
-    return {"water column": int(float((color_weight(img, BLUE_WATER, tol=50) > 0.5).sum()) >= 3)}
+    return world.parts(img) if world.parts is not None else {}
 
 
 def check_scene(world, img: np.ndarray, values: dict[str, float], source: str, name: str) -> None:

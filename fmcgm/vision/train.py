@@ -36,14 +36,6 @@ def foreground_weight(x0: torch.Tensor, weight: float = 10.0) -> torch.Tensor:
     return 1.0 + (weight - 1.0) * fg
 
 
-TRAIN_NOISE = {"pendulum": 0.5, "waterflow": 0.5}  # std of additive noise on non-root mechanisms (units)
-# Share of training scenes in which each non-root concept is drawn uniformly over its whole range instead of
-# from its mechanism (as if intervened on).  Measured: with ±0.5 units of noise alone the pendulum model could
-# not draw a shadow far from where the light puts it, so do(shadow_position = far left) succeeded in 31 % of
-# large moves; the model must see every concept anywhere in its range, independently of its parents.
-DECOUPLE = {"pendulum": 0.3, "waterflow": 0.0}
-
-
 def decoupled(world, values: dict[str, float], share: float, rng: np.random.Generator) -> dict[str, float]:
     """``values`` with each non-root concept, with probability ``share``, redrawn uniformly over its range."""
     out = dict(values)
@@ -56,7 +48,7 @@ def decoupled(world, values: dict[str, float], share: float, rng: np.random.Gene
 
 def render_dataset(world_name: str, n: int, seed: int, size: int = 32, noise: float | None = None,
                    decouple: float = 0.0):
-    noise = TRAIN_NOISE.get(world_name, 0.5) if noise is None else noise
+    noise = get_world(world_name).train_noise if noise is None else noise
     world = get_world(world_name, noise=noise)
     rng = np.random.default_rng(seed)
     values = [world.sample(rng) for _ in range(n)]
@@ -77,7 +69,7 @@ def train(world_name: str, steps: int, out: str | Path | None = None, batch: int
     torch.manual_seed(seed)
     out = Path(out or WEIGHTS_DIR / f"{world_name}.pt")
     state_path = Path(state_path or Path("runs") / f"{world_name}_train_state.pt")
-    share = DECOUPLE.get(world_name, 0.0) if decouple is None else decouple
+    share = get_world(world_name).decouple if decouple is None else decouple
     world, images, table = render_dataset(world_name, n_images, seed, decouple=share)
     # ``init``: fine-tune from trained weights (e.g. the shipped ones) instead of starting from scratch
     model = (ConceptDiffusion.load(init) if init else ConceptDiffusion(config_for(world))).to(device)

@@ -58,6 +58,22 @@ class World:
     read: Callable[[np.ndarray], dict[str, float]]
     # how many of each drawn object an image shows (a scene has exactly one of each: two is a ghost)
     count: Callable[[np.ndarray], dict[str, int]]
+    # -- the world's settings (the registry in fmcgm/worlds/__init__.py lists the worlds; nothing else names one)
+    label: str = ""  # how a person writes the name ("water flow"); the name when empty
+    words: tuple[str, ...] = ()  # words of a question that point to this world ("shadow", "sun", ...)
+    scene_objects: str = "its objects"  # what a right picture shows, said when a picture is refused
+    # the share of the frame the white background covers, at least, in a right picture (vision/scene.py)
+    background_share: float = 0.6
+    # parts a scene must show that the ghost count does not track: name -> 1 when present (vision/scene.py)
+    parts: Callable[[np.ndarray], dict[str, int]] | None = None
+    train_noise: float = 0.5  # std of additive noise on non-root mechanisms in the training set (units)
+    # share of training scenes in which each non-root concept is redrawn over its whole range (vision/train.py)
+    decouple: float = 0.0
+
+    @property
+    def title(self) -> str:
+        """The world's name as a person writes it."""
+        return self.label or self.name
 
     # -- structure ------------------------------------------------------------------
     @property

@@ -159,4 +159,12 @@ def make_pendulum(noise: float = 0.0) -> World:
         return {"pendulum_angle": float(rng.uniform(ANGLE_LO, ANGLE_HI)),
                 "light_position": float(rng.uniform(LIGHT_LO, LIGHT_HI))}
 
-    return World("pendulum", CONCEPTS, scm, {"shadow_position": noise, "shadow_length": noise}, roots, _draw, _measure, _count)
+    return World("pendulum", CONCEPTS, scm, {"shadow_position": noise, "shadow_length": noise}, roots, _draw, _measure,
+                 _count, label="pendulum", words=("pendulum", "shadow", "sun", "light", "lamp"),
+                 scene_objects="one sun, one pendulum (a rod and a red ball) and one shadow",
+                 # a right picture's white background covers at least 0.88 of the frame; required: 0.85 of that
+                 background_share=0.75,
+                 # with ±0.5 units of noise alone the pendulum model could not draw a shadow far from where the
+                 # light puts it: do(shadow_position = far left) succeeded in 31 % of large moves; the model must
+                 # see every concept anywhere in its range, independently of its parents
+                 train_noise=0.5, decouple=0.3)

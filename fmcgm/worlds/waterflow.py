@@ -150,4 +150,13 @@ def make_waterflow(noise: float = 0.0) -> World:
         return {"ball_size": float(rng.uniform(5 / 30, 34 / 30)), "hole_height": float(rng.uniform(2.0, 14 / 3)),
                 "water_level": float(rng.uniform(0.5, 3.9))}
 
-    return World("waterflow", CONCEPTS, scm, {"flow": noise}, roots, _draw, _measure, _count)
+    return World("waterflow", CONCEPTS, scm, {"flow": noise}, roots, _draw, _measure, _count, label="water flow",
+                 words=("water", "ball", "hole", "stream", "flow", "container"),
+                 scene_objects="one water column between two walls with one ball in it and one stream",
+                 # at least 0.73 in a right picture (the water column can fill a quarter of the frame); 0.85 of that
+                 background_share=0.62, parts=_parts, train_noise=0.5, decouple=0.0)
+
+
+def _parts(img: np.ndarray) -> dict[str, int]:
+    """The water column, which the ghost count does not track: 1 when at least 3 pixels are water."""
+    return {"water column": int(float((color_weight(img, BLUE_WATER, tol=50) > 0.5).sum()) >= 3)}
