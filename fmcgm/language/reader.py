@@ -708,6 +708,10 @@ def _formal_query(f: FormalQuery | None, nodes: Vars) -> tuple[Query, str]:
 
 # -- deterministic rules ----------------------------------------------------------------------
 
+# when it happened, and how it goes on, is no part of what happened ("yesterday", "still", "instead")
+_WHEN = frozenset("yesterday today tonight now then so still also instead".split())
+
+
 def _literal_name(lit: str) -> str:
     from fmcgm.language.names import FILLER
 
@@ -715,9 +719,7 @@ def _literal_name(lit: str) -> str:
     skip = FILLER | set(POLES) | {"it", "there", "been", "had", "someon", "someone", "somebodi", "somebody", "anyon",
                                   "anyone", "anybodi", "anybody", "everyon", "everyone", "everybodi", "everybody",
                                   "stay", "stays", "stayed", "remain", "remains", "remained", "keep", "keeps", "kept",
-                                  # when it happened is no part of what happened
-                                  "yesterday", "today", "tonight", "night", "morning", "evening", "week", "month",
-                                  "last", "now", "then", "so", "still", "also", "instead"}
+                                  "night", "morning", "evening", "week", "month", "last"} | _WHEN
     away = {j for j in range(len(toks) - 1) if (toks[j], toks[j + 1]) in _AWAY}  # "out of the kitchen": a value
     toks = tuple(w for j, w in enumerate(toks) if j not in away)
     name = " ".join(w for j, w in enumerate(toks) if w not in skip and not negating(toks, j) and w != "-")
@@ -730,8 +732,7 @@ _TIME_LEAD = re.compile(r"^(?:(?:this|last|that|one|on a|on the)\s+(?:\w+day|mor
                         r"today|tonight|earlier|recently|once|then)\s*,?\s*", re.I)
 _FUNCTION_WORDS = frozenset("the a an was were is are be been being has have had did do does got get gets to of "
                             "that this these those".split())
-_NOT_CONTENT = frozenset("she he they we i you it its her his their him them still also then instead even yet so "
-                         "yesterday today tonight now".split())
+_NOT_CONTENT = frozenset("she he they we i you it its her his their him them even yet".split()) | _WHEN
 
 
 def _said_by_its_words(lit: str, nodes: list[str]) -> list[Mention]:
@@ -815,7 +816,13 @@ def _lowered(c: Cond, nodes: list[str], mechs: list[Mechanism], sentence: str) -
     if len({n for n, _ in inputs}) < len(inputs):
         raise Unread(f"which variables the conditions of {sentence!r} are: two read as one", sentence)
     op: Literal["and", "or"] = "and" if isinstance(c, All) else "or"
-    name = f" {op} ".join(n if v else f"not {n}" for n, v in inputs)
+    return _condition_variable(f" {op} ".join(n if v else f"not {n}" for n, v in inputs), op, inputs, nodes, mechs)
+
+
+def _condition_variable(name: str, op: Literal["and", "or"], inputs: list[tuple[str, int]], nodes: list[str],
+                        mechs: list[Mechanism]) -> tuple[str, int]:
+    """An and/or group of conditions as a variable of its own, set by its own mechanism: nesting ("A and either B
+    or C") and a half rule's condition beside its unobserved other cause need no new kind of mechanism."""
     if name not in nodes:
         nodes.append(name)
         mechs.append(Mechanism(name, 1, op, tuple(inputs)))
@@ -886,10 +893,7 @@ def _deterministic(st: ProseStory, asked: Asked) -> Problem:
             nodes.append(u)
             want: Literal["and", "or"] = "or" if r.half == "if" else "and"
             if len(inputs) > 1 and op != want:  # (A and B) or U: the condition as its own node
-                c = f"the condition of {y}"
-                nodes.append(c)
-                mechs.append(Mechanism(c, 1, op, tuple(inputs)))
-                inputs = [(c, 1)]
+                inputs = [_condition_variable(f"the condition of {y}", op, inputs, nodes, mechs)]
             mechs.append(Mechanism(y, yv, want, (*inputs, (u, 1))))
             continue
         mechs.append(Mechanism(y, yv, op, tuple(inputs)))
