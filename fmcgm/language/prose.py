@@ -383,15 +383,13 @@ _SETTING = re.compile(r"^(?:in|during|for)\s+(?:a|an|the|our|this|my|that)\s+(?:
 LIKELY_RE = re.compile(r"^(?P<g>.+?)\s+(?:are|is|were|was)\s+(?P<n>[^,;]+?)\s+likely\s+to\s+(?P<e>.+)$", re.I)
 
 
+# "Among strong students 70% take the course": the group ends where its number begins (no comma)
+_POP_NO_COMMA = re.compile(rf"^(?P<c>(?:among|for|in)\s+[^,:;]+?)\s+(?P<rest>(?:{NUMBER_RE.pattern}).*)$", re.I)
+
+
 def _pop_prefix_no_comma(c: str) -> re.Match[str] | None:
-    """ "Among strong students 70% take the course": the group ends where its number begins (no comma)."""
-    m = re.match(r"^(?P<c>(?:among|for|in)\s+[^,:;]+?)\s+(?P<rest>.+)$", c, re.I)
-    while m:
-        n = NUMBER_RE.match(m.group("rest"))
-        if n and not NUMBER_RE.search(m.group("c")):
-            return m
-        m = re.match(rf"^(?P<c>{re.escape(m.group('c'))}\s+\S+)\s+(?P<rest>.+)$", c, re.I)
-    return None
+    m = _POP_NO_COMMA.match(c)
+    return m if m and not NUMBER_RE.search(m.group("c")) else None
 
 
 def _pop_prefix(c: str) -> re.Match[str] | None:
