@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from fmcgm.language.formal import FormalQuery, read_formal
+from fmcgm.language.prose import SETTING_PHRASE
 
 POS = r"increases?|increased|raises?|boosts?|improves?|helps?|promotes?|strengthens?|heightens?|worsens?"
 NEG = r"decreases?|decreased|reduces?|lowers?|hurts?|harms?|prevents?|protects?|weakens?|lessens?|cuts?"
@@ -117,8 +118,15 @@ _NAMED_ONLY = re.compile(r"^(?:what is|what's|compute|calculate|find|give)\s+(?:
                          r"\?$", re.I)
 
 
+_SETTING_LEAD = re.compile(rf"^{SETTING_PHRASE}\s*,\s*", re.I)
+
+
 def read_question(q: str, deterministic: bool, has_numbers: bool) -> Asked | None:
     q = re.sub(r"\s+", " ", q.strip())
+    setting = _SETTING_LEAD.match(q)
+    if setting:  # "In our survey, are indoor cats ...?": where, not who
+        q = q[setting.end():]
+        q = q[:1].upper() + q[1:]
     said_twice = re.match(r"^(?P<a>.+?),?\s*\b(?:i\.e\.|that is,|in other words,?)\s*(?P<b>.+)$", q, re.I)
     if said_twice:  # "What is the ATE of X on Y, i.e. P(Y=1|do(X=1)) - ...?": the question said twice, either reads
         a = read_question(said_twice.group("a").rstrip(" ,") + "?", deterministic, has_numbers)

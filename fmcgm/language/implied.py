@@ -27,13 +27,14 @@ from fmcgm.causal.graph import CausalGraph, has_directed_path
 from fmcgm.causal.probability import Statement
 from fmcgm.language.lexicon import words
 from fmcgm.language.names import FILLER, POLES, mentions, negating, stem, tokens
-from fmcgm.language.prose import HEADING_PROBWORDS, NUMBER_RE, ProseStory, clean_name
+from fmcgm.language.prose import HEADING_PROBWORDS, NUMBER_RE, SHARE_VERBS, ProseStory, clean_name
 from fmcgm.language.text import leading_negating_verb
 
 # "40% of patients are old", "Half of the farms have irrigation": the share of a population with a property
 _SHARE_RE = re.compile(
-    rf"^(?:(?:in|at|on|among)\s+[^,]+?,?\s+)?(?:{NUMBER_RE.pattern})\s+of\s+(?:the\s+|our\s+|all\s+)?(?P<pop>[^,]+?)\s+"
-    r"(?:are|is|were|was|have|has|had|own|owns|get|gets|got|come from|live in|belong to)\s+(?P<pred>[^,]+)$", re.I)
+    rf"^(?:(?:in|at|on|among)\s+[^,]+?,?\s+)?(?:{NUMBER_RE.pattern})\s+(?:of\s+)?(?:(?:all\s+)?(?:the|our|my|their)\s+|all\s+)?"
+    rf"(?P<pop>[^,]+?)\s+"
+    rf"{SHARE_VERBS}\s+(?P<pred>[^,]+)$", re.I)
 # a property ends before its qualifier: "weak in math" -> "weak", "a pool at home" -> "pool"
 _QUALIFIER = re.compile(r"\s+(?:in|at|on|for|from|of|with|by|during|this|last|each|every|per)\b.*$", re.I)
 _QUESTION_FILLER = re.compile(
@@ -77,6 +78,10 @@ def _question_name(phrase: str | None) -> str | None:
         while k < len(toks) - 1 and toks[k].lower() in ("up", "out", "down", "away", "off", "of", "from", "to", "on"):
             k += 1  # the verb's particles: "turning down", "opting out of", "giving up"
         name = clean_name(" ".join(toks[k:]))
+    # "indoor cats" names indoor: the unit counted is no part of a variable ("house indoor" must say it)
+    kept = [w for w in name.split() if stem(w.lower()) not in words("populations")]
+    if kept and len(kept) < len(name.split()):
+        name = " ".join(kept)
     return name or None
 
 
@@ -85,7 +90,8 @@ def share_property(clause: str) -> str | None:
     m = _SHARE_RE.match(clause.strip().rstrip("."))
     if not m:
         return None
-    pred = _QUALIFIER.sub("", m.group("pred").strip())
+    pred = re.sub(r"^(?:in|at|on|near|by)\s+(?:the\s+|a\s+)?", "", m.group("pred").strip(), flags=re.I)  # "are in wet valleys"
+    pred = _QUALIFIER.sub("", pred)
     name = clean_name(pred)
     return name if tokens(name) else None
 

@@ -12,6 +12,9 @@ value word ("low tar" against "high tar").
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -180,9 +183,24 @@ def _antonyms() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
+# pairs the story being read uses as two values of one variable (fmcgm.language.poles), beside the lexicon's
+_STORY_PAIRS: ContextVar[frozenset[tuple[str, str]]] = ContextVar("story_pairs", default=frozenset())
+
+
+@contextmanager
+def story_antonyms(pairs: frozenset[tuple[str, str]]) -> Iterator[None]:
+    """Read a story with its own word pairs as antonyms (only while it is read: stories never share them)."""
+    token = _STORY_PAIRS.set(pairs)
+    try:
+        yield
+    finally:
+        _STORY_PAIRS.reset(token)
+
+
 def antonym_of(word_stem: str, target: str) -> bool:
     """The word is the other pole of a word of a name ("dirti" against "clean"): the same variable, other value."""
-    return word_stem in _antonyms().get(target, ())
+    pairs = _STORY_PAIRS.get()
+    return word_stem in _antonyms().get(target, ()) or (word_stem, target) in pairs or (target, word_stem) in pairs
 
 
 def _negated_word(word: str, target: str) -> bool:
@@ -281,6 +299,13 @@ def _said_in_part(nodes: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], 
         head = name_head(node)
         if head and not any(set(head) <= set(name_stems(o)) for o in nodes if o != node):
             out.append((node, head))
+    # "long distance", "large breeds": a value word first says the name ("long & premium", "small dogs" by its
+    # antonym) when no other name has that word
+    for node in nodes:
+        ns = name_stems(node)
+        if len(ns) >= 2 and ns[0] in words("value_adjectives") and \
+                not any(ns[0] in name_stems(o) for o in nodes if o != node):
+            out.append((node, ns[:1]))
     # "statin use", "coffee consumption": said by what is used ("takes statins", "statin users"); the noun of use
     # is no value, so the thing alone names the variable with value 1 (a negation before it, 0)
     for node in nodes:

@@ -374,10 +374,14 @@ def _segments(rest: str) -> list[str]:
 
 
 # "In a randomized trial", "In our survey", "In the study": where the numbers come from, never a group of a variable
-_SETTING = re.compile(r"^(?:in|during|for)\s+(?:a|an|the|our|this|my|that)\s+(?:\w+\s+){0,2}?(?:trial|study|survey|"
-                      r"experiment|sample|data(?:set)?|clinic|school|town|city|company|office|program|programme|"
-                      r"class|hospital|region|country|county|state|district|area|village|neighbou?rhood|year|month|"
-                      r"week)\b[^,]*$", re.I)
+# where a story or its question is set ("In a randomized trial", "In our survey"): not a group of a variable
+SETTING_PHRASE = (r"(?:(?:in|during|for|across|from)\s+(?:a|an|the|our|this|my|that|these|those)\s+(?:\w+\s+){0,2}?"
+                  r"(?:trial|study|survey|experiment|sample|data(?:set)?|records?|clinic|school|town|city|company|office|"
+                  r"program|programme|class|hospital|region|country|county|state|district|area|village|"
+                  r"neighbou?rhood|year|month|week)\b"
+                  # "In my bakery", "At our practice": a place of the speaker's own, never a group
+                  r"|(?:in|at)\s+(?:my|our|your|their)\s+(?:own\s+)?\w+)")
+_SETTING = re.compile(rf"^{SETTING_PHRASE}[^,]*$", re.I)
 
 # "Uninspected restaurants are 15% likely to keep clean kitchens": the chance of the event in the group
 LIKELY_RE = re.compile(r"^(?P<g>.+?)\s+(?:are|is|were|was)\s+(?P<n>[^,;]+?)\s+likely\s+to\s+(?P<e>.+)$", re.I)
@@ -400,6 +404,22 @@ def _pop_prefix(c: str) -> re.Match[str] | None:
     return _pop_prefix_no_comma(c) or m
 
 
+# the verbs by which a share of a population states a property ("40% of patients are old")
+SHARE_VERBS = (r"(?:are|is|were|was|have|has|had|own|owns|get|gets|got|come from|comes from|live in|lives in|"
+               r"belong to|belongs to|go|goes|ship in|ships in|fall in|falls in)")
+# a clause that is a share of a population with its property ("60% of owners live in apartments"), not a table's
+# cell ("Hair loss: 25% of hat wearers" is one: the heading is the event)
+_SHARE_LEAD = re.compile(rf"\s*(?:{NUMBER_RE.pattern})\s+of\s+(?!them\b|those\b|these\b|it\b)[^,;]*?\s{SHARE_VERBS}\s",
+                         re.I)
+
+
+# "... for/among/in C" closes a clause with its group, except where "in" says the property ("live in apartments",
+# "ship in peak season"): a fixed-width look-behind per verb
+_PROPERTY_VERBS = "live lives are is were was work works stay stays ship ships fall falls".split()
+_GROUP_TAIL = re.compile("".join(rf"(?<!\b{v})" for v in _PROPERTY_VERBS) + r"\s+(?:for|among|in)\s+(?P<c>[^,#]+)$",
+                         re.I)
+
+
 def _read_probability(c: str, st: ProseStory) -> bool:
     if not NUMBER_RE.search(c):
         return False
@@ -418,6 +438,8 @@ def _read_probability(c: str, st: ProseStory) -> bool:
         prefix, rest = [m.group("c")], m.group("rest")
     else:
         m = COLON_PREFIX.match(c)
+        if m and not NUMBER_RE.search(m.group("c")) and _SHARE_LEAD.match(m.group("rest")):
+            rest, m = m.group("rest"), None  # "Cat survey: 60% of owners ...": a label before a share, no heading
         if m and not NUMBER_RE.search(m.group("c")):
             rate = RATE_AMONG.match(m.group("c"))
             nums = list(NUMBER_RE.finditer(m.group("rest")))
@@ -453,7 +475,8 @@ def _read_probability(c: str, st: ProseStory) -> bool:
             event = ev
         else:
             masked = seg[:nm[0].start()] + "#" * (nm[0].end() - nm[0].start()) + seg[nm[0].end():]
-            tail = None if prefix else re.search(r"\s+(?:for|among|in)\s+(?P<c>[^,#]+)$", masked, re.I)
+            # "... for/among/in C" closes a group, except where "in" says the property ("live in apartments")
+            tail = None if prefix else _GROUP_TAIL.search(masked)
             if tail:
                 conds.append(tail.group("c"))
                 seg = seg[:tail.start()]

@@ -38,6 +38,7 @@ from fmcgm.language.names import (
     partial_names,
     population_modifiers,
     stem,
+    story_antonyms,
     stray_values,
     tokens,
     unknown_actions,
@@ -47,6 +48,7 @@ from fmcgm.language.names import (
     unsure,
     words_match,
 )
+from fmcgm.language.poles import story_pairs
 from fmcgm.language.prose import HEADING_PROBWORDS, NUMBER_RE, POLES, ProbText, ProseStory, read_story
 from fmcgm.language.question_slots import SlotError, read_slots
 from fmcgm.language.understand import Problem
@@ -99,7 +101,8 @@ def read_prose(text: str, context: tuple[str, ...] = (), changes: list[str] | No
         res.missing.append("a question (a sentence ending with '?')")
         return res
     try:
-        prob = _problem(st, changes)
+        with story_antonyms(story_pairs(st.probs)):
+            prob = _problem(st, changes)
     except Unread as e:
         res.missing.append(e.missing)
         if e.unreadable:
@@ -211,7 +214,7 @@ _CARRY = frozenset("it its do does did is are was were rate the time cases out o
                    "figure number one ones so too as well respectively".split())  # "..., it is 10%": the same event
 _MARKERS = frozenset("with without when whenever if given among for after".split())  # they open a group
 _PRONOUNS = frozenset("it them this that one ones so".split())
-_COMPLEMENTS = frozenset("others other rest remainder everyone everybody else remaining".split())
+_COMPLEMENTS = frozenset("others other rest remainder everyone everybody else elsewhere remaining".split())
 
 
 def _marked(toks: tuple[str, ...], ms: list[Mention], k: int) -> bool:
@@ -232,6 +235,10 @@ def _event(pt: ProbText, nodes: list[str], given: dict[str, int], last_event: di
                 # the ones the share before was about
                 given.update(last_given or last_event or {})
             body = body[:them.start()] + body[them.end():]
+        negated = None if given else _elliptic_negation(body, last_given)
+        if negated is not None and last_event:  # "..., against 15% of those who didn't": the event carries on
+            given.update(negated)
+            return last_event
         body = _resolve_pronoun_group(body, given, last_given, pt.sentence, marked.get("last", {}))
         ms = mentions(body, nodes)
         toks = tokens(body)
@@ -315,6 +322,35 @@ def _resolve_pronoun_group(body: str, given: dict[str, int], last_given: dict[st
     return body
 
 
+_AUX = frozenset("do does did is are was were has have had could would will can".split())
+_ELLIPTIC_HEADS = frozenset("those ones one others rest they it he she".split())
+_OBJECT_PRONOUNS = frozenset("it them one so that this".split())
+
+
+def _elliptic_negation(phrase: str, last_given: dict[str, int]) -> dict[str, int] | None:
+    """"(30% of) those who didn't (take it)", "the ones who don't", "when it isn't": the one group before, negated.
+
+    The phrase is only a subject, a negated auxiliary and at most a verb that is said of a pronoun ("take it") or is
+    a word of that group's name ("those who don't train" after "athletes who strength-train"); anything else is read
+    as usual (and asked about where it names nothing)."""
+    toks = [w for w in tokens(phrase) if w not in ("of", "among", "for", "the")]
+    if toks and toks[0] in ("when", "if", "where", "while"):
+        toks = toks[1:]
+    if len(last_given) != 1 or not toks or not (toks[0] in _ELLIPTIC_HEADS or stem(toks[0]) in words("populations")):
+        return None
+    k = 1 + (len(toks) > 1 and toks[1] in ("who", "that", "which"))
+    k += k < len(toks) and toks[k] in _AUX
+    if k >= len(toks) or toks[k] not in ("not", "never"):
+        return None
+    ((var, value),) = last_given.items()
+    rest = toks[k + 1:]
+    if rest and (rest[-1] in _OBJECT_PRONOUNS and len(rest) <= 3 or rest in (["do"], ["does"], ["did"])):
+        rest = []  # "didn't take it", "didn't get one", "never do": said of the thing before
+    if rest and not (len(rest) == 1 and any(words_match(stem(rest[0]), s) for s in name_stems(var))):
+        return None
+    return {var: 1 - value}
+
+
 def _complement(group: dict[str, int], sentence: str) -> dict[str, int]:
     """'others' after a group of one binary variable is its other value; after a conjunction it is no one group."""
     if len(group) != 1:
@@ -329,6 +365,9 @@ def _group(c: str, nodes: list[str], last_given: dict[str, int], sentence: str) 
     ms = mentions(c, nodes)
     if ms:
         return {m.node: m.value for m in ms}
+    negated = _elliptic_negation(c, last_given)
+    if negated is not None:  # "Among those who didn't, ..."
+        return negated
     toks = tokens(c)
     if toks and set(toks) & _PRONOUNS and all(w in _PRONOUNS or w in _MARKERS or negating(toks, j)
                                                for j, w in enumerate(toks)):

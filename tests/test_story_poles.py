@@ -1,0 +1,108 @@
+"""Stories that say a two-valued variable by its own words (issue 16, blind set 7 seen): the two values a table
+crosses ("apartment"/"house", "premium"/"standard"), a label before a share ("Cat survey: 60% of owners live in
+apartments"), a setting before the question ("In our survey, ..."), shares said as "Half our shops are downtown" or
+"one in five trees is diseased", and a group said as the negation of the one before ("30% of smokers ..., vs 10% of
+those who don't"). Phrasings of my own; the values each test expects are computed here from the story's numbers."""
+
+from __future__ import annotations
+
+import pytest
+
+from fmcgm.language.implied import share_property
+from fmcgm.language.poles import factors, story_pairs
+from fmcgm.language.prose import read_story
+from tests.test_reader_adversarial import ask, confident, never_wrong
+
+
+def _contrast(pz: float, px: tuple[float, float], py: dict[tuple[int, int], float]) -> float:
+    """P(Y | X=1) - P(Y | X=0) when Z -> X, Z -> Y, X -> Y (px: P(X=1 | Z=1), P(X=1 | Z=0); py[(z, x)])."""
+    def cond(x: int) -> float:
+        w = {z: (pz if z else 1 - pz) * (px[1 - z] if x else 1 - px[1 - z]) for z in (1, 0)}
+        return sum(w[z] * py[(z, x)] for z in (1, 0)) / sum(w.values())
+    return cond(1) - cond(0)
+
+
+def _labels(table: str) -> list[tuple[str, ...]]:
+    from fmcgm.language.poles import cell_labels
+    (labels,) = cell_labels(read_story(table + " Q?", ()).probs)
+    return labels
+
+
+@pytest.mark.parametrize("table, pairs", [
+    ("Overweight: apartment indoor 35%, apartment outdoor 25%, house indoor 20%, house outdoor 10%.",
+     {("apart", "hous"), ("indoor", "outdoor")}),
+    # the cells in another order, the second value said shorter the second time
+    ("Late rates: long & premium 22%, short & premium 10%, long & standard 20%, short & standard 4%.",
+     {("long", "short"), ("premium", "standard")}),
+    ("Bills: old pump 30%, old no pump 60%, new pump 15%, new no pump 25%.", {("old", "new")}),
+])
+def test_a_table_that_crosses_two_words_with_two_words_makes_each_pair_one_variable(table, pairs):
+    got = {tuple(sorted(p)) for p in story_pairs(read_story(table + " Q?", ()).probs)}
+    assert got == {tuple(sorted(p)) for p in pairs}
+
+
+@pytest.mark.parametrize("table", [
+    # two value words the lexicon knows but does not pair: two variables, not one
+    "Default rates: young holders 8%, young non-holders 6%, female holders 3%, female non-holders 2%.",
+    # three cells: no crossing
+    "Default rates: young holders 8%, young non-holders 6%, older holders 3%.",
+    # the rows do not share their second words
+    "Default rates: young holders 8%, young renters 6%, older savers 3%, older lenders 2%.",
+])
+def test_no_pair_without_a_complete_crossing(table):
+    assert story_pairs(read_story(table + " Q?", ()).probs) == frozenset()
+
+
+def test_factors_name_both_crossed_pairs():
+    assert factors(_labels("Damage: fragile & padded 10%, fragile & bare 30%, sturdy & padded 2%, sturdy & bare 4%.")) \
+        == [(("fragile",), ("sturdy",)), (("padded",), ("bare",))]
+
+
+@pytest.mark.parametrize("clause, prop", [
+    ("Half our shops are downtown", "downtown"),
+    ("Half the dogs at our practice are large", "large"),
+    ("A quarter of our orders ship in peak season", "peak season"),
+    ("In my orchard one in five trees is diseased", "diseased"),
+    ("30% of the orchards are in wet valleys", "wet valleys"),
+    ("60% of owners live in apartments", "apartments"),
+])
+def test_shares_said_without_of_or_with_a_place(clause, prop):
+    assert share_property(clause) == prop
+
+
+def test_a_story_told_by_a_crossed_table_with_a_label_and_a_setting():
+    a = ask("Winter survey: 25% of households live in old houses. Old-house households own a heat pump 10% of the time, "
+            "new-house households 40%. High bills: old pump 30%, old no pump 60%, new pump 15%, new no pump 25%. In our "
+            "survey, are households with a heat pump less likely to have high bills than households without?")
+    want = _contrast(0.25, (0.1, 0.4), {(1, 1): 0.3, (1, 0): 0.6, (0, 1): 0.15, (0, 0): 0.25})
+    assert confident(a) and a["answer"] == "yes" and abs(a["value"] - want) < 1e-6, a["text"]
+
+
+def test_cats_by_the_words_of_their_homes():
+    a = ask("Cat survey: 60% of owners live in apartments. Apartment cats are kept indoors 90% of the time, house cats "
+            "40%. Overweight: apartment indoor cats 35%, apartment outdoor 25%, house indoor 20%, house outdoor 10%. In "
+            "our survey, are indoor cats more likely to be overweight than outdoor cats?")
+    want = _contrast(0.6, (0.9, 0.4), {(1, 1): 0.35, (1, 0): 0.25, (0, 1): 0.2, (0, 0): 0.1})
+    assert confident(a) and a["answer"] == "yes" and abs(a["value"] - want) < 1e-6, a["text"]
+
+
+@pytest.mark.parametrize("second", [
+    "30% of smokers get cancer, vs 10% of those who don't.",
+    "30% of smokers get cancer, against 10% of the ones who do not.",
+    "Among smokers, 30% get cancer. Among those who do not, 10% get cancer.",
+    "30% of smokers get cancer, compared with 10% of people who never do.",
+])
+def test_a_group_said_as_the_negation_of_the_one_before(second):
+    a = ask(f"Smoking causes cancer. 40% of people smoke. {second} Does smoking increase the chance of cancer?")
+    assert confident(a) and a["answer"] == "yes" and abs(a["value"] - 0.2) < 1e-6, a["text"]
+
+
+@pytest.mark.parametrize("second", [
+    "30% of smokers get cancer, vs 10% of those who don't exercise.",  # another verb: not the smokers' negation
+    "30% of smokers get cancer, vs 10% of those who don't drink.",
+])
+def test_a_negated_group_with_a_verb_of_its_own_is_not_the_group_before(second):
+    never_wrong(ask(f"Smoking causes cancer. 40% of people smoke. {second} Does smoking increase the chance of "
+                    "cancer?"), None)
+    a = ask(f"Smoking causes cancer. 40% of people smoke. {second} Does smoking increase the chance of cancer?")
+    assert not confident(a), a["text"]
