@@ -106,3 +106,25 @@ def test_a_negated_group_with_a_verb_of_its_own_is_not_the_group_before(second):
                     "cancer?"), None)
     a = ask(f"Smoking causes cancer. 40% of people smoke. {second} Does smoking increase the chance of cancer?")
     assert not confident(a), a["text"]
+
+
+@pytest.mark.parametrize("rows", [
+    "Cancer: 30% of smokers, 10% of the rest.",
+    "Cancer: 30% of smokers, 10% of others.",
+    "Cancer: 30% of smokers, 10% of everyone else.",
+    "Cancer: 30% of smokers, 10% of those who don't.",
+])
+def test_a_heading_row_for_the_rest_is_the_other_value_of_the_row_before(rows):
+    a = ask(f"Smoking causes cancer. 40% of people smoke. {rows} Does smoking increase the chance of cancer?")
+    assert confident(a) and a["answer"] == "yes" and abs(a["value"] - 0.2) < 1e-6, a["text"]
+
+
+def test_a_heading_row_for_the_rest_after_a_row_of_two_groups_is_asked_about():
+    a = ask("Smoking causes cancer and drinking causes cancer. 40% of people smoke; 30% drink, whether they smoke or "
+            "not. Cancer: 40% of smokers who drink, 10% of the rest. Does smoking increase the chance of cancer?")
+    assert not confident(a), a["text"]
+
+
+def test_acts_on_is_a_causal_verb():
+    from fmcgm.language.prose import read_story
+    assert ("fertilizer", "yield") in read_story("The fertilizer also acts on yield directly. Q?", ()).edges

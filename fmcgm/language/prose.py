@@ -176,7 +176,7 @@ VERB = (r"(?:causes?|caused|affects?|affected|influences?|influenced|leads? to|l
         r"decreases?|reduces?|improves?|worsens?|protects? against|prevents?|determines?|drives?|impacts?|"
         r"contributes? to|changes?|controls?|shapes?|boosts?|promotes?|has an? (?:direct |causal |strong )?"
         r"(?:effect|influence|impact) on|have an? (?:direct |causal )?(?:effect|influence|impact) on|"
-        r"makes?|helps?|hurts?|harms?|feeds?)")
+        r"makes?|helps?|hurts?|harms?|feeds?|acts? (?:directly )?on|acted (?:directly )?on)")
 PASSIVE = (r"(?:caused|affected|influenced|determined|driven|raised|lowered|increased|decreased|reduced|improved|"
            r"prevented|shaped|controlled|changed)")
 ACTIVE_RE = re.compile(rf"^(?P<a>.+?)\s+(?:(?:both|also|each|all|directly|also directly|in turn|then)\s+)*{VERB}\s+"

@@ -395,9 +395,10 @@ def _statements(st: ProseStory, nodes: list[str], changes: list[str] | None = No
     last_sentence = None
     row_marked: dict[str, int] = {}  # the variable a heading's row named after "with" ("old with maintenance")
     for pt in st.probs:
-        if pt.sentence != last_sentence:  # "Among smokers, 30% get cancer; among non-smokers, 10%.": the event carries on
+        same = pt.sentence == last_sentence
+        if not same:  # "Among smokers, 30% get cancer; among non-smokers, 10%.": the event carries on
             last_conds, last_sentence = set(), pt.sentence
-        row = _heading_row(pt, nodes, row_marked) if pt.header else None
+        row = _heading_row(pt, nodes, row_marked, last_given if same else {}) if pt.header else None
         marked["now"] = {}
         if row is not None:  # "Breakdown chance: old with maintenance 25%, old without 45%": the heading is the event
             event, given = row
@@ -432,7 +433,8 @@ def _statements(st: ProseStory, nodes: list[str], changes: list[str] | None = No
     return out
 
 
-def _heading_row(pt: ProbText, nodes: list[str], row_marked: dict[str, int]) -> tuple[dict[str, int], dict[str, int]] | None:
+def _heading_row(pt: ProbText, nodes: list[str], row_marked: dict[str, int],
+                 row_before: dict[str, int]) -> tuple[dict[str, int], dict[str, int]] | None:
     """A row under a heading that names one variable the row does not ("Good yield: fertilized & weedy 55%"): the
     heading is the event and the row the group; None when the heading is a group itself ("Smokers: 30% get cancer").
     A row ending in a bare "with"/"without" ("old without 45%") flips the variable the row before named after "with"."""
@@ -450,6 +452,10 @@ def _heading_row(pt: ProbText, nodes: list[str], row_marked: dict[str, int]) -> 
     if bare:
         body = " ".join(toks[:-1])
     bm = mentions(body, nodes)
+    if len(hm) == 1 and not bm and hm[0].node not in row_before and \
+            (set(tokens(body)) & _COMPLEMENTS and len(row_before) == 1 or _elliptic_negation(body, row_before)):
+        # "Insomnia: 30% of coffee drinkers, 12% of the rest": the row before's one group, the other value
+        return {hm[0].node: hm[0].value}, _complement(row_before, pt.sentence)
     if len(hm) != 1 or not bm or hm[0].node in {m.node for m in bm}:
         return None
     _sure(heading, nodes, pt.sentence)
