@@ -128,3 +128,28 @@ def test_a_heading_row_for_the_rest_after_a_row_of_two_groups_is_asked_about():
 def test_acts_on_is_a_causal_verb():
     from fmcgm.language.prose import read_story
     assert ("fertilizer", "yield") in read_story("The fertilizer also acts on yield directly. Q?", ()).edges
+
+
+@pytest.mark.parametrize("change, want", [
+    ("Tutoring raises the chance of passing from 50% to 65%.", 0.15),
+    ("Tutoring increases the share who pass from 0.5 to 0.65.", 0.15),
+    ("Tutoring lowers the chance of failing from 50% to 35%.", -0.15),
+])
+def test_a_change_said_by_its_two_ends_is_two_numbers(change, want):
+    a = ask(f"Tutoring was assigned at random to half of the pupils. {change} What is the effect of tutoring on "
+            f"{'failing' if 'fail' in change else 'passing'}?")
+    assert confident(a) and abs(a["value"] - want) < 1e-6, a["text"]
+
+
+@pytest.mark.parametrize("story", [
+    # the verb and the numbers disagree
+    "Tutoring was assigned at random to half of the pupils. Tutoring raises the chance of passing from 65% to 50%. "
+    "Does tutoring increase passing?",
+    # a range is still no number
+    "Tutoring was assigned at random to half of the pupils. Among tutored pupils, from 50% to 65% pass; among the "
+    "others, 40%. Does tutoring increase passing?",
+    "Tutoring was assigned at random to half of the pupils. Among tutored pupils, 50% to 65% pass; among the "
+    "others, 40%. Does tutoring increase passing?",
+])
+def test_a_change_whose_ends_disagree_with_its_verb_or_a_range_is_never_answered(story):
+    assert not confident(ask(story))

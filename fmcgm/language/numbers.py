@@ -67,9 +67,16 @@ def refusals(text: str) -> list[Refusal]:
                 continue
             if rule.name == "negative" and (_is_formal_minus(text, m.start()) or _signed_quantity(text, m.start())):
                 continue
+            if rule.name == "range" and _CHANGE_FROM.search(text[:m.start()]) and " to " in m.group(0):
+                continue  # "raises the chance ... from 40% to 70%": two numbers, before and after (prose.read_change)
             taken.append(m.span())
             out.append(Refusal(m.group(0).strip(), rule.reason))
     return out
+
+
+# a change said by its two ends: "The drug raises the chance that ... from 40% to 70%"
+_CHANGE_FROM = re.compile(r"\b(?:raises?|increases?|boosts?|lifts?|lowers?|reduces?|cuts?|decreases?|drops?)\s+"
+                          r"[^.;?!]*\bfrom\s*$", re.I)
 
 
 def _signed_quantity(text: str, i: int) -> bool:

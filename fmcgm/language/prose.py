@@ -498,6 +498,37 @@ def _read_probability(c: str, st: ProseStory) -> bool:
     return True
 
 
+_ANY_NUMBER = re.sub(r"\(\?P<\w+>", "(?:", NUMBER_RE.pattern)  # a number, its parts unnamed (used twice in one pattern)
+# "The drug raises the chance that blood pressure is under control from 40% to 70%": a cause and the outcome's chance
+# without it and with it
+_CHANGE_RE = re.compile(
+    r"^(?P<x>.+?)\s+(?:(?:also|directly)\s+)?(?P<v>raises?|increases?|boosts?|lifts?|lowers?|reduces?|cuts?|"
+    r"decreases?|drops?)\s+(?:the\s+)?(?:chance|probability|share|rate|risk|likelihood|proportion)\s+"
+    rf"(?:that|of|who)\s+(?P<y>.+?)\s+from\s+(?P<a>{_ANY_NUMBER})\s+to\s+(?P<b>{_ANY_NUMBER})$", re.I)
+_UP = ("raise", "increase", "boost", "lift")
+
+
+def _read_change(c: str, st: ProseStory) -> bool:
+    """A change said by its two ends: the arrow, and P(outcome | without cause), P(outcome | with cause).  The verb
+    must agree with the numbers ("raises ... from 70% to 40%" is refused); a pronoun cause ("It raises ...") is left
+    to be asked about."""
+    m = _CHANGE_RE.match(c.strip().rstrip("."))
+    if not m or m.group("x").strip().lower() in ("it", "this", "that", "they", "these", "those"):
+        return False
+    ends = [NUMBER_RE.fullmatch(m.group(k).strip()) for k in ("a", "b")]
+    if ends[0] is None or ends[1] is None:
+        return False
+    a, b = number_value(ends[0]), number_value(ends[1])
+    if (b > a) != m.group("v").lower().startswith(_UP) or a == b:
+        return False
+    x, y = clean_name(m.group("x")), clean_name(m.group("y"))
+    if not tokens(x) or not tokens(y):
+        return False
+    st.edges.append((st.add_node(x), st.add_node(y)))
+    st.probs += [ProbText(y, [f"without {x}"], a, c, segment=c), ProbText(y, [f"with {x}"], b, c, segment=c)]
+    return True
+
+
 # -- rules and observations -----------------------------------------------------------------
 
 RULE_RE = re.compile(r"^(?P<y>.+?)\s+(?:if and only if|iff|exactly when|exactly if|precisely when|just when|"
@@ -880,7 +911,7 @@ def _read_clause(c: str, st: ProseStory) -> bool:
         return True
     if _random_assignment(c):  # "Plots were randomized.", "I split my plots at random - half got the new fertilizer"
         return True
-    if _read_probability(c, st):
+    if _read_change(c, st) or _read_probability(c, st):
         return True
     if _read_relation(c, st) or _read_association(c, st):
         return True
