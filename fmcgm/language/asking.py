@@ -62,13 +62,15 @@ MARG_RE = [
     re.compile(r"^(?:overall,\s*)?(?:do|does|will)\s+(?P<d>most)\s+(?:of the\s+)?(?:people|patients|students|children|"
                r"units|individuals|households)?\s*(?P<y>.+?)(?:\s+overall)?\?$", re.I),
 ]
+# the counterfactual clause: "if they had not taken it", or inverted, "had they not taken it"
+_CF = r"(?:if\s+(?P<cf>.+?)|had\s+(?P<cfh>(?:they|it|he|she|we|you|i)\s+.+?))\?$"
 ETT_RE = [
-    re.compile(r"^would\s+(?P<g>.+?)\s+(?:be|have been)\s+(?P<d>more|less)\s+likely\s+to\s+(?P<y>.+?)\s+"
-               r"if\s+(?P<cf>.+?)\?$", re.I),
+    re.compile(r"^would\s+(?P<g>.+?)\s+(?:be|have been)\s+(?P<d>more|less)\s+likely\s+to\s+(?P<y>.+?)\s+" + _CF,
+               re.I),
     re.compile(r"^(?:among|for)\s+(?P<g>.+?),\s*would\s+(?P<y>.+?)\s+(?:be|have been)\s+(?P<d>more|less)\s+likely\s+"
-               r"if\s+(?P<cf>.+?)\?$", re.I),
+               + _CF, re.I),
     re.compile(r"^(?:among|for)\s+(?P<g>.+?),\s*would\s+(?:they|it|he|she)\s+(?:be|have been)\s+(?P<d>more|less)\s+likely"
-               r"\s+to\s+(?P<y>.+?)\s+if\s+(?P<cf>.+?)\?$", re.I),
+               r"\s+to\s+(?P<y>.+?)\s+" + _CF, re.I),
 ]
 DET_RE = [re.compile(r"^would\s+(?P<y>.+?)\s+(?:if|had)\s+(?P<x>.+?)\?$", re.I),
           re.compile(r"^if\s+(?P<x>.+?),\s*would\s+(?P<y>.+?)\?$", re.I),
@@ -156,8 +158,9 @@ def read_question(q: str, deterministic: bool, has_numbers: bool) -> Asked | Non
     for rx in ETT_RE:
         m = rx.match(q)
         if m:
+            cf = m.group("cf") or re.sub(r"^(\w+)\s+", r"\1 had ", m.group("cfh"))  # "had they not" -> "they had not"
             return Asked("ett", "positive" if m.group("d").lower() == "more" else "negative", m.group("g"),
-                         m.group("y"), counterfactual=m.group("cf"))
+                         m.group("y"), counterfactual=cf)
     for rx in MARG_RE:
         m = rx.match(q)
         if m:

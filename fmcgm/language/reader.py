@@ -394,14 +394,18 @@ def _statements(st: ProseStory, nodes: list[str], changes: list[str] | None = No
     marked: dict[str, dict[str, int]] = {"last": {}, "now": {}}  # the variables an if/with/when clause named
     last_sentence = None
     row_marked: dict[str, int] = {}  # the variable a heading's row named after "with" ("old with maintenance")
+    first_row: dict[str, int] = {}  # the groups of a table's first row ("motivated with course"): "others" flips one
     for pt in st.probs:
         same = pt.sentence == last_sentence
         if not same:  # "Among smokers, 30% get cancer; among non-smokers, 10%.": the event carries on
             last_conds, last_sentence = set(), pt.sentence
-        row = _heading_row(pt, nodes, row_marked, last_given if same else {}) if pt.header else None
+        if not same:
+            first_row = {}
+        row = _heading_row(pt, nodes, row_marked, last_given if same else {}, first_row) if pt.header else None
         marked["now"] = {}
         if row is not None:  # "Breakdown chance: old with maintenance 25%, old without 45%": the heading is the event
             event, given = row
+            first_row = first_row or dict(given)
         else:
             given = {}
             for c in pt.conditions:
@@ -433,8 +437,8 @@ def _statements(st: ProseStory, nodes: list[str], changes: list[str] | None = No
     return out
 
 
-def _heading_row(pt: ProbText, nodes: list[str], row_marked: dict[str, int],
-                 row_before: dict[str, int]) -> tuple[dict[str, int], dict[str, int]] | None:
+def _heading_row(pt: ProbText, nodes: list[str], row_marked: dict[str, int], row_before: dict[str, int],
+                 first_row: dict[str, int]) -> tuple[dict[str, int], dict[str, int]] | None:
     """A row under a heading that names one variable the row does not ("Good yield: fertilized & weedy 55%"): the
     heading is the event and the row the group; None when the heading is a group itself ("Smokers: 30% get cancer").
     A row ending in a bare "with"/"without" ("old without 45%") flips the variable the row before named after "with"."""
@@ -451,16 +455,29 @@ def _heading_row(pt: ProbText, nodes: list[str], row_marked: dict[str, int],
     bare = toks[-1] if toks and toks[-1] in ("with", "without") else None
     if bare:
         body = " ".join(toks[:-1])
+    # "motivated with course 85%, ..., others with course 60%": a row opening with "others" is the other value of
+    # the one variable the table's first row named and this row does not
+    other = None
+    lead = next((k for k, w in enumerate(toks) if w not in ("the", "&", "and")), None)
+    if first_row and lead is not None and toks[lead] in ("others", "other", "rest") and len(toks) > lead + 1:
+        body = " ".join(w for w in tokens(body)[lead + 1:])
+        named = {m.node for m in mentions(body, nodes)} | {m.node for m in mentions(heading, nodes)} | set(row_marked)
+        left = [k for k in first_row if k not in named]
+        if len(left) != 1:
+            raise Unread(f"who 'others' are in {pt.event.lstrip(chr(0))!r}: the table's first row names "
+                         f"{len(first_row)} groups", pt.sentence)
+        other = {left[0]: 1 - first_row[left[0]]}
+        toks = list(tokens(body))  # the row's words without "others": the spans below are read on them
     bm = mentions(body, nodes)
     if len(hm) == 1 and not bm and hm[0].node not in row_before and \
             (set(tokens(body)) & _COMPLEMENTS and len(row_before) == 1 or _elliptic_negation(body, row_before)):
         # "Insomnia: 30% of coffee drinkers, 12% of the rest": the row before's one group, the other value
         return {hm[0].node: hm[0].value}, _complement(row_before, pt.sentence)
-    if len(hm) != 1 or not bm or hm[0].node in {m.node for m in bm}:
+    if len(hm) != 1 or not (bm or other) or hm[0].node in {m.node for m in bm}:
         return None
     _sure(heading, nodes, pt.sentence)
     _sure(body, nodes, pt.sentence)
-    given = {m.node: m.value for m in bm}
+    given = {m.node: m.value for m in bm} | (other or {})
     if bare:
         if len(row_marked) != 1 or set(row_marked) & set(given):
             raise Unread(f"what {bare!r} at the end of {pt.event.lstrip(chr(0))!r} refers to", pt.sentence)
@@ -534,8 +551,17 @@ def _problem(st: ProseStory, changes: list[str] | None = None) -> Problem:
     query, claim = _query(asked, nodes)
     if query.kind not in (QueryKind.COLLIDER_BIAS, QueryKind.BACKADJ) and not statements:
         raise Unread("the probabilities (e.g. 'Among smokers, 30% get cancer; among non-smokers, 10%.')")
-    check_local_markov(graph, statements)  # numbers that depend on what the graph says they do not: refused
-    _check_unsaid_path(st, graph, query)
+    try:
+        check_local_markov(graph, statements)  # numbers that depend on what the graph says they do not: refused
+        _check_unsaid_path(st, graph, query)
+    except (InconsistentInputError, Unread):
+        # "Motivation affects both the course and passing" with passing given for each course group: the arrows said
+        # leave one out that the numbers condition on. A story that says its arrows are complete (or absent, or
+        # gives them in notation) is refused; otherwise the graph of the numbers' conditioning is read, if it holds
+        # every arrow said, and the answer says so
+        if st.closed or st.absent or st.formal_probs or st.latent:
+            raise
+        return _implied_problem(st, asked, changes)
     return Problem(graph, st.question, query.kind, claim, statements, query,
                    notes=[f"read as {query.describe()}", *(f"changed: {c}" for c in changes or ())])
 
