@@ -210,3 +210,18 @@ def test_a_story_that_closes_its_arrows_is_never_read_by_its_numbers_instead(clo
     a = ask(f"Motivation affects both taking the course and passing. {closing} {_MOTIVATED} Does taking the course "
             "raise passing?")
     assert not (confident(a) and a["answer"] == "yes"), a["text"]
+
+
+@pytest.mark.parametrize("sentence, edge", [
+    ("Stress makes insomnia more likely.", ("stress", "insomnia")),
+    ("Heat makes accidents less likely.", ("heat", "accidents")),
+    ("Rain makes flooding more common.", ("rain", "flooding")),
+])
+def test_makes_y_more_likely_is_an_arrow_to_y(sentence, edge):
+    assert read_story(sentence + " Q?", ()).edges == [edge]
+
+
+def test_a_clause_of_its_own_before_a_causal_verb_is_no_cause():
+    st = read_story("Weaker students are more likely to be sent to tutoring, and being a weak student also makes "
+                    "failing more likely. Q?", ())
+    assert not any("likely" in n for n in st.nodes), st.nodes

@@ -299,6 +299,8 @@ def _read_relation(c: str, st: ProseStory) -> bool:
                     "", causes, flags=re.I)
     if re.search(r"\bthat\b|\bwhich\b|\bif\b|\bwhen\b|\bunless\b", causes + " " + effects, re.I):
         return False
+    if re.search(r"\b(?:more|less) likely\b|\blikelier\b", causes, re.I):
+        return False  # "G are more likely to A, and B makes C ...": a clause of its own before the verb, no name
     if any(_NOT_A_NAME.search(x) for x in split_list(effects)):
         return False
     # the side before the verb carries its auxiliaries, hedges and denials ("grey hair does not cause", "back pain
