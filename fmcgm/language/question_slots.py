@@ -115,6 +115,9 @@ def read_slots(question: str, graph: CausalGraph, has_numbers: bool) -> tuple[Qu
     if stray:
         raise SlotError(f"what {stray[0]!r} in the question negates; name the variable and its value")
     kind = _kind(toks, free, c)
+    conditional = _conditional(toks, ms, free, c)
+    if conditional is not None:
+        return conditional, "none"
     if kind != "marginal" and _has(toks, _SHARE, free):  # "what share of late staff came by bus?" is P(bus | late)
         raise SlotError("a share within a group (a conditional probability) — ask how much the cause changes the outcome, "
                         "or give the question in notation, e.g. P(Y=1 | X=1)")
@@ -177,6 +180,34 @@ def read_slots(question: str, graph: CausalGraph, has_numbers: bool) -> tuple[Qu
     if not has_numbers:
         return Query(QueryKind.COLLIDER_BIAS, y, x), "affects"
     return Query(QueryKind.ATE, y, x, x1, 1 - x1, ym.value), claim
+
+
+# the clause that states what is known about the unit asked about: "given that she tested positive", "if someone
+# smokes", "among the late staff", and the group after a share ("what share of late staff ...")
+_KNOWN = frozenset("given if when whenever among once after".split())
+_SHARE_OF = frozenset("share proportion fraction percentage percent".split())
+_SUPPOSED = frozenset("would were could might".split())  # "if it rained every day, what would ... be": do(), not seen
+
+
+def _conditional(toks: tuple[str, ...], ms: list[Mention], free: set[int], c: Cues) -> Query | None:
+    """P(Y | X = x) asked in words: a chance or share asked (no direction), of two variables, one of them in a clause
+    saying what is known ("If someone tests positive, what's the chance they have the disease?"); None otherwise.
+    A supposition ("what would the chance be if ...") is an intervention, not a conditional: None."""
+    nodes = list(dict.fromkeys(m.node for m in ms))
+    if len(nodes) != 2 or set(toks) & _SUPPOSED or not (_has(toks, _SHARE, free) or _has(toks, c.value, free)):
+        return None
+    if _has(toks, c.up, free) or _has(toks, c.down, free) or _has(toks, c.kinds["correlation"], free):
+        return None
+    known = []
+    for k, m in enumerate(ms):
+        before = toks[ms[k - 1].end if k else 0:m.start]
+        if set(before) & _KNOWN or (len(before) >= 1 and before[-1] == "of" and set(before) & _SHARE_OF):
+            known.append(m)
+    if len({m.node for m in known}) != 1:
+        return None
+    xm = known[0]
+    ym = next(m for m in ms if m.node != xm.node)
+    return Query(QueryKind.CONDITIONAL, ym.node, xm.node, xm.value, 1 - xm.value, ym.value)
 
 
 def _negated_again(toks: tuple[str, ...], ms: list[Mention]) -> str:
