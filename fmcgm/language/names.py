@@ -197,6 +197,11 @@ def story_antonyms(pairs: frozenset[tuple[str, str]]) -> Iterator[None]:
         _STORY_PAIRS.reset(token)
 
 
+def lexicon_antonyms(word_stem: str) -> frozenset[str]:
+    """The other values the lexicon knows for a word (stems), the story's own pairs aside."""
+    return _antonyms().get(word_stem, frozenset())
+
+
 def antonym_of(word_stem: str, target: str) -> bool:
     """The word is the other pole of a word of a name ("dirti" against "clean"): the same variable, other value."""
     pairs = _STORY_PAIRS.get()

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from fmcgm.language.lexicon import words
-from fmcgm.language.names import FILLER, antonym_of, stem, tokens
+from fmcgm.language.names import FILLER, antonym_of, lexicon_antonyms, stem, tokens
 from fmcgm.language.prose import ProbText
 
 Label = tuple[str, ...]
@@ -92,19 +92,49 @@ def _word_pair(a: Label, b: Label) -> tuple[str, str] | None:
     diff = [(x, y) for x, y in zip(a, b, strict=False) if x != y]
     if len(diff) != 1 or set(diff[0]) & _NOT_VALUES:
         return None  # negations and complements ("others", "without") are read as such already
-    a_stem, b_stem = stem(diff[0][0]), stem(diff[0][1])
+    a_word, b_word = diff[0]
+    a_stem, b_stem = stem(a_word), stem(b_word)
+    if _prefix_negated(a_word, b_word) or _prefix_negated(b_word, a_word):
+        return None  # "treated" / "untreated": a negation, read as one already
     known = words("value_adjectives")
     if a_stem in known and b_stem in known and not antonym_of(a_stem, b_stem):
         return None  # two value words of the lexicon that are no pair there ("young" / "female"): two variables
+    for w, other in ((a_stem, b_stem), (b_stem, a_stem)):
+        if lexicon_antonyms(w) and other not in lexicon_antonyms(w):
+            return None  # "rich" has its other value in the lexicon ("poor"): "city" is another variable
     return a_stem, b_stem
 
 
+def _prefix_negated(word: str, other: str) -> bool:
+    return any(word == p + other or word == p + "-" + other for p in ("un", "non", "in", "dis", "im", "off"))
+
+
+def _contrasts(probs: list[ProbText]) -> dict[str, set[str]]:
+    """The words each word is contrasted with as a group elsewhere in the story: the first word of every group a
+    sentence gives numbers for ("Among rich students, 90% ...; among poor students, 10%" -> rich: {poor})."""
+    firsts: dict[str, set[str]] = {}
+    for pt in probs:
+        text = pt.conditions[-1] if pt.conditions and not pt.header else pt.event.lstrip("\x00")
+        content = [w for w in tokens(text) if w not in FILLER and w not in _JOINERS and w not in ("of", "among")]
+        if content:
+            firsts.setdefault(pt.sentence, set()).add(stem(content[0]))
+    out: dict[str, set[str]] = {}
+    for group in firsts.values():
+        for w in group:
+            out.setdefault(w, set()).update(group - {w})
+    return out
+
+
 def story_pairs(probs: Iterable[ProbText]) -> frozenset[tuple[str, str]]:
-    """Stem pairs the story's complete tables use as the two values of one variable."""
+    """Stem pairs the story's complete tables use as the two values of one variable: never a pair whose words the
+    story (or the lexicon) gives another other value ("Among rich ..., among poor ...", then a table crossing "rich"
+    with "city": city is not the poor, and their numbers are never given)."""
+    probs = list(probs)
+    said = _contrasts([pt for pt in probs if not pt.header])
     out: set[tuple[str, str]] = set()
-    for labels in cell_labels(list(probs)):
+    for labels in cell_labels(probs):
         for a, b in factors(labels) or ():
             pair = _word_pair(a, b)
-            if pair:
+            if pair and not (said.get(pair[0], set()) - {pair[1]}) and not (said.get(pair[1], set()) - {pair[0]}):
                 out.add(pair)
     return frozenset(out)

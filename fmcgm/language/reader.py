@@ -717,6 +717,8 @@ def _query(a: Asked, nodes: Vars) -> tuple[Query, str]:
             raise Unread("a mediator: the graph has no variable between the cause and the outcome")
         return Query(QueryKind(a.kind), y.node, x.node, x.value, 1 - x.value, y.value, mediators=meds), a.claim
     if a.kind == QueryKind.ETT:
+        if a.counterfactual and re.search(r"\binstead of\b", a.counterfactual, re.I):
+            return _ett_instead(a, x, y, nodes)
         if a.counterfactual and not mentions(a.counterfactual, nodes) and \
                 re.search(r"\b(?:not|n't|never|no)\b", a.counterfactual, re.I):  # "... if they had not?"
             return Query(QueryKind.ETT, y.node, x.node, x.value, 1 - x.value, y.value), a.claim
@@ -730,6 +732,26 @@ def _query(a: Asked, nodes: Vars) -> tuple[Query, str]:
     if a.kind in (QueryKind.COLLIDER_BIAS, "path"):
         return Query(QueryKind.COLLIDER_BIAS, y.node, x.node), "affects"
     raise Unread("a question I can read")
+
+
+_NEGATED = re.compile(r"\b(?:not|n't|never|no)\b", re.I)
+_FLIPPED = {"positive": "negative", "negative": "positive"}
+
+
+def _ett_instead(a: Asked, x: Mention, y: Mention, nodes: Vars) -> tuple[Query, str]:
+    """"For patients who take the drug, would they be more likely to recover if they took it instead of not taking
+    it?": the supposed clause and its alternative must differ by one negation and name no other variable; the one
+    that keeps the group's treatment compares E[Y_1 - Y_0 | treated], the reverse of the usual "if they had not"."""
+    supposed, alternative = re.split(r"\s+instead of\s+", a.counterfactual or "", maxsplit=1, flags=re.I)
+    named = {m.node for part in (supposed, alternative) for m in mentions(part, nodes)}
+    if named - {x.node} or bool(_NEGATED.search(supposed)) == bool(_NEGATED.search(alternative)):
+        raise Unread(f"which treatment the question supposes in {a.counterfactual!r}: say 'if they had not ...'")
+    query = Query(QueryKind.ETT, y.node, x.node, x.value, 1 - x.value, y.value)
+    if _NEGATED.search(supposed):  # "if they had not taken it instead of taking it": the usual question
+        return query, a.claim
+    if a.claim not in _FLIPPED:
+        raise Unread("whether the outcome would be more or less likely")
+    return query, _FLIPPED[a.claim]
 
 
 def _formal_query(f: FormalQuery | None, nodes: Vars) -> tuple[Query, str]:
@@ -868,6 +890,18 @@ def _literal(lit: str, nodes: list[str]) -> tuple[str, int]:
 _AWAY = frozenset({("out", "of"), ("away", "from")})
 
 
+def _check_new_values(st: ProseStory, phrases: list[str], nodes: list[str]) -> None:
+    """"Would the lamp be dark if ...?" on a story that only ever says the lamp is on: a value word the question uses
+    and the story never does may be the other value or another variable; asked about, never dropped."""
+    said = {stem(w) for r in [*st.rules, *st.pending] for w in tokens(f"{r.sentence} {r.otherwise or ''}")} | \
+        {stem(w) for o in st.observations for w in tokens(o)}
+    for phrase in phrases:
+        for w in stray_values(phrase, nodes):
+            if stem(w) not in said:
+                raise Unread(f"what {w!r} says in {phrase!r}: the story never says it; say the value as the story "
+                             "does", st.question)
+
+
 # Words that count or pick among several ("one of", "the other", "exactly one", "two switches"): a rule's condition
 # must name one variable, so a rule said this way (often an exclusive or) is asked about, never read as an and/or
 _COUNTING = re.compile(r"\b(?:one of|(?:the )?other (?:one|down|up|on|off)\b|the other\b|exactly (?:one|two)|only one|"
@@ -984,6 +1018,7 @@ def _deterministic(st: ProseStory, asked: Asked) -> Problem:
                      "'would Y differ'", st.question)
     x, xv = _literal(asked.x, nodes)
     y, yv = _literal(asked.y, nodes)
+    _check_new_values(st, [asked.x, asked.y], nodes)
     return Problem(graph, st.question, "det_counterfactual", "holds", mechanisms=mechs, observations=obs,
                    intervention={x: xv}, outcome=(y, yv), notes=["read deterministic rules"])
 
