@@ -225,3 +225,18 @@ def test_a_clause_of_its_own_before_a_causal_verb_is_no_cause():
     st = read_story("Weaker students are more likely to be sent to tutoring, and being a weak student also makes "
                     "failing more likely. Q?", ())
     assert not any("likely" in n for n in st.nodes), st.nodes
+
+
+# P(rich) = 0.3; tutoring: 0.7 | rich, 0.2 | not; pass: rich 0.9 / 0.8, rest 0.6 / 0.45 (tutored / not): ATE 0.135
+@pytest.mark.parametrize("story", [
+    "High-income families sign up for tutoring 70% of the time, the others 20%. Among high-income kids, 90% pass with "
+    "tutoring and 80% without; among the rest, 60% pass with tutoring and 45% without.",
+    "High-income families sign up for tutoring 70% of the time, the others 20%. Among high-income kids, 90% pass with "
+    "tutoring and 80% without. Among the rest, 60% pass with tutoring and 45% without.",
+    "High-income families apply for tutoring 70% of the time, the others 20%. Among high-income kids, 90% pass with "
+    "tutoring and 80% without; among everyone else, 60% pass with tutoring and 45% without.",
+])
+def test_the_rest_after_a_with_without_clause_is_the_group_the_clause_opened_with(story):
+    a = ask(f"Income affects tutoring and passing, and tutoring affects passing. 30% of families are high income. "
+            f"{story} How much does tutoring change the probability of passing?")
+    assert confident(a) and abs(a["value"] - 0.135) < 1e-9, a["text"]

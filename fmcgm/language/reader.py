@@ -217,10 +217,19 @@ _PRONOUNS = frozenset("it them this that one ones so".split())
 _COMPLEMENTS = frozenset("others other rest remainder everyone everybody else elsewhere remaining".split())
 
 
+# verbs whose "for" belongs to them ("sign up for tutoring", "apply for a loan"): the thing after it is what they do,
+# never a group
+_FOR_VERBS = frozenset("up apply applied applies applying pay paid pays vote voted votes ask asked asks opt opted opts "
+                       "qualify qualified qualifies register registered registers enrol enroll enrolled enrolls enrols "
+                       "test tested tests screen screened screens go goes went care cared cares wait waited waits "
+                       "sign signed signs".split())
+
+
 def _marked(toks: tuple[str, ...], ms: list[Mention], k: int) -> bool:
     """Mention k stands in a group phrase ("with therapy", "when it rains"), not as the event."""
     start = ms[k - 1].end if k else 0
-    return any(w in _MARKERS for w in toks[start:ms[k].start])
+    return any(w in _MARKERS and not (w == "for" and j and toks[j - 1] in _FOR_VERBS)
+               for j, w in enumerate(toks[:ms[k].start]) if j >= start)
 
 
 def _event(pt: ProbText, nodes: list[str], given: dict[str, int], last_event: dict[str, int] | None,
@@ -395,7 +404,9 @@ def _statements(st: ProseStory, nodes: list[str], changes: list[str] | None = No
     last_sentence = None
     row_marked: dict[str, int] = {}  # the variable a heading's row named after "with" ("old with maintenance")
     first_row: dict[str, int] = {}  # the groups of a table's first row ("motivated with course"): "others" flips one
+    last_opened: dict[str, int] = {}  # the group the clause before opened with ("Among high-income kids, ...")
     for pt in st.probs:
+        opened: dict[str, int] = {}
         same = pt.sentence == last_sentence
         if not same:  # "Among smokers, 30% get cancer; among non-smokers, 10%.": the event carries on
             last_conds, last_sentence = set(), pt.sentence
@@ -411,7 +422,11 @@ def _statements(st: ProseStory, nodes: list[str], changes: list[str] | None = No
             for c in pt.conditions:
                 if mentions(c, nodes):
                     _sure(c, nodes, pt.sentence)
-                given.update(_group(c, nodes, last_given, pt.sentence))  # "without it": the most recent group
+                # "without it": the most recent group; "among the rest" after "Among high-income kids, 90% pass with
+                # tutoring and 80% without": the group the clause before opened with, not its with/without
+                before = last_opened if set(tokens(c)) & _COMPLEMENTS and len(last_opened) == 1 else last_given
+                given.update(_group(c, nodes, before, pt.sentence))
+            opened = dict(given)
             event = _event(pt, nodes, given, last_event, last_conds, last_given, marked)
         both = set(event) & set(given)
         if both:
@@ -434,6 +449,7 @@ def _statements(st: ProseStory, nodes: list[str], changes: list[str] | None = No
             out.append(s)
             turn_of.append(pt.turn)
         last_event, last_conds, last_given, marked["last"] = event, set(given), dict(given), marked["now"]
+        last_opened = opened or (last_opened if same else {})
     return out
 
 
