@@ -240,3 +240,17 @@ def test_the_rest_after_a_with_without_clause_is_the_group_the_clause_opened_wit
     a = ask(f"Income affects tutoring and passing, and tutoring affects passing. 30% of families are high income. "
             f"{story} How much does tutoring change the probability of passing?")
     assert confident(a) and abs(a["value"] - 0.135) < 1e-9, a["text"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "It may also harm the bees directly.",
+    "They also raise the risk of stroke.",
+    "This affects recovery too.",
+])
+def test_a_pronoun_is_never_a_variable_of_a_relation(sentence):
+    st = read_story(f"The pesticide reduces wildflowers. {sentence} Q?", ())
+    assert not {"it", "they", "this"} & set(st.nodes), st.nodes
+
+
+def test_a_leading_but_is_no_part_of_a_cause():
+    assert read_story("But the drug only affects recovery through sleep. Q?", ()).edges[0][0] == "drug"

@@ -266,6 +266,9 @@ def _read_association(c: str, st: ProseStory) -> bool:
     return True
 
 
+_PRONOUN_SUBJECTS = frozenset("it they this that these those them he she".split())
+
+
 def _read_relation(c: str, st: ProseStory) -> bool:
     c = re.sub(r"^(?:we know that|it is known that|in this (?:world|study|story),?)\s+", "", c, flags=re.I)
     m = SHARED_RE.match(c)
@@ -284,6 +287,8 @@ def _read_relation(c: str, st: ProseStory) -> bool:
     if not m or NUMBER_RE.search(c) or re.search(r"\bprobability\b|\bchance\b|\bpercent\b", c, re.I):
         return False
     causes, effects = _REPORTING.sub("", m.group("a")), m.group("b")
+    causes = re.sub(r"^(?:but|and|so|yet|then|however,?|still,?)\s+", "", causes.strip(), flags=re.I)  # "But the drug ..."
+
     hidden_tail = _HIDDEN_TAIL.search(effects)  # "..., and there's no way to measure it": the cause is unobserved
     if hidden_tail:
         what = (hidden_tail.group("what") or "").strip()
@@ -309,6 +314,10 @@ def _read_relation(c: str, st: ProseStory) -> bool:
     causes, denied_a = _trim_claim(causes, leading=before_verb == "b")
     effects, denied_b = _trim_claim(effects, leading=before_verb == "a")
     denied = denied_a if before_verb == "a" else denied_b
+    if causes.strip().lower() in _PRONOUN_SUBJECTS or effects.strip().lower() in _PRONOUN_SUBJECTS:
+        # "It may also harm the bees": what "it" is stays to be asked, never a variable named "it"; "but it does not
+        # affect tar" denies an arrow no sentence states: nothing to record
+        return denied
     if m.re is PASSIVE_RE and re.search(r"\b(?:not|never)\b|n't\b", c, re.I):
         return False
     a = [st.add_node(x) for x in split_list(causes)]
