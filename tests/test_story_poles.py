@@ -254,3 +254,18 @@ def test_a_pronoun_is_never_a_variable_of_a_relation(sentence):
 
 def test_a_leading_but_is_no_part_of_a_cause():
     assert read_story("But the drug only affects recovery through sleep. Q?", ()).edges[0][0] == "drug"
+
+
+@pytest.mark.parametrize("use", ["Half of the fields use it.", "Half of the fields adopted it.",
+                                 "Half of the fields got one."])
+def test_the_thing_used_said_by_a_pronoun_is_the_cause_the_sentence_before_names(use):
+    a = ask(f"The schedule affects crop failure and nothing else is involved. {use} Among fields on the schedule, 10% "
+            "fail; among the others, 30%. Does the schedule reduce crop failure?")
+    assert confident(a) and a["answer"] == "yes" and abs(a["value"] + 0.2) < 1e-9, a["text"]
+
+
+def test_a_pronoun_whose_sentence_before_names_another_variable_is_not_the_cause():
+    a = ask("The schedule affects crop failure and fertilizer affects crop failure; nothing else is involved. "
+            "Fertilizer is cheap. Half of the fields use it. Among fields on the schedule, 10% fail; among the others, "
+            "30%. Does the schedule reduce crop failure?")
+    assert not confident(a), a["text"]

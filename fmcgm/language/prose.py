@@ -105,6 +105,7 @@ class ProseStory:
     # "Severely ill patients are more likely to receive the treatment": a group and what goes with it, no arrow
     associations: list[tuple[str, list[str], str]] = field(default_factory=list)
     question: str = ""
+    said: list[str] = field(default_factory=list)  # every sentence of this turn, in order (pronouns look back)
     unreadable: list[str] = field(default_factory=list)
     understood: list[str] = field(default_factory=list)
     closed: bool = False  # the story says its arrows are complete ("nothing else", "regardless of", "has no effect on")
@@ -695,6 +696,7 @@ def read_story(text: str, context: tuple[str, ...] = ()) -> ProseStory:
     sents = sentences(age_thresholds(text))
     qs = [s for s in sents if s.endswith("?")]
     st.question = qs[-1] if qs else ""
+    st.said = list(sents)
     for turn, part in enumerate(context):
         for s in sentences(part):
             if not s.endswith("?"):

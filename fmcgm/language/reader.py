@@ -551,7 +551,7 @@ def _problem(st: ProseStory, changes: list[str] | None = None) -> Problem:
         return _implied_problem(st, asked, changes)
     graph = CausalGraph.build(list(dict.fromkeys(st.edges)), nodes=st.nodes, latent=st.latent)
     nodes = Vars(graph, st.glosses)
-    st = _arms_named(st, asked, nodes)
+    st = _pronoun_uses(_arms_named(st, asked, nodes), asked, nodes)
     try:
         statements = _statements(st, nodes, changes) + _formal_statements(st, nodes)
         _check_associations(st, nodes)
@@ -609,6 +609,46 @@ def _arms_named(st: ProseStory, asked: Asked | None, nodes: list[str]) -> ProseS
     return out
 
 
+# "Half of the fields use it", "40% of investors use one": the thing used, said by a pronoun
+_USED_PRONOUN = re.compile(r"\b(?P<v>use|uses|used|adopt|adopts|adopted|take|takes|took|get|gets|got|receive|receives|"
+                           r"received|choose|chooses|chose|buy|buys|bought|own|owns|owned|try|tries|tried)\s+"
+                           r"(?P<p>it|one|them)\b", re.I)
+_PRONOUN_START = re.compile(r"^(?:it|they|this|these|that|those|one|he|she)\b", re.I)
+
+
+def _pronoun_uses(st: ProseStory, asked: Asked | None, nodes: list[str]) -> ProseStory:
+    """The story with "use it" said as the question's cause, when that is what "it" refers to: the sentences before
+    the number are walked back over those that open with a pronoun themselves ("It may also harm ..."), and the
+    first variable the first other one names must be the cause ("The pesticide reduces wildflowers ... 50% of farms
+    use it"). Anything else is left as written (and asked about)."""
+    if asked is None or not asked.x or not any(_USED_PRONOUN.search(pt.segment or pt.event) for pt in st.probs):
+        return st
+    xs = mentions(asked.x, nodes)
+    if len(xs) != 1:
+        return st
+    x = xs[0].node
+
+    def referent(sentence: str) -> str | None:
+        k = next((i for i, s in enumerate(st.said) if s == sentence or sentence in s), None)
+        for s in reversed(st.said[:k] if k is not None else []):
+            if _PRONOUN_START.match(s):
+                continue
+            ms = mentions(s, nodes)
+            return ms[0].node if ms else None
+        return None
+
+    out = copy.copy(st)
+    probs = []
+    for pt in st.probs:
+        text = pt.segment or pt.event
+        if _USED_PRONOUN.search(text) and not mentions(pt.event.lstrip("\x00"), [x]) and referent(pt.sentence) == x:
+            sub = _USED_PRONOUN.sub(lambda m: f"{m.group('v')} {x}", pt.event)
+            pt = replace(pt, event=sub, segment=_USED_PRONOUN.sub(lambda m: f"{m.group('v')} {x}", pt.segment))
+        probs.append(pt)
+    out.probs = probs
+    return out
+
+
 def _check_associations(st: ProseStory, nodes: list[str]) -> None:
     """Every phrase of "G are more likely to A and to B" names a variable the story has: a factor said only there
     ("ambitious people are more likely to ...") would be a cause the numbers leave out, so it is asked about."""
@@ -644,7 +684,7 @@ def _implied_problem(st: ProseStory, asked: Asked | None, changes: list[str] | N
     formal_names = list(dict.fromkeys(k for term, _ in st.formal_probs for k, _ in (*term.event, *term.given)))
     nodes = propose_nodes(st, asked.x if asked else None, asked.y if asked else None, extra,
                           start=[*st.nodes, *formal_names])
-    st = _arms_named(st, asked, nodes)
+    st = _pronoun_uses(_arms_named(st, asked, nodes), asked, nodes)
     try:
         statements = _statements(st, nodes, changes) + _formal_statements(st, nodes)
         _check_associations(st, nodes)
