@@ -269,3 +269,28 @@ def test_a_pronoun_whose_sentence_before_names_another_variable_is_not_the_cause
             "Fertilizer is cheap. Half of the fields use it. Among fields on the schedule, 10% fail; among the others, "
             "30%. Does the schedule reduce crop failure?")
     assert not confident(a), a["text"]
+
+
+_OLD_TREATED = ("Being old affects both treatment and recovery, and treatment affects recovery. 40% of patients are old. "
+                "Among old patients, 60% are treated; among young patients, 20%.")
+
+
+@pytest.mark.parametrize("table", [
+    "Recovery rates: old patients with treatment 50%, without 40%; young patients with treatment 80%, without 70%.",
+    "Recovery: old with treatment 50%, old without 40%; young with treatment 80%, young without 70%.",
+])
+def test_a_table_heading_carries_over_a_semicolon_and_a_bare_without_flips_the_row_before(table):
+    a = ask(f"{_OLD_TREATED} {table} Does treatment raise recovery?")
+    assert confident(a) and a["answer"] == "yes" and abs(a["value"] - 0.1) < 1e-9, a["text"]
+
+
+def test_a_semicolon_row_with_a_heading_of_its_own_is_read_under_its_own():
+    a = ask(f"{_OLD_TREATED} Recovery rates: old patients with treatment 50%, without 40%; Relapse: young patients "
+            "with treatment 80%, without 70%. Does treatment raise recovery?")
+    assert not confident(a), a["text"]
+
+
+def test_catching_a_disease_is_said_by_the_disease():
+    from fmcgm.language.names import mentions
+    assert [m.node for m in mentions("Flu", ["being a health worker", "getting the shot", "catching flu"])] == \
+        ["catching flu"]

@@ -440,7 +440,8 @@ def pole_modifies(toks: list[str] | tuple[str, ...], j: int) -> bool:
 _GROUP_OPENERS = frozenset("in for among with given within".split())
 _GROUP_SKIP = frozenset("a an the all those people persons individuals someone somebody anyone everyone whose "
                         # "given that someone has cancer": the verb of the known fact, no group
-                        "has have had is are was were be been gets get got does do did".split())
+                        "has have had is are was were be been gets get got does do did "
+                        "actually really already ever indeed".split())  # "among the patients who actually got it"
 
 
 # units that are the whole population of a story, never a subgroup ("men", "children" may well be one)

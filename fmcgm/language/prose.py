@@ -786,14 +786,20 @@ def _read_sentence(s: str, st: ProseStory, turn: int, quiet: bool = False) -> No
     turn and is left out, so one bad reply never blocks the thread."""
     st.randomized = st.randomized or assigned_at_random(s)
     st.closed = st.closed or bool(_CLOSING.search(s))
+    heading = None
     for c in _clauses(s):
         first = len(st.probs)
-        if _read_clause(c, st):
+        # "Recovery: old with the drug 50%, without 40%; young with the drug 80%, without 70%": a table's heading
+        # carries over a semicolon to rows that have none of their own
+        if _read_clause(c, st) or heading is not None and COLON_PREFIX.match(c) is None and \
+                re.search(rf"(?:{NUMBER_RE.pattern})\W*$", c, re.I) and _read_clause(f"{heading}: {c}", st):
             st.understood.append(c)
             for pt in st.probs[first:]:
                 pt.turn = turn
         elif not quiet:
             st.unreadable.append(c)
+        rows = st.probs[first:]
+        heading = rows[0].conditions[0] if rows and all(pt.header for pt in rows) else None
 
 
 def graph_sentence(s: str) -> ProseStory | None:

@@ -405,9 +405,13 @@ def _statements(st: ProseStory, nodes: list[str], changes: list[str] | None = No
     row_marked: dict[str, int] = {}  # the variable a heading's row named after "with" ("old with maintenance")
     first_row: dict[str, int] = {}  # the groups of a table's first row ("motivated with course"): "others" flips one
     last_opened: dict[str, int] = {}  # the group the clause before opened with ("Among high-income kids, ...")
+    last_heading = None
     for pt in st.probs:
         opened: dict[str, int] = {}
-        same = pt.sentence == last_sentence
+        # a table's rows after a semicolon are read with its heading (prose._read_sentence): one table still
+        table_goes_on = pt.header and bool(pt.conditions) and pt.conditions[0] == last_heading
+        last_heading = pt.conditions[0] if pt.header and pt.conditions else None
+        same = pt.sentence == last_sentence or table_goes_on
         if not same:  # "Among smokers, 30% get cancer; among non-smokers, 10%.": the event carries on
             last_conds, last_sentence = set(), pt.sentence
         if not same:
@@ -485,6 +489,11 @@ def _heading_row(pt: ProbText, nodes: list[str], row_marked: dict[str, int], row
         other = {left[0]: 1 - first_row[left[0]]}
         toks = list(tokens(body))  # the row's words without "others": the spans below are read on them
     bm = mentions(body, nodes)
+    if bare and not tokens(body) and len(hm) == 1 and len(row_marked) == 1 and set(row_marked) <= set(row_before) \
+            and hm[0].node not in row_before:
+        # "Flu rates: health workers with the shot 10%, without 30%": the row before's groups, its "with" flipped
+        ((k, v),) = row_marked.items()
+        return {hm[0].node: hm[0].value}, {**row_before, k: v if bare == "with" else 1 - v}
     if len(hm) == 1 and not bm and hm[0].node not in row_before and \
             (set(tokens(body)) & _COMPLEMENTS and len(row_before) == 1 or _elliptic_negation(body, row_before)):
         # "Insomnia: 30% of coffee drinkers, 12% of the rest": the row before's one group, the other value
