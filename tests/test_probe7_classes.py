@@ -74,3 +74,27 @@ def test_a_value_word_in_a_deterministic_outcome_is_never_dropped(question):
     a = ask(f"The lamp is on exactly when the switch is up and the fuse is intact. The switch is down and the fuse is "
             f"intact. {question}")
     assert not confident(a), a["text"]
+
+
+@pytest.mark.parametrize("phrase, value", [
+    ("in the phone-ban classes", 0), ("in the phone ban classes", 0), ("the smoking-banned bars", 0),
+    ("classes that ban phones", 0), ("banning phones", 0), ("classes with phones", 1),
+])
+def test_a_ban_said_after_the_thing_banned_negates_it(phrase, value):
+    from fmcgm.language.names import mentions
+    (m,) = [m for m in mentions(phrase, ["phones", "smoking"])]
+    assert m.value == value
+
+
+def test_a_ban_noun_never_negates_the_name_after_it():
+    from fmcgm.language.names import mentions
+    assert [(m.node, m.value) for m in mentions("the smoking ban raised heart attacks", ["smoking", "heart attacks"])] \
+        == [("smoking", 0), ("heart attacks", 1)]
+
+
+@pytest.mark.parametrize("ban, other, expect", [(25, 18, "no"), (12, 18, "yes")])
+def test_classes_named_by_their_ban(ban, other, expect):
+    # found by my own test (not the probe): "phone-ban classes" had been read as the classes WITH phones
+    never_wrong(ask(f"Our school randomly picked half of the classes to ban phones during lessons. In the phone-ban "
+                    f"classes {ban}% of students failed the final; in the other classes {other}% failed. Will banning "
+                    "phones lower the failure rate?"), expect, abs(ban - other) / 100)

@@ -29,7 +29,7 @@ def test_a_negated_claim_is_an_absent_arrow_never_an_arrow(sentence, a, b):
 
 @pytest.mark.parametrize("sentence, edge", [
     ("The course may raise salary directly.", ("course", "salary")),
-    ("The program might also improve pass rates.", ("program", "pass rates")),
+    ("The program might also improve pass rates.", ("program", "pass")),  # a rate word closes no name
     ("Tutoring itself helps passing.", ("tutoring", "passing")),
     ("Lane assist itself reduces crashing.", ("lane assist", "crashing")),
     ("Exercise could really lower blood pressure.", ("exercise", "blood pressure")),

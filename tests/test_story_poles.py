@@ -294,3 +294,17 @@ def test_catching_a_disease_is_said_by_the_disease():
     from fmcgm.language.names import mentions
     assert [m.node for m in mentions("Flu", ["being a health worker", "getting the shot", "catching flu"])] == \
         ["catching flu"]
+
+
+@pytest.mark.parametrize("name, clean", [("the failure rate", "failure"), ("default rates", "default"),
+                                         ("the chance of rain", "rain"), ("rate discount", "rate discount")])
+def test_a_rate_word_closing_a_name_is_no_part_of_the_variable(name, clean):
+    from fmcgm.language.prose import clean_name
+    assert clean_name(name) == clean
+
+
+def test_classes_are_units_counted_not_a_variable():
+    a = ask("Our school randomly picked half of the classes to ban phones during lessons. In the phone-ban classes 25% "
+            "of students failed the final; in the other classes 18% failed. Will banning phones lower the failure "
+            "rate?")
+    assert confident(a) and a["answer"] == "no" and abs(abs(a["value"]) - 0.07) < 1e-9, a["text"]

@@ -131,6 +131,14 @@ def propose_nodes(st: ProseStory, x: str | None, y: str | None, extra: list[str]
     for said in seen.values():
         if len(said) >= 2:
             add(said[0])
+    # "Does the course help motivated students pass?": a question's phrase that also names another variable of the
+    # story restricts the question to a group; the answer for everyone would be another question
+    asked = [n for n in (_question_name(p) for p in (x, y, *(extra or []))) if n and n in out]
+    for name in asked:
+        inside = mentions(name, [o for o in out if o not in asked])
+        if inside:
+            raise NotImplied(f"who the question is about: {name!r} names {inside[0].node!r} as well; ask about one "
+                             f"group ('For {inside[0].node} ..., does ...?') or about everyone")
     return out
 
 

@@ -62,12 +62,19 @@ def negating(toks: list[str] | tuple[str, ...], j: int) -> bool:
     return j + 1 < len(toks) and f"{st} {stem(toks[j + 1])}" in words("negating_verbs")
 
 
+# words after which "ban" is the verb ("that ban phones", "to ban"), not the noun closing a name ("the phone ban")
+_BAN_VERB_BEFORE = frozenset("to that who which we they i you he she it will would should could can may might must did "
+                             "does do not and or also".split())
+
+
+def _ban_noun(toks: list[str] | tuple[str, ...], j: int) -> bool:
+    return toks[j] in ("ban", "bans", "banned") and j > 0 and toks[j - 1] not in _BAN_VERB_BEFORE
+
+
 def negating_suffix(toks: list[str] | tuple[str, ...], end: int) -> bool:
-    """The words right after a name negate it: "cancer-free", "cancer free"."""
-    if end < len(toks) and toks[end] == "-":
-        return end + 1 < len(toks) and toks[end + 1] in words("negating_suffixes")
-    # unhyphenated, only "free" ("cancer free"): "insomnia less common" is a comparative, never "insomnia-less"
-    return end < len(toks) and toks[end] == "free"
+    """The word right after a name negates it: "cancer-free", "cancer free", "phone-ban" (the hyphen is no token).
+    Not "less": "insomnia less common" is a comparative, never "insomnia-less"."""
+    return end < len(toks) and (toks[end] == "free" or _ban_noun(toks, end))
 
 
 # Value words with a positive (1) and a negative (0) pole.
@@ -375,7 +382,9 @@ def _comparative(toks: list[str] | tuple[str, ...], k: int) -> bool:
 def _bound_elsewhere(toks: list[str], j: int, i: int) -> bool:
     """A prefix negation ("non-smokers") binds to its own word only, a suffix ("cancer-free") to the word before:
     neither negates a name further on ("than non-smokers to get lung cancer", "who stay injury-free file a report")."""
-    if toks[j] in words("negating_suffixes"):  # "free" negates the name before it ("cancer-free") or after "of"
+    if toks[j] in words("negating_suffixes") and (toks[j] in ("free", "less") or _ban_noun(toks, j)):
+        # "free" negates the name before it ("cancer-free") or after "of"; "ban" the word before it when it is the
+        # noun ("phone-ban classes", "the smoking ban"), while "classes that ban phones" is the verb
         return not (j + 1 < len(toks) and toks[j + 1] in ("of", "from"))
     if toks[j] not in ("non", "un"):
         return False

@@ -146,6 +146,8 @@ def clean_name(s: str) -> str:
     s = s.strip().strip(",.;:").strip()
     s = re.sub(r"^(?:the\s+)?(?:risk|chance|probability|likelihood|odds|rate|incidence)\s+of\s+", "", s, flags=re.I)
     s = re.sub(r"\s*\(.*?\)\s*", " ", s).strip()
+    # "the failure rate", "the default rates": the variable is the failing, the defaulting
+    s = re.sub(r"(?<=\w)\s+(?:rates?|probability|chances?|likelihood|odds|incidence)$", "", s, flags=re.I)
     # "makes you more likely to be late": the variable is what becomes likely
     s = re.sub(r"^(?:(?:you|people|them|him|her|it|one|someone|us)\s+)?(?:more|less)\s+likely\s+to\s+"
                r"(?:be\s+|get\s+|become\s+)?", "", s, flags=re.I)

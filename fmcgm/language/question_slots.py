@@ -19,7 +19,9 @@ from importlib import resources
 from fmcgm.causal.graph import CausalGraph, has_directed_path
 from fmcgm.causal.queries import Query
 from fmcgm.errors import FMCGMError
+from fmcgm.language.lexicon import words
 from fmcgm.language.names import (
+    FILLER,
     PRONOUNS,
     Mention,
     mentions,
@@ -83,8 +85,10 @@ def _opened(toks: tuple[str, ...], ms: list[Mention], k: int, opening: frozenset
     return any(w in opening for w in toks[start:ms[k].start])
 
 
-def read_slots(question: str, graph: CausalGraph, has_numbers: bool) -> tuple[Query, str]:
-    """The query and claim of a question, by slots; raises :class:`SlotError` saying what is unclear."""
+def read_slots(question: str, graph: CausalGraph, has_numbers: bool,
+               story_words: frozenset[str] = frozenset()) -> tuple[Query, str]:
+    """The query and claim of a question, by slots; raises :class:`SlotError` saying what is unclear.
+    ``story_words``: the stems the story's statements use (a chance question may repeat them)."""
     c = cues()
     # a sign word names the direction asked, never a value of the variable before it ("... on flowering negative?")
     text = " ".join(w for w in question.strip().rstrip("?").split() if w.lower().strip(",.") not in _SIGN_WORDS)
@@ -116,6 +120,13 @@ def read_slots(question: str, graph: CausalGraph, has_numbers: bool) -> tuple[Qu
         raise SlotError(f"what {stray[0]!r} in the question negates; name the variable and its value")
     kind = _kind(toks, free, c)
     conditional = _conditional(toks, ms, free, c)
+    if conditional is not None or kind == "marginal":
+        # a chance asked of what the story names, and nothing else: "What share of bus riders were on time?" names
+        # bus riders and "on time", a value no variable accounts for — never the share of bus riders
+        left = _unaccounted(toks, free, c, story_words)
+        if left:
+            raise SlotError(f"what {left!r} says in the question: no variable of the story accounts for it; say "
+                            "the value as the story does")
     if conditional is not None:
         return conditional, "none"
     if kind != "marginal" and _has(toks, _SHARE, free):  # "what share of late staff came by bus?" is P(bus | late)
@@ -187,6 +198,30 @@ def read_slots(question: str, graph: CausalGraph, has_numbers: bool) -> tuple[Qu
 _KNOWN = frozenset("given if when whenever among once after".split())
 _SHARE_OF = frozenset("share proportion fraction percentage percent".split())
 _SUPPOSED = frozenset("would were could might".split())  # "if it rained every day, what would ... be": do(), not seen
+
+
+# words a chance question may hold besides its variables and cues: who is asked about, and how
+_ASKING_WORDS = frozenset("what whats how which who s is are was were be been being has have had do does did will would "
+                          "the a an of in on at for that they them their it its someone somebody anyone one people "
+                          "person he she his her we our us you your all any random randomly given if when among "
+                          "probability chance chances share proportion fraction percentage percent likely likelihood "
+                          "odds rate overall total actually really also still there then this these those to day "
+                          "picked chosen selected some".split())
+
+
+def _unaccounted(toks: tuple[str, ...], free: set[int], c: Cues, story_words: frozenset[str]) -> str | None:
+    """The first word of a chance question that no variable, cue, population, asking word or word of the story's own
+    statements accounts for ("on time", "punctual", "healthy" where the story only says "late", "sick")."""
+    cued = {i for group in (c.value, _SHARE, *c.kinds.values()) for a, b in _has(toks, group, free) for i in range(a, b)}
+    for i in sorted(free - cued):
+        w = toks[i]
+        if w in ("on", "in") and i + 1 < len(toks) and toks[i + 1] == "time" and "time" not in story_words:
+            return f"{w} time"
+        if w in _ASKING_WORDS or w in FILLER or stem(w) in words("populations") or w.isdigit() or \
+                stem(w) in story_words:
+            continue
+        return w
+    return None
 
 
 def _conditional(toks: tuple[str, ...], ms: list[Mention], free: set[int], c: Cues) -> Query | None:

@@ -566,8 +566,9 @@ def _problem(st: ProseStory, changes: list[str] | None = None) -> Problem:
         _check_associations(st, nodes)
     except Unread as stated_error:
         # "Age also affects recovery" and then tables over old/young, drug and recovery: the stated arrows cover
-        # part of the story; the numbers' groups may imply the rest, provided they contain every stated arrow
-        if st.latent or not has_numbers:
+        # part of the story; the numbers' groups may imply the rest, provided they contain every stated arrow (and
+        # the story does not restrict its arrows in words: "Only motivation affects passing")
+        if st.latent or not has_numbers or _restricted(st):
             raise
         try:
             return _implied_problem(st, asked, changes)
@@ -584,7 +585,7 @@ def _problem(st: ProseStory, changes: list[str] | None = None) -> Problem:
         # leave one out that the numbers condition on. A story that says its arrows are complete (or absent, or
         # gives them in notation) is refused; otherwise the graph of the numbers' conditioning is read, if it holds
         # every arrow said, and the answer says so
-        if st.closed or st.absent or st.formal_probs or st.latent:
+        if st.closed or st.absent or st.formal_probs or st.latent or _restricted(st):
             raise
         return _implied_problem(st, asked, changes)
     return Problem(graph, st.question, query.kind, claim, statements, query,
@@ -668,6 +669,20 @@ def _check_associations(st: ProseStory, nodes: list[str]) -> None:
                              f"{' and '.join(repr(t) for t in things)}, but gives no numbers for it", sentence)
 
 
+# words that restrict what affects what ("Only motivation affects passing", "depends on motivation alone", "the only
+# cause"): a story saying them is never read by its numbers' conditioning instead of its words
+_RESTRICTS = re.compile(r"\b(?:only|alone|solely|sole|exclusively|just|nothing else|no other|nothing but)\b", re.I)
+
+
+def _story_words(st: ProseStory) -> frozenset[str]:
+    """The stems of the story's statements (its question left out)."""
+    return frozenset(stem(w) for s in st.said if not s.endswith("?") for w in tokens(s))
+
+
+def _restricted(st: ProseStory) -> bool:
+    return any(_RESTRICTS.search(s) for s in st.said if not s.endswith("?"))
+
+
 def _check_unsaid_path(st: ProseStory, graph: CausalGraph, query: Query) -> None:
     """A causal question about X and Y on a story that names no path from X to Y: the answer would be "no effect"
     from an arrow merely left unsaid ("a hidden factor makes people smoke and get cancer ... how much does smoking
@@ -691,8 +706,11 @@ def _implied_problem(st: ProseStory, asked: Asked | None, changes: list[str] | N
 
     extra = [*asked.mediators, *([asked.condition] if asked.condition else [])] if asked else []
     formal_names = list(dict.fromkeys(k for term, _ in st.formal_probs for k, _ in (*term.event, *term.given)))
-    nodes = propose_nodes(st, asked.x if asked else None, asked.y if asked else None, extra,
-                          start=[*st.nodes, *formal_names])
+    try:
+        nodes = propose_nodes(st, asked.x if asked else None, asked.y if asked else None, extra,
+                              start=[*st.nodes, *formal_names])
+    except NotImplied as e:
+        raise Unread(e.missing, st.question) from None
     st = _pronoun_uses(_arms_named(st, asked, nodes), asked, nodes)
     try:
         statements = _statements(st, nodes, changes) + _formal_statements(st, nodes)
@@ -702,7 +720,7 @@ def _implied_problem(st: ProseStory, asked: Asked | None, changes: list[str] | N
         graph = CausalGraph.build(list(implied.edges), nodes=list(implied.nodes))
         if asked is None:
             try:
-                query, claim = read_slots(st.question, graph, True)
+                query, claim = read_slots(st.question, graph, True, _story_words(st))
             except SlotError as e:
                 raise Unread(e.missing, st.question) from None
         else:
@@ -731,7 +749,7 @@ def _slot_problem(st: ProseStory, has_numbers: bool, changes: list[str] | None) 
     nodes = Vars(graph)
     statements = _statements(st, nodes, changes) + _formal_statements(st, nodes)
     try:
-        query, claim = read_slots(st.question, graph, has_numbers)
+        query, claim = read_slots(st.question, graph, has_numbers, _story_words(st))
     except SlotError as e:
         raise Unread(e.missing, st.question) from None
     if query.kind not in (QueryKind.COLLIDER_BIAS, QueryKind.BACKADJ) and not statements:
@@ -800,7 +818,6 @@ def _query(a: Asked, nodes: Vars) -> tuple[Query, str]:
 
 
 _NEGATED = re.compile(r"\b(?:not|n't|never|no)\b", re.I)
-_FLIPPED = {"positive": "negative", "negative": "positive"}
 
 
 def _ett_instead(a: Asked, x: Mention, y: Mention, nodes: Vars) -> tuple[Query, str]:
@@ -811,12 +828,10 @@ def _ett_instead(a: Asked, x: Mention, y: Mention, nodes: Vars) -> tuple[Query, 
     named = {m.node for part in (supposed, alternative) for m in mentions(part, nodes)}
     if named - {x.node} or bool(_NEGATED.search(supposed)) == bool(_NEGATED.search(alternative)):
         raise Unread(f"which treatment the question supposes in {a.counterfactual!r}: say 'if they had not ...'")
-    query = Query(QueryKind.ETT, y.node, x.node, x.value, 1 - x.value, y.value)
     if _NEGATED.search(supposed):  # "if they had not taken it instead of taking it": the usual question
-        return query, a.claim
-    if a.claim not in _FLIPPED:
-        raise Unread("whether the outcome would be more or less likely")
-    return query, _FLIPPED[a.claim]
+        return Query(QueryKind.ETT, y.node, x.node, x.value, 1 - x.value, y.value), a.claim
+    # E[Y_x - Y_x' | X = x] is the engine's E[Y_x' - Y | X = x] asked of the outcome's other value
+    return Query(QueryKind.ETT, y.node, x.node, x.value, 1 - x.value, 1 - y.value), a.claim
 
 
 def _formal_query(f: FormalQuery | None, nodes: Vars) -> tuple[Query, str]:
@@ -958,6 +973,11 @@ _AWAY = frozenset({("out", "of"), ("away", "from")})
 def _check_new_values(st: ProseStory, phrases: list[str], nodes: list[str]) -> None:
     """"Would the lamp be dark if ...?" on a story that only ever says the lamp is on: a value word the question uses
     and the story never does may be the other value or another variable; asked about, never dropped."""
+    for phrase in phrases:
+        still = re.search(r"\b(?:be|been|was|were|is|are|kept|keep|gone|go|stay|stayed|remain|remained|stood|stand|"
+                          r"fallen|fell|come|came)\s+still\b", phrase, re.I)
+        if still:  # "would the fan have been still": motionless, a value the rules never name
+            raise Unread(f"what {still.group(0)!r} says in {phrase!r}: say the value as the story does", st.question)
     said = {stem(w) for r in [*st.rules, *st.pending] for w in tokens(f"{r.sentence} {r.otherwise or ''}")} | \
         {stem(w) for o in st.observations for w in tokens(o)}
     for phrase in phrases:
