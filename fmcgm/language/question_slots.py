@@ -218,7 +218,7 @@ def _unaccounted(toks: tuple[str, ...], free: set[int], c: Cues, story_words: fr
         if w in ("on", "in") and i + 1 < len(toks) and toks[i + 1] == "time" and "time" not in story_words:
             return f"{w} time"
         if w in _ASKING_WORDS or w in FILLER or stem(w) in words("populations") or w.isdigit() or \
-                stem(w) in story_words:
+                stem(w) in story_words or negating(toks, i):  # a negation is read with its name (checked above)
             continue
         return w
     return None
