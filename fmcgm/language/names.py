@@ -446,6 +446,14 @@ def pole_modifies(toks: list[str] | tuple[str, ...], j: int) -> bool:
     return k < 0 or toks[k] in _NP_OPENERS or stem(toks[k]) in words("populations")
 
 
+# words that stand for everyone a story counts, or hold no group ("what share of people ...", "does it help them"):
+# any other population word in a question ("women", "children") names a group the story may have no numbers for
+EVERYONE_WORDS = frozenset("people person persons individual individuals everyone someone somebody anyone population "
+                           "unit units case cases one ones it its they them their he she his her we our us you your i "
+                           "me my who whom which that this these those there then so such than as of in on at for by "
+                           "from into to up with if or and is are was were be been being has have had do does did will "
+                           "would get gets got getting a an the time times likely all every each both whole entire".split())
+
 _GROUP_OPENERS = frozenset("in for among with given within".split())
 _GROUP_SKIP = frozenset("a an the all those people persons individuals someone somebody anyone everyone whose "
                         # "given that someone has cancer": the verb of the known fact, no group
@@ -454,7 +462,7 @@ _GROUP_SKIP = frozenset("a an the all those people persons individuals someone s
 
 
 # units that are the whole population of a story, never a subgroup ("men", "children" may well be one)
-_GENERIC_UNITS = frozenset("peopl person patient individu everyon popul particip subject case resid citizen user "
+GENERIC_UNITS = frozenset("peopl person patient individu everyon popul particip subject case resid citizen user "
                            "custom employe worker student".split())
 
 
@@ -470,7 +478,7 @@ def unnamed_groups(phrase: str, nodes: list[str]) -> list[str]:
             continue
         j = i + 1
         while j < len(toks) and (toks[j] in _GROUP_SKIP or toks[j] in ("who", "that") or negating(toks, j)
-                                 or stem(toks[j]) in _GENERIC_UNITS):
+                                 or stem(toks[j]) in GENERIC_UNITS):
             j += 1  # "among patients ...": the story's own unit restricts nothing; what follows is checked
         if j < len(toks) and j not in covered and toks[j] not in ("the", "general", "total", "turn", "other", "case",
                                                                   "order", "average", "terms", "fact", "effect"):

@@ -702,6 +702,7 @@ def read_story(text: str, context: tuple[str, ...] = ()) -> ProseStory:
     for turn, part in enumerate(context):
         for s in sentences(part):
             if not s.endswith("?"):
+                st.said.insert(len(st.said) - len(sents), s)  # earlier turns' statements come first
                 _read_sentence(s, st, turn, quiet=True)
     for s in sents:
         if s is st.question or (s.endswith("?") and s != st.question):

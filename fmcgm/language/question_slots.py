@@ -21,7 +21,9 @@ from fmcgm.causal.queries import Query
 from fmcgm.errors import FMCGMError
 from fmcgm.language.lexicon import words
 from fmcgm.language.names import (
+    EVERYONE_WORDS,
     FILLER,
+    GENERIC_UNITS,
     PRONOUNS,
     Mention,
     mentions,
@@ -120,10 +122,11 @@ def read_slots(question: str, graph: CausalGraph, has_numbers: bool,
         raise SlotError(f"what {stray[0]!r} in the question negates; name the variable and its value")
     kind = _kind(toks, free, c)
     conditional = _conditional(toks, ms, free, c)
-    if conditional is not None or kind == "marginal":
-        # a chance asked of what the story names, and nothing else: "What share of bus riders were on time?" names
-        # bus riders and "on time", a value no variable accounts for — never the share of bus riders
-        left = _unaccounted(toks, free, c, story_words)
+    if story_words:
+        # a question asked of what the story names, and nothing else: "What share of bus riders were on time?" names
+        # bus riders and "on time", a value no variable accounts for — never the share of bus riders; "Does the drug
+        # make female patients more likely to recover?" restricts to a group the story has no numbers for
+        left = _unaccounted(toks, free, c, story_words, full=conditional is not None or kind == "marginal")
         if left:
             raise SlotError(f"what {left!r} says in the question: no variable of the story accounts for it; say "
                             "the value as the story does")
@@ -206,10 +209,14 @@ _ASKING_WORDS = frozenset("what whats how which who s is are was were be been be
                           "person he she his her we our us you your all any random randomly given if when among "
                           "probability chance chances share proportion fraction percentage percent likely likelihood "
                           "odds rate overall total actually really also still there then this these those to day "
-                          "picked chosen selected some".split())
+                          "picked chosen selected some difference differ different whole entire every each all both".split())
 
 
-def _unaccounted(toks: tuple[str, ...], free: set[int], c: Cues, story_words: frozenset[str]) -> str | None:
+_GROUP_NOUNS = frozenset("men women man woman children child kids kid adults adult boys girls boy girl".split())
+
+
+def _unaccounted(toks: tuple[str, ...], free: set[int], c: Cues, story_words: frozenset[str],
+                 full: bool = True) -> str | None:
     """The first word of a chance question that no variable, cue, population, asking word or word of the story's own
     statements accounts for ("on time", "punctual", "healthy" where the story only says "late", "sick")."""
     cued = {i for group in (c.value, _SHARE, *c.kinds.values()) for a, b in _has(toks, group, free) for i in range(a, b)}
@@ -217,10 +224,15 @@ def _unaccounted(toks: tuple[str, ...], free: set[int], c: Cues, story_words: fr
         w = toks[i]
         if w in ("on", "in") and i + 1 < len(toks) and toks[i + 1] == "time" and "time" not in story_words:
             return f"{w} time"
-        if w in _ASKING_WORDS or w in FILLER or stem(w) in words("populations") or w.isdigit() or \
-                stem(w) in story_words or negating(toks, i):  # a negation is read with its name (checked above)
+        if stem(w) in story_words or negating(toks, i) or w.isdigit():  # a negation is read with its name (above)
             continue
-        return w
+        if (stem(w) in words("populations") or w in _GROUP_NOUNS) and w not in EVERYONE_WORDS and story_words \
+                and stem(w) not in GENERIC_UNITS:  # "cancer patients": the story's usual unit restricts nothing
+            return w  # "What share of women recovered?" on a story that never says women: a group, not everyone
+        if w in _ASKING_WORDS or w in FILLER or stem(w) in words("populations"):
+            continue
+        if full or w in words("value_adjectives") or stem(w) in words("value_adjectives"):
+            return w  # an effect question may frame itself in words of its own, never a value ("female", "rural")
     return None
 
 
