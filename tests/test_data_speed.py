@@ -1,0 +1,125 @@
+"""Answers from data at scale do the same work faster, and say what they leave out.
+
+Speed itself is measured by ``fmcgm eval perf --data`` (evals/data_speed_bench.py); these tests hold the behaviour
+the speed-ups must keep: the bootstrap from counts of rows is the row bootstrap, the local Markov statements are
+those d-separation gives, a test asked twice is computed once, and the additive-noise step's narrower scope is said.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from fmcgm.causal import graph as G
+from fmcgm.critique import implied_independences
+from fmcgm.discovery import search
+from fmcgm.discovery.table import from_frame
+
+
+def _local_markov_by_d_separation(g: G.CausalGraph) -> list[tuple[str, str, tuple[str, ...]]]:
+    """The definition: v ⫫ w | pa(v) for every observed non-descendant w that d-separation separates."""
+    out: list[tuple[str, str, tuple[str, ...]]] = []
+    for v in g.observed:
+        pa = G.parents(g, v)
+        if pa & g.latent:
+            continue
+        for w in sorted(set(g.observed) - G.descendants(g, [v]) - pa):
+            if G.d_separated(g, {v}, {w}, pa):
+                a, b = sorted((v, w))
+                if (a, b, tuple(sorted(pa))) not in out:
+                    out.append((a, b, tuple(sorted(pa))))
+    return out
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_local_markov_statements_are_those_d_separation_gives(seed):
+    rng = np.random.default_rng(seed)
+    k = int(rng.integers(4, 11))
+    names = [f"v{i}" for i in range(k)]
+    edges = [(names[i], names[j]) for i, j in itertools.combinations(range(k), 2) if rng.random() < 0.3]
+    latent = [names[i] for i in range(k) if rng.random() < 0.15]
+    pairs = [(names[i], names[j]) for i, j in itertools.combinations(range(k), 2)]
+    bidirected = [pairs[i] for i in rng.choice(len(pairs), size=int(rng.integers(0, 3)), replace=False)]
+    bidirected = [(a, b) for a, b in bidirected if a not in latent and b not in latent]
+    g = G.CausalGraph.build(edges, nodes=names, latent=latent, bidirected=bidirected)
+    assert implied_independences(g) == _local_markov_by_d_separation(g)
+
+
+def test_a_test_asked_again_in_any_order_is_not_computed_again():
+    rng = np.random.default_rng(2)
+    a = rng.integers(0, 2, 3000)
+    b = (rng.random(3000) < np.where(a == 1, 0.7, 0.3)).astype(int)
+    c = (rng.random(3000) < np.where(b == 1, 0.6, 0.2)).astype(int)
+    t = from_frame(pd.DataFrame({"a": a, "b": b, "c": c}))
+    tester = search.Tester(t, "chisq")
+    computed = []
+    inner = tester.fast
+    assert inner is not None
+
+    def counting(i, j, s):
+        computed.append((i, j, tuple(s)))
+        return inner(i, j, s)
+
+    tester.fast = counting
+    p = tester.p("a", "c", ("b",))
+    assert tester.p("c", "a", ("b",)) == p and tester.p("a", "c", ["b"]) == p
+    assert len(computed) == 1 and tester.cached("c", "a", ("b",)) and not tester.cached("a", "b")
+    assert tester.cit(0, 2, [1]) == p  # the library's own p-value
+
+
+def _random_tests(k: int, rng: np.random.Generator, count: int = 300) -> list[tuple[int, int, list[int]]]:
+    out = []
+    for _ in range(count):
+        i, j = (int(v) for v in rng.choice(k, 2, replace=False))
+        rest = [v for v in range(k) if v not in (i, j)]
+        out.append((i, j, [int(v) for v in rng.choice(rest, int(rng.integers(0, 5)), replace=False)]))
+    return out
+
+
+@pytest.mark.parametrize("method", ["chisq", "gsq"])
+def test_the_count_tests_give_causal_learn_s_p_values(method):
+    from causallearn.utils.cit import CIT
+
+    from fmcgm.discovery.citest import fast_test
+
+    rng = np.random.default_rng(8)
+    n = 700  # few rows for 3-5 levels and up to four stratum variables: empty cells, strata and whole rows
+    x = np.column_stack([rng.integers(0, 2, n), rng.integers(0, 3, n), rng.integers(0, 5, n),
+                         rng.integers(0, 4, n), rng.integers(0, 2, n), rng.integers(0, 3, n), rng.integers(0, 2, n)])
+    x[:, 1] = np.where(rng.random(n) < 0.6, x[:, 0], x[:, 1])  # dependences for small p-values too
+    x[:, 3] = np.where(rng.random(n) < 0.5, x[:, 1], x[:, 3])
+    x[rng.random(n) < 0.9, 5] = 0  # a rare level
+    cit = CIT(x, method)
+    fast = fast_test(cit)
+    assert fast is not None
+    for i, j, s in _random_tests(x.shape[1], rng):
+        assert fast(i, j, s) == pytest.approx(cit(i, j, s), rel=1e-9, abs=1e-300)
+
+
+def test_fisher_z_gives_causal_learn_s_p_values():
+    from causallearn.utils.cit import CIT
+
+    from fmcgm.discovery.citest import fast_test
+
+    rng = np.random.default_rng(9)
+    n = 500
+    x = rng.normal(size=(n, 8))
+    x[:, 1] += 0.5 * x[:, 0]
+    x[:, 2] += 0.3 * x[:, 1] - 0.4 * x[:, 3]
+    x[:, 7] = x[:, 6] * 2 + 1  # a deterministic pair: r clipped below 1, or a singular matrix refused, alike
+    cit = CIT(x, "fisherz")
+    fast = fast_test(cit)
+    assert fast is not None
+
+    def outcome(test, i, j, s):
+        try:
+            return test(i, j, s)
+        except ValueError as e:
+            return str(e)
+
+    for i, j, s in _random_tests(8, rng) + [(6, 7, []), (7, 6, [0]), (6, 7, [0, 1, 2])]:
+        want = outcome(cit, i, j, s)
+        assert outcome(fast, i, j, s) == (want if isinstance(want, str) else pytest.approx(want, rel=1e-9, abs=1e-300))
