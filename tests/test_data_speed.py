@@ -16,7 +16,68 @@ import pytest
 from fmcgm.causal import graph as G
 from fmcgm.critique import implied_independences
 from fmcgm.discovery import search
-from fmcgm.discovery.table import from_frame
+from fmcgm.discovery.bootstrap import LeastSquaresBootstrap
+from fmcgm.discovery.estimate import BOOTSTRAP, LEVEL, member_effect
+from fmcgm.discovery.table import Table, from_frame
+
+
+def _row_bootstrap(t: Table, x: str, y: str, z: list[str], seed: int = 0, draws: int = BOOTSTRAP) -> np.ndarray:
+    """The textbook row bootstrap of the least-squares slope of x: copy the drawn rows, fit them."""
+    rng = np.random.default_rng(seed)
+    a = np.column_stack([np.ones(t.n), t.columns[x].astype(float), *[t.columns[c].astype(float) for c in z]])
+    b = t.columns[y].astype(float)
+    out = []
+    for _ in range(draws):
+        idx = rng.integers(0, t.n, t.n)
+        out.append(np.linalg.lstsq(a[idx], b[idx], rcond=None)[0][1])
+    return np.array(out)
+
+
+def _mixed_table(n: int, seed: int) -> Table:
+    rng = np.random.default_rng(seed)
+    z1 = rng.normal(size=n)
+    z2 = (rng.random(n) < 0.3).astype(int)
+    x = 0.6 * z1 - 0.8 * z2 + rng.normal(size=n)
+    y = 0.25 * x + z1 + 1.5 * z2 + rng.normal(size=n)
+    return from_frame(pd.DataFrame({"x": x, "y": y, "z1": z1, "z2": z2}))
+
+
+@pytest.mark.parametrize("z", [[], ["z1"], ["z2"], ["z1", "z2"]])
+def test_the_bootstrap_from_counts_of_rows_is_the_row_bootstrap(z):
+    t = _mixed_table(2000, 11)
+    rows = _row_bootstrap(t, "x", "y", z)
+    counts = LeastSquaresBootstrap(t.columns, ["x", "z1", "z2", "y"], 0, BOOTSTRAP).coefficients(["x", *z], "y")[:, 1]
+    assert np.allclose(counts, rows, rtol=0, atol=1e-10)  # replicate by replicate, not only in distribution
+    m = member_effect(t, "x", "y", z)
+    lo, hi = np.quantile(rows, [(1 - LEVEL) / 2, (1 + LEVEL) / 2])
+    assert m.ci == pytest.approx((lo, hi), abs=1e-10) and m.linear
+
+
+def test_a_replicate_that_misses_a_rare_level_gets_the_fit_of_its_rows():
+    """A level seen on one row is absent from about a third of the replicates: their cross-products are singular,
+    and the slope of x is then what least squares on the replicate's rows gives."""
+    rng = np.random.default_rng(3)
+    n = 300
+    z = np.zeros(n, dtype=int)
+    z[17] = 1
+    x = rng.normal(size=n) + z
+    t = Table({"x": x, "y": 0.5 * x + 2 * z + rng.normal(size=n), "z": z},
+              {"x": "continuous", "y": "continuous", "z": "discrete"}, {"z": [0, 1]})
+    boot = LeastSquaresBootstrap(t.columns, ["x", "z", "y"], 0, BOOTSTRAP)
+    singular = np.linalg.eigvalsh(boot.gram)[:, 0] < 1e-9 * np.linalg.eigvalsh(boot.gram)[:, -1]
+    assert 30 < singular.sum() < 120
+    assert np.allclose(boot.coefficients(["x", "z"], "y")[:, 1], _row_bootstrap(t, "x", "y", ["z"]), atol=1e-9)
+
+
+def test_one_bootstrap_serves_every_adjustment_set_of_a_question():
+    t = _mixed_table(1500, 5)
+    a = member_effect(t, "x", "y", ["z1"], union=["z1", "z2"])
+    kept = t.cache[("least-squares-bootstrap", 0, BOOTSTRAP)]
+    b = member_effect(t, "x", "y", ["z2"], union=["z1", "z2"])
+    assert len(kept) == 1 and kept[0].covers(["x", "y", "z1", "z2"])
+    assert a.ci != b.ci  # each set its own slope, from the same replicates
+    fresh = _mixed_table(1500, 5)
+    assert member_effect(fresh, "x", "y", ["z2"]).ci == pytest.approx(b.ci, abs=1e-12)
 
 
 def _local_markov_by_d_separation(g: G.CausalGraph) -> list[tuple[str, str, tuple[str, ...]]]:

@@ -32,11 +32,13 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from fmcgm.discovery.bootstrap import least_squares_bootstrap
 from fmcgm.discovery.pc import MEANINGFUL
 from fmcgm.discovery.pdag import DiscoveredGraph, local_members, neighbours, possibly_reaches
 from fmcgm.discovery.table import DataError, Table
@@ -272,8 +274,9 @@ def _interval(boots: list[float], value: float) -> tuple[float, float]:
     return float(lo), float(hi)
 
 
-def member_effect(t: Table, x: str, y: str, z: list[str], seed: int = 0) -> MemberEffect:
-    """The effect of x on y adjusting for ``z``, with a bootstrap interval."""
+def member_effect(t: Table, x: str, y: str, z: list[str], seed: int = 0, union: Sequence[str] = ()) -> MemberEffect:
+    """The effect of x on y adjusting for ``z``, with a bootstrap interval.  ``union``: the columns of the other
+    adjustment sets to come, so that one bootstrap of least squares serves them all."""
     x0, x1, xlabel = _levels(t, x)
     rng = np.random.default_rng(seed)
     boots: list[float] = []
@@ -292,12 +295,9 @@ def member_effect(t: Table, x: str, y: str, z: list[str], seed: int = 0) -> Memb
         ylab = f"P({y}={t.labels.get(y, [0, 1])[y1]} | do({{x}}))"
     else:
         value = _ols(t.columns, x, y, z, x1 - x0)
-        a = np.column_stack([np.ones(t.n), t.columns[x].astype(float), *[t.columns[c].astype(float) for c in z]])
-        b = t.columns[y].astype(float)
-        for _ in range(BOOTSTRAP):
-            idx = rng.integers(0, t.n, t.n)
-            coef, *_ = np.linalg.lstsq(a[idx], b[idx], rcond=None)
-            boots.append(float(coef[1] * (x1 - x0)))
+        # the row bootstrap (rng.integers(0, n, n) per replicate), computed from counts of rows
+        boot = least_squares_bootstrap(t, [x, *z, y], seed, BOOTSTRAP, union)
+        boots = [float(b) for b in boot.coefficients([x, *z], y)[:, 1] * (x1 - x0)]
         method = "back-door adjustment by linear regression"
         ylab = f"E[{y} | do({{x}})]"
     adj = f" adjusting for {{{', '.join(z)}}}" if z else " (no adjustment needed)"
@@ -443,6 +443,7 @@ def effect_from_data(t: Table, graph: DiscoveredGraph, x: str, y: str, claim: st
                          if share >= ALTERNATIVE and s not in alternatives]
     members = []
     unestimable: list[str] = []
+    union = sorted({v for pa in alternatives for v in pa} - {x, y})  # the columns any adjustment set may use
     for pa in alternatives:
         share = stability.parent_sets.get(pa, 0.0) if stability is not None else None
         if y in pa:
@@ -456,7 +457,7 @@ def effect_from_data(t: Table, graph: DiscoveredGraph, x: str, y: str, claim: st
                                         f"{x} on {y}", "graph structure", structural=True, share=share))
             continue
         try:
-            m = member_effect(t, x, y, sorted(pa), seed)
+            m = member_effect(t, x, y, sorted(pa), seed, union)
         except PositivityError as err:
             # another back-door set of the same member: checked in every DAG with these parents, of the full-data
             # class when it allows them and of each resample's class that allowed them
