@@ -15,9 +15,10 @@ import pytest
 
 from fmcgm.causal import graph as G
 from fmcgm.critique import implied_independences
-from fmcgm.discovery import search
+from fmcgm.discovery import noise_orientation, search
 from fmcgm.discovery.bootstrap import LeastSquaresBootstrap
 from fmcgm.discovery.estimate import BOOTSTRAP, LEVEL, member_effect
+from fmcgm.discovery.pdag import DiscoveredGraph, Edge
 from fmcgm.discovery.table import Table, from_frame
 
 
@@ -184,3 +185,70 @@ def test_fisher_z_gives_causal_learn_s_p_values():
     for i, j, s in _random_tests(8, rng) + [(6, 7, []), (7, 6, [0]), (6, 7, [0, 1, 2])]:
         want = outcome(cit, i, j, s)
         assert outcome(fast, i, j, s) == (want if isinstance(want, str) else pytest.approx(want, rel=1e-9, abs=1e-300))
+
+
+def _chain(n: int = 1500) -> Table:
+    rng = np.random.default_rng(4)
+    a = rng.normal(size=n)
+    b = a + rng.normal(size=n)
+    c = b + rng.normal(size=n)
+    d = c + rng.normal(size=n)
+    e = d + rng.normal(size=n)
+    return from_frame(pd.DataFrame({"a": a, "b": b, "c": c, "d": d, "e": e}))
+
+
+def test_the_additive_noise_step_tries_only_edges_at_the_question_and_says_so(monkeypatch):
+    tried: list[tuple[tuple[str, ...], str]] = []
+
+    def residual(table, cause, effect, fit="gp"):  # records what the GP fits would be asked; nothing is oriented
+        if fit == "linear":
+            return 0.0  # a straight line leaves a dependent residual: the GP fits are tried
+        tried.append((tuple(cause), effect))
+        return 0.5
+
+    monkeypatch.setattr(noise_orientation, "residual_p", residual)
+    g = DiscoveredGraph(nodes=list("abcde"), edges=[Edge(a=u, b=v, mark="--") for u, v in
+                                                    ("ab", "bc", "cd", "de")])
+    notes = noise_orientation.orient_by_noise(g, _chain(), focus=["b", "e"])
+    assert {frozenset((cause[0], effect)) for cause, effect in tried} == {
+        frozenset("ab"), frozenset("bc"), frozenset("de")}
+    said = [n for n in notes if noise_orientation.NOT_TRIED in n]
+    assert len(said) == 1 and said[0].startswith("1 open edge(s) away from b, e")
+    tried.clear()
+    noise_orientation.orient_by_noise(g, _chain())  # no question: every open edge, as before
+    assert len(tried) == 8
+
+
+def test_the_answer_says_the_edges_the_additive_noise_step_left_out(monkeypatch, tmp_path):
+    from tools.discovery_tools import DiscoverGraphArgs, discover_graph
+
+    monkeypatch.setattr(noise_orientation, "residual_p", lambda table, cause, effect, fit="gp": 0.5)
+    p = tmp_path / "chain.csv"
+    df = pd.DataFrame(_chain().columns)
+    df.to_csv(p, index=False)
+    r = discover_graph(DiscoverGraphArgs(data_path=str(p), focus=["a", "b"]))
+    cut = r.data.model_dump()["graph"]["search"]["cut"]
+    assert any(noise_orientation.NOT_TRIED in c and "away from a, b" in c for c in cut)
+
+
+def test_a_linear_gaussian_pair_is_left_open_without_gp_fits(monkeypatch):
+    fits: list[str] = []
+    real = noise_orientation.residual_p
+
+    def spy(table, cause, effect, fit="gp"):
+        fits.append(fit)
+        return real(table, cause, effect, fit)
+
+    monkeypatch.setattr(noise_orientation, "residual_p", spy)
+    rng = np.random.default_rng(2)
+    a = rng.normal(size=800)
+    t = from_frame(pd.DataFrame({"a": a, "b": a + rng.normal(size=800)}))
+    g = DiscoveredGraph(nodes=["a", "b"], edges=[Edge(a="a", b="b", mark="--")])
+    notes = noise_orientation.orient_by_noise(g, t)
+    assert fits == ["linear", "linear"] and g.undirected() == [("a", "b")] and "straight line" in notes[0]
+    fits.clear()
+    x = rng.uniform(0, 2, 800)  # x -> m, cubic with uniform noise: the line leaves structure, the GP fits decide
+    t = from_frame(pd.DataFrame({"x": x, "m": x ** 3 + rng.uniform(0, 3, 800)}))
+    g = DiscoveredGraph(nodes=["x", "m"], edges=[Edge(a="m", b="x", mark="--")])
+    noise_orientation.orient_by_noise(g, t)
+    assert fits == ["linear", "linear", "gp", "gp"] and g.directed() == [("x", "m")]

@@ -52,6 +52,7 @@ BOOTSTRAP = 200
 LEVEL = 0.95
 GRAPH_RESAMPLES = 30  # discovery reruns on random halves of the rows (fewer when the time budget is short)
 MIN_RESAMPLES = 10  # below this many, graph stability is "not measured" and no "no effect" verdict is given
+PROGRESS_EVERY_S = 3.0  # a progress line after every fifth resample, or sooner when resamples are slow
 GRAPH_ROWS = 50_000  # at most this many rows per resample (a quarter of 200,000: stability is then understated)
 SUBSAMPLE = 0.5  # share of the rows in each resample (stability selection's halves)
 STABLE = 0.8  # an edge at the treatment is stable when this share of resamples gives it the full-data mark
@@ -347,14 +348,14 @@ def graph_stability(t: Table, graph: DiscoveredGraph, x: str, *, alpha: float = 
     done, notes, cut = 0, [], []
     graphs: list[DiscoveredGraph] = []
     others = [v for v in t.names if v != x]
-    t0 = time.monotonic()
+    t0 = last = time.monotonic()
     for b in range(resamples):
         if deadline is not None and b and time.monotonic() + (time.monotonic() - t0) / b > deadline:
             cut.append(f"the time budget allowed {b} of {resamples} discovery resamples")
             break
         sub = t.subset(np.sort(rng.choice(t.n, m, replace=False)))
         d = discover(sub, "pc", alpha, name, orient=False, critique=critique,  # type: ignore[arg-type]
-                     tester=Tester(sub, name, seed))
+                     tester=Tester(sub, name, seed), marks_only=True)
         g = d.graph
         _carry_noise_orientations(graph, g)
         for v in others:
@@ -364,8 +365,9 @@ def graph_stability(t: Table, graph: DiscoveredGraph, x: str, *, alpha: float = 
                 sets[frozenset(pa)] += 1
             graphs.append(g)
         done += 1
-        if progress and (b + 1) % 5 == 0:
+        if progress and ((b + 1) % 5 == 0 or time.monotonic() - last >= PROGRESS_EVERY_S):
             progress(f"graph stability: {b + 1} of {resamples} discovery resamples")
+            last = time.monotonic()
     if any(e.source == "noise" for e in graph.edges):
         notes.append("additive-noise orientations of the whole table are carried into each resample where it leaves "
                      "the edge open (the GP test is not rerun on resamples)")
