@@ -55,6 +55,7 @@ SEED_BASE = 4100  # this benchmark's seeds: 4100-4199 (used by no other benchmar
 TARGET_TALL_S = 10.0  # 200,000 rows x 4 columns
 TARGET_WIDE_S = 60.0  # 50 columns
 STAGES = ("load", "search", "critique", "orient", "stability", "estimate", "other")
+WHY_CHARS = 400  # a decline's reason, shortened in the rows (a wide table's conflicts run to 20,000 characters)
 MAX_ENUMERATED = 16  # an all-binary model with more variables gets its truth by Monte Carlo
 
 
@@ -336,14 +337,14 @@ def run(cases: tuple[Case, ...] = CASES, cli: bool = False, progress: Callable[[
                 rows.append(Row(case.name, q.text, q.relation, q.truth, g["outcome"], _short(got["text"]), total,
                                 case.target_s, {k: round(v, 3) for k, v in clock.seconds.items()},
                                 _gap(lines, total), len(lines), _cuts(state),
-                                cli_seconds(q.text, csv, folder) if cli else None, g.get("why", "")))
+                                cli_seconds(q.text, csv, folder) if cli else None, _short(g.get("why", ""), WHY_CHARS)))
                 if tools and g["outcome"] == Outcome.DECLINED:
                     got, said, clock, lines, total = ask_tools(q, csv)
                     g = grade(q, got)
                     rows.append(Row(case.name + " (tools)", q.text, q.relation, q.truth, g["outcome"],
                                     _short(got["text"]), total, case.target_s,
                                     {k: round(v, 3) for k, v in clock.seconds.items()}, _gap(lines, total), len(lines),
-                                    said["cut"], None, g.get("why", "")))
+                                    said["cut"], None, _short(g.get("why", ""), WHY_CHARS)))
     return rows
 
 
