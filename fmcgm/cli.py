@@ -559,9 +559,11 @@ def eval_data_answers(
 def eval_perf(json_out: Optional[Path] = typer.Option(None, "--json", help="write the rows as JSON here"),
               quick: bool = typer.Option(False, "--quick", help="the small sizes only"),
               startup: bool = typer.Option(False, "--startup", help="start-up instead: fresh `fmcgm ask`, `render`, "
-                                           "`serve` and the app's first picture, as ratios against `python -c pass`")) -> None:
+                                           "`serve` and the app's first picture, as ratios against `python -c pass`"),
+              data: bool = typer.Option(False, "--data", help="answers from data instead: 200,000 rows and 50 columns, "
+                                        "seconds per stage and the verdicts")) -> None:
     """Causal-core speed: variables vs seconds (derivation, adjustment search, consistency check); with --startup,
-    how long a person waits for the first result of each command."""
+    how long a person waits for the first result of each command; with --data, answers from tall and wide tables."""
     from fmcgm.errors import FMCGMError
     from fmcgm.outputs import check_output
 
@@ -570,7 +572,8 @@ def eval_perf(json_out: Optional[Path] = typer.Option(None, "--json", help="writ
             check_output(json_out, "--json")
     except FMCGMError as e:
         fail(str(e))
-    _bench("evals.startup_eval" if startup else "evals.perf_eval").report(console, json_out, quick)
+    module = "evals.data_speed_bench" if data else "evals.startup_eval" if startup else "evals.perf_eval"
+    _bench(module).report(console, json_out, quick)
 
 
 if __name__ == "__main__":  # pragma: no cover

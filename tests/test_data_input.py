@@ -134,19 +134,19 @@ def test_progress_is_shown_while_a_data_question_runs(tmp_path):
 
 def test_a_short_budget_is_kept_and_what_it_cut_is_said(tmp_path):
     rng = np.random.default_rng(3)
-    n, k = 30000, 10
+    n, k = 100_000, 10  # 30,000 rows fitted a 2 s budget once the tests and the bootstrap got faster: nothing was cut
     x = np.zeros((n, k), dtype=int)
     for j in range(k):  # a chain with side branches: every column depends on an earlier one
         src = x[:, j - 1 - (j % 3 == 0)] if j > 1 else rng.integers(0, 2, n)
         x[:, j] = np.where(rng.random(n) < 0.75, src, rng.integers(0, 2, n))
     path = tmp_path / "chain.csv"
     pd.DataFrame(x, columns=[f"v{j}" for j in range(k)]).to_csv(path, index=False)
-    s = Settings(data_path=str(path), trace_db=str(tmp_path / "t.sqlite"), data_budget_s=2)
+    s = Settings(data_path=str(path), trace_db=str(tmp_path / "t.sqlite"), data_budget_s=1)
     t0 = time.monotonic()
     ans = run_question("Does v3 affect v9?", settings=s, app=build_graph(settings=s))["answer"]
-    assert time.monotonic() - t0 < 2 + 10  # the budget, plus reading the file and building the agent
+    assert time.monotonic() - t0 < 1 + 10  # the budget, plus reading the file and building the agent
     said = ans["text"].replace("time budget:", "Time budget:")
-    assert "Time budget:" in said and ("resamples" in said or "adjacency search" in said)
+    assert "Time budget:" in said and ("the time budget allowed" in said or "the time budget stopped" in said)
 
 
 def test_malformed_tool_arguments_decline_without_the_instruction_to_the_model(tmp_path):

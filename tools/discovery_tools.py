@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from fmcgm.discovery import progress
 from fmcgm.discovery.estimate import GRAPH_RESAMPLES, PositivityError, effect_from_data, graph_stability
 from fmcgm.discovery.knowledge import NO_SOURCE, LLMKnowledge, gather
+from fmcgm.discovery.noise_orientation import NOT_TRIED
 from fmcgm.discovery.pdag import DiscoveredGraph, Edge
 from fmcgm.discovery.pipeline import discover
 from fmcgm.discovery.table import DEFAULT_BUDGET_S, DataError, check_size, load_table
@@ -81,10 +82,11 @@ def discover_graph(args: DiscoverGraphArgs) -> ToolResult:
     deadline = t0 + DISCOVERY_SHARE * args.budget_s
     progress.report(f"discovering a graph over {len(table.names)} columns and {table.n:,} rows "
                     f"(budget {args.budget_s:.0f} s)")
-    d = discover(table, args.method, args.alpha, knowledge=k, deadline=deadline, progress=progress.report)
+    d = discover(table, args.method, args.alpha, knowledge=k, deadline=deadline, progress=progress.report,
+                 focus=args.focus)
     g = d.graph
     seconds = time.monotonic() - t0
-    cut = [n for n in g.notes if "time budget" in n]
+    cut = [n for n in dict.fromkeys([*g.notes, *d.notes]) if "time budget" in n or NOT_TRIED in n]
     graph = g.to_agent_graph()
     graph["search"] = {"method": args.method, "test": d.test, "alpha": args.alpha, "rows": d.rows,
                        "repairs": len(d.constraints), "seconds": round(seconds, 2), "budget_s": args.budget_s,

@@ -32,11 +32,13 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from fmcgm.discovery.bootstrap import least_squares_bootstrap
 from fmcgm.discovery.pc import MEANINGFUL
 from fmcgm.discovery.pdag import DiscoveredGraph, local_members, neighbours, possibly_reaches
 from fmcgm.discovery.table import DataError, Table
@@ -50,6 +52,7 @@ BOOTSTRAP = 200
 LEVEL = 0.95
 GRAPH_RESAMPLES = 30  # discovery reruns on random halves of the rows (fewer when the time budget is short)
 MIN_RESAMPLES = 10  # below this many, graph stability is "not measured" and no "no effect" verdict is given
+PROGRESS_EVERY_S = 3.0  # a progress line after every fifth resample, or sooner when resamples are slow
 GRAPH_ROWS = 50_000  # at most this many rows per resample (a quarter of 200,000: stability is then understated)
 SUBSAMPLE = 0.5  # share of the rows in each resample (stability selection's halves)
 STABLE = 0.8  # an edge at the treatment is stable when this share of resamples gives it the full-data mark
@@ -272,8 +275,9 @@ def _interval(boots: list[float], value: float) -> tuple[float, float]:
     return float(lo), float(hi)
 
 
-def member_effect(t: Table, x: str, y: str, z: list[str], seed: int = 0) -> MemberEffect:
-    """The effect of x on y adjusting for ``z``, with a bootstrap interval."""
+def member_effect(t: Table, x: str, y: str, z: list[str], seed: int = 0, union: Sequence[str] = ()) -> MemberEffect:
+    """The effect of x on y adjusting for ``z``, with a bootstrap interval.  ``union``: the columns of the other
+    adjustment sets to come, so that one bootstrap of least squares serves them all."""
     x0, x1, xlabel = _levels(t, x)
     rng = np.random.default_rng(seed)
     boots: list[float] = []
@@ -292,12 +296,9 @@ def member_effect(t: Table, x: str, y: str, z: list[str], seed: int = 0) -> Memb
         ylab = f"P({y}={t.labels.get(y, [0, 1])[y1]} | do({{x}}))"
     else:
         value = _ols(t.columns, x, y, z, x1 - x0)
-        a = np.column_stack([np.ones(t.n), t.columns[x].astype(float), *[t.columns[c].astype(float) for c in z]])
-        b = t.columns[y].astype(float)
-        for _ in range(BOOTSTRAP):
-            idx = rng.integers(0, t.n, t.n)
-            coef, *_ = np.linalg.lstsq(a[idx], b[idx], rcond=None)
-            boots.append(float(coef[1] * (x1 - x0)))
+        # the row bootstrap (rng.integers(0, n, n) per replicate), computed from counts of rows
+        boot = least_squares_bootstrap(t, [x, *z, y], seed, BOOTSTRAP, union)
+        boots = [float(b) for b in boot.coefficients([x, *z], y)[:, 1] * (x1 - x0)]
         method = "back-door adjustment by linear regression"
         ylab = f"E[{y} | do({{x}})]"
     adj = f" adjusting for {{{', '.join(z)}}}" if z else " (no adjustment needed)"
@@ -347,14 +348,14 @@ def graph_stability(t: Table, graph: DiscoveredGraph, x: str, *, alpha: float = 
     done, notes, cut = 0, [], []
     graphs: list[DiscoveredGraph] = []
     others = [v for v in t.names if v != x]
-    t0 = time.monotonic()
+    t0 = last = time.monotonic()
     for b in range(resamples):
         if deadline is not None and b and time.monotonic() + (time.monotonic() - t0) / b > deadline:
             cut.append(f"the time budget allowed {b} of {resamples} discovery resamples")
             break
         sub = t.subset(np.sort(rng.choice(t.n, m, replace=False)))
         d = discover(sub, "pc", alpha, name, orient=False, critique=critique,  # type: ignore[arg-type]
-                     tester=Tester(sub, name, seed))
+                     tester=Tester(sub, name, seed), marks_only=True)
         g = d.graph
         _carry_noise_orientations(graph, g)
         for v in others:
@@ -364,8 +365,9 @@ def graph_stability(t: Table, graph: DiscoveredGraph, x: str, *, alpha: float = 
                 sets[frozenset(pa)] += 1
             graphs.append(g)
         done += 1
-        if progress and (b + 1) % 5 == 0:
+        if progress and ((b + 1) % 5 == 0 or time.monotonic() - last >= PROGRESS_EVERY_S):
             progress(f"graph stability: {b + 1} of {resamples} discovery resamples")
+            last = time.monotonic()
     if any(e.source == "noise" for e in graph.edges):
         notes.append("additive-noise orientations of the whole table are carried into each resample where it leaves "
                      "the edge open (the GP test is not rerun on resamples)")
@@ -443,6 +445,7 @@ def effect_from_data(t: Table, graph: DiscoveredGraph, x: str, y: str, claim: st
                          if share >= ALTERNATIVE and s not in alternatives]
     members = []
     unestimable: list[str] = []
+    union = sorted({v for pa in alternatives for v in pa} - {x, y})  # the columns any adjustment set may use
     for pa in alternatives:
         share = stability.parent_sets.get(pa, 0.0) if stability is not None else None
         if y in pa:
@@ -456,7 +459,7 @@ def effect_from_data(t: Table, graph: DiscoveredGraph, x: str, y: str, claim: st
                                         f"{x} on {y}", "graph structure", structural=True, share=share))
             continue
         try:
-            m = member_effect(t, x, y, sorted(pa), seed)
+            m = member_effect(t, x, y, sorted(pa), seed, union)
         except PositivityError as err:
             # another back-door set of the same member: checked in every DAG with these parents, of the full-data
             # class when it allows them and of each resample's class that allowed them

@@ -33,6 +33,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import combinations, islice
 
 import networkx as nx
@@ -132,6 +133,7 @@ class Triple:
         return self.kind != "collider" or self.power >= REQUIRED_POWER
 
 
+@lru_cache(maxsize=4096)  # one value per (rows, effect, level, set size): a search asks it for every separating set
 def power(n: int, effect: float, alpha: float, *, given_size: int = 0) -> float:
     """The chance that a test at ``alpha`` of the one parameter that would fake a collider — a direct effect of
     size ``effect`` (a partial correlation) between its two ends — rejects independence with ``n`` rows and
@@ -222,9 +224,11 @@ class Orientation:
 
 def orient(sk: Skeleton, triples: list[Triple], *, required: Sequence[tuple[str, str]] = (),
            forbidden: Sequence[tuple[str, str]] = (), colliders: Sequence[tuple[str, str, str]] = (),
-           rule: str = "conservative", rows: int = 0) -> Orientation:
+           rule: str = "conservative", rows: int = 0, rests_on: bool = True) -> Orientation:
     """:func:`marks`, and for each unshown collider the marks that rest on it: those that open when it (alone, and
-    all of them together) is read as ambiguous."""
+    all of them together) is read as ambiguous.  ``rests_on=False`` (a discovery resample, of which only the marks
+    are read) skips the per-collider part, one more pass of the rules for each: its unshown colliders name no
+    marks, and ``relaxed_open`` (all of them together) is still worked out."""
     o = marks(sk, triples, required=required, forbidden=forbidden, colliders=colliders, rule=rule)
     weak = [t for t in triples if not t.shown and (t.a, t.c) in o.graph.directed() and (t.b, t.c) in o.graph.directed()]
     if not weak:
@@ -240,7 +244,7 @@ def orient(sk: Skeleton, triples: list[Triple], *, required: Sequence[tuple[str,
     for t in weak:
         o.graph.unshown.append(Unshown(triple=[t.a, t.c, t.b], given=list(t.given), p=t.p, power=round(t.power, 4),
                                        effect=MEANINGFUL, rows=rows,
-                                       rests_on=[f"{u} -> {v}" for u, v in opened([t])]))
+                                       rests_on=[f"{u} -> {v}" for u, v in opened([t])] if rests_on else []))
     o.graph.relaxed_open = [[u, v] for u, v in opened(weak)]
     o.notes.append("; ".join(u.text() for u in o.graph.unshown) + ": no verdict rests on "
                    + ("it" if len(weak) == 1 else "them"))

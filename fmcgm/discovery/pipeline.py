@@ -20,6 +20,7 @@ Every edge records where it came from.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from itertools import combinations, islice
 
 from pydantic import BaseModel, Field
@@ -84,7 +85,10 @@ class Discovery(BaseModel):
 def discover(table: Table, method: search.Method = "pc", alpha: float = 0.01, test: search.Test = "auto",
              knowledge: Knowledge | None = None, critique: bool = True, rounds: int = MAX_REPAIR_ROUNDS,
              orient: bool = True, orientation: search.Orientation = "conservative", tester: Tester | None = None,
-             deadline: float | None = None, progress=None) -> Discovery:
+             deadline: float | None = None, progress=None, focus: Sequence[str] = (),
+             marks_only: bool = False) -> Discovery:
+    """``focus``: the question's columns; the additive-noise step then tries only the open edges at them.
+    ``marks_only``: a discovery resample, of which only the marks are read (see :func:`search.run`)."""
     required, forbidden, claimed = [], [], {}
     notes = []
     if knowledge is None:
@@ -105,7 +109,7 @@ def discover(table: Table, method: search.Method = "pc", alpha: float = 0.01, te
 
     def searched() -> DiscoveredGraph:
         g = search.run(table, method, alpha, test, required, forbidden, tester=tester, constraints=constraints,
-                       orientation=orientation, deadline=deadline, progress=progress)
+                       orientation=orientation, deadline=deadline, progress=progress, marks_only=marks_only)
         _label(g, claimed)
         return g
 
@@ -116,7 +120,8 @@ def discover(table: Table, method: search.Method = "pc", alpha: float = 0.01, te
     if critique:
         _critique_and_repair(out, tester, alpha, knowledge, rounds, constraints, searched, t0, progress)
     if orient and table.all_continuous and out.graph.undirected():
-        out.notes += orient_by_noise(out.graph, table, deadline=deadline, progress=progress)
+        out.notes += orient_by_noise(out.graph, table, deadline=deadline, progress=progress,
+                                     focus=[c for c in focus if c in table.columns])
     return out
 
 

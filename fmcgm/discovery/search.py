@@ -19,6 +19,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from fmcgm.discovery import pc as pc_steps
+from fmcgm.discovery.citest import fast_test
 from fmcgm.discovery.pdag import DiscoveredGraph, Edge, from_causallearn
 from fmcgm.discovery.table import DataError, Table
 
@@ -38,8 +39,9 @@ def choose_test(table: Table, test: Test = "auto") -> str:
 
 class Tester:
     """One causal-learn CIT on the rows a search uses.  The search, its critique, its repairs and the agent's
-    critique of the discovered graph all call this object, so they read the same test on the same rows (and the
-    CIT's cache means a test is computed once).  Called as ``(data, a, b, given) -> (p, 0)`` it fits the
+    critique of the discovered graph all call this object, so they read the same test on the same rows (and a test
+    is computed once: :meth:`p` keeps every p-value; chi-square, G² and Fisher-z are computed by
+    :mod:`fmcgm.discovery.citest`, to the CIT's own values).  Called as ``(data, a, b, given) -> (p, 0)`` it fits the
     critique's convention (``data`` is ignored: the rows are bound)."""
 
     def __init__(self, table: Table, test: str, seed: int = 0):
@@ -55,6 +57,8 @@ class Tester:
         with _quiet():
             self.cit = CIT(x.astype(int) if test in ("chisq", "gsq") else x, test)
         self.calls = 0
+        self._seen: dict[tuple[str, str, tuple[str, ...]], float] = {}
+        self.fast = fast_test(self.cit)  # the same p-values as the CIT's, with less work per call
 
     def power(self, a: str, b: str, given, effect: float, alpha: float) -> float:
         """This test's power at its rows against a direct effect of size ``effect`` (:func:`fmcgm.discovery.pc.power`)."""
@@ -65,14 +69,24 @@ class Tester:
 
     def p(self, a: str, b: str, given=()) -> float:
         self.calls += 1
-        i, j, s = self._key(a, b, given)
-        with _quiet():
-            return float(self.cit(i, j, s))
+        # the same test in any order of its arguments is looked up here first: a search and its critique ask the
+        # same few thousand tests hundreds of thousands of times, and the CIT's own cache answers each only after
+        # formatting a string key (and the output guard costs as much again)
+        key = (a, b, tuple(sorted(given)))
+        p = self._seen.get(key)
+        if p is None:
+            i, j, s = self._key(a, b, given)
+            if self.fast is not None:
+                p = self.fast(i, j, s)
+            else:
+                with _quiet():
+                    p = float(self.cit(i, j, s))
+            self._seen[key] = self._seen[(b, a, key[2])] = p
+        return p
 
     def cached(self, a: str, b: str, given=()) -> bool:
-        """Whether this test has been run on this object (its p-value is in the CIT's cache)."""
-        i, j, s = self._key(a, b, given)
-        return self.cit.get_formatted_XYZ_and_cachekey(i, j, s)[3] in self.cit.pvalue_cache
+        """Whether this test has been run on this object."""
+        return (a, b, tuple(sorted(given))) in self._seen
 
     def __call__(self, _data, a: str, b: str, given: tuple[str, ...]) -> tuple[float, int]:
         return self.p(a, b, given), 0
@@ -146,11 +160,14 @@ Orientation = Literal["conservative", "causal-learn"]
 def run(table: Table, method: Method = "pc", alpha: float = 0.01, test: Test = "auto",
         required: Sequence[tuple[str, str]] = (), forbidden: Sequence[tuple[str, str]] = (), seed: int = 0, *,
         tester: Tester | None = None, constraints: Sequence[Constraint] = (), orientation: Orientation = "conservative",
-        deadline: float | None = None, progress: pc_steps.Progress | None = None) -> DiscoveredGraph:
+        deadline: float | None = None, progress: pc_steps.Progress | None = None,
+        marks_only: bool = False) -> DiscoveredGraph:
     """One search on the table; ``required``/``forbidden`` are background knowledge, ``constraints`` what earlier
     critique rounds asked for.  PC runs on ``tester`` (the table's own by default): ``conservative`` orients
     only the colliders every separating set agrees on (:mod:`fmcgm.discovery.pc`); ``causal-learn`` is the
-    library's textbook PC (colliders from one separating set, existing marks win) on the same tester."""
+    library's textbook PC (colliders from one separating set, existing marks win) on the same tester.
+    ``marks_only``: only the graph's marks will be read (a discovery resample), not which marks each collider the
+    test had no power to show carries (:func:`fmcgm.discovery.pc.orient`)."""
     names = table.names
     t = choose_test(table, test)
     notes = []
@@ -164,7 +181,8 @@ def run(table: Table, method: Method = "pc", alpha: float = 0.01, test: Test = "
         if orientation == "causal-learn":
             g = _causallearn_pc(table, tester, alpha, list(required), list(forbidden), constraints)
         else:
-            g = _conservative_pc(tester, alpha, list(required), list(forbidden), constraints, deadline, progress)
+            g = _conservative_pc(tester, alpha, list(required), list(forbidden), constraints, deadline, progress,
+                                 marks_only)
         g.method, g.test = method, tester.test
         g.notes = [*notes, *g.notes, f"PC ({orientation}) with {tester.test}, alpha={alpha}, "
                                      f"{time.perf_counter() - t0:.1f}s"]
@@ -201,7 +219,7 @@ def run(table: Table, method: Method = "pc", alpha: float = 0.01, test: Test = "
 
 
 def _conservative_pc(tester: Tester, alpha: float, required, forbidden, constraints: Sequence[Constraint],
-                     deadline: float | None, progress) -> DiscoveredGraph:
+                     deadline: float | None, progress, marks_only: bool = False) -> DiscoveredGraph:
     fset = set(forbidden)
     excluded = [frozenset((a, b)) for a, b in fset if (b, a) in fset]
     keep = [frozenset((c.a, c.b)) for c in constraints if c.kind == "adjacent"]
@@ -209,7 +227,8 @@ def _conservative_pc(tester: Tester, alpha: float, required, forbidden, constrai
                            progress=progress)
     triples = pc_steps.classify(sk, tester, alpha, deadline=deadline)
     colliders = [(c.a, c.via, c.b) for c in constraints if c.kind == "collider" and c.via]
-    o = pc_steps.orient(sk, triples, required=required, forbidden=forbidden, colliders=colliders, rows=tester.rows)
+    o = pc_steps.orient(sk, triples, required=required, forbidden=forbidden, colliders=colliders, rows=tester.rows,
+                        rests_on=not marks_only)
     g = o.graph
     for e in g.edges:
         if frozenset((e.a, e.b)) in keep:
