@@ -126,11 +126,12 @@ def ask(question: str = typer.Argument(..., help="a causal question in plain lan
 
     Exit codes: 0 answered (an honest "not identifiable" too), 1 no computed answer, 2 bad input or usage,
     3 backend unreachable."""
-    from agent.graph import run_question
-    from fmcgm.discovery import progress
-    from fmcgm.discovery.question import question_columns
-    from fmcgm.discovery.table import check_size, load_table
-    from fmcgm.errors import FMCGMError
+    from fmcgm.loading import loading
+
+    with loading():
+        from agent.graph import run_question
+        from fmcgm.discovery import progress
+        from fmcgm.errors import FMCGMError
 
     if not question.strip():
         fail("the question is empty", "write a causal question in quotes, e.g. fmcgm ask \"Does X affect Y? ...\"")
@@ -140,12 +141,16 @@ def ask(question: str = typer.Argument(..., help="a causal question in plain lan
                          recursion_limit=recursion_limit,
                          trace_db=trace_db, data_path=data)
     if data:
+        from fmcgm.discovery.question import question_columns
+        from fmcgm.discovery.table import check_size, load_table
+
         try:  # every input check here, so bad data is a usage error naming the file and column, before any search
             table = load_table(data)
             check_size(table, settings.data_budget_s, question_columns(question, table.names))
         except FMCGMError as e:
             fail(str(e))
-    graph_app, _ = _store(settings)
+    with loading():
+        graph_app, _ = _store(settings)
     with progress.reporting(_stderr_progress() if data else None):
         state = run_question(question, settings=settings, app=graph_app, thread_id=thread)
     ans = state["answer"]
