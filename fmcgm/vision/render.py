@@ -125,14 +125,18 @@ def load_image(path: str | Path, size: int, world_name: str = DEFAULT_WORLD) -> 
 
 @lru_cache(maxsize=4)
 def pipeline_for(world_name: str, weights: str | None = None):
-    """The world's diffusion pipeline, loaded once per process and reused by every render (CLI, agent, app)."""
-    from fmcgm.vision.model import WEIGHTS_DIR, ConceptDiffusion
-    from fmcgm.vision.pipeline import CounterfactualPipeline
+    """The world's diffusion pipeline, loaded once per process and reused by every render (CLI, agent, app).
+    torch and diffusers load with the first one, the garbage collector paused meanwhile (fmcgm.loading)."""
+    from fmcgm.loading import loading
 
-    path = Path(weights or WEIGHTS_DIR / f"{world_name}.pt")
-    if not path.is_file():
-        raise RenderFailure(f"no model weights at {path}", f"train them with `fmcgm train-world {world_name}`")
-    return CounterfactualPipeline(ConceptDiffusion.load(path), get_world(world_name))
+    with loading():
+        from fmcgm.vision.model import WEIGHTS_DIR, ConceptDiffusion
+        from fmcgm.vision.pipeline import CounterfactualPipeline
+
+        path = Path(weights or WEIGHTS_DIR / f"{world_name}.pt")
+        if not path.is_file():
+            raise RenderFailure(f"no model weights at {path}", f"train them with `fmcgm train-world {world_name}`")
+        return CounterfactualPipeline(ConceptDiffusion.load(path), get_world(world_name))
 
 
 class Retry(TypedDict):
@@ -278,10 +282,10 @@ def oracle_attempt(request: RenderRequest, scene: Scene, size: int) -> Attempt:
 def attempt_until_checked(request: RenderRequest, scene: Scene, *, steps: int, guidance: bool, seed: int,
                           retries: int) -> list[Attempt]:
     """Step 3: ``attempt`` with the default settings, then each of ``RETRIES`` (stronger) until one passes."""
-    from fmcgm.vision.pipeline import CounterfactualOptions
-
     world, user = request.world, request.user
     pipe = pipeline_for(world.name) if user is None else pipeline_for(world.name).for_world(world)
+    from fmcgm.vision.pipeline import CounterfactualOptions  # loaded with the pipeline above
+
     done: list[Attempt] = []
     tries: tuple[Retry | None, ...] = (None, *RETRIES[:max(0, retries)])
     for k, retry in enumerate(tries):
