@@ -98,3 +98,42 @@ def test_the_offline_ask_path_never_imports_langchains_chat_models(tmp_path):
                "langchain_core.language_models._compat_bridge", "langchain_core.language_models.chat_model_stream"}
     loaded = sorted(m for m in seen["after"] if m.startswith("langchain_core.language_models") and m not in allowed)
     assert loaded == [], loaded
+
+
+def test_a_model_is_loaded_once_when_a_render_arrives_during_the_warm_up(tmp_path, monkeypatch):
+    """The app's warm-up and a first turn ask for the same model at once: one load, both get it; a model being
+    loaded for another world does not hold a render up."""
+    import threading
+    import time
+
+    import fmcgm.vision.model as model
+    import fmcgm.vision.pipeline as pipeline
+    from fmcgm.vision import render
+
+    loads: list[str] = []
+    release = threading.Event()
+
+    def slow_load(path, device="cpu"):
+        loads.append(str(path))
+        if "slow" in str(path):
+            release.wait(10)
+        time.sleep(0.2)
+        return object()
+
+    monkeypatch.setattr(model.ConceptDiffusion, "load", staticmethod(slow_load))
+    monkeypatch.setattr(pipeline, "CounterfactualPipeline", lambda m, w: ("pipeline", m))
+    same, slow = tmp_path / "same.pt", tmp_path / "slow.pt"
+    same.write_bytes(b"x")
+    slow.write_bytes(b"x")
+    got: list = []
+    blocker = threading.Thread(target=lambda: render.pipeline_for("waterflow", str(slow)))
+    blocker.start()  # another world's model, still loading throughout
+    threads = [threading.Thread(target=lambda: got.append(render.pipeline_for("pendulum", str(same)))) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert loads.count(str(same)) == 1 and len(got) == 3 and got[0] is got[1] is got[2]
+    assert blocker.is_alive()  # the pendulum renders did not wait for it
+    release.set()
+    blocker.join(10)

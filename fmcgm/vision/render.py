@@ -12,6 +12,7 @@ import hashlib
 import json
 import math
 import os
+import threading
 from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -123,10 +124,23 @@ def load_image(path: str | Path, size: int, world_name: str = DEFAULT_WORLD) -> 
     return open_picture(path, get_world(world_name), size, MAX_IMAGE_BYTES, MAX_IMAGE_SIDE).image
 
 
-@lru_cache(maxsize=4)
+_LOAD_LOCKS: dict[tuple[str, str | None], threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
 def pipeline_for(world_name: str, weights: str | None = None):
     """The world's diffusion pipeline, loaded once per process and reused by every render (CLI, agent, app).
-    torch and diffusers load with the first one, the garbage collector paused meanwhile (fmcgm.loading)."""
+    One load per model at a time: a render that arrives while the app's warm-up is loading the same model waits
+    for that load instead of starting a second one (a model being loaded for another world does not hold it up)."""
+    with _LOCKS_GUARD:
+        lock = _LOAD_LOCKS.setdefault((world_name, weights), threading.Lock())
+    with lock:
+        return _loaded_pipeline(world_name, weights)
+
+
+@lru_cache(maxsize=4)
+def _loaded_pipeline(world_name: str, weights: str | None):
+    """torch and diffusers load with the first pipeline, the garbage collector paused meanwhile (fmcgm.loading)."""
     from fmcgm.loading import loading
 
     with loading():
