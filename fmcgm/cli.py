@@ -315,8 +315,11 @@ def chat(backend: Optional[str] = BackendOpt, model: Optional[str] = ModelOpt, b
          api_key: Optional[str] = KeyOpt, trace_db: Optional[str] = DbOpt, config: Optional[str] = ConfigOpt,
          thread: Optional[str] = typer.Option(None, "--thread", help="continue this conversation thread")) -> None:
     """A terminal chat: multi-turn on one thread; /trace, /new, /backend, /quit."""
-    from fmcgm.app.chat_terminal import run_chat
-    from fmcgm.errors import FMCGMError
+    from fmcgm.loading import loading
+
+    with loading():
+        from fmcgm.app.chat_terminal import run_chat
+        from fmcgm.errors import FMCGMError
 
     settings = _settings(config, backend=backend, model=model, base_url=base_url, api_key=api_key, trace_db=trace_db)
     try:

@@ -137,3 +137,31 @@ def test_a_model_is_loaded_once_when_a_render_arrives_during_the_warm_up(tmp_pat
     assert blocker.is_alive()  # the pendulum renders did not wait for it
     release.set()
     blocker.join(10)
+
+
+def test_loading_pauses_the_collector_and_puts_it_back_as_it_was():
+    import gc
+
+    from fmcgm.loading import loading
+
+    assert gc.isenabled()
+    try:
+        with loading():
+            assert not gc.isenabled()
+            kept = [object()]
+        assert gc.isenabled() and gc.get_freeze_count() > 0  # what was loaded is left out of later collections
+        gc.disable()  # a caller that had it off keeps it off
+        with loading():
+            pass
+        assert not gc.isenabled()
+        gc.enable()
+        try:
+            with loading():
+                raise ValueError("an import failed")
+        except ValueError:
+            pass
+        assert gc.isenabled()  # a failed import does not leave the collector off
+    finally:
+        gc.unfreeze()
+        gc.enable()
+    assert kept
