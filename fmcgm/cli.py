@@ -294,10 +294,8 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="address to bind 
                       "use the app and read its traces; there is no login")
     out = prepare_output(Path(output) if output else output_root())
     console.print(f"FM-CGM on http://{safe(host)}:{port}  (traces {safe(settings.trace_db)}, files {safe(out)})")
-    from fmcgm.app.warm import start_warm_up
     from fmcgm.loading import loading
 
-    start_warm_up()  # the agent and the diffusion models load while Gradio is imported and the page comes up
     with loading():
         from fmcgm.app.web import AppConfig  # after prepare_output: Gradio reads its cache folder
         from fmcgm.app.web import serve as run_server

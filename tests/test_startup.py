@@ -165,3 +165,29 @@ def test_loading_pauses_the_collector_and_puts_it_back_as_it_was():
         gc.unfreeze()
         gc.enable()
     assert kept
+
+
+def test_two_worlds_loaded_at_once_in_a_fresh_process_both_load():
+    """The app's warm-up loads one world's model while a turn loads another's: diffusers' lazy module, imported
+    from two threads at once, raised "cannot import name 'UNet2DConditionModel' from 'diffusers'" (every time on the
+    2-core machine) and the app declined the picture; the names are now imported by one thread at a time."""
+    code = """
+import threading
+from fmcgm.vision.render import pipeline_for
+errors = []
+def load(world):
+    try:
+        pipeline_for(world)
+    except Exception as e:
+        errors.append(repr(e))
+threads = [threading.Thread(target=load, args=(w,)) for w in ("pendulum", "waterflow")]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+print(errors)
+"""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout[-2000:]

@@ -1,13 +1,17 @@
-"""Warming the app up: what a first turn would otherwise wait for, loaded in the background from the moment
-`fmcgm serve` starts.
+"""Warming the app up: what a first turn would otherwise wait for, loaded in the background once the server is up.
 
-The agent's modules and every world's diffusion model (torch, diffusers and the weights: about 3-4 s of the
-first picture on the 2-core machine) load on a background thread while Gradio is imported and the page comes up;
-the model the example question needs (the default world's) comes first.  A turn that arrives before its model is
-loaded waits for that one load (``pipeline_for`` loads each model once per process).  Anything missing
-(weights, torch) is left to the turn that needs it, which says so.  ``FMCGM_WARM_UP=0`` turns this off.
+Every world's diffusion model (torch, diffusers and the weights: about 3 s of CPU on the 2-core machine) loads on
+a background thread that :func:`fmcgm.app.web.serve` starts right after the server launches; the default world's
+model first, which the example questions need.  A turn that arrives before its model is loaded waits for that one
+load (``pipeline_for`` loads each model once per process).  Anything missing (weights, torch) is left to the turn
+that needs it, which says so.  ``FMCGM_WARM_UP=0`` turns this off.
 
-No Gradio here: the thread starts before Gradio is imported.
+Why not earlier, beside Gradio's import: two threads importing at once were slower than one after the other (each
+file one of them opens hands the interpreter lock to the other, and getting it back waits a switch interval), and
+`/` then answered later.  Measured on the 2-core machine at load 2-2.5, three runs each: with the warm-up started
+with the process, Gradio and the agent were imported after 2.8-4.8 s and the models loaded after 5.4-8.1 s;
+started after that import, 2.2-2.3 s and 5.0-6.5 s; started before the launch, `/` answered after 6.5-8.3 s
+against 4.0-4.5 s when it starts after (load 3.2-3.9, five runs).
 """
 
 from __future__ import annotations
@@ -17,11 +21,7 @@ import threading
 
 
 def warm_up() -> None:
-    """Load the agent and every world's diffusion model, the default world first."""
-    from fmcgm.loading import loading
-
-    with loading():
-        import agent.graph  # noqa: F401 - the reader, the tools and the offline model
+    """Load every world's diffusion model, the default world first (the agent is loaded with the page)."""
     from fmcgm.vision.render import pipeline_for
     from fmcgm.worlds import DEFAULT_WORLD, WORLD_NAMES
 

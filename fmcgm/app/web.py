@@ -35,6 +35,7 @@ from fmcgm.app.trace_view import (
 )
 from fmcgm.app.turns import StepEvent, TurnEnd
 from fmcgm.app.uploads import accept_upload, with_image
+from fmcgm.app.warm import start_warm_up
 from fmcgm.errors import FMCGMError
 
 SETTING_FIELDS = [f for f in ("backend", "model", "base_url", "api_key", "model_path") if f in Settings.model_fields]
@@ -403,13 +404,14 @@ def build_app(cfg: AppConfig) -> gr.Blocks:
 
 
 def serve(cfg: AppConfig, host: str = "127.0.0.1", port: int = 7860, block: bool = True) -> gr.Blocks:
-    """Launch on ``host:port``; files are served from the output folder only (`fmcgm serve` has started the
-    warm-up, :mod:`fmcgm.app.warm`, before Gradio was imported)."""
+    """Launch on ``host:port``; files are served from the output folder only. Once the server is up, the diffusion
+    models load in the background (:mod:`fmcgm.app.warm`)."""
     demo = build_app(cfg)
     demo.queue(default_concurrency_limit=8)
     demo.launch(server_name=host, server_port=port, allowed_paths=[str(cfg.output_dir)], max_file_size="5mb",
                 prevent_thread_lock=True, show_error=False, quiet=not block,
                 footer_links=["api"], ssr_mode=False)
+    start_warm_up()
     if block:
         demo.block_thread()
     return demo

@@ -69,7 +69,9 @@ class DDIMEdit:
     ``alpha = 1``, the clean image itself (Stable Diffusion)."""
 
     def __init__(self, config: Mapping[str, Any], *, image_at_t0: bool = False) -> None:
-        from diffusers import DDIMInverseScheduler, DDIMScheduler
+        from fmcgm.vision.libraries import diffusers_classes
+
+        DDIMInverseScheduler, DDIMScheduler = diffusers_classes("DDIMInverseScheduler", "DDIMScheduler")
 
         # every value as given: from_config would reset the keys a config lists in "_use_default_values" (a
         # pipeline that corrected steps_offset leaves it listed there)
