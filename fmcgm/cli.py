@@ -297,6 +297,10 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="address to bind 
     from fmcgm.loading import loading
 
     with loading():
+        # torch first, on this thread: every picture needs it, and imported beside the warm-up it slowed both
+        # (fmcgm/app/warm.py); about 0.8 s of the page's start-up taken from the first picture's
+        import torch  # noqa: F401
+
         from fmcgm.app.web import AppConfig  # after prepare_output: Gradio reads its cache folder
         from fmcgm.app.web import serve as run_server
 

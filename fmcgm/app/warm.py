@@ -1,17 +1,20 @@
-"""Warming the app up: what a first turn would otherwise wait for, loaded in the background once the server is up.
+"""Warming the app up: what a first picture would otherwise wait for, loaded in the background once the server is up.
 
-Every world's diffusion model (torch, diffusers and the weights: about 3 s of CPU on the 2-core machine) loads on
-a background thread that :func:`fmcgm.app.web.serve` starts right after the server launches; the default world's
-model first, which the example questions need.  A turn that arrives before its model is loaded waits for that one
-load (``pipeline_for`` loads each model once per process).  Anything missing (weights, torch) is left to the turn
-that needs it, which says so.  ``FMCGM_WARM_UP=0`` turns this off.
+`fmcgm serve` imports torch before Gradio, on its own thread; right after the launch, :func:`fmcgm.app.web.serve`
+starts this warm-up on a background thread: diffusers and the default world's diffusion model (the world of the
+example questions; another world's model loads with its first picture, about 0.4 s once diffusers is in).  A turn
+that arrives before the model is loaded waits for that one load (``pipeline_for`` loads each model once per
+process).  Anything missing (weights, torch) is left to the turn that needs it, which says so.
+``FMCGM_WARM_UP=0`` turns this off.
 
-Why not earlier, beside Gradio's import: two threads importing at once were slower than one after the other (each
-file one of them opens hands the interpreter lock to the other, and getting it back waits a switch interval), and
-`/` then answered later.  Measured on the 2-core machine at load 2-2.5, three runs each: with the warm-up started
-with the process, Gradio and the agent were imported after 2.8-4.8 s and the models loaded after 5.4-8.1 s;
-started after that import, 2.2-2.3 s and 5.0-6.5 s; started before the launch, `/` answered after 6.5-8.3 s
-against 4.0-4.5 s when it starts after (load 3.2-3.9, five runs).
+Why this split: two threads importing at once were slower than one after the other (each file one of them opens
+hands the interpreter lock to the other, and getting it back waits a switch interval).  On the 2-core machine at
+load 2-2.5, three runs each: with the warm-up started with the process, Gradio and the agent were imported after
+2.8-4.8 s and the models loaded after 5.4-8.1 s; started after that import, 2.2-2.3 s and 5.0-6.5 s.  With the
+question sent as soon as `/` answered (the start-up benchmark), at load 3.8-4.9, three rounds: warm-up after the
+launch, every world: `/` 4.5-5.5 s, first picture 6.3-7.5 s; the default world only: 3.8-5.7 s, 5.9-7.1 s; that and
+torch imported before Gradio (now): 4.4-6.0 s, 4.5-6.1 s; torch and diffusers imported before Gradio: `/` 7.4-13.1
+s, first picture 3.2-4.3 s.
 """
 
 from __future__ import annotations
@@ -21,15 +24,14 @@ import threading
 
 
 def warm_up() -> None:
-    """Load every world's diffusion model, the default world first (the agent is loaded with the page)."""
+    """Load the default world's diffusion model (the agent is loaded with the page)."""
     from fmcgm.vision.render import pipeline_for
-    from fmcgm.worlds import DEFAULT_WORLD, WORLD_NAMES
+    from fmcgm.worlds import DEFAULT_WORLD
 
-    for world in dict.fromkeys((DEFAULT_WORLD, *WORLD_NAMES)):
-        try:
-            pipeline_for(world)
-        except Exception:  # noqa: BLE001 - the render that needs it reports the failure
-            return
+    try:
+        pipeline_for(DEFAULT_WORLD)
+    except Exception:  # noqa: BLE001 - the render that needs it reports the failure
+        return
 
 
 def start_warm_up() -> threading.Thread | None:
