@@ -3,8 +3,8 @@ DDIM denoising with classifier-free guidance and Causal Semantic Guidance.
 
 Both the concept models (:mod:`fmcgm.vision.pipeline`) and Stable Diffusion (:mod:`fmcgm.vision.sd_pipeline`)
 run this loop; each supplies only its model call (``predict``) and its mask (``mask_for``). The steps are
-diffusers' own: :meth:`DDIMScheduler.step` (deterministic, ``eta = 0``) down the schedule and
-:meth:`DDIMInverseScheduler.step` up it, so every prediction type the scheduler knows (epsilon, v) is
+diffusers' own: :meth:`diffusers.DDIMScheduler.step` (deterministic, ``eta = 0``) down the schedule and
+:meth:`diffusers.DDIMInverseScheduler.step` up it, so every prediction type the scheduler knows (epsilon, v) is
 handled there, and the clean-image prediction a step returns is what the contrast mask compares.
 
 * :meth:`DDIMEdit.timesteps`: the last ``strength`` of the schedule (descending), where the edit starts.
