@@ -297,10 +297,14 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="address to bind 
     from fmcgm.loading import loading
 
     with loading():
-        # torch first, on this thread: every picture needs it, and imported beside the warm-up it slowed both
-        # (fmcgm/app/warm.py); about 0.8 s of the page's start-up taken from the first picture's
+        # torch and diffusers' core first, on this thread: every picture needs them, and imported beside the
+        # warm-up they slowed both (fmcgm/app/warm.py); about 1.7 s of the page's start-up taken from the first
+        # picture's, which the warm-up (diffusers' UNet and the weights) shortens further
         import torch  # noqa: F401
 
+        from fmcgm.vision.libraries import diffusers_classes
+
+        diffusers_classes("DDIMScheduler", "DDIMInverseScheduler")
         from fmcgm.app.web import AppConfig  # after prepare_output: Gradio reads its cache folder
         from fmcgm.app.web import serve as run_server
 
