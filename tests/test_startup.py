@@ -196,7 +196,42 @@ print(errors)
 def test_torch_gets_only_the_spare_cores():
     """A core another process keeps half busy or more is not spare: two threads on the 2-core machine at load 1.9
     spun for 18-25 s on a render one thread drew in 2.4 s."""
-    from fmcgm.vision.render import spare_threads
+    from fmcgm.vision.cores import spare_threads
 
     assert [spare_threads(load, 2, 2) for load in (0.0, 0.4, 0.6, 1.0, 1.91, 3.5)] == [2, 2, 1, 1, 1, 1]
     assert spare_threads(4.0, 16, 16) == 12 and spare_threads(0.0, 16, 8) == 8
+
+
+def test_a_busy_process_is_seen_now_and_this_process_is_not_counted():
+    """The cores busy right now: another process spinning counts (about one core), this process's own work does
+    not (the app's warm-up thread may be loading a model while a picture is drawn)."""
+    import threading
+    import time
+
+    from fmcgm.vision.cores import busy_elsewhere
+
+    spin = "import time\nt = time.monotonic()\nwhile time.monotonic() - t < 3: pass"
+    other = subprocess.Popen([sys.executable, "-c", spin])
+    try:
+        time.sleep(0.5)
+        assert busy_elsewhere(0.5) >= 0.6
+    finally:
+        other.kill()
+        other.wait()
+    stop = threading.Event()
+
+    def own_work():
+        while not stop.is_set():
+            sum(range(1000))
+
+    before = busy_elsewhere(0.5)  # what the rest of the machine is doing meanwhile
+    mine = threading.Thread(target=own_work)
+    mine.start()
+    try:
+        seen = busy_elsewhere(0.5)
+    finally:
+        stop.set()
+        mine.join()
+    after = busy_elsewhere(0.5)
+    assert seen is not None and before is not None and after is not None
+    assert seen < max(before, after) + 0.7  # counted, this thread would add about one core

@@ -369,24 +369,15 @@ def _noise_notes(world, user, factual: Mapping[str, float]) -> list[str]:
     return out
 
 
-def spare_threads(load: float, cpus: int, most: int) -> int:
-    """Threads for torch: the cores other processes leave free (a core counts when at most half busy), at least
-    one, at most ``most``. On the 2-core machine: two only below a load of 0.5."""
-    return max(1, min(most, math.floor(cpus - load + 0.5)))
-
-
 @contextmanager
 def idle_torch_threads():
-    """Use only the cores that are idle. Measured on the 2-core machine, 50-step render: idle, two threads
-    2.5-3.3 s and one thread 3.5-4.4 s; with the cores shared by other processes, torch's spinning worker
-    threads made the same render take 42-100 s, against 6 s on one thread. At a load of 1.9-2.4 (one other busy
-    process) two threads still took 18-25 s for a process's first render (then 2.0-2.9 s), one thread 2.3-2.5 s
-    every time: the other process's core is not spare (it was counted spare while the load stayed under 2)."""
+    """Use only the cores that are idle (fmcgm.vision.cores says how many, and why)."""
     import torch
 
+    from fmcgm.vision.cores import torch_threads
+
     before = torch.get_num_threads()
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
-    torch.set_num_threads(spare_threads(load, os.cpu_count() or 1, before))
+    torch.set_num_threads(torch_threads(before))
     try:
         yield
     finally:
