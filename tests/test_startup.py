@@ -235,3 +235,20 @@ def test_a_busy_process_is_seen_now_and_this_process_is_not_counted():
     after = busy_elsewhere(0.5)
     assert seen is not None and before is not None and after is not None
     assert seen < max(before, after) + 0.7  # counted, this thread would add about one core
+
+
+def test_the_look_at_the_cores_waits_only_for_what_the_window_lacks():
+    """From a mark taken when the render started, the cores are read at once when the window has passed (the model
+    loaded meanwhile), and the wait is only the rest of the window otherwise."""
+    import time
+
+    from fmcgm.vision import cores
+
+    since = cores._snapshot()
+    time.sleep(0.3)
+    t = time.monotonic()
+    assert cores.busy_elsewhere(0.1, since=since) is not None
+    assert time.monotonic() - t < 0.05
+    t = time.monotonic()
+    cores.busy_elsewhere(0.2, since=cores._snapshot())
+    assert 0.18 <= time.monotonic() - t < 0.5

@@ -178,6 +178,9 @@ def render_counterfactual(world_name: str, intervention: Mapping[str, str | floa
 
     Four steps, diffusers-style: 1. ``check_inputs``, 2. ``prepare``, 3. ``attempt`` up to ``1 + retries``
     times (or the oracle renderer), 4. ``save``."""
+    from fmcgm.vision.cores import mark
+
+    mark()  # the cores are watched while the model loads: the thread count costs no waiting (fmcgm.vision.cores)
     # 1. the caller's input, refused before any work
     request = check_inputs(world_name, intervention, steps=steps, graph=graph, scm=scm, out_dir=out_dir)
     # 2. the factual picture and values, and the counterfactual values (abduction, action, prediction)
