@@ -4,13 +4,16 @@ the answer text of an ``estimate_from_data`` result."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from langchain_core.messages import SystemMessage
 
 from fmcgm.critique import Finding
-from fmcgm.discovery.pdag import DiscoveredGraph, consistent_extension
-from fmcgm.discovery.table import Table
 from prompts import load
 from tools.schemas import DataEffectData
+
+if TYPE_CHECKING:  # the discovery package (networkx, numpy) is imported by a question with data, not at start-up
+    from fmcgm.discovery.table import Table
 
 DATA_KEY = "fmcgm_data"
 DATA_CONFLICT = "data_conflict"  # the data reject what every graph the search could build implies
@@ -24,6 +27,8 @@ def data_note(path: str, table: Table) -> SystemMessage:
 
 def dag_member(graph: dict) -> list[tuple[str, str]]:
     """One member of the class the agent graph describes (its directed edges when there is none)."""
+    from fmcgm.discovery.pdag import DiscoveredGraph, consistent_extension
+
     g = DiscoveredGraph.from_agent_graph(graph)
     return consistent_extension(g) or g.directed()
 
@@ -31,6 +36,7 @@ def dag_member(graph: dict) -> list[tuple[str, str]]:
 def discovered_findings(graph: dict, table: Table) -> list[Finding]:
     """The agent's critique of a discovered graph: the pipeline's own critique, with the search's test object
     (same test, same rows, same level), so it cannot disagree with the search on a test."""
+    from fmcgm.discovery.pdag import DiscoveredGraph
     from fmcgm.discovery.pipeline import conflict_of, no_member_conflict, violations_of
     from fmcgm.discovery.search import tester_for
 

@@ -31,7 +31,6 @@ from agent.configuration import Settings
 from agent.guards import ModelRoute, model_route
 from agent.offline_model import OfflineReasoner
 from agent.state import AgentState
-from fmcgm.discovery.table import load_table
 from fmcgm.errors import FMCGMError
 from fmcgm.vocabulary import Outcome
 from tools import get_tools, tool_meta
@@ -66,9 +65,14 @@ def build_graph(model: BaseChatModel | OfflineReasoner | None = None, settings: 
     if review_model is None and settings.backend != "offline" and model is None and not isinstance(base, OfflineReasoner):
         review_model = base  # an LLM also reviews its own graph with the critique prompt
     tools = get_tools()
+    table = None
+    if settings.data_path:  # the discovery package only for a question with data
+        from fmcgm.discovery.table import load_table
+
+        table = load_table(settings.data_path)
     max_nudges = 0 if isinstance(base, OfflineReasoner) else settings.max_uncomputed_nudges
     deps = N.Deps(model=base.bind_tools(tools), settings=settings, tool_names=frozenset(t.name for t in tools),
-                  review_model=review_model, table=load_table(settings.data_path) if settings.data_path else None,
+                  review_model=review_model, table=table,
                   max_nudges=max_nudges)
     g = StateGraph(AgentState)
     for name, fn in (("start", N.start), ("model", N.call_model), ("nudge", N.nudge), ("critique", N.critique),

@@ -26,8 +26,6 @@ from agent.guards import count_calls, empty_reply_error, limit_message, model_ro
 from agent.parsing import is_empty, normalize_reply
 from agent.state import AgentState, TurnResult
 from fmcgm.critique import Finding, review
-from fmcgm.discovery.search import tester_for
-from fmcgm.discovery.table import Table
 from fmcgm.errors import ContextOverflowError, ErrorCode, FMCGMError
 from fmcgm.language.names import mentions
 from fmcgm.language.normalize import normalize
@@ -39,6 +37,8 @@ from tools.schemas import EstimateEffectArgs, FindingsData, GraphData, GraphSpec
 if TYPE_CHECKING:  # types only: the offline path imports neither (chat_models alone costs seconds of start-up)
     import numpy as np
     from langchain_core.language_models.chat_models import BaseChatModel
+
+    from fmcgm.discovery.table import Table
 
 NUDGE = "fmcgm_nudge"  # marks messages the agent itself adds to the conversation
 NUMBER_CODES = frozenset({ErrorCode.INVALID_PROBABILITY, ErrorCode.INCONSISTENT_INPUT})  # findings fixed by correcting a number
@@ -279,7 +279,11 @@ def review_call(tool: str, args: dict, graph: Any, question: str, table: Table |
         found = review(list(spec.edges), list(spec.latent), named=named, said_latent=said_latent,
                        statements=statements, query=query, nodes=list(spec.nodes))
         return found + discovered_findings(graph, table)
-    tester = tester_for(table) if table is not None else None
+    tester = None
+    if table is not None:  # the discovery package (numpy, causal-learn) only for a question with data
+        from fmcgm.discovery.search import tester_for
+
+        tester = tester_for(table)
     return review(list(spec.edges), list(spec.latent), named=named, said_latent=said_latent,
                   statements=statements, query=query, data=table.columns if table is not None else None,
                   data_test=tester, nodes=list(spec.nodes))

@@ -4,8 +4,9 @@ Each command runs in a fresh process, as a person starts it: ``fmcgm ask`` on a 
 of the README example, ``fmcgm serve`` until ``/`` answers, and the first picture the app renders (the
 pendulum question sent to ``/ask`` as soon as ``/`` answers).  Wall seconds mean little on a shared machine,
 so every row is also given as a ratio against ``python -c pass`` measured in the same run, with the CPU
-seconds of the child (user + system, less sensitive to other load than the wall clock) and the load
-average before and after.  Targets are the wall seconds on an idle 2-core machine.
+seconds of the child (user + system, less sensitive to other load than the wall clock), the 1-minute load
+average when the row's case started, and the load average before and after the run.  Targets are the wall
+seconds on an idle 2-core machine.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ class Row:
     target_s: float | None
     runs: int
     note: str = ""
+    load: float | None = None  # 1-minute load average when the case started (other processes on the machine)
 
 
 def _env(folder: Path) -> dict[str, str]:
@@ -81,7 +83,9 @@ def _free_port() -> int:
 
 def _serve(env: dict[str, str], folder: Path, app_render: bool, timeout: float = 300.0) -> tuple[float, float | None, str]:
     """Seconds from starting `fmcgm serve` until `/` answers 200; then, if asked, the seconds of the first
-    picture rendered through the app's /ask endpoint, sent at once."""
+    picture rendered through the app's /ask endpoint, sent as soon as the client has read the app's config (as a
+    browser loads the page before a question can be asked). The note says how long that took after `/`: the
+    server's warm-up runs meanwhile, so a slow config read shortens the first render."""
     import httpx
 
     port = _free_port()
@@ -112,8 +116,8 @@ def _serve(env: dict[str, str], folder: Path, app_render: bool, timeout: float =
         t1 = time.perf_counter()
         payload = client.predict(IMAGE_QUESTION, "startup-bench", api_name="/ask")
         first = time.perf_counter() - t1
-        note = "" if payload.get("images") else f"no picture ({payload.get('outcome')})"
-        return up, first, note
+        note = "" if payload.get("images") else f"no picture ({payload.get('outcome')}); "
+        return up, first, note + f"asked {t1 - t0 - up:.1f} s after / answered"
     finally:
         stop(proc)
 
@@ -128,6 +132,10 @@ def stop(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
+def _load() -> float:
+    return round(os.getloadavg()[0], 2)
+
+
 def run_startup(runs: int = 3, app: bool = True) -> tuple[list[Row], dict]:
     load_before = os.getloadavg()
     rows: list[Row] = []
@@ -135,21 +143,25 @@ def run_startup(runs: int = 3, app: bool = True) -> tuple[list[Row], dict]:
         folder = Path(tmp)
         (folder / "out").mkdir()
         env = _env(folder)
+        load = _load()
         base, base_cpu, _ = _repeat([sys.executable, "-c", "pass"], env, max(runs, 5))
-        rows.append(Row("python -c pass", base, base_cpu, 1.0, None, max(runs, 5)))
+        rows.append(Row("python -c pass", base, base_cpu, 1.0, None, max(runs, 5), load=load))
         cli = [sys.executable, "-m", "fmcgm.cli"]
         cases = [("fmcgm ask (small story)", [*cli, "ask", "--trace-db", str(folder / "ask.sqlite"), STORY], runs),
                  ("fmcgm --help (import only)", [*cli, "--help"], runs),
                  ("fmcgm render (README example)",
                   [*cli, "render", "--world", "pendulum", "--do", "light=far left"], 1 if runs < 3 else 2)]
         for case, cmd, n in cases:
+            load = _load()
             wall, cpu, note = _repeat(cmd, env, n, ok=(0, 1))
-            rows.append(Row(case, wall, cpu, wall / base, TARGETS.get(case), n, note))
+            rows.append(Row(case, wall, cpu, wall / base, TARGETS.get(case), n, note, load))
+        load = _load()
         up, first, note = _serve(env, folder, app)
         rows.append(Row("fmcgm serve: / answers", up, None, up / base, TARGETS["fmcgm serve: / answers"], 1,
-                        note if first is None else ""))
+                        note if first is None else "", load))
         if first is not None:
-            rows.append(Row("app: first render", first, None, first / base, TARGETS["app: first render"], 1, note))
+            rows.append(Row("app: first render", first, None, first / base, TARGETS["app: first render"], 1, note,
+                            load))
     meta = {"load_before": [round(x, 2) for x in load_before], "load_after": [round(x, 2) for x in os.getloadavg()],
             "cpus": os.cpu_count(), "python": sys.version.split()[0]}
     return rows, meta
@@ -158,11 +170,12 @@ def run_startup(runs: int = 3, app: bool = True) -> tuple[list[Row], dict]:
 def print_startup(rows: list[Row], meta: dict, console: Console | None = None) -> None:
     console = console or Console()
     t = Table(title="start-up: fresh processes, wall seconds (median) and the ratio against `python -c pass`")
-    for c in ("case", "wall s", "× python -c pass", "CPU s", "target s (idle)", "runs", "note"):
+    for c in ("case", "wall s", "× python -c pass", "CPU s", "target s (idle)", "runs", "load", "note"):
         t.add_column(c)
     for r in rows:
         t.add_row(r.case, f"{r.wall_s:.2f}", f"{r.ratio:.1f}", "" if r.cpu_s is None else f"{r.cpu_s:.2f}",
-                  "" if r.target_s is None else f"{r.target_s:g}", str(r.runs), r.note)
+                  "" if r.target_s is None else f"{r.target_s:g}", str(r.runs), "" if r.load is None else f"{r.load:.1f}",
+                  r.note)
     console.print(t)
     console.print(f"load average before {meta['load_before']}, after {meta['load_after']}; {meta['cpus']} CPUs; "
                   f"Python {meta['python']}")

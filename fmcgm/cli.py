@@ -126,11 +126,12 @@ def ask(question: str = typer.Argument(..., help="a causal question in plain lan
 
     Exit codes: 0 answered (an honest "not identifiable" too), 1 no computed answer, 2 bad input or usage,
     3 backend unreachable."""
-    from agent.graph import run_question
-    from fmcgm.discovery import progress
-    from fmcgm.discovery.question import question_columns
-    from fmcgm.discovery.table import check_size, load_table
-    from fmcgm.errors import FMCGMError
+    from fmcgm.loading import loading
+
+    with loading():
+        from agent.graph import run_question
+        from fmcgm.discovery import progress
+        from fmcgm.errors import FMCGMError
 
     if not question.strip():
         fail("the question is empty", "write a causal question in quotes, e.g. fmcgm ask \"Does X affect Y? ...\"")
@@ -140,12 +141,16 @@ def ask(question: str = typer.Argument(..., help="a causal question in plain lan
                          recursion_limit=recursion_limit,
                          trace_db=trace_db, data_path=data)
     if data:
+        from fmcgm.discovery.question import question_columns
+        from fmcgm.discovery.table import check_size, load_table
+
         try:  # every input check here, so bad data is a usage error naming the file and column, before any search
             table = load_table(data)
             check_size(table, settings.data_budget_s, question_columns(question, table.names))
         except FMCGMError as e:
             fail(str(e))
-    graph_app, _ = _store(settings)
+    with loading():
+        graph_app, _ = _store(settings)
     with progress.reporting(_stderr_progress() if data else None):
         state = run_question(question, settings=settings, app=graph_app, thread_id=thread)
     ans = state["answer"]
@@ -289,8 +294,19 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="address to bind 
                       "use the app and read its traces; there is no login")
     out = prepare_output(Path(output) if output else output_root())
     console.print(f"FM-CGM on http://{safe(host)}:{port}  (traces {safe(settings.trace_db)}, files {safe(out)})")
-    from fmcgm.app.web import AppConfig  # after prepare_output: Gradio reads its cache folder
-    from fmcgm.app.web import serve as run_server
+    from fmcgm.loading import loading
+
+    with loading():
+        # torch and diffusers' core first, on this thread: every picture needs them, and imported beside the
+        # warm-up they slowed both (fmcgm/app/warm.py); about 1.7 s of the page's start-up taken from the first
+        # picture's, which the warm-up (diffusers' UNet and the weights) shortens further
+        import torch  # noqa: F401
+
+        from fmcgm.vision.libraries import diffusers_classes
+
+        diffusers_classes("DDIMScheduler", "DDIMInverseScheduler")
+        from fmcgm.app.web import AppConfig  # after prepare_output: Gradio reads its cache folder
+        from fmcgm.app.web import serve as run_server
 
     try:
         run_server(AppConfig(settings, out), host=host, port=port)
@@ -305,8 +321,11 @@ def chat(backend: Optional[str] = BackendOpt, model: Optional[str] = ModelOpt, b
          api_key: Optional[str] = KeyOpt, trace_db: Optional[str] = DbOpt, config: Optional[str] = ConfigOpt,
          thread: Optional[str] = typer.Option(None, "--thread", help="continue this conversation thread")) -> None:
     """A terminal chat: multi-turn on one thread; /trace, /new, /backend, /quit."""
-    from fmcgm.app.chat_terminal import run_chat
-    from fmcgm.errors import FMCGMError
+    from fmcgm.loading import loading
+
+    with loading():
+        from fmcgm.app.chat_terminal import run_chat
+        from fmcgm.errors import FMCGMError
 
     settings = _settings(config, backend=backend, model=model, base_url=base_url, api_key=api_key, trace_db=trace_db)
     try:

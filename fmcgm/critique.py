@@ -13,9 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Literal
-
-import numpy as np
+from typing import TYPE_CHECKING, Literal
 
 from fmcgm.causal import graph as G
 from fmcgm.causal.probability import ProbabilityStore, Statement
@@ -23,6 +21,9 @@ from fmcgm.causal.queries import Query, candidates
 from fmcgm.errors import FMCGMError, NotIdentifiableError, cycle_message
 from fmcgm.language.names import without_negation
 from fmcgm.vocabulary import QueryKind
+
+if TYPE_CHECKING:  # numpy with the data a critique tests, not for a story's graph
+    import numpy as np
 
 Severity = Literal["error", "warning", "info"]
 
@@ -116,10 +117,12 @@ def implied_independences(g: G.CausalGraph) -> list[tuple[str, str, tuple[str, .
 
 
 def is_discrete(col: np.ndarray) -> bool:
+    import numpy as np
+
     return np.issubdtype(col.dtype, np.integer) or np.issubdtype(col.dtype, np.bool_)
 
 
-CITest = Callable[[dict[str, np.ndarray], str, str, tuple[str, ...]], tuple[float, int]]
+CITest = Callable[[dict[str, "np.ndarray"], str, str, tuple[str, ...]], tuple[float, int]]
 
 
 def ci_test(data: dict[str, np.ndarray], a: str, b: str, given: tuple[str, ...]) -> tuple[float, int]:
@@ -131,6 +134,7 @@ def ci_test(data: dict[str, np.ndarray], a: str, b: str, given: tuple[str, ...])
     import io
     import warnings
 
+    import numpy as np
     from causallearn.utils.cit import CIT
 
     cols = (a, b, *given)

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from fmcgm.causal.expr import evaluate, free_symbols, to_sympy
+from fmcgm.causal.expr import Sum, evaluate, free_symbols, to_sympy
 from fmcgm.causal.graph import CausalGraph
 from fmcgm.causal.id_algorithm import identify
 from fmcgm.causal.identification import backdoor_sets, do_estimands, frontdoor_sets, instruments
@@ -71,6 +71,37 @@ def test_sympy_form_expands_sums():
     expr = to_sympy(est.expr)
     names = sorted(str(s) for s in expr.free_symbols)
     assert names == ["P(Y=1 | X=1, Z=0)", "P(Y=1 | X=1, Z=1)", "P(Z=0)", "P(Z=1)"]
+
+
+def test_expanded_form_writes_every_sum_out_over_concrete_terms():
+    """The answer's expanded estimand (no computer algebra on the answer path): the same concrete terms as the
+    symbolic form and, evaluated, the same number as the estimand with its sums."""
+    from fmcgm.causal.expr import Prob, expand
+
+    g = CausalGraph.build([("Z", "X"), ("Z", "Y"), ("X", "Y")])
+    est = do_estimands(g, "Y", "X", 1)[0]
+    wide = expand(est.expr, {"Z": (0, 1, 2)})
+    assert wide.text() == ("P(Y=1 | X=1, Z=0) · P(Z=0) + P(Y=1 | X=1, Z=1) · P(Z=1) + P(Y=1 | X=1, Z=2) · P(Z=2)")
+    flat = expand(est.expr)
+    assert sorted(str(s) for s in to_sympy(est.expr).free_symbols) == sorted(
+        {t.text() for t in _terms(flat)})
+    rng = np.random.default_rng(3)
+    table: dict = {}
+
+    def lookup(ev, gv):
+        return table.setdefault((ev, gv), float(rng.uniform(0.1, 0.9)))
+
+    assert evaluate(flat, lookup) == pytest.approx(evaluate(est.expr, lookup))
+    # a symbol bound by an inner sum is the inner sum's, not the outer one's
+    inner = Prob((("Y", "y"),), (("X", "y"),))
+    nested = expand(Sum((("X", "y"),), Sum((("Y", "y"),), inner)))
+    assert "y" not in nested.text() and nested.text().count("P(") == 4
+
+
+def _terms(e):
+    from fmcgm.causal.expr import Prob, _children
+
+    return [e] if isinstance(e, Prob) else [t for c in _children(e) for t in _terms(c)]
 
 
 def test_backadj_with_the_outcome_or_treatment_in_the_set_is_invalid_not_an_error():

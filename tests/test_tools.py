@@ -35,7 +35,8 @@ def test_estimate_effect_backdoor():
              statements=GOOD, claim="positive")
     assert r["ok"], r
     assert abs(r["data"]["value"] - 0.2) < 1e-9 and r["data"]["answer"] == "yes"
-    assert r["data"]["identification"]["kind"] == EstimandKind.BACKDOOR and r["data"]["estimand_sympy"]
+    assert r["data"]["identification"]["kind"] == EstimandKind.BACKDOOR and r["data"]["estimand_expanded"] == (
+        "P(Y=1 | X=1, Z=0) · P(Z=0) + P(Y=1 | X=1, Z=1) · P(Z=1) - [P(Y=1 | X=0, Z=0) · P(Z=0) + P(Y=1 | X=0, Z=1) · P(Z=1)]")
     assert r["data"]["identification"]["adjustment_set"] == ["Z"]
 
 

@@ -9,21 +9,35 @@ transcription's, and a model picks the right tool more reliably than the right m
 from __future__ import annotations
 
 import time
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from langchain_core.tools import InjectedToolArg
 from pydantic import BaseModel, ConfigDict, Field
 
 from fmcgm.discovery import progress
-from fmcgm.discovery.estimate import GRAPH_RESAMPLES, PositivityError, effect_from_data, graph_stability
-from fmcgm.discovery.knowledge import NO_SOURCE, LLMKnowledge, gather
-from fmcgm.discovery.noise_orientation import NOT_TRIED
-from fmcgm.discovery.pdag import DiscoveredGraph, Edge
-from fmcgm.discovery.pipeline import discover
-from fmcgm.discovery.table import DEFAULT_BUDGET_S, DataError, check_size, load_table
 from tools.schemas import CommittedGraph, DataEffectData, GraphData, ToolResult
 
+# The discovery package (numpy, pandas, causal-learn) is imported when a tool runs on data, not when the tools are
+# registered: every `fmcgm ask` registers them, few questions come with data.
+if TYPE_CHECKING:
+    from fmcgm.discovery.pipeline import Discovery
+    from fmcgm.discovery.search import Method
+    from fmcgm.discovery.table import Table
+
 DISCOVERY_SHARE = 0.5  # of the budget, for the discovery on the whole table; the rest for its resamples
+
+
+def _default_budget() -> float:
+    from fmcgm.discovery.table import DEFAULT_BUDGET_S
+
+    return DEFAULT_BUDGET_S
+
+
+def discover(table: Table, method: Method, alpha: float, **kwargs: Any) -> Discovery:
+    """The discovery pipeline (:func:`fmcgm.discovery.pipeline.discover`), imported with its first use."""
+    from fmcgm.discovery.pipeline import discover as run
+
+    return run(table, method, alpha, **kwargs)
 
 
 class DiscoverGraphArgs(BaseModel):
@@ -35,7 +49,7 @@ class DiscoverGraphArgs(BaseModel):
                             "hybrid: the model's answers enter the search as required/forbidden edges")
     method: Literal["pc", "ges", "fci"] = "pc"
     alpha: float = Field(0.01, gt=0, lt=0.5, description="significance level of the independence tests")
-    budget_s: Annotated[float, InjectedToolArg] = Field(DEFAULT_BUDGET_S, ge=1, le=3600,
+    budget_s: Annotated[float, InjectedToolArg] = Field(default_factory=_default_budget, ge=1, le=3600,
                                                         description="seconds for the whole answer from data")
     knowledge_model: Annotated[Any, InjectedToolArg] = Field(
         None, exclude=True, description="a chat model asked about pairs of columns (source knowledge or hybrid)")
@@ -51,11 +65,13 @@ class EstimateFromDataArgs(BaseModel):
     outcome: str
     claim: Literal["affects", "not_affects", "positive", "negative"] = "affects"
     data_path: Annotated[str, InjectedToolArg] = Field("", description="the same data file")
-    budget_s: Annotated[float, InjectedToolArg] = Field(DEFAULT_BUDGET_S, ge=1, le=3600,
+    budget_s: Annotated[float, InjectedToolArg] = Field(default_factory=_default_budget, ge=1, le=3600,
                                                         description="seconds for the whole answer from data")
 
 
 def _table(path: str):
+    from fmcgm.discovery.table import DataError, load_table
+
     if not path:
         raise DataError("no data attached", "pass a CSV or Parquet file with --data")
     return load_table(path)
@@ -64,6 +80,11 @@ def _table(path: str):
 def discover_graph(args: DiscoverGraphArgs) -> ToolResult:
     """Discover a causal graph from the attached data (PC/GES/FCI), test its implied independences with the
     search's own test, and search again under each rejected one (bounded rounds)."""
+    from fmcgm.discovery.knowledge import NO_SOURCE, LLMKnowledge, gather
+    from fmcgm.discovery.noise_orientation import NOT_TRIED
+    from fmcgm.discovery.pdag import DiscoveredGraph, Edge
+    from fmcgm.discovery.table import check_size
+
     t0 = time.monotonic()
     table = _table(args.data_path)
     budget_notes = check_size(table, args.budget_s, args.focus)
@@ -108,6 +129,10 @@ def discover_graph(args: DiscoverGraphArgs) -> ToolResult:
 def estimate_from_data(args: EstimateFromDataArgs) -> ToolResult:
     """Estimate the effect of treatment on outcome from the data, under every graph the discovered class and its
     bootstrap resamples allow (the discovery is rerun on resamples: the interval covers the graph's uncertainty)."""
+    from fmcgm.discovery.estimate import GRAPH_RESAMPLES, PositivityError, effect_from_data, graph_stability
+    from fmcgm.discovery.pdag import DiscoveredGraph
+    from fmcgm.discovery.table import DataError
+
     t0 = time.monotonic()
     table = _table(args.data_path)
     g = DiscoveredGraph.from_agent_graph(args.graph)

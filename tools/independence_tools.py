@@ -7,14 +7,15 @@ edges, and the answer is a verdict over a whole Markov equivalence class with it
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from fmcgm.discovery.equivalence_class import derivation, equivalence_class, evaluate
-from fmcgm.discovery.independence_statements import Hypothesis, Premises, read_hypothesis, read_premises
-from fmcgm.discovery.plain_independence import read_plain_hypothesis, read_plain_premises
 from fmcgm.errors import ParseError
 from tools.schemas import IndependenceData, ToolResult
+
+if TYPE_CHECKING:  # the readers (a lark grammar) and the class enumeration load when the tool runs, not at start-up
+    from fmcgm.discovery.independence_statements import Hypothesis, Premises
 
 METHOD = ("independence oracle: skeleton and colliders by PC's rules, every member of the Markov equivalence class "
           "enumerated and checked against all stated independences, the hypothesis tested in each member")
@@ -39,6 +40,9 @@ def read_statements(premises_text: str, hypothesis_text: str) -> tuple[Premises,
     """The premises and the hypothesis: in the formal language (Corr2Cause's) when its reader takes them, else in
     plain words.  A text in neither is refused with the error of the reader it was meant for (formal marks such
     as 'indep' or '|': the formal reader's), which quotes the sentence it could not read."""
+    from fmcgm.discovery.independence_statements import read_hypothesis, read_premises
+    from fmcgm.discovery.plain_independence import read_plain_hypothesis, read_plain_premises
+
     formal = bool(FORMAL_MARKS.search(premises_text))
     try:
         premises = read_premises(premises_text)
@@ -57,6 +61,8 @@ def infer_from_independences(args: InferFromIndependencesArgs) -> ToolResult:
     class of the DAGs with exactly these independences (faithfulness, no hidden common causes), and the hypothesis
     checked in every member. Use for premises like 'A is independent of C given B' or 'A indep C | B', or in plain
     words ('Exercise and weight are correlated, but they are independent once diet is known')."""
+    from fmcgm.discovery.equivalence_class import derivation, equivalence_class, evaluate
+
     premises, h = read_statements(args.premises, args.hypothesis)
     cls = equivalence_class(premises)
     v = evaluate(h, cls)

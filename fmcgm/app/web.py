@@ -8,8 +8,6 @@ questions cannot mix answers. Files are written to, and served from, the output 
 
 from __future__ import annotations
 
-import os
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -37,6 +35,7 @@ from fmcgm.app.trace_view import (
 )
 from fmcgm.app.turns import StepEvent, TurnEnd
 from fmcgm.app.uploads import accept_upload, with_image
+from fmcgm.app.warm import start_warm_up
 from fmcgm.errors import FMCGMError
 
 SETTING_FIELDS = [f for f in ("backend", "model", "base_url", "api_key", "model_path") if f in Settings.model_fields]
@@ -405,30 +404,14 @@ def build_app(cfg: AppConfig) -> gr.Blocks:
 
 
 def serve(cfg: AppConfig, host: str = "127.0.0.1", port: int = 7860, block: bool = True) -> gr.Blocks:
-    """Launch on ``host:port``; files are served from the output folder only."""
+    """Launch on ``host:port``; files are served from the output folder only. Once the server is up, the diffusion
+    models load in the background (:mod:`fmcgm.app.warm`)."""
     demo = build_app(cfg)
     demo.queue(default_concurrency_limit=8)
     demo.launch(server_name=host, server_port=port, allowed_paths=[str(cfg.output_dir)], max_file_size="5mb",
                 prevent_thread_lock=True, show_error=False, quiet=not block,
                 footer_links=["api"], ssr_mode=False)
-    if os.environ.get("FMCGM_WARM_UP", "1") != "0":
-        threading.Thread(target=warm_up, name="fmcgm-warm-up", daemon=True).start()
+    start_warm_up()
     if block:
         demo.block_thread()
     return demo
-
-
-def warm_up() -> None:
-    """Once the page is served: load what a first turn would otherwise wait for, the agent's modules and every
-    world's diffusion model (each loaded once per process and reused, see ``pipeline_for``), so the first
-    answer and the first picture do not pay start-up. Anything missing (weights, torch) is left to the turn
-    that needs it, which says so. ``FMCGM_WARM_UP=0`` turns this off."""
-    import agent.graph  # noqa: F401 - the reader, the tools and the offline model
-    from fmcgm.vision.render import pipeline_for
-    from fmcgm.worlds import WORLD_NAMES
-
-    for world in WORLD_NAMES:
-        try:
-            pipeline_for(world)
-        except Exception:  # noqa: BLE001 - the render that needs it reports the failure
-            return

@@ -10,13 +10,13 @@ what was observed; the answer is determined when all of them agree.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
-
-import numpy as np
+from typing import TYPE_CHECKING, Literal
 
 from fmcgm.causal.graph import CausalGraph
-from fmcgm.causal.scm import FiniteSCM, FiniteVariable
 from fmcgm.errors import GraphError, InconsistentInputError
+
+if TYPE_CHECKING:  # numpy and the SCM when rules are solved; the reader only needs Mechanism
+    from fmcgm.causal.scm import FiniteSCM
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,10 @@ class CounterfactualResult:
 
 
 def build_scm(g: CausalGraph, mechanisms: list[Mechanism]) -> FiniteSCM:
+    import numpy as np
+
+    from fmcgm.causal.scm import FiniteSCM, FiniteVariable
+
     by_target: dict[str, Mechanism] = {}
     for m in mechanisms:
         g.require(m.target, *[v for v, _ in m.inputs])
@@ -80,6 +84,8 @@ def _order(g: CausalGraph, by_target: dict[str, Mechanism]) -> list[str]:
 
 def counterfactual(g: CausalGraph, mechanisms: list[Mechanism], observed: dict[str, int],
                    intervention: dict[str, int], outcome: tuple[str, int]) -> CounterfactualResult:
+    import numpy as np
+
     scm = build_scm(g, mechanisms)
     steps = ["mechanisms: " + "; ".join(m.text() for m in mechanisms)]
     factual = scm.solve()

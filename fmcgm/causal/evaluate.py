@@ -12,7 +12,7 @@ from itertools import islice, product
 from typing import cast
 
 from fmcgm.causal import graph as G
-from fmcgm.causal.expr import Prob, concrete_terms, evaluate, term_count, to_sympy
+from fmcgm.causal.expr import Prob, concrete_terms, evaluate, expand, term_count
 from fmcgm.causal.identification import Estimand, backdoor_sets
 from fmcgm.causal.probability import ProbabilityStore, Statement
 from fmcgm.causal.queries import EFFECT_KINDS, Query, backadj_answer, candidates, collider_answer, treatment_of
@@ -41,7 +41,7 @@ class QueryResult:
     value: float | None = None
     bounds: tuple[float, float] | None = None
     estimand: str = ""
-    estimand_sympy: str = ""
+    estimand_expanded: str = ""  # the estimand with its sums written out over concrete terms
     method: str = ""
     assumptions: list[str] = field(default_factory=list)
     exact: bool = True
@@ -55,7 +55,7 @@ class QueryResult:
         return {
             "query": self.query.describe(), "kind": self.query.kind, "value": self.value,
             "bounds": list(self.bounds) if self.bounds else None, "estimand": self.estimand,
-            "estimand_sympy": self.estimand_sympy, "method": self.method, "identification": identification(self.identified),
+            "estimand_expanded": self.estimand_expanded, "method": self.method, "identification": identification(self.identified),
             "assumptions": self.assumptions,
             "exact": self.exact, "terms": self.terms, "answer": self.answer, "reason": self.reason,
             "steps": self.steps,
@@ -166,7 +166,7 @@ def _result(q: Query, est: Estimand, value: float, store: ProbabilityStore, term
     steps.append(f"identify with {est.label}: {est.expr.text()}")
     steps.append("plug in: " + ", ".join(f"{k} = {v:.4g}" for k, v in used.items()))
     steps.append(f"value = {value:.4f}")
-    return QueryResult(q, value=value, estimand=est.expr.text(), estimand_sympy=str(to_sympy(est.expr)),
+    return QueryResult(q, value=value, estimand=est.expr.text(), estimand_expanded=expand(est.expr).text(),
                        method=est.label, identified=est, assumptions=list(est.assumptions), exact=est.exact, terms=used,
                        steps=steps)
 

@@ -1,9 +1,11 @@
 """Estimand expressions over observational probabilities.
 
 A small expression tree (probability terms, sums over finite domains,
-products, ratios, differences).  It renders as a readable formula, expands to
-a sympy expression over named probability symbols, and evaluates numerically
-against any lookup of concrete probability terms.  We keep our own tree rather
+products, ratios, differences).  It renders as a readable formula, writes its
+sums out over concrete terms (``expand``, what an answer shows), expands to a
+sympy expression over named probability symbols (``to_sympy``, for callers who
+want computer algebra), and evaluates numerically against any lookup of
+concrete probability terms.  We keep our own tree rather
 than sympy's ``Sum`` because terms need structured access (which variables are
 conditioned on which) for evaluation, derivation and display.
 """
@@ -169,6 +171,23 @@ def concrete_terms(e: Expr, domains: Mapping[str, tuple[int, ...]] | None = None
     except ZeroDivisionError:  # pragma: no cover - 0.5 never divides to zero
         pass
     return list(seen)
+
+
+def expand(e: Expr, domains: Mapping[str, tuple[int, ...]] | None = None) -> Expr:
+    """The expression with every sum written out over its variables' finite domains: concrete terms only.
+    What an answer shows as its expanded estimand, without importing a computer algebra system."""
+    dom = domains or {}
+    if isinstance(e, Sum):
+        vals = [dom.get(v, (0, 1)) for v, _ in e.bindings]
+        return Add(tuple(expand(substitute(e.body, {s: c for (_, s), c in zip(e.bindings, combo, strict=True)}), dom)
+                         for combo in product(*vals)))
+    if isinstance(e, Product):
+        return Product(tuple(expand(f, dom) for f in e.factors))
+    if isinstance(e, Add):
+        return Add(tuple(expand(t, dom) for t in e.terms))
+    if isinstance(e, Binary):
+        return type(e)(expand(e.left, dom), expand(e.right, dom))
+    return e
 
 
 def to_sympy(e: Expr, domains: Mapping[str, tuple[int, ...]] | None = None) -> sympy.Expr:

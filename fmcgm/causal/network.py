@@ -17,12 +17,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from itertools import product
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from fmcgm.causal import graph as G
-from fmcgm.causal.elimination import Factor, TooDense, eliminate
 from fmcgm.causal.terms import Assign, Key
+
+if TYPE_CHECKING:  # numpy only once a value is derived through the tables: given numbers alone never load it
+    import numpy as np
+
+    from fmcgm.causal.elimination import Factor
 
 
 class Network:
@@ -91,6 +94,10 @@ class Network:
         return self._tables[key]
 
     def _build(self, v: str, cond: tuple[str, ...]) -> Factor | None:
+        import numpy as np
+
+        from fmcgm.causal.elimination import Factor
+
         dom = self.dom(v)
         shape = (len(dom), *(len(self.dom(c)) for c in cond))
         table = np.empty(shape)
@@ -153,6 +160,8 @@ class Network:
 
     def _joint(self, scope: tuple[str, ...]) -> np.ndarray | None:
         """The joint table of the scope's variables (one elimination serves every term over them)."""
+        from fmcgm.causal.elimination import TooDense, eliminate
+
         if scope not in self._joints:
             self._joints[scope] = None
             # The scope's own ancestors first; else every observed variable (with latent variables a

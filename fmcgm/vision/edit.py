@@ -3,8 +3,8 @@ DDIM denoising with classifier-free guidance and Causal Semantic Guidance.
 
 Both the concept models (:mod:`fmcgm.vision.pipeline`) and Stable Diffusion (:mod:`fmcgm.vision.sd_pipeline`)
 run this loop; each supplies only its model call (``predict``) and its mask (``mask_for``). The steps are
-diffusers' own: :meth:`DDIMScheduler.step` (deterministic, ``eta = 0``) down the schedule and
-:meth:`DDIMInverseScheduler.step` up it, so every prediction type the scheduler knows (epsilon, v) is
+diffusers' own: :meth:`diffusers.DDIMScheduler.step` (deterministic, ``eta = 0``) down the schedule and
+:meth:`diffusers.DDIMInverseScheduler.step` up it, so every prediction type the scheduler knows (epsilon, v) is
 handled there, and the clean-image prediction a step returns is what the contrast mask compares.
 
 * :meth:`DDIMEdit.timesteps`: the last ``strength`` of the schedule (descending), where the edit starts.
@@ -69,7 +69,9 @@ class DDIMEdit:
     ``alpha = 1``, the clean image itself (Stable Diffusion)."""
 
     def __init__(self, config: Mapping[str, Any], *, image_at_t0: bool = False) -> None:
-        from diffusers import DDIMInverseScheduler, DDIMScheduler
+        from fmcgm.vision.libraries import diffusers_classes
+
+        DDIMInverseScheduler, DDIMScheduler = diffusers_classes("DDIMInverseScheduler", "DDIMScheduler")
 
         # every value as given: from_config would reset the keys a config lists in "_use_default_values" (a
         # pipeline that corrected steps_offset leaves it listed there)

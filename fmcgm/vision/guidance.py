@@ -62,7 +62,14 @@ class AttentionRecorder:
 
 
 class RecordingAttnProcessor:
-    """diffusers' classic attention computation, recording cross-attention probabilities."""
+    """diffusers' attention computation, recording cross-attention probabilities while the recorder asks for them.
+
+    Only a recorded layer needs its probabilities written out (diffusers' classic ``get_attention_scores`` and a
+    batched product); every other call (self-attention, which is never recorded, and cross-attention while the
+    recorder is idle) runs torch's fused ``scaled_dot_product_attention``, as diffusers' default processor does.
+    In a profile of the warm 50-step pendulum render on the 2-core machine, the explicit softmax and products of
+    the self-attention were about a quarter of the time. Both paths agree with diffusers' processors to 1e-6
+    (tests/test_guidance.py); the README example's picture came out pixel for pixel the same."""
 
     def __init__(self, recorder: AttentionRecorder):
         self.recorder = recorder
@@ -87,17 +94,35 @@ class RecordingAttnProcessor:
             encoder_hidden_states = attn.norm_encoder_hidden_states(encoder_hidden_states)
         key = attn.to_k(encoder_hidden_states)
         value = attn.to_v(encoder_hidden_states)
-        query, key, value = attn.head_to_batch_dim(query), attn.head_to_batch_dim(key), attn.head_to_batch_dim(value)
-        probs = attn.get_attention_scores(query, key, attention_mask)
-        if cross:
+        if cross and self.recorder.active and self.recorder.tokens:
+            query, key, value = attn.head_to_batch_dim(query), attn.head_to_batch_dim(key), attn.head_to_batch_dim(value)
+            probs = attn.get_attention_scores(query, key, attention_mask)
             self.recorder.add(probs.detach(), attn.heads)
-        hidden_states = attn.batch_to_head_dim(torch.bmm(probs, value))
+            hidden_states = attn.batch_to_head_dim(torch.bmm(probs, value))
+        else:
+            hidden_states = _fused(attn, query, key, value, attention_mask, batch)
         hidden_states = attn.to_out[1](attn.to_out[0](hidden_states))
         if input_ndim == 4:
             hidden_states = hidden_states.transpose(-1, -2).reshape(b, c, h, w)
         if attn.residual_connection:
             hidden_states = hidden_states + residual
         return hidden_states / attn.rescale_output_factor
+
+
+def _fused(attn, query: torch.Tensor, key: torch.Tensor, value: torch.Tensor, mask: torch.Tensor | None,
+           batch: int) -> torch.Tensor:
+    """(B, N, heads*d) attention output by ``F.scaled_dot_product_attention``, heads split as diffusers'
+    ``AttnProcessor2_0`` splits them, with the layer's own scale."""
+    heads = attn.heads
+    d = query.shape[-1] // heads
+
+    def split(x: torch.Tensor) -> torch.Tensor:
+        return x.view(x.shape[0], -1, heads, d).transpose(1, 2)
+
+    if mask is not None:  # prepare_attention_mask made it (B*heads, 1 or N, M)
+        mask = mask.view(batch, heads, -1, mask.shape[-1])
+    out = F.scaled_dot_product_attention(split(query), split(key), split(value), attn_mask=mask, scale=attn.scale)
+    return out.transpose(1, 2).reshape(query.shape[0], -1, heads * d).to(query.dtype)
 
 
 def install(unet, recorder: AttentionRecorder) -> dict:

@@ -66,7 +66,9 @@ class ConceptEncoder(nn.Module):
 
 
 def build_unet(cfg: ModelConfig):
-    from diffusers import UNet2DConditionModel
+    from fmcgm.vision.libraries import diffusers_classes
+
+    (UNet2DConditionModel,) = diffusers_classes("UNet2DConditionModel")
 
     extra = {"class_embed_type": "projection", "projection_class_embeddings_input_dim": 2 * len(cfg.concepts)} \
         if cfg.global_conditioning else {}

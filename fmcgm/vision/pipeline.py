@@ -170,7 +170,8 @@ class CounterfactualPipeline:
         factual_cond = self.tokens(factual) if factual is not None else cond
         self.recorder.reset()
         self.recorder.tokens = changed_tokens or []
-        self.recorder.active = bool(opts.csg and changed_tokens)
+        # the maps are recorded only for a mask made of them (the default, contrast, does not read them)
+        self.recorder.active = bool(opts.csg and changed_tokens and opts.mask_mode in ("attention", "both"))
         guided = opts.csg and traj is not None and bool(changed_tokens)
         # the factual-token row rides in the same batch (the recorder records only the conditional row)
         contrast_wanted = guided and opts.mask_mode in ("contrast", "both")

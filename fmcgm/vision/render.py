@@ -12,6 +12,7 @@ import hashlib
 import json
 import math
 import os
+import threading
 from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -123,16 +124,33 @@ def load_image(path: str | Path, size: int, world_name: str = DEFAULT_WORLD) -> 
     return open_picture(path, get_world(world_name), size, MAX_IMAGE_BYTES, MAX_IMAGE_SIDE).image
 
 
-@lru_cache(maxsize=4)
-def pipeline_for(world_name: str, weights: str | None = None):
-    """The world's diffusion pipeline, loaded once per process and reused by every render (CLI, agent, app)."""
-    from fmcgm.vision.model import WEIGHTS_DIR, ConceptDiffusion
-    from fmcgm.vision.pipeline import CounterfactualPipeline
+_LOAD_LOCKS: dict[tuple[str, str | None], threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
 
-    path = Path(weights or WEIGHTS_DIR / f"{world_name}.pt")
-    if not path.is_file():
-        raise RenderFailure(f"no model weights at {path}", f"train them with `fmcgm train-world {world_name}`")
-    return CounterfactualPipeline(ConceptDiffusion.load(path), get_world(world_name))
+
+def pipeline_for(world_name: str, weights: str | None = None):
+    """The world's diffusion pipeline, loaded once per process and reused by every render (CLI, agent, app).
+    One load per model at a time: a render that arrives while the app's warm-up is loading the same model waits
+    for that load instead of starting a second one (a model being loaded for another world does not hold it up)."""
+    with _LOCKS_GUARD:
+        lock = _LOAD_LOCKS.setdefault((world_name, weights), threading.Lock())
+    with lock:
+        return _loaded_pipeline(world_name, weights)
+
+
+@lru_cache(maxsize=4)
+def _loaded_pipeline(world_name: str, weights: str | None):
+    """torch and diffusers load with the first pipeline, the garbage collector paused meanwhile (fmcgm.loading)."""
+    from fmcgm.loading import loading
+
+    with loading():
+        from fmcgm.vision.model import WEIGHTS_DIR, ConceptDiffusion
+        from fmcgm.vision.pipeline import CounterfactualPipeline
+
+        path = Path(weights or WEIGHTS_DIR / f"{world_name}.pt")
+        if not path.is_file():
+            raise RenderFailure(f"no model weights at {path}", f"train them with `fmcgm train-world {world_name}`")
+        return CounterfactualPipeline(ConceptDiffusion.load(path), get_world(world_name))
 
 
 class Retry(TypedDict):
@@ -160,6 +178,9 @@ def render_counterfactual(world_name: str, intervention: Mapping[str, str | floa
 
     Four steps, diffusers-style: 1. ``check_inputs``, 2. ``prepare``, 3. ``attempt`` up to ``1 + retries``
     times (or the oracle renderer), 4. ``save``."""
+    from fmcgm.vision.cores import mark
+
+    mark()  # the cores are watched while the model loads: the thread count costs no waiting (fmcgm.vision.cores)
     # 1. the caller's input, refused before any work
     request = check_inputs(world_name, intervention, steps=steps, graph=graph, scm=scm, out_dir=out_dir)
     # 2. the factual picture and values, and the counterfactual values (abduction, action, prediction)
@@ -278,10 +299,10 @@ def oracle_attempt(request: RenderRequest, scene: Scene, size: int) -> Attempt:
 def attempt_until_checked(request: RenderRequest, scene: Scene, *, steps: int, guidance: bool, seed: int,
                           retries: int) -> list[Attempt]:
     """Step 3: ``attempt`` with the default settings, then each of ``RETRIES`` (stronger) until one passes."""
-    from fmcgm.vision.pipeline import CounterfactualOptions
-
     world, user = request.world, request.user
     pipe = pipeline_for(world.name) if user is None else pipeline_for(world.name).for_world(world)
+    from fmcgm.vision.pipeline import CounterfactualOptions  # loaded with the pipeline above
+
     done: list[Attempt] = []
     tries: tuple[Retry | None, ...] = (None, *RETRIES[:max(0, retries)])
     for k, retry in enumerate(tries):
@@ -353,15 +374,13 @@ def _noise_notes(world, user, factual: Mapping[str, float]) -> list[str]:
 
 @contextmanager
 def idle_torch_threads():
-    """Use only the cores that are idle. Measured on the 2-core machine, 50-step render: idle, two threads
-    2.5-3.3 s and one thread 3.5-4.4 s; with the cores shared by other processes, torch's spinning worker
-    threads made the same render take 42-100 s, against 6 s on one thread."""
+    """Use only the cores that are idle (fmcgm.vision.cores says how many, and why)."""
     import torch
 
+    from fmcgm.vision.cores import torch_threads
+
     before = torch.get_num_threads()
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
-    # the 1-minute load counts this process too: oversubscribed only when it reaches the core count
-    torch.set_num_threads(before if load < (os.cpu_count() or 1) else 1)
+    torch.set_num_threads(torch_threads(before))
     try:
         yield
     finally:

@@ -58,8 +58,9 @@ def build_prompt(tokenizer, world, values: Mapping[str, float], prefix: str = "a
 
 def load_pipeline(model: str, device: str = "cpu"):
     """A Stable Diffusion–family pipeline from a local path or a cached model id (never downloads)."""
-    from diffusers import DDIMScheduler, StableDiffusionPipeline
+    from fmcgm.vision.libraries import diffusers_classes
 
+    DDIMScheduler, StableDiffusionPipeline = diffusers_classes("DDIMScheduler", "StableDiffusionPipeline")
     pipe = StableDiffusionPipeline.from_pretrained(model, local_files_only=True, safety_checker=None)
     pipe.scheduler = DDIMScheduler.from_config(pipe.scheduler.config, clip_sample=False)
     return pipe.to(device)
@@ -67,9 +68,12 @@ def load_pipeline(model: str, device: str = "cpu"):
 
 def tiny_pipeline(seed: int = 0):
     """A randomly initialised miniature SD pipeline built from configs (tests only: no weights, no network)."""
-    from diffusers import AutoencoderKL, DDIMScheduler, StableDiffusionPipeline, UNet2DConditionModel
     from transformers import CLIPTextConfig, CLIPTextModel, CLIPTokenizer
 
+    from fmcgm.vision.libraries import diffusers_classes
+
+    AutoencoderKL, DDIMScheduler, StableDiffusionPipeline, UNet2DConditionModel = diffusers_classes(
+        "AutoencoderKL", "DDIMScheduler", "StableDiffusionPipeline", "UNet2DConditionModel")
     torch.manual_seed(seed)
     unet = UNet2DConditionModel(sample_size=8, in_channels=4, out_channels=4, layers_per_block=1,
                                 block_out_channels=(32, 64), norm_num_groups=8, cross_attention_dim=32,
