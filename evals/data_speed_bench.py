@@ -216,21 +216,33 @@ def ask(question: str, csv: Path, trace_db: str) -> tuple[dict, dict, Clock, lis
     the stage clock, the progress lines' times, the total seconds)."""
     from agent.configuration import Settings
     from agent.graph import build_graph, run_question
-    from fmcgm.discovery import progress, table
+    from fmcgm.discovery import progress
 
-    table._LOADED.clear()  # a fresh process would read and test the file anew
-    clock = Clock()
-    lines: list[float] = []
-    t0 = time.perf_counter()
+    clock, lines, t0 = _fresh_clock()
     with clocked(clock), progress.reporting(lambda _m: lines.append(time.perf_counter() - t0)):
-        c = time.perf_counter()
-        table.load_table(csv)
-        clock.seconds["load"] += time.perf_counter() - c
+        _timed_load(csv, clock)
         st = Settings(data_path=str(csv), trace_db=trace_db)
         state = run_question(question, settings=st, app=build_graph(settings=st))
     total = time.perf_counter() - t0
     clock.seconds["other"] = max(0.0, total - sum(v for k, v in clock.seconds.items() if k != "other"))
     return _got(state, total), state, clock, lines, total
+
+
+def _fresh_clock() -> tuple[Clock, list[float], float]:
+    """A stage clock, the progress lines' times and the start, with the table cache emptied (a fresh process would
+    read and test the file anew)."""
+    from fmcgm.discovery import table
+
+    table._LOADED.clear()
+    return Clock(), [], time.perf_counter()
+
+
+def _timed_load(csv: Path, clock: Clock) -> None:
+    from fmcgm.discovery import table
+
+    c = time.perf_counter()
+    table.load_table(csv)
+    clock.seconds["load"] += time.perf_counter() - c
 
 
 def _got(state: dict, seconds: float) -> dict:
@@ -251,18 +263,13 @@ def _got(state: dict, seconds: float) -> dict:
 def ask_tools(q, csv: Path) -> tuple[dict, dict, Clock, list[float], float]:
     """The same question through the two data tools directly (discover, then estimate), past a decline of the
     agent's critique: what the answer would cost where the critique lets it through.  Graded like an answer."""
-    from fmcgm.discovery import progress, table
+    from fmcgm.discovery import progress
     from fmcgm.errors import FMCGMError
     from tools import discovery_tools as dt
 
-    table._LOADED.clear()
-    clock = Clock()
-    lines: list[float] = []
-    t0 = time.perf_counter()
+    clock, lines, t0 = _fresh_clock()
     with clocked(clock), progress.reporting(lambda _m: lines.append(time.perf_counter() - t0)):
-        c = time.perf_counter()
-        table.load_table(csv)
-        clock.seconds["load"] += time.perf_counter() - c
+        _timed_load(csv, clock)
         found = dt.discover_graph(dt.DiscoverGraphArgs(data_path=str(csv), focus=[q.x, q.y]))
         graph = found.data.model_dump()["graph"] if found.ok and found.data is not None else {}
         try:
