@@ -413,9 +413,7 @@ def _statements(st: ProseStory, nodes: list[str], changes: list[str] | None = No
         last_heading = pt.conditions[0] if pt.header and pt.conditions else None
         same = pt.sentence == last_sentence or table_goes_on
         if not same:  # "Among smokers, 30% get cancer; among non-smokers, 10%.": the event carries on
-            last_conds, last_sentence = set(), pt.sentence
-        if not same:
-            first_row = {}
+            last_conds, last_sentence, first_row = set(), pt.sentence, {}
         row = _heading_row(pt, nodes, row_marked, last_given if same else {}, first_row) if pt.header else None
         marked["now"] = {}
         if row is not None:  # "Breakdown chance: old with maintenance 25%, old without 45%": the heading is the event
