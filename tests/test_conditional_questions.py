@@ -36,3 +36,20 @@ def test_a_chance_given_what_is_known_is_a_conditional_probability(question, wan
 def test_suppositions_comparisons_and_unknown_groups_are_not_read_as_a_conditional(question):
     a = ask(f"{STORY} {question}")
     assert not confident(a) or "conditional probability" not in a["text"], a["text"]
+
+
+# Simpson's story: the drug helps in each age group (+0.10) while takers recover less often overall (0.60 vs 0.625)
+SIMPSON = ("40% of patients are old. Among old patients, 60% take the drug; among the young, 20% do. Recovery rates: "
+           "old with the drug 50%, old without 40%, young with the drug 80%, young without 70%.")
+
+
+@pytest.mark.parametrize("question", [
+    "How much more likely are drug takers to recover than non-takers?",
+    "How much more often do drug takers recover than non-takers?",
+    "How much more common is recovery among drug takers than among non-takers?",
+])
+def test_how_much_more_likely_a_group_is_asks_the_observed_gap_never_the_effect(question):
+    # found by hostile probe 10 (build 6b61c27): read as the effect (+0.10) where the observed gap is -0.025
+    a = ask(f"{SIMPSON} {question}")
+    assert not confident(a) or abs(a["value"] + 0.025) < 1e-9, a["text"]
+    assert not (confident(a) and abs(abs(a["value"]) - 0.1) < 1e-9), a["text"]
