@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from fmcgm.causal.graph import CausalGraph, has_directed_path
 from fmcgm.causal.probability import Statement
 from fmcgm.language.lexicon import words
-from fmcgm.language.names import EVERYONE_WORDS, FILLER, POLES, mentions, negating, stem, tokens, words_match
+from fmcgm.language.names import EVERYONE_WORDS, FILLER, GROUP_NOUNS, POLES, mentions, negating, stem, tokens, words_match
 from fmcgm.language.prose import HEADING_PROBWORDS, NUMBER_RE, SHARE_VERBS, ProseStory, clean_name
 from fmcgm.language.text import leading_negating_verb
 
@@ -135,7 +135,7 @@ def propose_nodes(st: ProseStory, x: str | None, y: str | None, extra: list[str]
     # story restricts the question to a group; the answer for everyone would be another question
     phrases = {n: p for p in (x, y, *(extra or [])) if p for n in [_question_name(p)] if n}
     asked = [n for n in phrases if n in out]
-    said_stems = {stem(w) for s in st.said if not s.endswith("?") for w in tokens(s)}
+    said_stems = st.statement_stems()
     for name in asked:
         # "Does the drug help female patients recover?" on a story that never says "female": a group the story has
         # no numbers for, or a qualifier ("fully recover"), would be dropped or glued to the outcome's name
@@ -151,11 +151,10 @@ def propose_nodes(st: ProseStory, x: str | None, y: str | None, extra: list[str]
 
 
 _COMPLEMENT_WORDS = frozenset("rest other others remaining remainder else".split())
-_GROUP_NOUNS = frozenset("men women man woman children child kids kid adults adult boys girls boy girl".split())
 _OPENS_GROUP = frozenset("who with in over under aged from without".split())
 
 
-def _group_words(name: str, phrase: str, said: set[str]) -> list[str]:
+def _group_words(name: str, phrase: str, said: frozenset[str]) -> list[str]:
     """Words of a question's phrase that restrict it to a group or qualify it, and that the story never says: a
     value word ("female", "rural"), a word before a counted unit ("elderly patients"), one after "who/with/in/over"
     ("patients who smoke", "patients in the city"), an adverb ("fully recover"), "the rest/other". Other unsaid
@@ -166,9 +165,9 @@ def _group_words(name: str, phrase: str, said: set[str]) -> list[str]:
         if w in EVERYONE_WORDS or negating(toks, i) or any(words_match(stem(w), t) for t in said) and \
                 w not in _COMPLEMENT_WORDS:
             continue
-        unit_after = i + 1 < len(toks) and (stem(toks[i + 1]) in words("populations") or toks[i + 1] in _GROUP_NOUNS)
+        unit_after = i + 1 < len(toks) and (stem(toks[i + 1]) in words("populations") or toks[i + 1] in GROUP_NOUNS)
         before = [t for t in toks[:i] if t not in ("the", "a", "an")]
-        if w in _COMPLEMENT_WORDS or w in _GROUP_NOUNS or stem(w) in words("value_adjectives") or \
+        if w in _COMPLEMENT_WORDS or w in GROUP_NOUNS or stem(w) in words("value_adjectives") or \
                 w in words("value_adjectives") or unit_after or (before and before[-1] in _OPENS_GROUP) or \
                 (w.endswith("ly") and len(w) > 4) or (w.endswith("ers") and len(w) > 5):  # "smokers": a group
             out.append(w)

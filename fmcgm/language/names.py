@@ -454,6 +454,9 @@ EVERYONE_WORDS = frozenset("people person persons individual individuals everyon
                            "from into to up with if or and is are was were be been being has have had do does did will "
                            "would get gets got getting a an the time times likely all every each both whole entire".split())
 
+# nouns for people that name a group of them ("women", "children"): never everyone a story counts
+GROUP_NOUNS = frozenset("men women man woman children child kids kid adults adult boys girls boy girl".split())
+
 _GROUP_OPENERS = frozenset("in for among with given within".split())
 _GROUP_SKIP = frozenset("a an the all those people persons individuals someone somebody anyone everyone whose "
                         # "given that someone has cancer": the verb of the known fact, no group

@@ -74,9 +74,9 @@ def refusals(text: str) -> list[Refusal]:
     return out
 
 
-# a change said by its two ends: "The drug raises the chance that ... from 40% to 70%"
-_CHANGE_FROM = re.compile(r"\b(?:raises?|increases?|boosts?|lifts?|lowers?|reduces?|cuts?|decreases?|drops?)\s+"
-                          r"[^.;?!]*\bfrom\s*$", re.I)
+# a change said by its two ends: "The drug raises the chance that ... from 40% to 70%" (read by prose._read_change)
+CHANGE_VERBS = r"raises?|increases?|boosts?|lifts?|lowers?|reduces?|cuts?|decreases?|drops?"
+_CHANGE_FROM = re.compile(rf"\b(?:{CHANGE_VERBS})\s+[^.;?!]*\bfrom\s*$", re.I)
 
 
 def _signed_quantity(text: str, i: int) -> bool:

@@ -22,14 +22,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from fmcgm.language.lexicon import words
-from fmcgm.language.names import FILLER, antonym_of, lexicon_antonyms, stem, tokens
+from fmcgm.language.names import FILLER, lexicon_antonyms, stem, tokens
 from fmcgm.language.prose import ProbText
 
 Label = tuple[str, ...]
-
-# joiners inside a cell ("fragile & padded", "older and on the statin") carry no value
-_JOINERS = frozenset({"&", "and", "+", "/", ",", "-"})
-
 
 # words that say a value by negation or as the rest, never a word pair of their own
 _NOT_VALUES = frozenset("not no non un other others rest remainder everyone else with without only neither both "
@@ -38,7 +34,8 @@ _NOT_VALUES = frozenset("not no non un other others rest remainder everyone else
 
 def _label(pt: ProbText) -> Label:
     text = pt.event.lstrip("\x00") if pt.header or not pt.conditions else pt.conditions[-1]
-    return tuple(w for w in tokens(text) if w not in _JOINERS and w not in FILLER or w in ("not", "no"))
+    # "&", "/" and hyphens are no tokens, "and" is filler: "fragile & padded" is (fragile, padded)
+    return tuple(w for w in tokens(text) if w not in FILLER or w in ("not", "no"))
 
 
 def cell_labels(probs: list[ProbText]) -> list[list[Label]]:
@@ -97,7 +94,7 @@ def _word_pair(a: Label, b: Label) -> tuple[str, str] | None:
     if _prefix_negated(a_word, b_word) or _prefix_negated(b_word, a_word):
         return None  # "treated" / "untreated": a negation, read as one already
     known = words("value_adjectives")
-    if a_stem in known and b_stem in known and not antonym_of(a_stem, b_stem):
+    if a_stem in known and b_stem in known and b_stem not in lexicon_antonyms(a_stem):
         return None  # two value words of the lexicon that are no pair there ("young" / "female"): two variables
     for w, other in ((a_stem, b_stem), (b_stem, a_stem)):
         if lexicon_antonyms(w) and other not in lexicon_antonyms(w):
@@ -106,7 +103,7 @@ def _word_pair(a: Label, b: Label) -> tuple[str, str] | None:
 
 
 def _prefix_negated(word: str, other: str) -> bool:
-    return any(word == p + other or word == p + "-" + other for p in ("un", "non", "in", "dis", "im", "off"))
+    return any(word == p + other for p in ("un", "non", "in", "dis", "im", "off"))
 
 
 def _contrasts(probs: list[ProbText]) -> dict[str, set[str]]:
@@ -115,7 +112,7 @@ def _contrasts(probs: list[ProbText]) -> dict[str, set[str]]:
     firsts: dict[str, set[str]] = {}
     for pt in probs:
         text = pt.conditions[-1] if pt.conditions and not pt.header else pt.event.lstrip("\x00")
-        content = [w for w in tokens(text) if w not in FILLER and w not in _JOINERS and w not in ("of", "among")]
+        content = [w for w in tokens(text) if w not in FILLER and w not in ("of", "among")]
         if content:
             firsts.setdefault(pt.sentence, set()).add(stem(content[0]))
     out: dict[str, set[str]] = {}

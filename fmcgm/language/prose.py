@@ -29,6 +29,7 @@ from fmcgm.language.conditions import All, Ambiguous, AnyOf, Cond, Lit, literals
 from fmcgm.language.formal import FormalQuery, FormalStatements, Term, read_formal
 from fmcgm.language.lexicon import words
 from fmcgm.language.names import FILLER, NEGATORS, POLES, Mention, mentions, name_stems, stem, tokens, without_negation
+from fmcgm.language.numbers import CHANGE_VERBS
 
 # -- numbers ----------------------------------------------------------------------------------
 
@@ -46,6 +47,10 @@ NUMBER_RE = re.compile(
     rf"\b(?:\s+cases\b)?"
     rf"|(?P<frac>" + "|".join(p for p, _ in _FRACTIONS) + r")"
     r"|(?<![\w=.])(?P<dec>0?\.\d+|[01](?:\.0+)?)(?![\w%.]|\.\d)", re.I)
+
+
+# a clause or cell whose number ends it ("old with the drug 50%"): a table's row, its group said before the number
+ENDS_IN_NUMBER = re.compile(rf"(?:{NUMBER_RE.pattern})\W*$", re.I)
 
 
 def _num(word: str) -> float:
@@ -111,6 +116,14 @@ class ProseStory:
     closed: bool = False  # the story says its arrows are complete ("nothing else", "regardless of", "has no effect on")
     randomized: bool = False  # "assigned at random": no common cause of the assigned variable (fmcgm.language.implied)
     _by_stems: dict[tuple[str, ...], str] = field(default_factory=dict, repr=False)  # one name per stem tuple
+
+    def statements(self) -> list[str]:
+        """The sentences the story states (its questions left out), earlier turns' first."""
+        return [s for s in self.said if not s.endswith("?")]
+
+    def statement_stems(self) -> frozenset[str]:
+        """The stems of every word the story's statements use: what a question may say again without adding."""
+        return frozenset(stem(w) for s in self.statements() for w in tokens(s))
 
     def snapshot(self) -> dict[str, Any]:
         """A copy of every collection the story holds, so a clause that fails is rolled back whole (rules,
@@ -516,8 +529,7 @@ _ANY_NUMBER = re.sub(r"\(\?P<\w+>", "(?:", NUMBER_RE.pattern)  # a number, its p
 # "The drug raises the chance that blood pressure is under control from 40% to 70%": a cause and the outcome's chance
 # without it and with it
 _CHANGE_RE = re.compile(
-    r"^(?P<x>.+?)\s+(?:(?:also|directly)\s+)?(?P<v>raises?|increases?|boosts?|lifts?|lowers?|reduces?|cuts?|"
-    r"decreases?|drops?)\s+(?:the\s+)?(?:chance|probability|share|rate|risk|likelihood|proportion)\s+"
+    rf"^(?P<x>.+?)\s+(?:(?:also|directly)\s+)?(?P<v>{CHANGE_VERBS})\s+(?:the\s+)?(?:chance|probability|share|rate|risk|likelihood|proportion)\s+"
     rf"(?:that|of|who)\s+(?P<y>.+?)\s+from\s+(?P<a>{_ANY_NUMBER})\s+to\s+(?P<b>{_ANY_NUMBER})$", re.I)
 _UP = ("raise", "increase", "boost", "lift")
 
@@ -527,7 +539,7 @@ def _read_change(c: str, st: ProseStory) -> bool:
     must agree with the numbers ("raises ... from 70% to 40%" is refused); a pronoun cause ("It raises ...") is left
     to be asked about."""
     m = _CHANGE_RE.match(c.strip().rstrip("."))
-    if not m or m.group("x").strip().lower() in ("it", "this", "that", "they", "these", "those"):
+    if not m or m.group("x").strip().lower() in _PRONOUN_SUBJECTS:
         return False
     ends = [NUMBER_RE.fullmatch(m.group(k).strip()) for k in ("a", "b")]
     if ends[0] is None or ends[1] is None:
@@ -795,7 +807,7 @@ def _read_sentence(s: str, st: ProseStory, turn: int, quiet: bool = False) -> No
         # "Recovery: old with the drug 50%, without 40%; young with the drug 80%, without 70%": a table's heading
         # carries over a semicolon to rows that have none of their own
         if _read_clause(c, st) or heading is not None and COLON_PREFIX.match(c) is None and \
-                re.search(rf"(?:{NUMBER_RE.pattern})\W*$", c, re.I) and _read_clause(f"{heading}: {c}", st):
+                ENDS_IN_NUMBER.search(c) and _read_clause(f"{heading}: {c}", st):
             st.understood.append(c)
             for pt in st.probs[first:]:
                 pt.turn = turn

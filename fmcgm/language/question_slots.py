@@ -24,6 +24,7 @@ from fmcgm.language.names import (
     EVERYONE_WORDS,
     FILLER,
     GENERIC_UNITS,
+    GROUP_NOUNS,
     PRONOUNS,
     Mention,
     mentions,
@@ -212,9 +213,6 @@ _ASKING_WORDS = frozenset("what whats how which who s is are was were be been be
                           "picked chosen selected some difference differ different whole entire every each all both".split())
 
 
-_GROUP_NOUNS = frozenset("men women man woman children child kids kid adults adult boys girls boy girl".split())
-
-
 def _unaccounted(toks: tuple[str, ...], free: set[int], c: Cues, story_words: frozenset[str],
                  full: bool = True) -> str | None:
     """The first word of a chance question that no variable, cue, population, asking word or word of the story's own
@@ -226,7 +224,7 @@ def _unaccounted(toks: tuple[str, ...], free: set[int], c: Cues, story_words: fr
             return f"{w} time"
         if stem(w) in story_words or negating(toks, i) or w.isdigit():  # a negation is read with its name (above)
             continue
-        if (stem(w) in words("populations") or w in _GROUP_NOUNS) and w not in EVERYONE_WORDS and story_words \
+        if (stem(w) in words("populations") or w in GROUP_NOUNS) and w not in EVERYONE_WORDS and story_words \
                 and stem(w) not in GENERIC_UNITS:  # "cancer patients": the story's usual unit restricts nothing
             return w  # "What share of women recovered?" on a story that never says women: a group, not everyone
         if w in _ASKING_WORDS or w in FILLER or stem(w) in words("populations"):

@@ -49,7 +49,7 @@ from fmcgm.language.names import (
     words_match,
 )
 from fmcgm.language.poles import story_pairs
-from fmcgm.language.prose import HEADING_PROBWORDS, NUMBER_RE, POLES, ProbText, ProseStory, read_story
+from fmcgm.language.prose import ENDS_IN_NUMBER, HEADING_PROBWORDS, NUMBER_RE, POLES, ProbText, ProseStory, read_story
 from fmcgm.language.question_slots import SlotError, read_slots
 from fmcgm.language.understand import Problem
 from fmcgm.vocabulary import QueryKind
@@ -463,7 +463,7 @@ def _heading_row(pt: ProbText, nodes: list[str], row_marked: dict[str, int], row
     heading = HEADING_PROBWORDS.sub(" ", pt.conditions[0])
     # the row is a group when its number ends it ("old with the drug 50%") or opens "p% of GROUP" ("25% of hat
     # wearers"); "Treated patients: 70% recover" names its event after the number, so there the heading is a group
-    row_is_group = re.search(rf"(?:{NUMBER_RE.pattern})\W*$", pt.segment, re.I) or \
+    row_is_group = ENDS_IN_NUMBER.search(pt.segment) or \
         re.match(rf"^(?:and\s+)?(?:also\s+)?(?:{NUMBER_RE.pattern})\s+of\s+", pt.segment.strip(), re.I)
     if not row_is_group or any(stem(w) in words("populations") for w in tokens(heading)):
         return None
@@ -645,15 +645,13 @@ def _pronoun_uses(st: ProseStory, asked: Asked | None, nodes: list[str]) -> Pros
             return ms[0].node if ms else None
         return None
 
+    def said_as_x(text: str) -> str:
+        return _USED_PRONOUN.sub(lambda m: f"{m.group('v')} {x}", text)
+
     out = copy.copy(st)
-    probs = []
-    for pt in st.probs:
-        text = pt.segment or pt.event
-        if _USED_PRONOUN.search(text) and not mentions(pt.event.lstrip("\x00"), [x]) and referent(pt.sentence) == x:
-            sub = _USED_PRONOUN.sub(lambda m: f"{m.group('v')} {x}", pt.event)
-            pt = replace(pt, event=sub, segment=_USED_PRONOUN.sub(lambda m: f"{m.group('v')} {x}", pt.segment))
-        probs.append(pt)
-    out.probs = probs
+    out.probs = [replace(pt, event=said_as_x(pt.event), segment=said_as_x(pt.segment))
+                 if _USED_PRONOUN.search(pt.segment or pt.event) and not mentions(pt.event.lstrip("\x00"), [x])
+                 and referent(pt.sentence) == x else pt for pt in st.probs]
     return out
 
 
@@ -672,13 +670,8 @@ def _check_associations(st: ProseStory, nodes: list[str]) -> None:
 _RESTRICTS = re.compile(r"\b(?:only|alone|solely|sole|exclusively|just|nothing else|no other|nothing but)\b", re.I)
 
 
-def _story_words(st: ProseStory) -> frozenset[str]:
-    """The stems of the story's statements (its question left out)."""
-    return frozenset(stem(w) for s in st.said if not s.endswith("?") for w in tokens(s))
-
-
 def _restricted(st: ProseStory) -> bool:
-    return any(_RESTRICTS.search(s) for s in st.said if not s.endswith("?"))
+    return any(_RESTRICTS.search(s) for s in st.statements())
 
 
 def _check_unsaid_path(st: ProseStory, graph: CausalGraph, query: Query) -> None:
@@ -718,7 +711,7 @@ def _implied_problem(st: ProseStory, asked: Asked | None, changes: list[str] | N
         graph = CausalGraph.build(list(implied.edges), nodes=list(implied.nodes))
         if asked is None:
             try:
-                query, claim = read_slots(st.question, graph, True, _story_words(st))
+                query, claim = read_slots(st.question, graph, True, st.statement_stems())
             except SlotError as e:
                 raise Unread(e.missing, st.question) from None
         else:
@@ -747,7 +740,7 @@ def _slot_problem(st: ProseStory, has_numbers: bool, changes: list[str] | None) 
     nodes = Vars(graph)
     statements = _statements(st, nodes, changes) + _formal_statements(st, nodes)
     try:
-        query, claim = read_slots(st.question, graph, has_numbers, _story_words(st))
+        query, claim = read_slots(st.question, graph, has_numbers, st.statement_stems())
     except SlotError as e:
         raise Unread(e.missing, st.question) from None
     if query.kind not in (QueryKind.COLLIDER_BIAS, QueryKind.BACKADJ) and not statements:
@@ -801,7 +794,7 @@ def _query(a: Asked, nodes: Vars) -> tuple[Query, str]:
         if a.counterfactual and re.search(r"\binstead of\b", a.counterfactual, re.I):
             return _ett_instead(a, x, y, nodes)
         if a.counterfactual and not mentions(a.counterfactual, nodes) and \
-                re.search(r"\b(?:not|n't|never|no)\b", a.counterfactual, re.I):  # "... if they had not?"
+                _NEGATED.search(a.counterfactual):  # "... if they had not?"
             return Query(QueryKind.ETT, y.node, x.node, x.value, 1 - x.value, y.value), a.claim
         cf = _q(a.counterfactual, nodes, "counterfactual")
         if cf.node != x.node or cf.value == x.value:
