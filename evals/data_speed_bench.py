@@ -32,7 +32,6 @@ are this benchmark's and are used nowhere else; the first cases' imports are war
 from __future__ import annotations
 
 import functools
-import json
 import os
 import subprocess
 import sys
@@ -40,7 +39,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +47,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
+from evals.rows_file import save_rows
 from fmcgm.vocabulary import Outcome
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -391,10 +391,7 @@ def report(console: Console, json_out: Path | None = None, quick: bool = False, 
     meta["load_after"] = load_average()
     print_rows(rows, meta, console)
     if json_out:
-        from fmcgm.outputs import write_atomic
-
-        write_atomic(json_out, json.dumps({"rows": [asdict(r) for r in rows], **meta}, indent=2))
-        console.print(f"wrote {json_out}")
+        save_rows(json_out, rows, meta, console)
     return rows
 
 

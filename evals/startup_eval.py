@@ -11,7 +11,6 @@ seconds on an idle 2-core machine.
 
 from __future__ import annotations
 
-import json
 import os
 import resource
 import socket
@@ -20,11 +19,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
+
+from evals.rows_file import save_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 STORY = ("Smoking causes cancer. 40% of people smoke. Among smokers, 30% get cancer; among non-smokers, 10%. "
@@ -185,10 +186,7 @@ def report(console: Console, json_out: Path | None = None, quick: bool = False) 
     rows, meta = run_startup(runs=1 if quick else 3, app=not quick)
     print_startup(rows, meta, console)
     if json_out:
-        from fmcgm.outputs import write_atomic
-
-        write_atomic(json_out, json.dumps({"rows": [asdict(r) for r in rows], **meta}, indent=2))
-        console.print(f"wrote {json_out}")
+        save_rows(json_out, rows, meta, console)
     return rows
 
 
